@@ -1,0 +1,80 @@
+package io.hpo.events;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Publishes events with an idempotent producer (acks=all, retries): a broker hiccup neither loses nor
+ * duplicates a record. Thread-safe. {@link #flush()} blocks until everything sent so far is acknowledged and
+ * fails if any send failed, so callers can make "published" a precondition of "done".
+ */
+public final class EventPublisher implements AutoCloseable {
+    private static final Map<String, EventPublisher> SHARED = new ConcurrentHashMap<>();
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final BusConfig config;
+    private final AtomicReference<Exception> firstError = new AtomicReference<>();
+
+    public EventPublisher(BusConfig config) {
+        this.config = config;
+        Properties p = config.kafkaClientProperties();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "hpo-publisher-" + ProcessHandle.current().pid());
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * One publisher per bus configuration per JVM, for Spark executors where tasks come and go but the producer
+     * (its connections and idempotence state) should stay. Closed when the JVM exits.
+     */
+    public static EventPublisher shared(BusConfig config) {
+        return SHARED.computeIfAbsent(config.kafkaClientProperties().toString() + config.stepsTopic(), k -> {
+            EventPublisher pub = new EventPublisher(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(pub::close, "hpo-publisher-close"));
+            return pub;
+        });
+    }
+
+    public void publish(StepMetric metric) {
+        send(config.stepsTopic(), metric.key(), EventCodec.encode(metric));
+    }
+
+    public void publish(LifecycleEvent event) {
+        send(config.lifecycleTopic(), event.key(), EventCodec.encode(event));
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
+            if (e != null) {
+                firstError.compareAndSet(null, e);
+            }
+        });
+    }
+
+    /** Waits for every record sent so far; throws if any of them could not be delivered. */
+    public void flush() {
+        producer.flush();
+        Exception e = firstError.getAndSet(null);
+        if (e != null) {
+            throw new IllegalStateException("publishing to Kafka at " + config.bootstrapServers() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,80 @@
+package io.hpo.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A search or trial lifecycle event, published by the driver to {@link BusConfig#LIFECYCLE_TOPIC}.
+ * Fields that do not apply to a type are null and left out of the JSON.
+ *
+ * @param eventId        deterministic id (same event, same id) so redelivery and re-publication are idempotent
+ * @param trialId        null for search events
+ * @param searchName     SEARCH_STARTED: the spec's name
+ * @param specYaml       SEARCH_STARTED: the full spec as submitted
+ * @param config         TRIAL_CREATED: the trial's hyperparameters (snake_case keys, as in the spec)
+ * @param step           TRIAL_EVALUATED and terminal trial events: global step reached
+ * @param validationLoss TRIAL_EVALUATED: mean per-token cross-entropy on the validation split, nats
+ * @param tokensSeen     TRIAL_EVALUATED and terminal trial events: training tokens consumed so far
+ * @param reason         TRIAL_DIVERGED / TRIAL_FAILED: why; SEARCH_FINISHED: the search's final status
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LifecycleEvent(int schemaVersion, String eventId, String searchId, String trialId, LifecycleType type,
+                             long timeMs, String searchName, String specYaml, Map<String, Object> config,
+                             Long step, Double validationLoss, Long tokensSeen, String reason) {
+
+    public LifecycleEvent {
+        Objects.requireNonNull(searchId, "searchId");
+        Objects.requireNonNull(type, "type");
+        if (!type.isSearchEvent()) {
+            Objects.requireNonNull(trialId, "trialId of a " + type + " event");
+        }
+    }
+
+    public static LifecycleEvent searchStarted(String searchId, String name, String specYaml) {
+        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/started", searchId, null,
+                LifecycleType.SEARCH_STARTED, System.currentTimeMillis(), name, specYaml, null, null, null, null, null);
+    }
+
+    public static LifecycleEvent searchFinished(String searchId, String status) {
+        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/finished", searchId, null,
+                LifecycleType.SEARCH_FINISHED, System.currentTimeMillis(), null, null, null, null, null, null, status);
+    }
+
+    public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config) {
+        return trial(searchId, trialId, LifecycleType.TRIAL_CREATED, config, null, null, null, null);
+    }
+
+    public static LifecycleEvent trialStarted(String searchId, String trialId) {
+        return trial(searchId, trialId, LifecycleType.TRIAL_STARTED, null, null, null, null, null);
+    }
+
+    public static LifecycleEvent trialEvaluated(String searchId, String trialId, long step, double validationLoss,
+                                                long tokensSeen) {
+        return trial(searchId, trialId, LifecycleType.TRIAL_EVALUATED, null, step, validationLoss, tokensSeen, null);
+    }
+
+    /** A terminal trial event: COMPLETED, DIVERGED or FAILED. */
+    public static LifecycleEvent trialEnded(String searchId, String trialId, LifecycleType type, long step,
+                                            long tokensSeen, String reason) {
+        if (!type.isTrialTerminal()) {
+            throw new IllegalArgumentException(type + " is not a terminal trial event");
+        }
+        return trial(searchId, trialId, type, null, step, null, tokensSeen, reason);
+    }
+
+    private static LifecycleEvent trial(String searchId, String trialId, LifecycleType type, Map<String, Object> config,
+                                        Long step, Double validationLoss, Long tokensSeen, String reason) {
+        String id = searchId + "/" + trialId + "/" + type + (type == LifecycleType.TRIAL_EVALUATED ? "/" + step : "");
+        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, id, searchId, trialId, type, System.currentTimeMillis(),
+                null, null, config, step, validationLoss, tokensSeen, reason);
+    }
+
+    /** Kafka record key: a trial's events stay ordered in one partition; search events key by search id. */
+    public String key() {
+        return trialId != null ? trialId : searchId;
+    }
+}

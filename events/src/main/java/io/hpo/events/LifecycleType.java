@@ -1,0 +1,22 @@
+package io.hpo.events;
+
+/** What happened to a search or one of its trials. */
+public enum LifecycleType {
+    SEARCH_STARTED,
+    SEARCH_FINISHED,
+    TRIAL_CREATED,
+    TRIAL_STARTED,
+    TRIAL_EVALUATED,
+    TRIAL_COMPLETED,
+    TRIAL_DIVERGED,
+    TRIAL_FAILED;
+
+    /** A trial never leaves one of these states. */
+    public boolean isTrialTerminal() {
+        return this == TRIAL_COMPLETED || this == TRIAL_DIVERGED || this == TRIAL_FAILED;
+    }
+
+    public boolean isSearchEvent() {
+        return this == SEARCH_STARTED || this == SEARCH_FINISHED;
+    }
+}
