@@ -44,8 +44,13 @@ public final class BusConfig implements Serializable {
     }
 
     public BusConfig withBootstrapServers(String servers) {
+        return with(BOOTSTRAP_SERVERS, servers);
+    }
+
+    /** A copy with one setting changed. */
+    public BusConfig with(String key, String value) {
         TreeMap<String, String> v = new TreeMap<>(values);
-        v.put(BOOTSTRAP_SERVERS, servers);
+        v.put(key, value);
         return new BusConfig(v);
     }
 

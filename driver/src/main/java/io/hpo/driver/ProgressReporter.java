@@ -1,0 +1,87 @@
+package io.hpo.driver;
+
+import io.hpo.worker.trial.TrialOutcome;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Terminal progress of a search: trials done of total, running, best validation loss so far and an ETA, printed
+ * whenever something changes (a trial starts, is evaluated, or ends). Thread-safe: trials report concurrently.
+ */
+final class ProgressReporter {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final PrintStream out;
+    private final String searchId;
+    private final long startedMs;
+    private final Map<TrialOutcome, Integer> ended = new EnumMap<>(TrialOutcome.class);
+    private int totalTrials;
+    private int running;
+    private double bestLoss = Double.NaN;
+    private String bestTrial;
+
+    ProgressReporter(PrintStream out, String searchId, int totalTrials) {
+        this.out = out;
+        this.searchId = searchId;
+        this.totalTrials = totalTrials;
+        this.startedMs = System.currentTimeMillis();
+    }
+
+    synchronized void trialStarted(String trialId, String config) {
+        running++;
+        print(trialId + " started: " + config);
+    }
+
+    synchronized void evaluated(String trialId, long step, long maxSteps, double loss) {
+        if (Double.isFinite(loss) && (Double.isNaN(bestLoss) || loss < bestLoss)) {
+            bestLoss = loss;
+            bestTrial = trialId;
+        }
+        print(String.format("%s step %d/%d: validation loss %.4f", trialId, step, maxSteps, loss));
+    }
+
+    synchronized void trialEnded(String trialId, TrialOutcome outcome, String reason) {
+        running--;
+        ended.merge(outcome, 1, Integer::sum);
+        print(trialId + " " + outcome + (reason == null ? "" : " (" + reason + ")"));
+    }
+
+    /** The sampler ran out of new configurations before the budget did. */
+    synchronized void spaceExhausted(int trials) {
+        totalTrials = trials;
+        print("search space exhausted after " + trials + " trials");
+    }
+
+    synchronized String statusLine() {
+        int done = ended.values().stream().mapToInt(Integer::intValue).sum();
+        long elapsed = System.currentTimeMillis() - startedMs;
+        String eta = done == 0 ? "?" : format(elapsed * (totalTrials - done) / done);
+        StringBuilder s = new StringBuilder()
+                .append(done).append('/').append(totalTrials).append(" trials done");
+        if (ended.containsKey(TrialOutcome.DIVERGED) || ended.containsKey(TrialOutcome.FAILED)) {
+            s.append(" (").append(ended.getOrDefault(TrialOutcome.DIVERGED, 0)).append(" diverged, ")
+                    .append(ended.getOrDefault(TrialOutcome.FAILED, 0)).append(" failed)");
+        }
+        s.append(", ").append(running).append(" running | best val loss ")
+                .append(Double.isNaN(bestLoss) ? "-" : String.format("%.4f (%s)", bestLoss, bestTrial))
+                .append(" | elapsed ").append(format(elapsed)).append(", ETA ").append(eta);
+        return s.toString();
+    }
+
+    private void print(String event) {
+        out.println("[" + LocalTime.now().format(CLOCK) + "] " + searchId + " | " + event);
+        out.println("           " + statusLine());
+        out.flush();
+    }
+
+    static String format(long ms) {
+        Duration d = Duration.ofMillis(ms);
+        return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
+                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+    }
+}

@@ -1,0 +1,158 @@
+package io.hpo.driver;
+
+import io.hpo.events.BusConfig;
+import io.hpo.events.EventPublisher;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleType;
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.sampler.Sampler;
+import io.hpo.space.sampler.Samplers;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.worker.data.CorpusSplit;
+import io.hpo.worker.trial.TrialObserver;
+import io.hpo.worker.trial.TrialOutcome;
+import io.hpo.worker.trial.TrialPlan;
+import io.hpo.worker.trial.TrialResult;
+import io.hpo.worker.trial.TrialRunner;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a search on the driver: asks the sampler for configurations, keeps up to max_concurrent_trials trials
+ * training at once (each a Spark job per averaging round, in its own job group), publishes every lifecycle
+ * event, and stops launching when the trial or wall-time budget is spent.
+ */
+public final class SearchRunner {
+    private final JavaSparkContext sc;
+    private final BusConfig bus;
+    private final PrintStream out;
+
+    public SearchRunner(JavaSparkContext sc, BusConfig bus, PrintStream out) {
+        this.sc = sc;
+        this.bus = bus;
+        this.out = out;
+    }
+
+    public SearchOutcome run(SearchSpec spec, String searchId) throws InterruptedException {
+        long started = System.currentTimeMillis();
+        long deadline = started + spec.budget().maxWallTime().toMillis();
+        CorpusSplit data = SearchData.load(spec.data(), sc, spec.seed());
+        int concurrency = Math.min(spec.budget().maxConcurrentTrials(), spec.budget().maxTrials());
+        ProgressReporter progress = new ProgressReporter(out, searchId, spec.budget().maxTrials());
+        out.println("search " + searchId + ": " + spec.budget().maxTrials() + " trials, " + concurrency
+                + " at a time, " + spec.training().workers() + " workers each, " + spec.budget().maxStepsPerTrial()
+                + " steps per trial; vocabulary " + data.tokenizer().vocabSize() + " symbols, "
+                + data.train().length + " training / " + data.validation().length + " validation tokens");
+
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "trial-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        List<TrialSummary> finished = new ArrayList<>();
+        try (EventPublisher publisher = new EventPublisher(bus)) {
+            publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), spec.yaml()));
+            publisher.flush();
+            TrialExecution execution = new TrialExecution(new TrialRunner(sc, bus), publisher, progress, data,
+                    () -> System.currentTimeMillis() > deadline);
+            CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
+            Sampler sampler = Samplers.forSpec(spec);
+            int launched = 0;
+            int running = 0;
+            boolean exhausted = false;
+            while (true) {
+                while (!exhausted && running < concurrency && launched < spec.budget().maxTrials()
+                        && System.currentTimeMillis() <= deadline) {
+                    Optional<Hyperparameters> next = sampler.next();
+                    if (next.isEmpty()) {
+                        exhausted = true;
+                        progress.spaceExhausted(launched);
+                        break;
+                    }
+                    TrialPlan plan = plan(spec, searchId, launched, next.get());
+                    publisher.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), next.get().toMap()));
+                    completed.submit(() -> execution.run(plan));
+                    launched++;
+                    running++;
+                }
+                if (running == 0) {
+                    break;
+                }
+                finished.add(completed.take().get());
+                running--;
+            }
+            SearchStatus status = System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED
+                    : SearchStatus.COMPLETED;
+            publisher.publish(LifecycleEvent.searchFinished(searchId, status.name()));
+            publisher.flush();
+            out.println("search " + searchId + " " + status + ": " + progress.statusLine());
+            return new SearchOutcome(searchId, status, List.copyOf(finished), System.currentTimeMillis() - started);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private static TrialPlan plan(SearchSpec spec, String searchId, int index, Hyperparameters hp) {
+        var t = spec.training();
+        return new TrialPlan(searchId, SearchIds.trialId(index), hp, spec.budget().maxStepsPerTrial(), t.workers(),
+                t.averagingFrequency(), t.evalEvery(), t.evalBatches(), spec.seed() * 7919 + index);
+    }
+
+    /** One trial from STARTED to its terminal event, on a pool thread. */
+    private record TrialExecution(TrialRunner runner, EventPublisher publisher, ProgressReporter progress,
+                                  CorpusSplit data, java.util.function.BooleanSupplier outOfTime) {
+
+        TrialSummary run(TrialPlan plan) {
+            String searchId = plan.searchId();
+            String trialId = plan.trialId();
+            publisher.publish(LifecycleEvent.trialStarted(searchId, trialId));
+            progress.trialStarted(trialId, plan.hyperparameters().toMap().toString());
+            TrialObserver observer = (step, validationLoss, tokensSeen) -> {
+                publisher.publish(LifecycleEvent.trialEvaluated(searchId, trialId, step, validationLoss, tokensSeen));
+                progress.evaluated(trialId, step, plan.maxSteps(), validationLoss);
+            };
+            TrialResult result;
+            try {
+                result = runner.run(plan, data, observer, outOfTime, "search wall-time budget exhausted");
+            } catch (RuntimeException | OutOfMemoryError e) {
+                result = new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, describe(e), 0);
+            }
+            publisher.publish(LifecycleEvent.trialEnded(searchId, trialId, terminalType(result.outcome()),
+                    result.steps(), result.tokensSeen(), result.reason()));
+            publisher.flush();
+            progress.trialEnded(trialId, result.outcome(), result.reason());
+            return new TrialSummary(trialId, plan.hyperparameters(), result);
+        }
+
+        private static String describe(Throwable e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String msg = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+            return msg.length() > 500 ? msg.substring(0, 500) + "..." : msg;
+        }
+
+        private static LifecycleType terminalType(TrialOutcome outcome) {
+            return switch (outcome) {
+                case COMPLETED -> LifecycleType.TRIAL_COMPLETED;
+                case DIVERGED -> LifecycleType.TRIAL_DIVERGED;
+                case FAILED -> LifecycleType.TRIAL_FAILED;
+            };
+        }
+    }
+}

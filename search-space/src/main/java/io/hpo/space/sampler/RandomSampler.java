@@ -1,0 +1,111 @@
+package io.hpo.space.sampler;
+
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.spec.Constraint;
+import io.hpo.space.spec.ParamSpec;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.spec.ValueCombinations;
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * Independent random draws through Arbiter's {@link RandomSearchGenerator}, seeded with the spec's seed: the same
+ * spec gives the same sequence. Draws that break a constraint are redrawn. When every hyperparameter takes finitely
+ * many values (at most {@link #FINITE_LIMIT} combinations), no configuration is suggested twice and the sampler
+ * ends once all feasible ones were suggested.
+ */
+public final class RandomSampler implements Sampler {
+
+    /** Largest finite space whose feasible configurations are listed up front to avoid repeats. */
+    public static final int FINITE_LIMIT = 100_000;
+    /** Consecutive failed draws after which a continuous space is declared too constrained to sample. */
+    static final int MAX_DRAWS = 10_000;
+    /** Consecutive failed draws in a finite space after which the next one is picked among those left. */
+    static final int MAX_FINITE_DRAWS = 1_000;
+
+    private final SearchSpec spec;
+    private final CandidateSpace space;
+    private final RandomSearchGenerator generator;
+    /** Feasible configurations not suggested yet; null when the space is continuous or too large to list. */
+    private final LinkedHashSet<Hyperparameters> remaining;
+    /** Picks among {@link #remaining} once draws keep hitting used ones; seeded, so still reproducible. */
+    private final Random fallback;
+
+    public RandomSampler(SearchSpec spec) {
+        this.spec = spec;
+        this.space = new CandidateSpace(spec);
+        this.generator = new RandomSearchGenerator(space, null);
+        this.generator.setRngSeed(spec.seed());
+        this.remaining = feasibleConfigurations(spec);
+        this.fallback = new Random(spec.seed());
+    }
+
+    /** Feasible configurations not suggested yet, or -1 when the space is continuous or larger than FINITE_LIMIT. */
+    public int remainingCount() {
+        return remaining == null ? -1 : remaining.size();
+    }
+
+    @Override
+    public Optional<Hyperparameters> next() {
+        if (remaining != null && remaining.isEmpty()) {
+            return Optional.empty();
+        }
+        int limit = remaining != null ? MAX_FINITE_DRAWS : MAX_DRAWS;
+        for (int draw = 0; draw < limit; draw++) {
+            Candidate candidate = generator.getCandidate();
+            Optional<Hyperparameters> hp = space.feasibleAt(candidate.getFlatParameters());
+            if (hp.isPresent() && (remaining == null || remaining.remove(hp.get()))) {
+                return hp;
+            }
+        }
+        if (remaining != null) {
+            return Optional.of(takeAt(fallback.nextInt(remaining.size())));
+        }
+        throw new IllegalStateException("no configuration of search '" + spec.name() + "' met the constraints ("
+                + spec.constraints().stream().map(Constraint::text).collect(Collectors.joining(", "))
+                + ", width % heads == 0) in " + MAX_DRAWS + " random draws: loosen them or narrow the ranges");
+    }
+
+    private Hyperparameters takeAt(int index) {
+        Iterator<Hyperparameters> it = remaining.iterator();
+        for (int i = 0; i < index; i++) {
+            it.next();
+        }
+        Hyperparameters hp = it.next();
+        it.remove();
+        return hp;
+    }
+
+    private static LinkedHashSet<Hyperparameters> feasibleConfigurations(SearchSpec spec) {
+        List<String> names = new ArrayList<>(spec.space().keySet());
+        List<List<Object>> axes = new ArrayList<>();
+        for (ParamSpec p : spec.space().values()) {
+            if (!p.isFinite() || p.size() > FINITE_LIMIT) {
+                return null;
+            }
+            axes.add(p.probe((int) p.size()));
+        }
+        if (ValueCombinations.count(axes) > FINITE_LIMIT) {
+            return null;
+        }
+        LinkedHashSet<Hyperparameters> feasible = new LinkedHashSet<>();
+        ValueCombinations.visit(names, axes, values -> {
+            if (Constraint.WIDTH_DIVISIBLE_BY_HEADS.test(values)) {
+                Hyperparameters hp = Hyperparameters.fromMap(values);
+                if (spec.accepts(hp)) {
+                    feasible.add(hp);
+                }
+            }
+            return true;
+        });
+        return feasible;
+    }
+}

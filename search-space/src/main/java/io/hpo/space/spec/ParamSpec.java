@@ -1,0 +1,199 @@
+package io.hpo.space.spec;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one hyperparameter varies across trials. Values are normalised to the hyperparameter's
+ * {@link HyperparameterDomain.Kind}: Double for real ones, Integer for integer ones, the lower-case name for enums.
+ */
+public sealed interface ParamSpec extends Serializable
+        permits ParamSpec.Fixed, ParamSpec.Uniform, ParamSpec.LogUniform, ParamSpec.IntRange, ParamSpec.Choice {
+
+    /** Whether the spec has finitely many values (continuous ranges with distinct ends do not). */
+    boolean isFinite();
+
+    /** Number of distinct values; {@link Long#MAX_VALUE} when not finite. */
+    long size();
+
+    /**
+     * Representative values, both ends included: every choice; an integer range's values when there are at most
+     * {@code points} of them, else {@code points} evenly spread ones; {@code points} evenly spread (log-spread for
+     * {@link LogUniform}) values of a continuous range. These are the points a grid search with
+     * {@code grid_points = points} visits.
+     */
+    List<Object> probe(int points);
+
+    /** Points this spec contributes to a grid with {@code gridPoints} values per range. */
+    default long gridSize(int gridPoints) {
+        return Math.min(size(), gridPoints);
+    }
+
+    /** A single value. */
+    record Fixed(Object value) implements ParamSpec {
+        public Fixed {
+            requireValue(value);
+        }
+
+        @Override
+        public boolean isFinite() {
+            return true;
+        }
+
+        @Override
+        public long size() {
+            return 1;
+        }
+
+        @Override
+        public List<Object> probe(int points) {
+            return List.of(value);
+        }
+    }
+
+    /** Real values drawn uniformly from [min, max]. */
+    record Uniform(double min, double max) implements ParamSpec {
+        public Uniform {
+            requireRange(min, max);
+        }
+
+        @Override
+        public boolean isFinite() {
+            return min == max;
+        }
+
+        @Override
+        public long size() {
+            return min == max ? 1 : Long.MAX_VALUE;
+        }
+
+        @Override
+        public List<Object> probe(int points) {
+            return spread(min, max, points, false);
+        }
+    }
+
+    /** Real values whose logarithm is uniform on [log min, log max]; min > 0. */
+    record LogUniform(double min, double max) implements ParamSpec {
+        public LogUniform {
+            requireRange(min, max);
+            if (min <= 0) {
+                throw new IllegalArgumentException("log-uniform range needs min > 0, got " + min);
+            }
+        }
+
+        @Override
+        public boolean isFinite() {
+            return min == max;
+        }
+
+        @Override
+        public long size() {
+            return min == max ? 1 : Long.MAX_VALUE;
+        }
+
+        @Override
+        public List<Object> probe(int points) {
+            return spread(min, max, points, true);
+        }
+    }
+
+    /** Integers drawn uniformly from [min, max], both inclusive. */
+    record IntRange(int min, int max) implements ParamSpec {
+        public IntRange {
+            if (min > max) {
+                throw new IllegalArgumentException("min " + min + " > max " + max);
+            }
+        }
+
+        @Override
+        public boolean isFinite() {
+            return true;
+        }
+
+        @Override
+        public long size() {
+            return (long) max - min + 1;
+        }
+
+        @Override
+        public List<Object> probe(int points) {
+            long n = Math.min(size(), Math.max(points, 1));
+            List<Object> out = new ArrayList<>();
+            for (long i = 0; i < n; i++) {
+                long offset = n == 1 ? 0 : Math.round(i * (double) ((long) max - min) / (n - 1));
+                out.add((int) (min + offset));
+            }
+            return out;
+        }
+    }
+
+    /** One of the listed values, each equally likely. */
+    record Choice(List<Object> values) implements ParamSpec {
+        public Choice {
+            values = List.copyOf(values);
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("choice needs at least one value");
+            }
+            values.forEach(ParamSpec::requireValue);
+            if (new HashSet<>(values).size() != values.size()) {
+                throw new IllegalArgumentException("choice lists a value twice: " + values);
+            }
+        }
+
+        @Override
+        public boolean isFinite() {
+            return true;
+        }
+
+        @Override
+        public long size() {
+            return values.size();
+        }
+
+        @Override
+        public List<Object> probe(int points) {
+            return values;
+        }
+
+        /** A grid visits every choice, however many grid points a range gets. */
+        @Override
+        public long gridSize(int gridPoints) {
+            return values.size();
+        }
+    }
+
+    private static void requireValue(Object value) {
+        Objects.requireNonNull(value, "value");
+        if (!(value instanceof Double || value instanceof Integer || value instanceof String)) {
+            throw new IllegalArgumentException("values are Double, Integer or String, got " + value.getClass());
+        }
+    }
+
+    private static void requireRange(double min, double max) {
+        if (!Double.isFinite(min) || !Double.isFinite(max)) {
+            throw new IllegalArgumentException("range ends must be finite, got [" + min + ", " + max + "]");
+        }
+        if (min > max) {
+            throw new IllegalArgumentException("min " + min + " > max " + max);
+        }
+    }
+
+    private static List<Object> spread(double min, double max, int points, boolean logarithmic) {
+        if (min == max || points <= 1) {
+            return List.of(min);
+        }
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < points; i++) {
+            double t = i / (double) (points - 1);
+            double v = logarithmic ? Math.exp(Math.log(min) + t * (Math.log(max) - Math.log(min)))
+                    : min + t * (max - min);
+            // the ends exactly, and nothing rounded out of the range
+            out.add(i == 0 ? min : i == points - 1 ? max : Math.min(max, Math.max(min, v)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One hyperparameter search, as loaded from YAML by {@link SpecLoader}; the format is documented there and in
+ * examples/full.yaml.
+ *
+ * @param name        search name: letters, digits, '.', '_' and '-', at most 100 characters
+ * @param seed        seed of the sampler (same seed, same configurations) and of data shuffling
+ * @param data        training text
+ * @param space       how every hyperparameter in {@link Hyperparameters#NAMES} varies, in that order; those the
+ *                    YAML leaves out are {@link ParamSpec.Fixed} at {@link SpecDefaults#HYPERPARAMETERS}
+ * @param constraints conditions written in the spec; {@link Constraint#WIDTH_DIVISIBLE_BY_HEADS} applies on top
+ * @param strategy    how configurations are picked
+ * @param budget      limits of the search
+ * @param training    how each trial trains
+ * @param yaml        the spec text as given
+ * @param origin      where the text came from: a file path or a description
+ */
+public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
+                         List<Constraint> constraints, StrategySpec strategy, BudgetSpec budget,
+                         TrainingSpec training, String yaml, String origin) implements Serializable {
+
+    public SearchSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(constraints, "constraints");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(origin, "origin");
+        if (!space.keySet().equals(new HashSet<>(Hyperparameters.NAMES))) {
+            throw new IllegalArgumentException("space must name exactly " + Hyperparameters.NAMES + ", got "
+                    + space.keySet());
+        }
+        Map<String, ParamSpec> ordered = new LinkedHashMap<>();
+        for (String n : Hyperparameters.NAMES) {
+            ordered.put(n, Objects.requireNonNull(space.get(n), n));
+        }
+        space = Collections.unmodifiableMap(ordered);
+        constraints = List.copyOf(constraints);
+    }
+
+    /** Whether {@code hp} meets every written constraint (width % heads == 0 holds for any Hyperparameters). */
+    public boolean accepts(Hyperparameters hp) {
+        Map<String, Object> values = hp.toMap();
+        return constraints.stream().allMatch(c -> c.test(values));
+    }
+}

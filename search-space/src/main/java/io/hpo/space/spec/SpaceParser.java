@@ -1,0 +1,170 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Reads the {@code space} section: each hyperparameter a fixed value or one of the range/choice forms. */
+final class SpaceParser {
+
+    static final String UNIFORM = "uniform";
+    static final String LOG_UNIFORM = "log_uniform";
+    static final String INT = "int";
+    static final String CHOICE = "choice";
+    private static final List<String> FORMS = List.of(UNIFORM, LOG_UNIFORM, INT, CHOICE);
+
+    private final NodeReader reader;
+
+    SpaceParser(NodeReader reader) {
+        this.reader = reader;
+    }
+
+    /** Every hyperparameter's spec; those not in {@code spaceNode} (or all, when it is null) fixed at the default. */
+    Map<String, ParamSpec> parse(Node spaceNode) {
+        Map<String, ParamSpec> space = new LinkedHashMap<>();
+        SpecDefaults.HYPERPARAMETERS.toMap().forEach((name, value) -> space.put(name, new ParamSpec.Fixed(value)));
+        if (spaceNode == null || reader.isNull(spaceNode)) {
+            return space;
+        }
+        NodeReader.Mapping mapping = reader.mapping(spaceNode, "space", Hyperparameters.NAMES);
+        for (String name : mapping.keys()) {
+            space.put(name, param(name, mapping.value(name).orElseThrow()));
+        }
+        return space;
+    }
+
+    private ParamSpec param(String name, Node node) {
+        if (node instanceof ScalarNode) {
+            return new ParamSpec.Fixed(value(name, node));
+        }
+        if (node instanceof SequenceNode) {
+            throw reader.error(node, name + ": a bare list is ambiguous; write {choice: [...]} for a set of values"
+                    + " or a range such as {uniform: [min, max]}");
+        }
+        NodeReader.Mapping form = reader.mapping(node, name, FORMS);
+        if (form.keys().size() != 1) {
+            throw reader.error(node, name + " needs exactly one of " + String.join(", ", FORMS));
+        }
+        String kind = form.keys().get(0);
+        Node argument = form.value(kind).orElseThrow();
+        return switch (kind) {
+            case CHOICE -> choice(name, argument);
+            case INT -> intRange(name, argument);
+            default -> realRange(name, kind, argument);
+        };
+    }
+
+    private ParamSpec choice(String name, Node argument) {
+        List<Node> items = reader.sequence(argument, name + " choice");
+        if (items.isEmpty()) {
+            throw reader.error(argument, name + ": choice needs at least one value");
+        }
+        List<Object> values = new ArrayList<>();
+        for (Node item : items) {
+            Object v = value(name, item);
+            if (values.contains(v)) {
+                throw reader.error(item, name + ": choice lists " + v + " twice");
+            }
+            values.add(v);
+        }
+        return values.size() == 1 ? new ParamSpec.Fixed(values.get(0)) : new ParamSpec.Choice(values);
+    }
+
+    private ParamSpec intRange(String name, Node argument) {
+        if (HyperparameterDomain.kind(name) != HyperparameterDomain.Kind.INTEGER) {
+            throw reader.error(argument, name + " is not an integer hyperparameter; " + formsFor(name));
+        }
+        List<Node> ends = rangeEnds(name, INT, argument);
+        String what = name + " int range";
+        int min = integer(name, what, ends.get(0));
+        int max = integer(name, what, ends.get(1));
+        if (min > max) {
+            throw reader.error(argument, name + ": range min " + min + " > max " + max);
+        }
+        checkLegal(name, min, ends.get(0));
+        checkLegal(name, max, ends.get(1));
+        return min == max ? new ParamSpec.Fixed(min) : new ParamSpec.IntRange(min, max);
+    }
+
+    private ParamSpec realRange(String name, String kind, Node argument) {
+        if (HyperparameterDomain.kind(name) != HyperparameterDomain.Kind.REAL) {
+            throw reader.error(argument, name + " is not a real-valued hyperparameter; " + formsFor(name));
+        }
+        List<Node> ends = rangeEnds(name, kind, argument);
+        double min = reader.real(ends.get(0), name + " " + kind + " range");
+        double max = reader.real(ends.get(1), name + " " + kind + " range");
+        if (min > max) {
+            throw reader.error(argument, name + ": range min " + min + " > max " + max);
+        }
+        if (kind.equals(LOG_UNIFORM) && min <= 0) {
+            throw reader.error(ends.get(0), name + ": log_uniform needs min > 0, got " + min
+                    + "; use uniform to include 0");
+        }
+        checkLegal(name, min, ends.get(0));
+        checkLegal(name, max, ends.get(1));
+        if (min == max) {
+            return new ParamSpec.Fixed(min);
+        }
+        return kind.equals(LOG_UNIFORM) ? new ParamSpec.LogUniform(min, max) : new ParamSpec.Uniform(min, max);
+    }
+
+    private List<Node> rangeEnds(String name, String kind, Node argument) {
+        List<Node> ends = reader.sequence(argument, name + " " + kind + " range");
+        if (ends.size() != 2) {
+            throw reader.error(argument, name + ": " + kind + " range needs [min, max], got " + ends.size()
+                    + " value(s)");
+        }
+        return ends;
+    }
+
+    /** One value of the hyperparameter's kind, checked against its legal range. */
+    private Object value(String name, Node node) {
+        Object value = switch (HyperparameterDomain.kind(name)) {
+            case REAL -> reader.real(node, name);
+            case INTEGER -> integer(name, name, node);
+            case NAME -> enumName(name, node);
+        };
+        checkLegal(name, value, node);
+        return value;
+    }
+
+    /** An int; one too large for int is reported against the hyperparameter's limit, not int's. */
+    private int integer(String name, String what, Node node) {
+        long value = reader.wholeNumber(node, what, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (value != (int) value) {
+            checkLegal(name, value, node);
+            throw reader.error(node, name + " is out of range, got " + value);
+        }
+        return (int) value;
+    }
+
+    private String enumName(String name, Node node) {
+        String text = reader.text(node, name).trim().toLowerCase(Locale.ROOT);
+        List<String> legal = HyperparameterDomain.enumNames(name);
+        if (!legal.contains(text)) {
+            throw reader.error(node, "unknown " + name + " '" + text + "'" + Suggestions.hint(text, legal));
+        }
+        return text;
+    }
+
+    private void checkLegal(String name, Object value, Node node) {
+        HyperparameterDomain.problem(name, value).ifPresent(problem -> {
+            throw reader.error(node, problem);
+        });
+    }
+
+    private static String formsFor(String name) {
+        return switch (HyperparameterDomain.kind(name)) {
+            case REAL -> "use a value, {uniform: [a, b]}, {log_uniform: [a, b]} or {choice: [...]}";
+            case INTEGER -> "use a value, {int: [a, b]} or {choice: [...]}";
+            case NAME -> "use a value or {choice: [...]} of " + HyperparameterDomain.enumNames(name);
+        };
+    }
+}

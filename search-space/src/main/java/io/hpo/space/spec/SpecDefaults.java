@@ -1,0 +1,40 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.Optimizer;
+import io.hpo.space.Schedule;
+
+import java.time.Duration;
+
+/** Every default of the spec format, in one place; examples/full.yaml documents the same values. */
+public final class SpecDefaults {
+
+    /**
+     * Values of the hyperparameters a spec leaves out of {@code space}: learning_rate 1e-3, warmup_steps 10,
+     * schedule cosine, batch_size 16, dropout 0, weight_decay 0, layers 2, width 64, heads 4, mlp_multiplier 4,
+     * seq_length 64, optimizer adam, grad_clip 1.0. Small enough to train on a laptop CPU.
+     */
+    public static final Hyperparameters HYPERPARAMETERS = new Hyperparameters(1e-3, 10, Schedule.COSINE, 16, 0.0,
+            0.0, 2, 64, 4, 4, 64, Optimizer.ADAM, 1.0);
+
+    public static final long SEED = 0;
+    public static final String DATA_SOURCE = DataSpec.DEMO;
+    public static final int DEMO_SENTENCES = 3000;
+    public static final double VALIDATION_FRACTION = 0.1;
+
+    public static final StrategyType STRATEGY = StrategyType.RANDOM;
+    public static final int GRID_POINTS = 3;
+
+    public static final int MAX_TRIALS = 10;
+    public static final int MAX_CONCURRENT_TRIALS = 1;
+    public static final int MAX_STEPS_PER_TRIAL = 200;
+    public static final Duration MAX_WALL_TIME = Duration.ofHours(1);
+
+    public static final int WORKERS = 1;
+    public static final int AVERAGING_FREQUENCY = 5;
+    public static final int EVAL_EVERY = 50;
+    public static final int EVAL_BATCHES = 8;
+
+    private SpecDefaults() {
+    }
+}

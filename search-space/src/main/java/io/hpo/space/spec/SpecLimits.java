@@ -1,0 +1,48 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Upper limits the loader enforces. They are far above anything a CPU cluster trains, and are there so that a typo
+ * (an extra zero) fails at load time instead of as an out-of-memory error on an executor.
+ */
+public final class SpecLimits {
+
+    /**
+     * Inclusive upper limit of each numeric hyperparameter but dropout (below 1 by {@link Hyperparameters}'s own
+     * rule); lower limits are those of {@link Hyperparameters}.
+     */
+    public static final Map<String, Double> HYPERPARAMETER_MAX = Map.ofEntries(
+            Map.entry(Hyperparameters.LEARNING_RATE, 10.0),
+            Map.entry(Hyperparameters.WARMUP_STEPS, 10_000_000.0),
+            Map.entry(Hyperparameters.BATCH_SIZE, 4096.0),
+            Map.entry(Hyperparameters.WEIGHT_DECAY, 10.0),
+            Map.entry(Hyperparameters.LAYERS, 64.0),
+            Map.entry(Hyperparameters.WIDTH, 8192.0),
+            Map.entry(Hyperparameters.HEADS, 256.0),
+            Map.entry(Hyperparameters.MLP_MULTIPLIER, 32.0),
+            Map.entry(Hyperparameters.SEQ_LENGTH, 4096.0),
+            Map.entry(Hyperparameters.GRAD_CLIP, 1000.0));
+
+    public static final int MAX_NAME_LENGTH = 100;
+    public static final int MIN_DEMO_SENTENCES = 100;
+    public static final int MAX_DEMO_SENTENCES = 1_000_000;
+    public static final double MAX_VALIDATION_FRACTION = 0.5;
+    public static final int MIN_GRID_POINTS = 2;
+    public static final int MAX_GRID_POINTS = 1000;
+    /** Points a grid search may have; Arbiter queues every index up front. */
+    public static final long MAX_GRID_SIZE = 100_000;
+    public static final int MAX_TRIALS = 100_000;
+    public static final int MAX_CONCURRENT_TRIALS = 1024;
+    public static final int MAX_STEPS_PER_TRIAL = 10_000_000;
+    public static final Duration MAX_WALL_TIME = Duration.ofDays(30);
+    public static final int MAX_WORKERS = 1024;
+    public static final int MAX_AVERAGING_FREQUENCY = 1_000_000;
+    public static final int MAX_EVAL_BATCHES = 100_000;
+
+    private SpecLimits() {
+    }
+}

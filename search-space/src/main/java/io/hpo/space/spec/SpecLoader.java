@@ -1,0 +1,72 @@
+package io.hpo.space.spec;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads and validates a search spec. Every problem is a {@link SpecException} whose message reads
+ * {@code origin:line:column: what is wrong}. The format (keys snake_case; every key but {@code name} optional,
+ * defaults in {@link SpecDefaults}, limits in {@link SpecLimits}; examples/full.yaml explains each key):
+ *
+ * <pre>{@code
+ * name: demo                 # required: letters, digits, . _ -
+ * seed: 42                   # default 0; same seed, same configurations
+ * data:
+ *   source: demo             # "demo" (built-in corpus, default) or a path/URI of UTF-8 text (file or folder);
+ *                            # relative paths are relative to the spec file; local ones must exist
+ *   demo_sentences: 3000     # default 3000, only for demo, in [100, 1000000]
+ *   validation_fraction: 0.1 # default 0.1, in (0, 0.5]
+ * strategy:
+ *   type: random             # random | grid; default random
+ *   grid_points: 3           # values per continuous (or wider integer) range in a grid; default 3
+ * budget:
+ *   max_trials: 8            # default 10
+ *   max_concurrent_trials: 2 # default 1; capped at max_trials
+ *   max_steps_per_trial: 150 # default 200
+ *   max_wall_time: 30m       # default 1h; units d h m s, e.g. 90s, 2h, 1h30m
+ * training:
+ *   workers: 2               # data-parallel workers per trial, averaging parameters; default 1
+ *   averaging_frequency: 5   # local steps between averagings; default 5
+ *   eval_every: 25           # steps between validation evaluations; default 50, at most max_steps_per_trial
+ *   eval_batches: 4          # validation batches per evaluation; default 8
+ * space:                     # a fixed value, or {uniform: [a, b]}, {log_uniform: [a, b]}, {int: [a, b]},
+ *   learning_rate: {log_uniform: [1.0e-4, 3.0e-3]}   # {choice: [...]}; omitted ones are fixed at defaults
+ *   width: {choice: [32, 64]}
+ *   heads: {choice: [2, 4]}
+ * constraints:               # "a OP b" (== != < <= > >=) or "a % b == 0"; width % heads == 0 always applies
+ *   - heads <= layers
+ * }</pre>
+ */
+public final class SpecLoader {
+
+    private SpecLoader() {
+    }
+
+    /** Loads a spec file; a relative data path is resolved against the file's folder. */
+    public static SearchSpec load(Path file) {
+        String origin = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new SpecException(origin, 1, 1, "the spec is not UTF-8 text");
+        } catch (IOException e) {
+            throw new SpecException(origin, 1, 1, "cannot read the spec: " + e);
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        return parse(text, origin, folder);
+    }
+
+    /** Parses spec text; a relative data path is resolved against the working directory. */
+    public static SearchSpec parse(String yaml, String origin) {
+        return parse(yaml, origin, Path.of("").toAbsolutePath());
+    }
+
+    /** Parses spec text, resolving a relative data path against {@code baseDir}. */
+    public static SearchSpec parse(String yaml, String origin, Path baseDir) {
+        return new SpecParser(yaml, origin, baseDir).parse();
+    }
+}

@@ -1,0 +1,272 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** One parse of one spec text; see {@link SpecLoader} for the format. */
+final class SpecParser {
+
+    private static final List<String> TOP_KEYS =
+            List.of("name", "seed", "data", "strategy", "budget", "training", "space", "constraints");
+    private static final List<String> DATA_KEYS = List.of("source", "demo_sentences", "validation_fraction");
+    private static final List<String> STRATEGY_KEYS = List.of("type", "grid_points");
+    private static final List<String> BUDGET_KEYS =
+            List.of("max_trials", "max_concurrent_trials", "max_steps_per_trial", "max_wall_time");
+    private static final List<String> TRAINING_KEYS =
+            List.of("workers", "averaging_frequency", "eval_every", "eval_batches");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** A URI scheme; two letters at least, so that a Windows drive letter is not taken for one. */
+    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
+
+    private final String yaml;
+    private final String origin;
+    private final Path baseDir;
+    private final NodeReader reader;
+
+    SpecParser(String yaml, String origin, Path baseDir) {
+        this.yaml = yaml;
+        this.origin = origin;
+        this.baseDir = baseDir;
+        this.reader = new NodeReader(origin);
+    }
+
+    SearchSpec parse() {
+        Node root = compose();
+        NodeReader.Mapping top = reader.mapping(root, "the spec");
+        for (String key : top.keys()) {
+            if (Hyperparameters.NAMES.contains(key)) {
+                throw reader.error(top.keyNode(key), "hyperparameter '" + key + "' belongs under 'space:'");
+            }
+        }
+        top = reader.mapping(root, "the spec", TOP_KEYS);
+
+        String name = name(top.require("name"));
+        long seed = top.value("seed").map(n -> reader.wholeNumber(n, "seed", Long.MIN_VALUE, Long.MAX_VALUE))
+                .orElse(SpecDefaults.SEED);
+        DataSpec data = data(section(top, "data", DATA_KEYS));
+        StrategySpec strategy = strategy(section(top, "strategy", STRATEGY_KEYS));
+        BudgetSpec budget = budget(section(top, "budget", BUDGET_KEYS));
+        TrainingSpec training = training(section(top, "training", TRAINING_KEYS), budget);
+        Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null));
+        List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
+
+        checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);
+        Node feasibilityNode = top.value("constraints").isPresent() ? top.keyNode("constraints")
+                : top.value("space").isPresent() ? top.keyNode("space") : root;
+        FeasibilityCheck.problem(space, constraints, strategy, seed).ifPresent(problem -> {
+            throw reader.error(feasibilityNode, problem);
+        });
+        return new SearchSpec(name, seed, data, space, constraints, strategy, budget, training, yaml, origin);
+    }
+
+    private Node compose() {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = "malformed YAML: " + (e.getContext() != null ? e.getContext() + ", " : "")
+                    + e.getProblem();
+            throw mark == null ? new SpecException(origin, 1, 1, problem)
+                    : new SpecException(origin, mark.getLine() + 1, mark.getColumn() + 1, problem);
+        } catch (YAMLException e) {
+            throw new SpecException(origin, 1, 1, "malformed YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw new SpecException(origin, 1, 1, "the spec is empty; it needs at least 'name'");
+        }
+        return root;
+    }
+
+    /** An optional section; written but empty (every line commented out) means all defaults. */
+    private Optional<NodeReader.Mapping> section(NodeReader.Mapping top, String key, List<String> known) {
+        return top.value(key).filter(n -> !reader.isNull(n)).map(n -> reader.mapping(n, key, known));
+    }
+
+    private String name(Node node) {
+        String name = reader.text(node, "name").trim();
+        if (name.length() > SpecLimits.MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
+            throw reader.error(node, "name must be 1 to " + SpecLimits.MAX_NAME_LENGTH
+                    + " letters, digits, '.', '_' or '-' (starting with a letter or digit), got '" + name + "'");
+        }
+        return name;
+    }
+
+    private DataSpec data(Optional<NodeReader.Mapping> section) {
+        if (section.isEmpty()) {
+            return new DataSpec(SpecDefaults.DATA_SOURCE, SpecDefaults.DEMO_SENTENCES,
+                    SpecDefaults.VALIDATION_FRACTION);
+        }
+        NodeReader.Mapping m = section.get();
+        String source = m.value("source").map(this::source).orElse(SpecDefaults.DATA_SOURCE);
+        if (!source.equals(DataSpec.DEMO) && m.value("demo_sentences").isPresent()) {
+            throw reader.error(m.keyNode("demo_sentences"), "demo_sentences applies only to source: demo");
+        }
+        int sentences = m.value("demo_sentences").map(n -> reader.integer(n, "demo_sentences",
+                SpecLimits.MIN_DEMO_SENTENCES, SpecLimits.MAX_DEMO_SENTENCES)).orElse(SpecDefaults.DEMO_SENTENCES);
+        double fraction = SpecDefaults.VALIDATION_FRACTION;
+        Optional<Node> fractionNode = m.value("validation_fraction");
+        if (fractionNode.isPresent()) {
+            fraction = reader.real(fractionNode.get(), "validation_fraction");
+            if (!(fraction > 0 && fraction <= SpecLimits.MAX_VALIDATION_FRACTION)) {
+                throw reader.error(fractionNode.get(), "validation_fraction must be in (0, "
+                        + SpecLimits.MAX_VALIDATION_FRACTION + "], got " + fraction);
+            }
+        }
+        return new DataSpec(source, sentences, fraction);
+    }
+
+    /** "demo", a remote URI as written, or a local file/folder that must exist, made absolute. */
+    private String source(Node node) {
+        String source = reader.text(node, "data.source").trim();
+        if (source.isEmpty()) {
+            throw reader.error(node, "data.source must be 'demo' or a path or URI of UTF-8 text");
+        }
+        if (source.equals(DataSpec.DEMO)) {
+            return source;
+        }
+        var scheme = SCHEME.matcher(source);
+        Path local;
+        if (scheme.find()) {
+            if (!scheme.group(1).equalsIgnoreCase("file")) {
+                return source;
+            }
+            try {
+                local = Path.of(URI.create(source));
+            } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+                throw reader.error(node, "data.source '" + source + "' is not a valid file: URI (" + e.getMessage()
+                        + ")");
+            }
+        } else {
+            local = baseDir.resolve(source);
+        }
+        local = local.toAbsolutePath().normalize();
+        if (!Files.exists(local)) {
+            throw reader.error(node, "data.source " + local + " does not exist");
+        }
+        if (!Files.isReadable(local)) {
+            throw reader.error(node, "data.source " + local + " is not readable");
+        }
+        return local.toString();
+    }
+
+    private StrategySpec strategy(Optional<NodeReader.Mapping> section) {
+        if (section.isEmpty()) {
+            return new StrategySpec(SpecDefaults.STRATEGY, SpecDefaults.GRID_POINTS);
+        }
+        NodeReader.Mapping m = section.get();
+        StrategyType type = m.value("type").map(this::strategyType).orElse(SpecDefaults.STRATEGY);
+        int points = m.value("grid_points").map(n -> reader.integer(n, "grid_points", SpecLimits.MIN_GRID_POINTS,
+                SpecLimits.MAX_GRID_POINTS)).orElse(SpecDefaults.GRID_POINTS);
+        return new StrategySpec(type, points);
+    }
+
+    private StrategyType strategyType(Node node) {
+        String text = reader.text(node, "strategy.type").trim().toLowerCase(Locale.ROOT);
+        List<String> known = new ArrayList<>();
+        for (StrategyType t : StrategyType.values()) {
+            known.add(t.name().toLowerCase(Locale.ROOT));
+        }
+        if (!known.contains(text)) {
+            throw reader.error(node, "unknown strategy '" + text + "'" + Suggestions.hint(text, known));
+        }
+        return StrategyType.valueOf(text.toUpperCase(Locale.ROOT));
+    }
+
+    private BudgetSpec budget(Optional<NodeReader.Mapping> section) {
+        int trials = integer(section, "max_trials", 1, SpecLimits.MAX_TRIALS, SpecDefaults.MAX_TRIALS);
+        int concurrent = integer(section, "max_concurrent_trials", 1, SpecLimits.MAX_CONCURRENT_TRIALS,
+                SpecDefaults.MAX_CONCURRENT_TRIALS);
+        int steps = integer(section, "max_steps_per_trial", 1, SpecLimits.MAX_STEPS_PER_TRIAL,
+                SpecDefaults.MAX_STEPS_PER_TRIAL);
+        Duration wallTime = section.flatMap(m -> m.value("max_wall_time")).map(this::duration)
+                .orElse(SpecDefaults.MAX_WALL_TIME);
+        // more concurrent trials than trials is harmless: never more than max_trials can run
+        return new BudgetSpec(trials, Math.min(concurrent, trials), steps, wallTime);
+    }
+
+    private Duration duration(Node node) {
+        Duration d;
+        try {
+            d = Durations.parse(reader.text(node, "max_wall_time"));
+        } catch (IllegalArgumentException e) {
+            throw reader.error(node, "max_wall_time: " + e.getMessage());
+        }
+        if (d.compareTo(SpecLimits.MAX_WALL_TIME) > 0) {
+            throw reader.error(node, "max_wall_time must be at most " + Durations.format(SpecLimits.MAX_WALL_TIME)
+                    + ", got " + Durations.format(d));
+        }
+        return d;
+    }
+
+    private TrainingSpec training(Optional<NodeReader.Mapping> section, BudgetSpec budget) {
+        int workers = integer(section, "workers", 1, SpecLimits.MAX_WORKERS, SpecDefaults.WORKERS);
+        int averaging = integer(section, "averaging_frequency", 1, SpecLimits.MAX_AVERAGING_FREQUENCY,
+                SpecDefaults.AVERAGING_FREQUENCY);
+        int evalEvery = integer(section, "eval_every", 1, SpecLimits.MAX_STEPS_PER_TRIAL, SpecDefaults.EVAL_EVERY);
+        int evalBatches = integer(section, "eval_batches", 1, SpecLimits.MAX_EVAL_BATCHES, SpecDefaults.EVAL_BATCHES);
+        if (evalEvery > budget.maxStepsPerTrial()) {
+            Node at = section.flatMap(m -> m.value("eval_every")).orElse(null);
+            String problem = "eval_every " + evalEvery + " exceeds max_steps_per_trial " + budget.maxStepsPerTrial()
+                    + ": no trial would ever be evaluated";
+            throw at != null ? reader.error(at, problem) : new SpecException(origin, 1, 1, problem);
+        }
+        return new TrainingSpec(workers, averaging, evalEvery, evalBatches);
+    }
+
+    private int integer(Optional<NodeReader.Mapping> section, String key, int min, int max, int fallback) {
+        return section.flatMap(m -> m.value(key)).map(n -> reader.integer(n, key, min, max)).orElse(fallback);
+    }
+
+    private List<Constraint> constraints(Node node) {
+        List<Constraint> constraints = new ArrayList<>();
+        if (node == null || reader.isNull(node)) {
+            return constraints;
+        }
+        for (Node item : reader.sequence(node, "constraints")) {
+            try {
+                constraints.add(Constraint.parse(reader.text(item, "a constraint")));
+            } catch (IllegalArgumentException e) {
+                throw reader.error(item, e.getMessage());
+            }
+        }
+        return constraints;
+    }
+
+    private void checkGridSize(Map<String, ParamSpec> space, StrategySpec strategy, Node node) {
+        if (strategy.type() != StrategyType.GRID) {
+            return;
+        }
+        long size = 1;
+        for (ParamSpec spec : space.values()) {
+            try {
+                size = Math.multiplyExact(size, spec.gridSize(strategy.gridPoints()));
+            } catch (ArithmeticException overflow) {
+                size = Long.MAX_VALUE;
+                break;
+            }
+        }
+        if (size > SpecLimits.MAX_GRID_SIZE) {
+            throw reader.error(node, "grid search over this space has " + size + " points, more than "
+                    + SpecLimits.MAX_GRID_SIZE + ": lower grid_points, or fix or narrow some hyperparameters");
+        }
+    }
+}

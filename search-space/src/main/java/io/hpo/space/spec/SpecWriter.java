@@ -1,0 +1,83 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+
+import java.util.Map;
+
+/** Writes specs back out as YAML that {@link SpecLoader} reads. */
+public final class SpecWriter {
+
+    private static final String BEST_SUFFIX = "-best";
+
+    private SpecWriter() {
+    }
+
+    /**
+     * The spec that re-runs {@code hp} alone: same seed, data, steps, wall time and training settings, one trial,
+     * every hyperparameter fixed, named after the search with "-best" appended. Doubles are written with
+     * {@link Double#toString}, so the loaded configuration equals {@code hp} exactly. {@code hp} must lie within
+     * {@link SpecLimits}, as every sampled configuration does.
+     */
+    public static String withFixed(SearchSpec spec, Hyperparameters hp) {
+        StringBuilder out = new StringBuilder();
+        out.append("# ").append(spec.name()).append(": one configuration, every hyperparameter fixed\n");
+        out.append("name: ").append(quoted(bestName(spec.name()))).append('\n');
+        out.append("seed: ").append(spec.seed()).append('\n');
+        DataSpec data = spec.data();
+        out.append("data:\n");
+        out.append("  source: ").append(quoted(data.source())).append('\n');
+        if (data.isDemo()) {
+            out.append("  demo_sentences: ").append(data.demoSentences()).append('\n');
+        }
+        out.append("  validation_fraction: ").append(data.validationFraction()).append('\n');
+        out.append("strategy:\n");
+        out.append("  type: random\n");
+        BudgetSpec budget = spec.budget();
+        out.append("budget:\n");
+        out.append("  max_trials: 1\n");
+        out.append("  max_concurrent_trials: 1\n");
+        out.append("  max_steps_per_trial: ").append(budget.maxStepsPerTrial()).append('\n');
+        out.append("  max_wall_time: ").append(Durations.format(budget.maxWallTime())).append('\n');
+        TrainingSpec training = spec.training();
+        out.append("training:\n");
+        out.append("  workers: ").append(training.workers()).append('\n');
+        out.append("  averaging_frequency: ").append(training.averagingFrequency()).append('\n');
+        out.append("  eval_every: ").append(training.evalEvery()).append('\n');
+        out.append("  eval_batches: ").append(training.evalBatches()).append('\n');
+        out.append("space:\n");
+        for (Map.Entry<String, Object> e : hp.toMap().entrySet()) {
+            out.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String bestName(String name) {
+        if (name.endsWith(BEST_SUFFIX)) {
+            return name;
+        }
+        int room = SpecLimits.MAX_NAME_LENGTH - BEST_SUFFIX.length();
+        return (name.length() > room ? name.substring(0, room) : name) + BEST_SUFFIX;
+    }
+
+    /** A YAML double-quoted scalar: safe for any text, such as paths with ': ' or '#'. */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,19 @@
+package io.hpo.space.spec;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * @param type       search strategy
+ * @param gridPoints values per continuous range (and per integer range wider than this) in a grid search
+ */
+public record StrategySpec(StrategyType type, int gridPoints) implements Serializable {
+
+    public StrategySpec {
+        Objects.requireNonNull(type, "type");
+        if (gridPoints < SpecLimits.MIN_GRID_POINTS || gridPoints > SpecLimits.MAX_GRID_POINTS) {
+            throw new IllegalArgumentException("gridPoints must be in [" + SpecLimits.MIN_GRID_POINTS + ", "
+                    + SpecLimits.MAX_GRID_POINTS + "], got " + gridPoints);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.hpo.space.spec;
+
+/** How the driver picks the next configuration to try. */
+public enum StrategyType {
+    /** independent draws from each hyperparameter's distribution */
+    RANDOM,
+    /** every point of the grid, in order; continuous and wide integer ranges are cut into grid_points values */
+    GRID
+}

@@ -1,0 +1,23 @@
+package io.hpo.space.spec;
+
+import java.io.Serializable;
+
+/**
+ * How each trial trains.
+ *
+ * @param workers            data-parallel workers that average parameters within ONE trial
+ * @param averagingFrequency local steps each worker takes between parameter averagings
+ * @param evalEvery          steps between validation evaluations
+ * @param evalBatches        validation batches per evaluation
+ */
+public record TrainingSpec(int workers, int averagingFrequency, int evalEvery, int evalBatches)
+        implements Serializable {
+
+    public TrainingSpec {
+        if (workers < 1 || averagingFrequency < 1 || evalEvery < 1 || evalBatches < 1) {
+            throw new IllegalArgumentException("training settings must be >= 1: workers " + workers
+                    + ", averagingFrequency " + averagingFrequency + ", evalEvery " + evalEvery
+                    + ", evalBatches " + evalBatches);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.Optimizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SpecLoaderTest {
+
+    static final Path EXAMPLES = Path.of("..", "examples");
+
+    @Test
+    void loadsTheDemoExample() {
+        SearchSpec spec = SpecLoader.load(EXAMPLES.resolve("demo.yaml"));
+
+        assertEquals("demo", spec.name());
+        assertEquals(42, spec.seed());
+        assertTrue(spec.data().isDemo());
+        assertEquals(new BudgetSpec(8, 2, 120, Duration.ofMinutes(30)), spec.budget());
+        assertEquals(new TrainingSpec(2, 5, 20, 4), spec.training());
+        assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
+        assertEquals(new ParamSpec.LogUniform(3.0e-4, 5.0e-3), spec.space().get(Hyperparameters.LEARNING_RATE));
+        assertEquals(new ParamSpec.Choice(List.of(32, 48, 64)), spec.space().get(Hyperparameters.WIDTH));
+        assertEquals(new ParamSpec.IntRange(1, 2), spec.space().get(Hyperparameters.LAYERS));
+        assertEquals(new ParamSpec.Fixed("adam"), spec.space().get(Hyperparameters.OPTIMIZER));
+        assertEquals(new ParamSpec.Fixed(32), spec.space().get(Hyperparameters.SEQ_LENGTH));
+        assertEquals(List.of(Constraint.parse("width % heads == 0")), spec.constraints());
+        assertEquals(EXAMPLES.resolve("demo.yaml").toString(), spec.origin());
+        assertTrue(spec.yaml().startsWith("# The demo search"));
+    }
+
+    @Test
+    void loadsTheFullExample() {
+        SearchSpec spec = SpecLoader.load(EXAMPLES.resolve("full.yaml"));
+
+        assertEquals(new StrategySpec(StrategyType.GRID, 3), spec.strategy());
+        assertEquals(Duration.ofMinutes(90), spec.budget().maxWallTime());
+        assertEquals(new DataSpec("demo", 2000, 0.1), spec.data());
+        assertEquals(2, spec.constraints().size());
+        assertEquals(List.copyOf(Hyperparameters.NAMES), List.copyOf(spec.space().keySet()));
+    }
+
+    @Test
+    void fillsEveryDefault() {
+        SearchSpec spec = SpecLoader.parse("name: minimal\n", "inline");
+
+        assertEquals(SpecDefaults.SEED, spec.seed());
+        assertEquals(new DataSpec("demo", 3000, 0.1), spec.data());
+        assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
+        assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());
+        assertEquals(new TrainingSpec(1, 5, 50, 8), spec.training());
+        assertTrue(spec.constraints().isEmpty());
+        SpecDefaults.HYPERPARAMETERS.toMap().forEach((name, value) ->
+                assertEquals(new ParamSpec.Fixed(value), spec.space().get(name), name));
+        assertEquals(Optimizer.ADAM, SpecDefaults.HYPERPARAMETERS.optimizer());
+    }
+
+    @Test
+    void capsConcurrencyAtTrialsAndTreatsEmptySectionsAsDefaults() {
+        SearchSpec spec = SpecLoader.parse("""
+                name: capped
+                budget:
+                  max_trials: 3
+                  max_concurrent_trials: 50
+                training:
+                constraints:
+                """, "inline");
+
+        assertEquals(3, spec.budget().maxConcurrentTrials());
+        assertEquals(SpecDefaults.WORKERS, spec.training().workers());
+    }
+
+    @Test
+    void readsNumbersYamlTakesForText() {
+        SearchSpec spec = SpecLoader.parse("""
+                name: numbers
+                space:
+                  learning_rate: 1e-3
+                  weight_decay: {log_uniform: ["1e-5", 1E-2]}
+                  warmup_steps: 1_000
+                """, "inline");
+
+        assertEquals(new ParamSpec.Fixed(1e-3), spec.space().get(Hyperparameters.LEARNING_RATE));
+        assertEquals(new ParamSpec.LogUniform(1e-5, 1e-2), spec.space().get(Hyperparameters.WEIGHT_DECAY));
+        assertEquals(new ParamSpec.Fixed(1000), spec.space().get(Hyperparameters.WARMUP_STEPS));
+    }
+
+    @Test
+    void resolvesALocalDataPathAgainstTheSpecFolder(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("corpus.txt"), "hello world\n");
+        Path specFile = dir.resolve("local.yaml");
+        Files.writeString(specFile, "name: local\ndata:\n  source: corpus.txt\n");
+
+        SearchSpec spec = SpecLoader.load(specFile);
+
+        assertEquals(dir.resolve("corpus.txt").toAbsolutePath().normalize().toString(), spec.data().source());
+        assertFalse(spec.data().isDemo());
+        SearchSpec viaUri = SpecLoader.parse("name: uri\ndata:\n  source: " + dir.toUri() + "\n", "inline");
+        assertEquals(dir.toAbsolutePath().normalize().toString(), viaUri.data().source());
+        SearchSpec remote = SpecLoader.parse("name: remote\ndata:\n  source: hdfs://nn:8020/corpus\n", "inline");
+        assertEquals("hdfs://nn:8020/corpus", remote.data().source());
+    }
+
+    static Stream<Arguments> brokenSpecs() {
+        return Stream.of(
+                Arguments.of("unknown key", "name: t\nbudget:\n  max_trial: 5\n", 3,
+                        "unknown key 'max_trial' in budget; did you mean 'max_trials'?"),
+                Arguments.of("unknown top-level key", "name: t\nbuget:\n  max_trials: 5\n", 2,
+                        "did you mean 'budget'?"),
+                Arguments.of("hyperparameter outside space", "name: t\nlearning_rate: 0.1\n", 2,
+                        "belongs under 'space:'"),
+                Arguments.of("wrong type", "name: t\nbudget:\n  max_trials: lots\n", 3,
+                        "max_trials must be a finite number, got 'lots'"),
+                Arguments.of("section of wrong type", "name: t\ntraining: 4\n", 2, "training must be a mapping"),
+                Arguments.of("missing name", "seed: 1\n", 1, "missing required key 'name'"),
+                Arguments.of("bad name", "name: 'my search'\n", 1, "name must be 1 to 100"),
+                Arguments.of("duplicate key", "name: a\nseed: 1\nseed: 2\n", 3, "duplicate key 'seed'"),
+                Arguments.of("min > max", "name: t\nspace:\n  dropout: {uniform: [0.3, 0.1]}\n", 3,
+                        "range min 0.3 > max 0.1"),
+                Arguments.of("log min <= 0", "name: t\nspace:\n  weight_decay: {log_uniform: [0, 0.01]}\n", 3,
+                        "log_uniform needs min > 0"),
+                Arguments.of("int range of non-integers", "name: t\nspace:\n  layers: {int: [1, 2.5]}\n", 3,
+                        "must be a whole number, got '2.5'"),
+                Arguments.of("empty choice", "name: t\nspace:\n  width: {choice: []}\n", 3,
+                        "choice needs at least one value"),
+                Arguments.of("repeated choice", "name: t\nspace:\n  width: {choice: [32, 32]}\n", 3,
+                        "choice lists 32 twice"),
+                Arguments.of("bare list", "name: t\nspace:\n  width: [32, 64]\n", 3, "a bare list is ambiguous"),
+                Arguments.of("two forms", "name: t\nspace:\n  width: {int: [1, 2], choice: [3]}\n", 3,
+                        "needs exactly one of"),
+                Arguments.of("unknown form", "name: t\nspace:\n  learning_rate: {loguniform: [0.001, 0.01]}\n", 3,
+                        "did you mean 'log_uniform'?"),
+                Arguments.of("real range on an integer", "name: t\nspace:\n  width: {uniform: [16, 64]}\n", 3,
+                        "width is not a real-valued hyperparameter"),
+                Arguments.of("unknown hyperparameter", "name: t\nspace:\n  widht: 64\n", 3,
+                        "unknown key 'widht' in space; did you mean 'width'?"),
+                Arguments.of("unknown enum value", "name: t\nspace:\n  optimizer: adamw\n", 3,
+                        "unknown optimizer 'adamw'; did you mean 'adam'?"),
+                Arguments.of("illegal value", "name: t\nspace:\n  dropout: {choice: [0.0, 1.0]}\n", 3,
+                        "dropout must be in [0, 1)"),
+                Arguments.of("huge width", "name: t\nspace:\n  width: 100000\n", 3, "width must be <= 8192"),
+                Arguments.of("huge heads", "name: t\nspace:\n  heads: {choice: [4, 512]}\n", 3,
+                        "heads must be <= 256"),
+                Arguments.of("huge max_trials", "name: t\nbudget:\n  max_trials: 200000\n", 3,
+                        "max_trials must be in [1, 100000]"),
+                Arguments.of("unknown hyperparameter in constraint", "name: t\nconstraints:\n  - hedas <= layers\n",
+                        3, "unknown hyperparameter 'hedas' in constraint 'hedas <= layers'; did you mean 'heads'?"),
+                Arguments.of("unreadable constraint", "name: t\nconstraints:\n  - width heads\n", 3,
+                        "cannot read constraint 'width heads'"),
+                Arguments.of("modulo misuse", "name: t\nconstraints:\n  - width % heads > 1\n", 3,
+                        "'%' only works as 'a % b == 0'"),
+                Arguments.of("infeasible width and heads",
+                        "name: t\nspace:\n  width: {choice: [30, 50]}\n  heads: {choice: [4, 8]}\n", 2,
+                        "no combination of width, heads satisfies width % heads == 0"),
+                Arguments.of("infeasible constraints",
+                        "name: t\nspace:\n  heads: {choice: [1, 2]}\nconstraints:\n  - heads > layers\n", 4,
+                        "the space is infeasible"),
+                Arguments.of("bad duration", "name: t\nbudget:\n  max_wall_time: 30 minutes\n", 3,
+                        "bad duration '30 minutes'"),
+                Arguments.of("duration without unit", "name: t\nbudget:\n  max_wall_time: 3600\n", 3,
+                        "bad duration '3600'"),
+                Arguments.of("unknown strategy", "name: t\nstrategy:\n  type: grdi\n", 3,
+                        "unknown strategy 'grdi'; did you mean 'grid'?"),
+                Arguments.of("grid too large", "name: t\nstrategy:\n  type: grid\n  grid_points: 1000\nspace:\n"
+                        + "  learning_rate: {uniform: [0.001, 0.01]}\n  dropout: {uniform: [0.0, 0.5]}\n", 2,
+                        "grid search over this space has 1000000 points"),
+                Arguments.of("eval never reached", "name: t\nbudget:\n  max_steps_per_trial: 100\n"
+                        + "training:\n  eval_every: 500\n", 5, "eval_every 500 exceeds max_steps_per_trial 100"),
+                Arguments.of("validation fraction", "name: t\ndata:\n  validation_fraction: 0.9\n", 3,
+                        "validation_fraction must be in (0, 0.5]"),
+                Arguments.of("missing data path", "name: t\ndata:\n  source: /no/such/corpus.txt\n", 3,
+                        "data.source /no/such/corpus.txt does not exist"),
+                Arguments.of("malformed YAML", "name: t\nspace:\n  width: {choice: [32, 64}\n", 3, "malformed YAML"),
+                Arguments.of("not a mapping", "- name: t\n", 1, "the spec must be a mapping"),
+                Arguments.of("empty", "# nothing here\n", 1, "the spec is empty"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenSpecs")
+    void reportsWhereAndWhatIsWrong(String description, String yaml, int line, String reason) {
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(yaml, "broken.yaml"));
+
+        assertTrue(e.getMessage().startsWith("broken.yaml:" + line + ":"), e.getMessage());
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+        assertEquals(line, e.line());
+        assertTrue(e.column() >= 1);
+    }
+
+    @Test
+    void reportsAnUnreadableFile(@TempDir Path dir) {
+        Path missing = dir.resolve("missing.yaml");
+
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(missing));
+
+        assertTrue(e.getMessage().startsWith(missing + ":1:1: cannot read the spec"), e.getMessage());
+    }
+}

@@ -1,0 +1,66 @@
+package io.hpo.space.spec;
+
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.Optimizer;
+import io.hpo.space.Schedule;
+import io.hpo.space.sampler.Sampler;
+import io.hpo.space.sampler.Samplers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SpecWriterTest {
+
+    private static final SearchSpec DEMO = SpecLoader.load(Path.of("..", "examples", "demo.yaml"));
+
+    private static void assertRoundTrips(SearchSpec spec, Hyperparameters hp) {
+        String yaml = SpecWriter.withFixed(spec, hp);
+        SearchSpec fixed = SpecLoader.parse(yaml, "best.yaml");
+
+        Sampler sampler = Samplers.forSpec(fixed);
+        assertEquals(Optional.of(hp), sampler.next(), yaml);
+        assertEquals(Optional.empty(), sampler.next());
+        assertEquals(spec.data(), fixed.data());
+        assertEquals(spec.training(), fixed.training());
+        assertEquals(spec.seed(), fixed.seed());
+        assertEquals(new BudgetSpec(1, 1, spec.budget().maxStepsPerTrial(), spec.budget().maxWallTime()),
+                fixed.budget());
+        assertEquals(StrategyType.RANDOM, fixed.strategy().type());
+        assertTrue(fixed.space().values().stream().allMatch(p -> p instanceof ParamSpec.Fixed));
+    }
+
+    @Test
+    void writesASpecThatReproducesTheConfiguration() {
+        Hyperparameters best = Samplers.forSpec(DEMO).next().orElseThrow();
+
+        assertRoundTrips(DEMO, best);
+        assertEquals("demo-best", SpecLoader.parse(SpecWriter.withFixed(DEMO, best), "best").name());
+    }
+
+    @Test
+    void keepsAwkwardDoublesBitForBit() {
+        Hyperparameters awkward = new Hyperparameters(1.2345678901234567E-4, 0, Schedule.LINEAR, 4096,
+                0.1 + 0.2, 9.999999999999999, 64, 8192, 256, 32, 4096, Optimizer.NESTEROVS, 1.0E-7);
+
+        assertRoundTrips(DEMO, awkward);
+    }
+
+    @Test
+    void quotesDataPathsAndKeepsTheBestSuffixSingle(@TempDir Path dir) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("a: \"b\" #c"));
+        Files.writeString(folder.resolve("corpus.txt"), "text\n");
+        SearchSpec spec = SpecLoader.parse("name: run-best\ndata:\n  source: " + SpecWriter.quoted(folder.toString())
+                + "\n", "inline");
+        Hyperparameters hp = SpecDefaults.HYPERPARAMETERS;
+
+        assertRoundTrips(spec, hp);
+        assertEquals("run-best", SpecLoader.parse(SpecWriter.withFixed(spec, hp), "best").name());
+    }
+}

@@ -1,0 +1,50 @@
+package io.hpo.worker.trial;
+
+import io.hpo.events.BusConfig;
+import io.hpo.events.EventPublisher;
+import io.hpo.events.StepMetric;
+import org.apache.spark.TaskContext;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+
+/**
+ * Runs inside each Spark worker of a trial and publishes every optimizer step's training loss to Kafka.
+ * A fresh copy is shipped with every averaging round (the worker deserialises it), so it knows the round's
+ * first global step and counts its own local steps: DL4J's iteration number restarts each round on workers.
+ * After the round's last step it flushes, so the round's task only succeeds once its metrics are acknowledged.
+ */
+final class StepMetricsListener extends BaseTrainingListener implements java.io.Serializable {
+    private final BusConfig bus;
+    private final String searchId;
+    private final String trialId;
+    private final long roundFirstStep;
+    private final int roundSteps;
+    private final long tokensPerStep;
+    private transient int localSteps;
+
+    StepMetricsListener(BusConfig bus, TrialPlan plan, long roundFirstStep, int roundSteps) {
+        this.bus = bus;
+        this.searchId = plan.searchId();
+        this.trialId = plan.trialId();
+        this.roundFirstStep = roundFirstStep;
+        this.roundSteps = roundSteps;
+        this.tokensPerStep = plan.tokensPerStep();
+    }
+
+    @Override
+    public void iterationDone(Model model, int iteration, int epoch) {
+        long step = roundFirstStep + localSteps;
+        localSteps++;
+        TaskContext task = TaskContext.get();
+        int worker = task == null ? 0 : task.partitionId();
+        ComputationGraph graph = (ComputationGraph) model;
+        double lr = graph.getLearningRate(graph.getLayer(0).conf().getLayer().getLayerName());
+        EventPublisher publisher = EventPublisher.shared(bus);
+        publisher.publish(StepMetric.of(searchId, trialId, step, worker, step * tokensPerStep, lr, model.score(),
+                System.currentTimeMillis()));
+        if (localSteps == roundSteps) {
+            publisher.flush();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.hpo.worker.trial;
+
+/** Hears a running trial's validation evaluations on the driver (the search publishes them; a pruner will decide on them). */
+@FunctionalInterface
+public interface TrialObserver {
+    void evaluated(long step, double validationLoss, long tokensSeen);
+}

@@ -1,0 +1,11 @@
+package io.hpo.worker.trial;
+
+/** How a trial ended. */
+public enum TrialOutcome {
+    /** trained its full step budget */
+    COMPLETED,
+    /** the training or validation loss became NaN or infinite */
+    DIVERGED,
+    /** an error, or the search's wall-time budget ran out mid-trial */
+    FAILED
+}

@@ -1,0 +1,131 @@
+package io.hpo.worker.trial;
+
+import io.hpo.events.BusConfig;
+import io.hpo.space.Hyperparameters;
+import io.hpo.worker.data.CorpusSplit;
+import io.hpo.worker.data.TokenBatches;
+import io.hpo.worker.model.LossEvaluator;
+import io.hpo.worker.model.TransformerModel;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains one trial on Spark: a {@link SparkComputationGraph} with parameter averaging over
+ * {@link TrialPlan#workers()} workers. The driver runs one Spark job per averaging round, so it controls the exact
+ * step budget, evaluates validation loss on the averaged model between rounds, and stops a diverging or
+ * cancelled trial at the next round boundary.
+ */
+public final class TrialRunner {
+    private final JavaSparkContext sc;
+    private final BusConfig bus;
+
+    public TrialRunner(JavaSparkContext sc, BusConfig bus) {
+        this.sc = sc;
+        this.bus = bus;
+    }
+
+    /**
+     * @param stop checked between rounds; true ends the trial as FAILED with {@code stopReason}
+     */
+    public TrialResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, BooleanSupplier stop,
+                           String stopReason) {
+        long started = System.currentTimeMillis();
+        // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
+        sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
+        Hyperparameters hp = plan.hyperparameters();
+        data.requireFits(hp.seqLength(), hp.batchSize());
+        ComputationGraph net = TransformerModel.build(hp, data.tokenizer().vocabSize(), plan.maxSteps(), plan.seed());
+        GlobalStepHook globalStep = new GlobalStepHook();
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, trainingMaster(plan, globalStep));
+        List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(), hp.batchSize(),
+                plan.evalBatches());
+        Random windows = new Random(plan.seed());
+        Evaluations evals = new Evaluations();
+        long step = 0;
+        while (step < plan.maxSteps()) {
+            if (stop.getAsBoolean()) {
+                return evals.result(TrialOutcome.FAILED, step, plan, stopReason, started);
+            }
+            int roundSteps = (int) Math.min(plan.averagingFrequency(), plan.maxSteps() - step);
+            globalStep.startRoundAt((int) step);
+            sparkNet.setListeners(List.of(new StepMetricsListener(bus, plan, step + 1, roundSteps)));
+            sparkNet.fit(roundData(plan, data, roundSteps, windows));
+            step += roundSteps;
+            double trainLoss = sparkNet.getScore();
+            if (!Double.isFinite(trainLoss)) {
+                return evals.result(TrialOutcome.DIVERGED, step, plan, "training loss became " + trainLoss
+                        + " at step " + step, started);
+            }
+            if (step % plan.evalEvery() == 0 || step == plan.maxSteps()) {
+                double valLoss = LossEvaluator.meanTokenLoss(sparkNet.getNetwork(), validation);
+                observer.evaluated(step, valLoss, step * plan.tokensPerStep());
+                if (!Double.isFinite(valLoss)) {
+                    return evals.result(TrialOutcome.DIVERGED, step, plan, "validation loss became " + valLoss
+                            + " at step " + step, started);
+                }
+                evals.add(step, valLoss);
+            }
+        }
+        return evals.result(TrialOutcome.COMPLETED, step, plan, null, started);
+    }
+
+    /**
+     * Exactly {@code workers x roundSteps} minibatches in {@code workers} equal partitions: one split, so one
+     * averaging round per fit, with every worker taking {@code roundSteps} steps.
+     */
+    private JavaRDD<DataSet> roundData(TrialPlan plan, CorpusSplit data, int roundSteps, Random windows) {
+        Hyperparameters hp = plan.hyperparameters();
+        List<DataSet> batches = new ArrayList<>(plan.workers() * roundSteps);
+        for (int i = 0; i < plan.workers() * roundSteps; i++) {
+            batches.add(TokenBatches.randomWindows(data.train(), hp.seqLength(), hp.batchSize(), windows));
+        }
+        return sc.parallelize(batches, plan.workers());
+    }
+
+    private static ParameterAveragingTrainingMaster trainingMaster(TrialPlan plan, GlobalStepHook globalStep) {
+        int batch = plan.hyperparameters().batchSize();
+        return new ParameterAveragingTrainingMaster.Builder(plan.workers(), batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(plan.averagingFrequency())
+                .workerPrefetchNumBatches(0)
+                // roundData already gives each worker exactly its share; rebalancing would make shares uneven
+                .repartionData(Repartition.Never)
+                .saveUpdater(true)
+                // Export writes batches to a shared filesystem first; Direct suits batches built on the driver
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .collectTrainingStats(false)
+                .rngSeed(plan.seed())
+                .trainingHooks(globalStep)
+                .build();
+    }
+
+    /** The best validation loss so far, ties going to the earlier (fewer-token) step. */
+    private static final class Evaluations {
+        private double best = Double.NaN;
+        private long bestStep;
+
+        void add(long step, double loss) {
+            if (Double.isNaN(best) || loss < best) {
+                best = loss;
+                bestStep = step;
+            }
+        }
+
+        TrialResult result(TrialOutcome outcome, long step, TrialPlan plan, String reason, long started) {
+            return new TrialResult(outcome, step, step * plan.tokensPerStep(), best, bestStep,
+                    bestStep * plan.tokensPerStep(), reason,
+                    System.currentTimeMillis() - started);
+        }
+    }
+}
