@@ -31,6 +31,7 @@ public final class TrialRunner {
     private final BusConfig bus;
 
     public TrialRunner(JavaSparkContext sc, BusConfig bus) {
+        SameDiffDebugFilter.install();
         this.sc = sc;
         this.bus = bus;
     }
