@@ -1,12 +1,14 @@
 package io.hpo.driver;
 
 import io.hpo.worker.trial.TrialOutcome;
+import io.hpo.worker.trial.TrialResult;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +22,8 @@ final class ProgressReporter {
     private final String searchId;
     private final long startedMs;
     private final Map<TrialOutcome, Integer> ended = new EnumMap<>(TrialOutcome.class);
+    /** fraction of its step budget each running trial has reached, for the ETA */
+    private final Map<String, Double> runningProgress = new HashMap<>();
     private int totalTrials;
     private int running;
     private double bestLoss = Double.NaN;
@@ -34,6 +38,7 @@ final class ProgressReporter {
 
     synchronized void trialStarted(String trialId, String config) {
         running++;
+        runningProgress.put(trialId, 0.0);
         print(trialId + " started: " + config);
     }
 
@@ -42,13 +47,19 @@ final class ProgressReporter {
             bestLoss = loss;
             bestTrial = trialId;
         }
+        runningProgress.put(trialId, (double) step / maxSteps);
         print(String.format("%s step %d/%d: validation loss %.4f", trialId, step, maxSteps, loss));
     }
 
-    synchronized void trialEnded(String trialId, TrialOutcome outcome, String reason) {
+    synchronized void trialEnded(String trialId, TrialResult result) {
         running--;
-        ended.merge(outcome, 1, Integer::sum);
-        print(trialId + " " + outcome + (reason == null ? "" : " (" + reason + ")"));
+        runningProgress.remove(trialId);
+        ended.merge(result.outcome(), 1, Integer::sum);
+        double seconds = result.wallTimeMs() / 1000.0;
+        String throughput = seconds > 0 && result.tokensSeen() > 0
+                ? String.format(", %d tokens in %.0f s, %.0f tokens/s", result.tokensSeen(), seconds,
+                result.tokensSeen() / seconds) : "";
+        print(trialId + " " + result.outcome() + throughput + (result.reason() == null ? "" : " (" + result.reason() + ")"));
     }
 
     /** The sampler ran out of new configurations before the budget did. */
@@ -60,7 +71,8 @@ final class ProgressReporter {
     synchronized String statusLine() {
         int done = ended.values().stream().mapToInt(Integer::intValue).sum();
         long elapsed = System.currentTimeMillis() - startedMs;
-        String eta = done == 0 ? "?" : format(elapsed * (totalTrials - done) / done);
+        double progressed = done + runningProgress.values().stream().mapToDouble(Double::doubleValue).sum();
+        String eta = progressed == 0 ? "?" : format((long) (elapsed * (totalTrials - progressed) / progressed));
         StringBuilder s = new StringBuilder()
                 .append(done).append('/').append(totalTrials).append(" trials done");
         if (ended.containsKey(TrialOutcome.DIVERGED) || ended.containsKey(TrialOutcome.FAILED)) {

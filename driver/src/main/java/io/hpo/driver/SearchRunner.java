@@ -134,7 +134,7 @@ public final class SearchRunner {
             publisher.publish(LifecycleEvent.trialEnded(searchId, trialId, terminalType(result.outcome()),
                     result.steps(), result.tokensSeen(), result.reason()));
             publisher.flush();
-            progress.trialEnded(trialId, result.outcome(), result.reason());
+            progress.trialEnded(trialId, result);
             return new TrialSummary(trialId, plan.hyperparameters(), result);
         }
 
