@@ -1,0 +1,88 @@
+package io.hpo.aggregator;
+
+import io.hpo.aggregator.api.HttpApi;
+import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.aggregator.ingest.EventConsumer;
+import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.Migrations;
+import io.hpo.aggregator.store.ResultsStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+/** The running aggregator: schema migrated, consumer writing events to the store, HTTP API serving them. */
+public final class AggregatorService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregatorService.class);
+    /** How long start-up waits for the database to accept connections (it may start alongside us). */
+    static final Duration DATABASE_WAIT = Duration.ofSeconds(60);
+
+    private final Database db;
+    private final ResultsStore store;
+    private final EventConsumer consumer;
+    private final HttpApi api;
+
+    private AggregatorService(Database db, ResultsStore store, EventConsumer consumer, HttpApi api) {
+        this.db = db;
+        this.store = store;
+        this.consumer = consumer;
+        this.api = api;
+    }
+
+    public static AggregatorService start(AggregatorConfig config) throws SQLException, InterruptedException {
+        LOG.info("starting with {}", config);
+        Database db = new Database(config.jdbcUrl(), config.user(), config.password());
+        migrate(db);
+        ResultsStore store = new ResultsStore(db);
+        EventConsumer consumer = new EventConsumer(config.bus(), config.groupId(), config.pollInterval(),
+                config.retryMax(), store);
+        consumer.start();
+        HttpApi api;
+        try {
+            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumer::stats);
+        } catch (RuntimeException e) {
+            consumer.close();
+            db.close();
+            throw e;
+        }
+        LOG.info("results API listening on {}", api.url());
+        return new AggregatorService(db, store, consumer, api);
+    }
+
+    private static void migrate(Database db) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + DATABASE_WAIT.toNanos();
+        while (true) {
+            try {
+                Migrations.migrate(db);
+                return;
+            } catch (SQLException e) {
+                if (!Database.isTransient(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("waiting for the database at {}: {}", db.url(), e.getMessage());
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    public String url() {
+        return api.url();
+    }
+
+    public ResultsStore store() {
+        return store;
+    }
+
+    public EventConsumer consumer() {
+        return consumer;
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        consumer.close();
+        db.close();
+        LOG.info("stopped");
+    }
+}

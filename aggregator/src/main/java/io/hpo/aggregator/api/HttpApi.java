@@ -1,0 +1,209 @@
+package io.hpo.aggregator.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.hpo.aggregator.ingest.IngestStats;
+import io.hpo.aggregator.results.NotReadyException;
+import io.hpo.aggregator.results.Results;
+import io.hpo.aggregator.results.UnknownIdException;
+import io.hpo.aggregator.store.Curve;
+import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.store.SearchSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Read-only JSON API over the results store, on the JDK's HTTP server:
+ * <pre>
+ * GET /health                                      200 UP / DEGRADED (ingest retrying), 503 DOWN (no database)
+ * GET /api/searches                                every search, newest first
+ * GET /api/searches/{id}                           one search, with its spec
+ * GET /api/searches/{id}/trials                    trials in ranking order
+ * GET /api/searches/{id}/trials/{trialId}/curve    step losses and evaluations
+ * GET /api/searches/{id}/best                      the winner and a spec that reruns it
+ * </pre>
+ * Errors are {@code {"error": "..."}}: 400 malformed path, 404 unknown id or path, 405 other methods, 409 best not
+ * available yet, 500 unexpected failure, 503 database unreachable. Non-finite losses are JSON null (see {@link Json}).
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final int THREADS = 4;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ResultsStore store;
+    private final Results results;
+    private final Supplier<IngestStats> ingest;
+
+    private HttpApi(HttpServer server, ResultsStore store, Supplier<IngestStats> ingest) {
+        this.server = server;
+        this.store = store;
+        this.results = new Results(store);
+        this.ingest = ingest;
+        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "hpo-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    /** Binds to host:port (port 0 = a free one) and starts serving. */
+    public static HttpApi start(String host, int port, ResultsStore store, Supplier<IngestStats> ingest) {
+        try {
+            HttpApi api = new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 64), store, ingest);
+            api.server.start();
+            return api;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url() {
+        String host = server.getAddress().getHostString();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    private record Reply(int status, Object body) {
+        static Reply ok(Object body) {
+            return new Reply(200, body);
+        }
+
+        static Reply error(int status, String message) {
+            return new Reply(status, Map.of("error", message));
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            Reply reply;
+            String method = ex.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                reply = Reply.error(405, "method " + method + " not allowed: this API is read-only");
+            } else {
+                List<String> path = segments(ex.getRequestURI().getRawPath());
+                reply = path == null ? Reply.error(400, "malformed percent-encoding in path") : route(path);
+            }
+            send(ex, reply, method.equals("HEAD"));
+        } catch (IOException | RuntimeException | Error e) {
+            // the JDK server drops exceptions silently and leaves the client waiting: log, then hang up
+            LOG.error("request {} failed", ex.getRequestURI(), e);
+            throw e;
+        } finally {
+            ex.close();
+        }
+    }
+
+    private Reply route(List<String> path) {
+        try {
+            if (path.equals(List.of("health"))) {
+                return health();
+            }
+            if (path.size() < 2 || !path.get(0).equals("api") || !path.get(1).equals("searches")) {
+                return notFound(path);
+            }
+            if (path.size() == 2) {
+                ArrayNode list = Json.MAPPER.createArrayNode();
+                for (SearchSummary s : results.searches()) {
+                    list.add(((ObjectNode) Json.MAPPER.valueToTree(s)).without("specYaml"));
+                }
+                return Reply.ok(list);
+            }
+            String searchId = path.get(2);
+            if (path.size() == 3) {
+                return Reply.ok(results.search(searchId));
+            }
+            if (path.size() == 4 && path.get(3).equals("trials")) {
+                return Reply.ok(results.leaderboard(searchId));
+            }
+            if (path.size() == 4 && path.get(3).equals("best")) {
+                return Reply.ok(results.best(searchId));
+            }
+            if (path.size() == 6 && path.get(3).equals("trials") && path.get(5).equals("curve")) {
+                Curve curve = results.curve(searchId, path.get(4));
+                return Reply.ok(Map.of("searchId", searchId, "trialId", path.get(4), "steps", curve.steps(),
+                        "evaluations", curve.evaluations()));
+            }
+            return notFound(path);
+        } catch (UnknownIdException e) {
+            return Reply.error(404, e.getMessage());
+        } catch (NotReadyException e) {
+            return Reply.error(409, e.getMessage());
+        } catch (SQLException e) {
+            LOG.warn("query failed: {}", e.toString());
+            return Reply.error(503, "results database unavailable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("request /{} failed", String.join("/", path), e);
+            return Reply.error(500, e.toString());
+        }
+    }
+
+    private Reply health() {
+        boolean database = store.ping();
+        IngestStats stats = ingest.get();
+        String status = !database ? "DOWN" : stats.healthy() ? "UP" : "DEGRADED";
+        return new Reply(database ? 200 : 503, Map.of("status", status, "database", database ? "UP" : "DOWN",
+                "ingest", stats));
+    }
+
+    private static Reply notFound(List<String> path) {
+        return Reply.error(404, "no such resource: /" + String.join("/", path));
+    }
+
+    /** Decoded path segments (ids may hold any character, percent-encoded); null if the encoding is broken. */
+    private static List<String> segments(String rawPath) {
+        List<String> out = new ArrayList<>();
+        for (String s : rawPath.split("/")) {
+            if (!s.isEmpty()) {
+                try {
+                    out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void send(HttpExchange ex, Reply reply, boolean headOnly) throws IOException {
+        byte[] body = Json.MAPPER.writeValueAsBytes(reply.body());
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (headOnly) {
+            ex.sendResponseHeaders(reply.status(), -1);
+        } else {
+            ex.sendResponseHeaders(reply.status(), body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

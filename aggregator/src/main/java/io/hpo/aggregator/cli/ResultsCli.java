@@ -1,0 +1,211 @@
+package io.hpo.aggregator.cli;
+
+import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.aggregator.results.BestTrial;
+import io.hpo.aggregator.results.NotReadyException;
+import io.hpo.aggregator.results.Results;
+import io.hpo.aggregator.results.UnknownIdException;
+import io.hpo.aggregator.store.Curve;
+import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.aggregator.store.TrialResult;
+
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Commands that read the results database directly (same configuration keys as the service):
+ * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
+ * {@code curve <search-id> <trial-id>}. Exit codes: {@value #OK} done, {@value #FAILED} database error,
+ * {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
+ * search did not finish within --wait), {@value #USAGE} bad arguments.
+ */
+public final class ResultsCli {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int UNKNOWN_ID = 2;
+    public static final int NOT_READY = 3;
+    public static final int USAGE = 64;
+    public static final String USAGE_TEXT = String.join("\n",
+            "commands:",
+            "  serve                                   run the aggregator (default)",
+            "  searches                                list searches",
+            "  leaderboard <search-id> [--wait SECS]   ranked trials; --wait: until the search has finished",
+            "  best <search-id>                        the winner's fixed-value spec YAML, alone on stdout",
+            "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
+            "options: --config FILE (properties with hpo.* keys)");
+    private static final Duration WAIT_POLL = Duration.ofSeconds(1);
+
+    private final AggregatorConfig config;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ResultsCli(AggregatorConfig config, PrintStream out, PrintStream err) {
+        this.config = config;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs one command; returns the exit code. */
+    public int run(String command, List<String> args) {
+        try (Database db = new Database(config.jdbcUrl(), config.user(), config.password())) {
+            Results results = new Results(new ResultsStore(db));
+            return switch (command) {
+                case "searches" -> args.isEmpty() ? searches(results) : usage("searches takes no arguments");
+                case "leaderboard" -> leaderboard(results, args);
+                case "best" -> args.size() == 1 ? best(results, args.get(0)) : usage("best <search-id>");
+                case "curve" -> args.size() == 2 ? curve(results, args.get(0), args.get(1))
+                        : usage("curve <search-id> <trial-id>");
+                default -> usage("unknown command '" + command + "'");
+            };
+        } catch (UnknownIdException e) {
+            err.println(e.getMessage());
+            return UNKNOWN_ID;
+        } catch (NotReadyException e) {
+            err.println(e.getMessage());
+            return NOT_READY;
+        } catch (SQLException e) {
+            err.println("cannot read the results database at " + config.jdbcUrl() + ": " + e.getMessage());
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FAILED;
+        } catch (RuntimeException e) {
+            err.println(e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private int usage(String problem) {
+        err.println(problem);
+        err.println(USAGE_TEXT);
+        return USAGE;
+    }
+
+    private int searches(Results results) throws SQLException {
+        TextTable t = new TextTable(List.of("SEARCH", "NAME", "STATUS", "OUTCOME", "STARTED", "TRIALS", "RUNNING",
+                "COMPLETED", "DIVERGED", "FAILED", "BEST VAL LOSS", "BEST TRIAL"));
+        for (SearchSummary s : results.searches()) {
+            Map<String, Integer> c = s.trialCounts();
+            t.add(List.of(s.searchId(), Format.text(s.name()), s.status(), Format.text(s.outcome()),
+                    Format.time(s.startedAt()), String.valueOf(s.trials()), String.valueOf(c.get("RUNNING")),
+                    String.valueOf(c.get("COMPLETED")), String.valueOf(c.get("DIVERGED")),
+                    String.valueOf(c.get("FAILED")), Format.loss(s.bestValLoss()), Format.text(s.bestTrialId())));
+        }
+        out.print(t.render());
+        return OK;
+    }
+
+    private int leaderboard(Results results, List<String> args)
+            throws SQLException, UnknownIdException, InterruptedException {
+        Duration wait = Duration.ZERO;
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--wait") && i + 1 < args.size()) {
+                try {
+                    wait = Duration.ofSeconds(Long.parseLong(args.get(++i)));
+                } catch (NumberFormatException e) {
+                    return usage("--wait takes a number of seconds, got '" + args.get(i) + "'");
+                }
+            } else {
+                positional.add(args.get(i));
+            }
+        }
+        if (positional.size() != 1) {
+            return usage("leaderboard <search-id> [--wait SECONDS]");
+        }
+        String searchId = positional.get(0);
+        boolean finished = awaitFinished(results, searchId, wait);
+        List<TrialResult> trials = results.leaderboard(searchId);
+        out.print(leaderboardTable(trials).render());
+        if (!wait.isZero() && !finished) {
+            err.println("search '" + searchId + "' has not finished after " + wait.toSeconds() + " s");
+            return NOT_READY;
+        }
+        return OK;
+    }
+
+    /** Polls until the search is FINISHED or the wait is over; an unknown id is only an error once it is over. */
+    private static boolean awaitFinished(Results results, String searchId, Duration wait)
+            throws SQLException, UnknownIdException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                if (results.search(searchId).finished()) {
+                    return true;
+                }
+            } catch (UnknownIdException e) {
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(WAIT_POLL.toMillis());
+        }
+    }
+
+    /** Rank, outcome and the hyperparameters that differ between the trials (the ones the search explored). */
+    static TextTable leaderboardTable(List<TrialResult> trials) {
+        List<String> varying = varyingKeys(trials);
+        List<String> headers = new ArrayList<>(List.of("RANK", "TRIAL", "STATUS", "BEST VAL LOSS", "STEP", "TOKENS"));
+        headers.addAll(varying);
+        TextTable t = new TextTable(headers);
+        for (TrialResult r : trials) {
+            List<String> row = new ArrayList<>(List.of(String.valueOf(r.rank()), r.trialId(), r.status(),
+                    Format.loss(r.bestValLoss()), Format.number(r.bestStep()), Format.number(r.tokensAtBest())));
+            varying.forEach(k -> row.add(Format.number(r.config().get(k))));
+            t.add(row);
+        }
+        return t;
+    }
+
+    private static List<String> varyingKeys(List<TrialResult> trials) {
+        Set<String> keys = new LinkedHashSet<>();
+        trials.forEach(t -> keys.addAll(t.config().keySet()));
+        List<String> varying = new ArrayList<>();
+        for (String k : keys) {
+            Set<Object> values = new HashSet<>();
+            trials.forEach(t -> values.add(Objects.toString(t.config().get(k))));
+            if (values.size() > 1) {
+                varying.add(k);
+            }
+        }
+        return varying;
+    }
+
+    private int best(Results results, String searchId) throws SQLException, UnknownIdException, NotReadyException {
+        BestTrial best = results.best(searchId);
+        err.println("best trial " + best.trialId() + " (" + best.status() + "): validation loss "
+                + Format.loss(best.bestValLoss()) + " at step " + best.bestStep());
+        out.print(best.spec().endsWith("\n") ? best.spec() : best.spec() + "\n");
+        return OK;
+    }
+
+    private int curve(Results results, String searchId, String trialId) throws SQLException, UnknownIdException {
+        Curve curve = results.curve(searchId, trialId);
+        TextTable steps = new TextTable(List.of("STEP", "WORKER", "LOSS", "LEARNING RATE", "TOKENS"));
+        for (Curve.Step s : curve.steps()) {
+            steps.add(List.of(String.valueOf(s.step()), String.valueOf(s.worker()), Format.loss(s.loss()),
+                    Format.number(s.learningRate()), String.valueOf(s.tokensSeen())));
+        }
+        TextTable evals = new TextTable(List.of("STEP", "VAL LOSS", "TOKENS"));
+        for (Curve.Evaluation e : curve.evaluations()) {
+            evals.add(List.of(String.valueOf(e.step()), Format.loss(e.valLoss()), String.valueOf(e.tokensSeen())));
+        }
+        out.print(steps.render());
+        out.println();
+        out.print(evals.render());
+        return OK;
+    }
+}

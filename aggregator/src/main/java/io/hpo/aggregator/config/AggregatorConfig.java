@@ -1,0 +1,177 @@
+package io.hpo.aggregator.config;
+
+import io.hpo.events.BusConfig;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The aggregator's settings. Every key is a constant with a default. A key is looked up, first match wins, in:
+ * system properties, the environment (key upper-cased, dots as underscores: {@code hpo.store.user} is
+ * {@code HPO_STORE_USER}), the properties file given with {@code --config}, then the default.
+ */
+public final class AggregatorConfig {
+    /** Interface the HTTP API binds to; loopback unless deliberately exposed. */
+    public static final String HTTP_HOST = "hpo.aggregator.http.host";
+    public static final String HTTP_HOST_DEFAULT = "127.0.0.1";
+    /** Port of the HTTP API; 0 picks a free one. */
+    public static final String HTTP_PORT = "hpo.aggregator.http.port";
+    public static final String HTTP_PORT_DEFAULT = "8088";
+    /** JDBC URL of the results database. */
+    public static final String JDBC_URL = "hpo.store.jdbc.url";
+    public static final String JDBC_URL_DEFAULT = "jdbc:postgresql://127.0.0.1:15432/hpo";
+    /** Database user. */
+    public static final String USER = "hpo.store.user";
+    public static final String USER_DEFAULT = "hpo";
+    /** Database password; best given through the environment as HPO_STORE_PASSWORD. Never logged. */
+    public static final String PASSWORD = "hpo.store.password";
+    /** A file whose first line is the database password (e.g. a mounted secret); used when no password is set. */
+    public static final String PASSWORD_FILE = "hpo.store.password.file";
+    /** Kafka consumer group of the aggregator: instances sharing it split the partitions. */
+    public static final String GROUP_ID = "hpo.aggregator.group.id";
+    public static final String GROUP_ID_DEFAULT = "hpo-aggregator";
+    /** Longest wait of one Kafka poll, milliseconds. */
+    public static final String POLL_MS = "hpo.aggregator.poll.ms";
+    public static final String POLL_MS_DEFAULT = "500";
+    /** Upper bound of the back-off between retries of a batch the database refused, milliseconds. */
+    public static final String RETRY_MAX_MS = "hpo.aggregator.retry.max.ms";
+    public static final String RETRY_MAX_MS_DEFAULT = "30000";
+
+    private static final String ENV_PREFIX = "HPO_";
+
+    private final Map<String, String> settings;
+
+    private AggregatorConfig(Map<String, String> settings) {
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** Reads system properties, the environment and the optional properties file. */
+    public static AggregatorConfig load(Path file) {
+        Map<String, String> fromFile = file == null ? Map.of() : readProperties(file);
+        return resolve(fromFile, System.getenv(), toMap(System.getProperties()));
+    }
+
+    /** Settings given explicitly, as {@code hpo.*} keys (tests, embedding). */
+    public static AggregatorConfig of(Map<String, String> settings) {
+        return new AggregatorConfig(settings);
+    }
+
+    static AggregatorConfig resolve(Map<String, String> file, Map<String, String> env, Map<String, String> sysProps) {
+        Map<String, String> merged = new HashMap<>();
+        file.forEach((k, v) -> putIfHpo(merged, k, v));
+        env.forEach((k, v) -> {
+            if (k.startsWith(ENV_PREFIX)) {
+                merged.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        sysProps.forEach((k, v) -> putIfHpo(merged, k, v));
+        return new AggregatorConfig(merged);
+    }
+
+    private static void putIfHpo(Map<String, String> target, String key, String value) {
+        if (key.startsWith("hpo.")) {
+            target.put(key, value);
+        }
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return toMap(p);
+    }
+
+    private static Map<String, String> toMap(Properties p) {
+        Map<String, String> m = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
+    }
+
+    public AggregatorConfig with(String key, String value) {
+        Map<String, String> m = new HashMap<>(settings);
+        m.put(key, value);
+        return new AggregatorConfig(m);
+    }
+
+    private String get(String key, String defaultValue) {
+        String v = settings.get(key);
+        return v == null || v.isBlank() ? defaultValue : v.trim();
+    }
+
+    public String httpHost() {
+        return get(HTTP_HOST, HTTP_HOST_DEFAULT);
+    }
+
+    public int httpPort() {
+        return intValue(HTTP_PORT, HTTP_PORT_DEFAULT);
+    }
+
+    public String jdbcUrl() {
+        return get(JDBC_URL, JDBC_URL_DEFAULT);
+    }
+
+    public String user() {
+        return get(USER, USER_DEFAULT);
+    }
+
+    /** The password, else the first line of the password file, else empty. */
+    public String password() {
+        String direct = settings.get(PASSWORD);
+        if (direct != null) {
+            return direct;
+        }
+        String file = settings.get(PASSWORD_FILE);
+        if (file == null || file.isBlank()) {
+            return "";
+        }
+        try {
+            return Files.readAllLines(Path.of(file.trim()), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PASSWORD_FILE + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String groupId() {
+        return get(GROUP_ID, GROUP_ID_DEFAULT);
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(intValue(POLL_MS, POLL_MS_DEFAULT));
+    }
+
+    public Duration retryMax() {
+        return Duration.ofMillis(intValue(RETRY_MAX_MS, RETRY_MAX_MS_DEFAULT));
+    }
+
+    /** Kafka bootstrap servers, topic names and client passthrough settings. */
+    public BusConfig bus() {
+        return BusConfig.from(settings);
+    }
+
+    private int intValue(String key, String defaultValue) {
+        String v = get(key, defaultValue);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AggregatorConfig{http=" + httpHost() + ":" + httpPort() + ", jdbc=" + jdbcUrl() + ", user=" + user()
+                + ", group=" + groupId() + ", poll=" + pollInterval().toMillis() + "ms, " + bus() + "}";
+    }
+}

@@ -1,0 +1,257 @@
+package io.hpo.aggregator.ingest;
+
+import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.EventValidation;
+import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.events.BusConfig;
+import io.hpo.events.CorruptEventException;
+import io.hpo.events.EventCodec;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.StepMetric;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves events from both topics into the store on its own thread: poll, decode, write the batch in one
+ * transaction, then commit the offsets. Offsets are committed only after the batch is stored, so nothing is
+ * lost; the store is idempotent, so what is delivered twice counts once. A failed write rewinds to the batch's
+ * first offsets and retries with growing back-off, so an unreachable database stalls ingestion but never ends it.
+ * A record that is not a valid event is logged with its coordinates, counted and skipped.
+ */
+public final class EventConsumer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
+    private static final long FIRST_BACKOFF_MS = 200;
+
+    private final BusConfig bus;
+    private final ResultsStore store;
+    private final Duration pollInterval;
+    private final Duration retryMax;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final AtomicLong ingested = new AtomicLong();
+    private final AtomicLong corrupt = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
+    private volatile boolean healthy = true;
+    // highest corrupt offset already counted per partition: a rewound batch must not count its corrupt records twice
+    private final Map<TopicPartition, Long> corruptCounted = new HashMap<>();
+
+    public EventConsumer(BusConfig bus, String groupId, Duration pollInterval, Duration retryMax, ResultsStore store) {
+        this.bus = bus;
+        this.store = store;
+        this.pollInterval = pollInterval;
+        this.retryMax = retryMax;
+        Properties p = bus.kafkaClientProperties();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "hpo-aggregator-" + ProcessHandle.current().pid());
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "hpo-event-consumer");
+    }
+
+    /** Starts consuming on the consumer's own thread. */
+    public void start() {
+        LOG.info("consuming {} and {} from {}", bus.stepsTopic(), bus.lifecycleTopic(), bus.bootstrapServers());
+        thread.start();
+    }
+
+    public long recordsIngested() {
+        return ingested.get();
+    }
+
+    public long corruptRecords() {
+        return corrupt.get();
+    }
+
+    public IngestStats stats() {
+        return new IngestStats(ingested.get(), corrupt.get(), rejected.get(), failedAttempts.get(), healthy);
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(bus.stepsTopic(), bus.lifecycleTopic()));
+            int failures = 0;
+            boolean rewound = false;
+            while (stop.getCount() > 0) {
+                ConsumerRecords<String, byte[]> records = ConsumerRecords.empty();
+                try {
+                    records = consumer.poll(pollInterval);
+                    if (!records.isEmpty()) {
+                        int stored = store(decode(records));
+                        commit(records);
+                        ingested.addAndGet(stored);
+                        rewound = false;
+                    }
+                    // after a failed write only storing the rewound batch proves recovery, not an empty poll
+                    if (!rewound) {
+                        failures = 0;
+                        healthy = true;
+                    }
+                } catch (WakeupException | InterruptException e) {
+                    break;
+                } catch (SQLException | RuntimeException e) {
+                    failures++;
+                    healthy = false;
+                    rewound = !records.isEmpty();
+                    failedAttempts.incrementAndGet();
+                    long delay = Math.min(retryMax.toMillis(), FIRST_BACKOFF_MS << Math.min(failures - 1, 16));
+                    LOG.warn("{} failed (attempt {}), retrying in {} ms: {}", records.isEmpty() ? "polling Kafka"
+                            : "storing " + records.count() + " records", failures, delay, e.toString());
+                    rewind(records);
+                    stop.await(delay, TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            consumer.close(Duration.ofSeconds(10));
+            LOG.info("consumer stopped: {}", stats());
+        }
+    }
+
+    private record Batch(List<StepMetric> steps, List<LifecycleEvent> events) {
+        int size() {
+            return steps.size() + events.size();
+        }
+    }
+
+    private Batch decode(ConsumerRecords<String, byte[]> records) {
+        List<StepMetric> steps = new ArrayList<>();
+        List<LifecycleEvent> events = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            try {
+                if (r.topic().equals(bus.stepsTopic())) {
+                    steps.add(EventCodec.decodeStep(r.value()));
+                } else {
+                    LifecycleEvent e = EventCodec.decodeLifecycle(r.value());
+                    String problem = EventValidation.problem(e).orElse(null);
+                    if (problem != null) {
+                        throw new CorruptEventException(problem, null);
+                    }
+                    events.add(e);
+                }
+            } catch (CorruptEventException e) {
+                countCorrupt(r, e.getMessage());
+            }
+        }
+        return new Batch(steps, events);
+    }
+
+    private void countCorrupt(ConsumerRecord<String, byte[]> r, String why) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        Long counted = corruptCounted.get(tp);
+        if (counted != null && counted >= r.offset()) {
+            return;
+        }
+        corruptCounted.put(tp, r.offset());
+        corrupt.incrementAndGet();
+        LOG.warn("skipping corrupt record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), why);
+    }
+
+    /**
+     * Writes the batch in one transaction. If the database refuses its content (a bad value, not an outage),
+     * the events are written one by one so that only the offending ones are dropped.
+     */
+    private int store(Batch batch) throws SQLException {
+        try {
+            store.applyBatch(batch.steps(), batch.events());
+            return batch.size();
+        } catch (SQLException e) {
+            if (!Database.isDataError(e)) {
+                throw e;
+            }
+            LOG.warn("the database refused a batch of {} ({}); writing its events one at a time", batch.size(),
+                    e.getMessage());
+        }
+        int stored = 0;
+        for (StepMetric s : batch.steps()) {
+            stored += storeAlone(List.of(s), List.of(), s);
+        }
+        for (LifecycleEvent e : batch.events()) {
+            stored += storeAlone(List.of(), List.of(e), e);
+        }
+        return stored;
+    }
+
+    private int storeAlone(List<StepMetric> steps, List<LifecycleEvent> events, Object event) throws SQLException {
+        try {
+            store.applyBatch(steps, events);
+            return 1;
+        } catch (SQLException e) {
+            if (!Database.isDataError(e)) {
+                throw e;
+            }
+            rejected.incrementAndGet();
+            LOG.error("dropping an event the database refuses ({}): {}", e.getMessage(), event);
+            return 0;
+        }
+    }
+
+    private void commit(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // the batch is stored; whoever reads these records again writes nothing new
+            LOG.warn("committing offsets failed, records may be delivered again: {}", e.toString());
+        }
+    }
+
+    /** Makes the next poll return the batch's records again. */
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            if (consumer.assignment().contains(tp)) {
+                consumer.seek(tp, records.records(tp).get(0).offset());
+            }
+        }
+    }
+
+    /** Stops consuming and waits for the thread; offsets of stored batches are already committed. */
+    @Override
+    public void close() {
+        stop.countDown();
+        if (!thread.isAlive()) {
+            if (thread.getState() == Thread.State.NEW) {
+                consumer.close(Duration.ofSeconds(10));
+            }
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

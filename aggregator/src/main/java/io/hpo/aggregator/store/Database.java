@@ -1,0 +1,136 @@
+package io.hpo.aggregator.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * Connections to the results database: a few idle ones are kept for reuse; one that failed with a connection
+ * error is dropped, so the next call reconnects. Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+    private static final int MAX_IDLE = 4;
+
+    /** Work done with a connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final String url;
+    private final Properties props = new Properties();
+    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+
+    public Database(String jdbcUrl, String user, String password) {
+        this.url = jdbcUrl;
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("reWriteBatchedInserts", "true");
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "120");
+        props.setProperty("ApplicationName", "hpo-aggregator");
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Runs read-only work in autocommit mode. */
+    public <T> T read(Work<T> work) throws SQLException {
+        Connection c = borrow();
+        try {
+            T result = work.run(c);
+            release(c);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            discardOrRelease(c, e);
+            throw e;
+        }
+    }
+
+    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        Connection c = borrow();
+        try {
+            c.setAutoCommit(false);
+            T result = work.run(c);
+            c.commit();
+            c.setAutoCommit(true);
+            release(c);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+                c.setAutoCommit(true);
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
+                close(c);
+                throw e;
+            }
+            discardOrRelease(c, e);
+            throw e;
+        }
+    }
+
+    /** True for failures worth retrying unchanged: lost connection, server shutting down, deadlock, overload. */
+    public static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return true;
+        }
+        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.startsWith("40")
+                || state.equals("55P03");
+    }
+
+    /** True for failures caused by the data itself (bad value, violated constraint): retrying cannot help. */
+    public static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    private Connection borrow() throws SQLException {
+        Connection c;
+        while ((c = idle.pollFirst()) != null) {
+            // an idle connection may have died with a database restart: check before handing it out
+            if (c.isValid(2)) {
+                return c;
+            }
+            close(c);
+        }
+        return DriverManager.getConnection(url, props);
+    }
+
+    private void release(Connection c) {
+        if (idle.size() < MAX_IDLE) {
+            idle.addFirst(c);
+        } else {
+            close(c);
+        }
+    }
+
+    private void discardOrRelease(Connection c, Exception e) {
+        if (e instanceof SQLException sql && isTransient(sql)) {
+            close(c);
+        } else {
+            release(c);
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the connection is being thrown away because it is broken
+        }
+    }
+
+    @Override
+    public void close() {
+        Connection c;
+        while ((c = idle.pollFirst()) != null) {
+            close(c);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.hpo.aggregator.store;
+
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.StepMetric;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The results database: writes batches of events, answers the questions of the API and CLI.
+ * Ranking of a search's trials: lowest best validation loss first, ties broken by fewer tokens at that point, then
+ * by trial id (code-point order); trials without a finite evaluation come last.
+ */
+public final class ResultsStore {
+    private static final String RANKING =
+            "best_val_loss ASC NULLS LAST, tokens_at_best ASC NULLS LAST, trial_id COLLATE \"C\"";
+    private static final String TRIAL_COLUMNS = "trial_id, status, config::text AS config, best_val_loss,"
+            + " best_val_step, tokens_at_best, final_step, tokens_seen, reason, created_at, started_at, ended_at";
+
+    private final Database db;
+
+    public ResultsStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Stores a batch in one transaction. Safe to repeat: a batch applied twice, or split and reordered, leaves the
+     * same state. Lifecycle events must pass {@link EventValidation}.
+     */
+    public void applyBatch(List<StepMetric> steps, List<LifecycleEvent> events) throws SQLException {
+        if (steps.isEmpty() && events.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
+            new BatchWriter(c).write(steps, events);
+            return null;
+        });
+    }
+
+    /** True when the database answers. */
+    public boolean ping() {
+        try {
+            return db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            });
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** All searches, newest first. */
+    public List<SearchSummary> searches() throws SQLException {
+        return db.read(c -> loadSearches(c, null));
+    }
+
+    public Optional<SearchSummary> search(String searchId) throws SQLException {
+        return db.read(c -> loadSearches(c, searchId)).stream().findFirst();
+    }
+
+    private static List<SearchSummary> loadSearches(Connection c, String onlyId) throws SQLException {
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT search_id, status, count(*) AS n FROM trials"
+                + " WHERE (?::text IS NULL OR search_id = ?) GROUP BY search_id, status")) {
+            ps.setString(1, onlyId);
+            ps.setString(2, onlyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.computeIfAbsent(rs.getString("search_id"), k -> emptyCounts())
+                            .put(rs.getString("status"), rs.getInt("n"));
+                }
+            }
+        }
+        List<SearchSummary> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.search_id, s.name, s.status, s.outcome, s.started_at,"
+                + " s.finished_at, CASE WHEN ?::text IS NULL THEN NULL ELSE s.spec_yaml END AS spec_yaml,"
+                + " best.trial_id AS best_trial_id, best.best_val_loss"
+                + " FROM searches s LEFT JOIN LATERAL (SELECT trial_id, best_val_loss FROM trials b"
+                + " WHERE b.search_id = s.search_id AND b.best_val_loss IS NOT NULL ORDER BY " + RANKING
+                + " LIMIT 1) best ON true WHERE (?::text IS NULL OR s.search_id = ?)"
+                + " ORDER BY s.started_at DESC NULLS LAST, s.search_id COLLATE \"C\"")) {
+            ps.setString(1, onlyId);
+            ps.setString(2, onlyId);
+            ps.setString(3, onlyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString("search_id");
+                    Map<String, Integer> byStatus = counts.getOrDefault(id, emptyCounts());
+                    out.add(new SearchSummary(id, rs.getString("name"), rs.getString("status"),
+                            rs.getString("outcome"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"),
+                            byStatus.values().stream().mapToInt(Integer::intValue).sum(), byStatus,
+                            Sql.nullableDouble(rs, "best_val_loss"), rs.getString("best_trial_id"),
+                            rs.getString("spec_yaml")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Integer> emptyCounts() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (TrialStatus s : TrialStatus.values()) {
+            m.put(s.name(), 0);
+        }
+        return m;
+    }
+
+    /** The search's trials in ranking order; empty for an unknown search. */
+    public List<TrialResult> rankedTrials(String searchId) throws SQLException {
+        return db.read(c -> trials(c, "SELECT " + TRIAL_COLUMNS + " FROM trials WHERE search_id = ? ORDER BY "
+                + RANKING, searchId));
+    }
+
+    /** The first-ranked trial, if any trial of the search has a finite evaluation. */
+    public Optional<TrialResult> best(String searchId) throws SQLException {
+        return db.read(c -> trials(c, "SELECT " + TRIAL_COLUMNS + " FROM trials WHERE search_id = ?"
+                + " AND best_val_loss IS NOT NULL ORDER BY " + RANKING + " LIMIT 1", searchId)).stream().findFirst();
+    }
+
+    private static List<TrialResult> trials(Connection c, String sql, String searchId) throws SQLException {
+        List<TrialResult> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, searchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TrialResult(out.size() + 1, rs.getString("trial_id"), rs.getString("status"),
+                            Sql.config(rs.getString("config")), Sql.nullableDouble(rs, "best_val_loss"),
+                            Sql.nullableLong(rs, "best_val_step"), Sql.nullableLong(rs, "tokens_at_best"),
+                            Sql.nullableLong(rs, "final_step"), Sql.nullableLong(rs, "tokens_seen"),
+                            rs.getString("reason"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
+                            Sql.instant(rs, "ended_at")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A trial's step losses and evaluations; empty for an unknown trial. */
+    public Optional<Curve> curve(String searchId, String trialId) throws SQLException {
+        return db.read(c -> {
+            if (!exists(c, "SELECT 1 FROM trials WHERE search_id = ? AND trial_id = ?", searchId, trialId)) {
+                return Optional.empty();
+            }
+            List<Curve.Step> steps = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT step, worker, loss, learning_rate, tokens_seen,"
+                    + " wall_time FROM step_metrics WHERE search_id = ? AND trial_id = ? ORDER BY step, worker")) {
+                ps.setString(1, searchId);
+                ps.setString(2, trialId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        steps.add(new Curve.Step(rs.getLong("step"), rs.getInt("worker"), rs.getDouble("loss"),
+                                rs.getDouble("learning_rate"), rs.getLong("tokens_seen"), Sql.instant(rs, "wall_time")));
+                    }
+                }
+            }
+            List<Curve.Evaluation> evaluations = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT step, val_loss, tokens_seen, time FROM evaluations"
+                    + " WHERE search_id = ? AND trial_id = ? ORDER BY step")) {
+                ps.setString(1, searchId);
+                ps.setString(2, trialId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        evaluations.add(new Curve.Evaluation(rs.getLong("step"), rs.getDouble("val_loss"),
+                                rs.getLong("tokens_seen"), Sql.instant(rs, "time")));
+                    }
+                }
+            }
+            return Optional.of(new Curve(steps, evaluations));
+        });
+    }
+
+    /** How many rows the search has in each table. */
+    public StoreCounts counts(String searchId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT"
+                    + " (SELECT count(*) FROM trials WHERE search_id = ?) AS trials,"
+                    + " (SELECT count(*) FROM step_metrics WHERE search_id = ?) AS steps,"
+                    + " (SELECT count(*) FROM evaluations WHERE search_id = ?) AS evaluations,"
+                    + " (SELECT count(*) FROM lifecycle_events WHERE search_id = ?) AS events")) {
+                for (int i = 1; i <= 4; i++) {
+                    ps.setString(i, searchId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new StoreCounts(rs.getLong("trials"), rs.getLong("steps"), rs.getLong("evaluations"),
+                            rs.getLong("events"));
+                }
+            }
+        });
+    }
+
+    /** Steps stored for the search, over all trials and workers. */
+    public long countSteps(String searchId) throws SQLException {
+        return counts(searchId).steps();
+    }
+
+    private static boolean exists(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.hpo.aggregator.store;
+
+import io.hpo.events.LifecycleType;
+
+/** A trial's state in the store; it only moves forward: CREATED, RUNNING, then one terminal state. */
+public enum TrialStatus {
+    CREATED, RUNNING, COMPLETED, DIVERGED, FAILED;
+
+    static TrialStatus of(LifecycleType terminal) {
+        return switch (terminal) {
+            case TRIAL_COMPLETED -> COMPLETED;
+            case TRIAL_DIVERGED -> DIVERGED;
+            case TRIAL_FAILED -> FAILED;
+            default -> throw new IllegalArgumentException(terminal + " is not a terminal trial event");
+        };
+    }
+}

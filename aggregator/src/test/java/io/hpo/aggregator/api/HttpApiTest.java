@@ -1,0 +1,200 @@
+package io.hpo.aggregator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpo.aggregator.ingest.IngestStats;
+import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.Migrations;
+import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.support.Events;
+import io.hpo.aggregator.support.SampleSearch;
+import io.hpo.aggregator.support.TestServices;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.spec.ParamSpec;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.spec.SpecLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HttpApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static Database db;
+    private static HttpApi api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestServices.freshDatabase();
+        Migrations.migrate(db);
+        ResultsStore store = new ResultsStore(db);
+        SampleSearch.store(store, "s1");
+        store.applyBatch(List.of(Events.step("s 2", "t1", 1, 0, 4.0)), List.of(Events.started("s 2"),
+                LifecycleEvent.trialCreated("s 2", "t1", Events.config(1e-3, 16))));
+        api = HttpApi.start("127.0.0.1", 0, store, () -> IngestStats.NONE);
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+        db.close();
+    }
+
+    private record Response(int status, JsonNode body) {
+    }
+
+    private static Response get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(api.url() + path)).timeout(Duration.ofSeconds(20)).GET().build());
+    }
+
+    private static Response send(HttpRequest request) throws Exception {
+        HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals("application/json; charset=utf-8", r.headers().firstValue("Content-Type").orElse(null));
+        return new Response(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    @Test
+    void health() throws Exception {
+        Response r = get("/health");
+        assertEquals(200, r.status());
+        assertEquals("UP", r.body().get("status").asText());
+        assertEquals("UP", r.body().get("database").asText());
+        assertEquals(0, r.body().get("ingest").get("corruptRecords").asInt());
+    }
+
+    @Test
+    void listsSearchesWithCountsAndBestLoss() throws Exception {
+        Response r = get("/api/searches");
+        assertEquals(200, r.status());
+        assertEquals(2, r.body().size());
+        JsonNode s1 = find(r.body(), "s1");
+        assertEquals("FINISHED", s1.get("status").asText());
+        assertEquals("COMPLETED", s1.get("outcome").asText());
+        assertEquals(3, s1.get("trials").asInt());
+        assertEquals(2, s1.get("trialCounts").get("COMPLETED").asInt());
+        assertEquals(1, s1.get("trialCounts").get("DIVERGED").asInt());
+        assertEquals(2.9, s1.get("bestValLoss").asDouble());
+        assertEquals("t2", s1.get("bestTrialId").asText());
+        assertEquals("2025-11-24T16:00:00Z", s1.get("startedAt").asText());
+        assertFalse(s1.has("specYaml"), "the list leaves specs out");
+        JsonNode s2 = find(r.body(), "s 2");
+        assertEquals("RUNNING", s2.get("status").asText());
+        assertTrue(s2.get("bestValLoss").isNull());
+    }
+
+    @Test
+    void oneSearchIncludesItsSpec() throws Exception {
+        Response r = get("/api/searches/s1");
+        assertEquals(200, r.status());
+        assertEquals(Events.SPEC_YAML, r.body().get("specYaml").asText());
+        assertEquals(200, get("/api/searches/s%202").status(), "ids are percent-decoded");
+    }
+
+    @Test
+    void trialsComeRanked() throws Exception {
+        Response r = get("/api/searches/s1/trials");
+        assertEquals(200, r.status());
+        assertEquals(3, r.body().size());
+        JsonNode first = r.body().get(0);
+        assertEquals(1, first.get("rank").asInt());
+        assertEquals("t2", first.get("trialId").asText());
+        assertEquals("COMPLETED", first.get("status").asText());
+        assertEquals(2.9, first.get("bestValLoss").asDouble());
+        assertEquals(10, first.get("bestStep").asLong());
+        assertEquals(10240, first.get("tokensAtBest").asLong());
+        assertEquals(10, first.get("finalStep").asLong());
+        assertEquals(10240, first.get("tokensSeen").asLong());
+        assertEquals(32, first.get("config").get("batch_size").asInt());
+        assertEquals(0.003, first.get("config").get("learning_rate").asDouble());
+        JsonNode last = r.body().get(2);
+        assertEquals("t3", last.get("trialId").asText());
+        assertEquals("DIVERGED", last.get("status").asText());
+        assertEquals("loss is NaN", last.get("reason").asText());
+        assertTrue(last.get("bestValLoss").isNull());
+    }
+
+    @Test
+    void curveWritesNonFiniteLossesAsNull() throws Exception {
+        Response r = get("/api/searches/s1/trials/t3/curve");
+        assertEquals(200, r.status());
+        JsonNode steps = r.body().get("steps");
+        assertEquals(3, steps.size());
+        assertEquals(6.0, steps.get(0).get("loss").asDouble());
+        assertTrue(steps.get(1).get("loss").isNull());
+        assertTrue(steps.get(2).get("loss").isNull());
+        assertEquals(0.001, steps.get(0).get("learningRate").asDouble());
+        assertEquals(1024, steps.get(0).get("tokensSeen").asLong());
+        assertEquals(0, steps.get(0).get("worker").asInt());
+        assertTrue(r.body().get("evaluations").get(0).get("valLoss").isNull());
+        JsonNode t1 = get("/api/searches/s1/trials/t1/curve").body();
+        assertEquals(10, t1.get("steps").size());
+        assertEquals(3.1, t1.get("evaluations").get(0).get("valLoss").asDouble());
+        assertEquals(10, t1.get("evaluations").get(0).get("step").asLong());
+    }
+
+    @Test
+    void bestCarriesASpecThatRerunsTheWinner() throws Exception {
+        Response r = get("/api/searches/s1/best");
+        assertEquals(200, r.status());
+        assertEquals("t2", r.body().get("trialId").asText());
+        assertEquals(2.9, r.body().get("bestValLoss").asDouble());
+        SearchSpec spec = SpecLoader.parse(r.body().get("spec").asText(), "best");
+        assertEquals("tiny-best", spec.name());
+        assertEquals(1, spec.budget().maxTrials());
+        assertEquals(7, spec.seed());
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        spec.space().forEach((k, v) -> fixed.put(k, ((ParamSpec.Fixed) v).value()));
+        assertEquals(Hyperparameters.fromMap(Events.config(3e-3, 32)), Hyperparameters.fromMap(fixed));
+    }
+
+    @Test
+    void errorsAreJson() throws Exception {
+        Response unknown = get("/api/searches/nope");
+        assertEquals(404, unknown.status());
+        assertEquals("unknown search 'nope'", unknown.body().get("error").asText());
+        assertEquals(404, get("/api/searches/nope/trials").status());
+        assertEquals(404, get("/api/searches/nope/best").status());
+        assertEquals(404, get("/api/searches/s1/trials/nope/curve").status());
+        assertEquals(404, get("/api/other").status());
+        assertEquals(404, get("/api/searches/s1/wat").status());
+        assertEquals(409, get("/api/searches/s%202/best").status(), "no evaluated trial yet");
+        assertTrue(rawGet("/api/searches/%zz").startsWith("HTTP/1.1 400 "), "broken percent-encoding");
+        Response post = send(HttpRequest.newBuilder(URI.create(api.url() + "/api/searches"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(405, post.status());
+    }
+
+    /** java.net.URI refuses malformed paths, so this one goes over a plain socket. */
+    private static String rawGet(String path) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static JsonNode find(JsonNode list, String id) {
+        for (JsonNode n : list) {
+            if (n.get("searchId").asText().equals(id)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no search " + id + " in " + list);
+    }
+}

@@ -1,0 +1,153 @@
+package io.hpo.aggregator.cli;
+
+import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.Migrations;
+import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.support.Events;
+import io.hpo.aggregator.support.SampleSearch;
+import io.hpo.aggregator.support.TestServices;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.spec.SpecLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResultsCliTest {
+    private static Database db;
+    private static ResultsStore store;
+    private static AggregatorConfig config;
+
+    @BeforeAll
+    static void fill() throws Exception {
+        String url = TestServices.freshSchemaUrl();
+        config = AggregatorConfig.of(Map.of(AggregatorConfig.JDBC_URL, url,
+                AggregatorConfig.USER, TestServices.postgres().user(),
+                AggregatorConfig.PASSWORD, TestServices.postgres().password()));
+        db = new Database(url, config.user(), config.password());
+        Migrations.migrate(db);
+        store = new ResultsStore(db);
+        SampleSearch.store(store, "s1");
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new ResultsCli(config, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args[0], List.of(args).subList(1, args.length));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void leaderboardIsAnAlignedTableWithTheVaryingHyperparameters() {
+        Run r = run("leaderboard", "s1", "--wait", "5");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size(), r.out());
+        assertEquals("RANK  TRIAL  STATUS     BEST VAL LOSS  STEP  TOKENS  learning_rate  batch_size", lines.get(0));
+        assertEquals("   1  t2     COMPLETED         2.9000    10   10240          0.003          32", lines.get(1));
+        assertEquals("   2  t1     COMPLETED         3.1000    10   10240          0.001          16", lines.get(2));
+        assertEquals("   3  t3     DIVERGED               -     -       -            0.1          16", lines.get(3));
+    }
+
+    @Test
+    void leaderboardWaitsForTheSearchToFinish() throws Exception {
+        String s = "late";
+        store.applyBatch(List.of(), List.of(Events.started(s), Events.evaluated(s, "t1", 1, 2.0, 10)));
+        CompletableFuture<Run> waiting = CompletableFuture.supplyAsync(() -> run("leaderboard", s, "--wait", "30"));
+        Thread.sleep(1500);
+        assertFalse(waiting.isDone(), "still waiting while the search runs");
+        store.applyBatch(List.of(), List.of(LifecycleEvent.searchFinished(s, "COMPLETED")));
+        Run r = waiting.get();
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        assertTrue(r.out().contains("t1"), r.out());
+
+        Run unknown = run("leaderboard", "never-" + s, "--wait", "1");
+        assertEquals(ResultsCli.UNKNOWN_ID, unknown.code(), "an id that never appears is unknown after the wait");
+        store.applyBatch(List.of(), List.of(Events.started("open")));
+        Run open = run("leaderboard", "open", "--wait", "1");
+        assertEquals(ResultsCli.NOT_READY, open.code());
+        assertTrue(open.err().contains("has not finished"), open.err());
+    }
+
+    @Test
+    void bestPrintsOnlyASpecThatLoads() {
+        Run r = run("best", "s1");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        SearchSpec spec = SpecLoader.parse(r.out(), "best.yaml");
+        assertEquals("tiny-best", spec.name());
+        assertEquals(1, spec.budget().maxTrials());
+        assertTrue(r.err().contains("t2"), r.err());
+    }
+
+    @Test
+    void unknownIdsExitWithTwo() {
+        Run best = run("best", "nope");
+        assertEquals(ResultsCli.UNKNOWN_ID, best.code());
+        assertEquals("unknown search 'nope'\n", best.err());
+        assertEquals("", best.out());
+        assertEquals(ResultsCli.UNKNOWN_ID, run("leaderboard", "nope").code());
+        assertEquals(ResultsCli.UNKNOWN_ID, run("curve", "nope", "t1").code());
+        assertEquals(ResultsCli.UNKNOWN_ID, run("curve", "s1", "nope").code());
+    }
+
+    @Test
+    void curvePrintsStepsAndEvaluations() {
+        Run r = run("curve", "s1", "t3");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("STEP  WORKER      LOSS  LEARNING RATE  TOKENS", lines.get(0));
+        assertEquals("   1       0    6.0000          0.001    1024", lines.get(1));
+        assertEquals("   2       0  Infinity          0.001    2048", lines.get(2));
+        assertEquals("   3       0       NaN          0.001    3072", lines.get(3));
+        assertEquals("", lines.get(4));
+        assertEquals("STEP  VAL LOSS  TOKENS", lines.get(5));
+        assertEquals("   3       NaN    3072", lines.get(6));
+    }
+
+    @Test
+    void searchesListsThem() {
+        Run r = run("searches");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        assertTrue(r.out().startsWith("SEARCH"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("s1 ") && l.contains("FINISHED") && l.contains("2.9000")),
+                r.out());
+    }
+
+    @Test
+    void usageErrors() {
+        assertEquals(ResultsCli.USAGE, run("best").code());
+        assertEquals(ResultsCli.USAGE, run("frobnicate").code());
+        assertEquals(ResultsCli.USAGE, run("leaderboard", "s1", "--wait", "soon").code());
+    }
+
+    @Test
+    void anUnreachableDatabaseIsExitCodeOne() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AggregatorConfig nowhere = config.with(AggregatorConfig.JDBC_URL, "jdbc:postgresql://127.0.0.1:1/hpo");
+        int code = new ResultsCli(nowhere, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err))
+                .run("searches", List.of());
+        assertEquals(ResultsCli.FAILED, code);
+        assertTrue(err.toString().contains("cannot read the results database"), err.toString());
+    }
+}

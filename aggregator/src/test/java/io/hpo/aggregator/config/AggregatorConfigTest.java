@@ -1,0 +1,72 @@
+package io.hpo.aggregator.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class AggregatorConfigTest {
+
+    @Test
+    void defaults() {
+        AggregatorConfig c = AggregatorConfig.resolve(Map.of(), Map.of(), Map.of());
+        assertEquals("127.0.0.1", c.httpHost());
+        assertEquals(8088, c.httpPort());
+        assertEquals("jdbc:postgresql://127.0.0.1:15432/hpo", c.jdbcUrl());
+        assertEquals("hpo", c.user());
+        assertEquals("", c.password());
+        assertEquals("hpo-aggregator", c.groupId());
+        assertEquals(500, c.pollInterval().toMillis());
+        assertEquals("127.0.0.1:19092", c.bus().bootstrapServers());
+        assertEquals("hpo.steps", c.bus().stepsTopic());
+    }
+
+    @Test
+    void systemPropertiesBeatEnvironmentBeatsFile() {
+        AggregatorConfig c = AggregatorConfig.resolve(
+                Map.of("hpo.store.user", "file", "hpo.aggregator.http.port", "1", "hpo.aggregator.group.id", "g-file"),
+                Map.of("HPO_STORE_USER", "env", "HPO_AGGREGATOR_HTTP_PORT", "2", "HPO_KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                        "PATH", "/bin"),
+                Map.of("hpo.aggregator.http.port", "3", "hpo.topic.steps", "s", "java.home", "/jdk"));
+        assertEquals("env", c.user());
+        assertEquals(3, c.httpPort());
+        assertEquals("g-file", c.groupId());
+        assertEquals("k:1", c.bus().bootstrapServers());
+        assertEquals("s", c.bus().stepsTopic());
+    }
+
+    @Test
+    void passwordFromEnvironmentOrFileAndNeverShown(@TempDir Path dir) throws Exception {
+        assertEquals("s3cret", AggregatorConfig.resolve(Map.of(), Map.of("HPO_STORE_PASSWORD", "s3cret"), Map.of())
+                .password());
+        Path secret = dir.resolve("pw");
+        Files.writeString(secret, "from-file\n");
+        AggregatorConfig c = AggregatorConfig.resolve(Map.of("hpo.store.password.file", secret.toString()), Map.of(),
+                Map.of());
+        assertEquals("from-file", c.password());
+        assertFalse(c.toString().contains("from-file"));
+        assertFalse(AggregatorConfig.of(Map.of(AggregatorConfig.PASSWORD, "s3cret")).toString().contains("s3cret"));
+    }
+
+    @Test
+    void readsAPropertiesFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("aggregator.properties");
+        Files.writeString(file, "hpo.aggregator.poll.ms=50\nhpo.kafka.client.security.protocol=SSL\n");
+        AggregatorConfig c = AggregatorConfig.load(file);
+        assertEquals(50, c.pollInterval().toMillis());
+        assertEquals("SSL", c.bus().kafkaClientProperties().getProperty("security.protocol"));
+    }
+
+    @Test
+    void badNumbersAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AggregatorConfig.of(Map.of(AggregatorConfig.HTTP_PORT, "eighty")).httpPort());
+        assertEquals("hpo.aggregator.http.port must be an integer, got 'eighty'", e.getMessage());
+    }
+}

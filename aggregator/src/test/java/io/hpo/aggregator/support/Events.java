@@ -1,0 +1,56 @@
+package io.hpo.aggregator.support;
+
+import io.hpo.events.EventCodec;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleType;
+import io.hpo.events.StepMetric;
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.Optimizer;
+import io.hpo.space.Schedule;
+
+import java.util.Map;
+
+/** Builders for the events tests feed to the store and the broker. */
+public final class Events {
+    /** A spec the search-space loader accepts, with the two hyperparameters the tests vary. */
+    public static final String SPEC_YAML = String.join("\n",
+            "name: tiny",
+            "seed: 7",
+            "budget:",
+            "  max_trials: 4",
+            "  max_steps_per_trial: 20",
+            "training:",
+            "  eval_every: 10",
+            "space:",
+            "  learning_rate: {log_uniform: [1.0e-4, 1.0e-1]}",
+            "  batch_size: {choice: [16, 32]}",
+            "");
+
+    private Events() {
+    }
+
+    /** A valid hyperparameter map; learning rate and batch size vary between trials in the tests. */
+    public static Map<String, Object> config(double learningRate, int batchSize) {
+        return new Hyperparameters(learningRate, 10, Schedule.COSINE, batchSize, 0.0, 0.0, 2, 64, 4, 4, 64,
+                Optimizer.ADAM, 1.0).toMap();
+    }
+
+    public static StepMetric step(String search, String trial, long step, int worker, double loss) {
+        return StepMetric.of(search, trial, step, worker, step * 1024, 1e-3, loss, 1_764_000_000_000L + step);
+    }
+
+    public static LifecycleEvent evaluated(String search, String trial, long step, double valLoss, long tokens) {
+        return LifecycleEvent.trialEvaluated(search, trial, step, valLoss, tokens);
+    }
+
+    public static LifecycleEvent ended(String search, String trial, LifecycleType type, long step, String reason) {
+        return LifecycleEvent.trialEnded(search, trial, type, step, step * 1024, reason);
+    }
+
+    /** A search event at a fixed time, so that tests can compare times. */
+    public static LifecycleEvent started(String search) {
+        LifecycleEvent e = LifecycleEvent.searchStarted(search, "tiny " + search, SPEC_YAML);
+        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, e.eventId(), search, null, e.type(), 1_764_000_000_000L,
+                e.searchName(), e.specYaml(), null, null, null, null, null);
+    }
+}
