@@ -8,6 +8,7 @@ import io.hpo.space.Hyperparameters;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
 import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.spec.SpecWriter;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.TrialObserver;
 import io.hpo.worker.trial.TrialOutcome;
@@ -61,7 +62,7 @@ public final class SearchRunner {
         });
         List<TrialSummary> finished = new ArrayList<>();
         try (EventPublisher publisher = new EventPublisher(bus)) {
-            publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), spec.yaml()));
+            publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), SpecWriter.canonical(spec)));
             publisher.flush();
             TrialExecution execution = new TrialExecution(new TrialRunner(sc, bus), publisher, progress, data,
                     () -> System.currentTimeMillis() > deadline);

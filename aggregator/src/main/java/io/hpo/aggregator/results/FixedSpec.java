@@ -16,7 +16,7 @@ final class FixedSpec {
     /** Throws IllegalStateException when the stored spec or configuration no longer loads. */
     static String render(String specYaml, String searchId, Map<String, Object> config) {
         try {
-            SearchSpec spec = SpecLoader.parse(specYaml, "search " + searchId);
+            SearchSpec spec = SpecLoader.parseRecorded(specYaml, "search " + searchId);
             return SpecWriter.withFixed(spec, Hyperparameters.fromMap(config));
         } catch (SpecException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot write the best spec of search '" + searchId + "': "

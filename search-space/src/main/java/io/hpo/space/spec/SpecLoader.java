@@ -67,6 +67,14 @@ public final class SpecLoader {
 
     /** Parses spec text, resolving a relative data path against {@code baseDir}. */
     public static SearchSpec parse(String yaml, String origin, Path baseDir) {
-        return new SpecParser(yaml, origin, baseDir).parse();
+        return new SpecParser(yaml, origin, baseDir, true).parse();
+    }
+
+    /**
+     * Parses a spec as a search recorded it ({@link SpecWriter#canonical}): its data path is absolute and was
+     * checked where the search ran, so it need not exist where the record is read (an aggregator, a laptop).
+     */
+    public static SearchSpec parseRecorded(String yaml, String origin) {
+        return new SpecParser(yaml, origin, Path.of("").toAbsolutePath(), false).parse();
     }
 }

@@ -39,12 +39,18 @@ final class SpecParser {
     private final String yaml;
     private final String origin;
     private final Path baseDir;
+    private final boolean checkLocalData;
     private final NodeReader reader;
 
-    SpecParser(String yaml, String origin, Path baseDir) {
+    /**
+     * @param checkLocalData whether a local data path must exist here (false for a spec recorded by a search,
+     *                       whose data was checked where it ran)
+     */
+    SpecParser(String yaml, String origin, Path baseDir, boolean checkLocalData) {
         this.yaml = yaml;
         this.origin = origin;
         this.baseDir = baseDir;
+        this.checkLocalData = checkLocalData;
         this.reader = new NodeReader(origin);
     }
 
@@ -159,6 +165,9 @@ final class SpecParser {
             local = baseDir.resolve(source);
         }
         local = local.toAbsolutePath().normalize();
+        if (!checkLocalData) {
+            return local.toString();
+        }
         if (!Files.exists(local)) {
             throw reader.error(node, "data.source " + local + " does not exist");
         }

@@ -2,7 +2,9 @@ package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameters;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Writes specs back out as YAML that {@link SpecLoader} reads. */
 public final class SpecWriter {
@@ -21,7 +23,35 @@ public final class SpecWriter {
     public static String withFixed(SearchSpec spec, Hyperparameters hp) {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(spec.name()).append(": one configuration, every hyperparameter fixed\n");
-        out.append("name: ").append(quoted(bestName(spec.name()))).append('\n');
+        StrategySpec single = new StrategySpec(StrategyType.RANDOM, spec.strategy().gridPoints());
+        appendSettings(out, bestName(spec.name()), spec, single, 1, 1);
+        out.append("space:\n");
+        for (Map.Entry<String, Object> e : hp.toMap().entrySet()) {
+            out.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * The whole spec as it was understood: every default written out and the data path absolute, so the record
+     * of a search means the same thing wherever and whenever it is read ({@link SpecLoader#parseRecorded}).
+     */
+    public static String canonical(SearchSpec spec) {
+        StringBuilder out = new StringBuilder();
+        BudgetSpec budget = spec.budget();
+        appendSettings(out, spec.name(), spec, spec.strategy(), budget.maxTrials(), budget.maxConcurrentTrials());
+        out.append("space:\n");
+        spec.space().forEach((name, param) -> out.append("  ").append(name).append(": ").append(yaml(param)).append('\n'));
+        if (!spec.constraints().isEmpty()) {
+            out.append("constraints:\n");
+            spec.constraints().forEach(c -> out.append("  - ").append(quoted(c.text())).append('\n'));
+        }
+        return out.toString();
+    }
+
+    private static void appendSettings(StringBuilder out, String name, SearchSpec spec, StrategySpec strategy,
+                                       int maxTrials, int maxConcurrent) {
+        out.append("name: ").append(quoted(name)).append('\n');
         out.append("seed: ").append(spec.seed()).append('\n');
         DataSpec data = spec.data();
         out.append("data:\n");
@@ -31,11 +61,12 @@ public final class SpecWriter {
         }
         out.append("  validation_fraction: ").append(data.validationFraction()).append('\n');
         out.append("strategy:\n");
-        out.append("  type: random\n");
+        out.append("  type: ").append(strategy.type().name().toLowerCase(Locale.ROOT)).append('\n');
+        out.append("  grid_points: ").append(strategy.gridPoints()).append('\n');
         BudgetSpec budget = spec.budget();
         out.append("budget:\n");
-        out.append("  max_trials: 1\n");
-        out.append("  max_concurrent_trials: 1\n");
+        out.append("  max_trials: ").append(maxTrials).append('\n');
+        out.append("  max_concurrent_trials: ").append(maxConcurrent).append('\n');
         out.append("  max_steps_per_trial: ").append(budget.maxStepsPerTrial()).append('\n');
         out.append("  max_wall_time: ").append(Durations.format(budget.maxWallTime())).append('\n');
         TrainingSpec training = spec.training();
@@ -44,11 +75,22 @@ public final class SpecWriter {
         out.append("  averaging_frequency: ").append(training.averagingFrequency()).append('\n');
         out.append("  eval_every: ").append(training.evalEvery()).append('\n');
         out.append("  eval_batches: ").append(training.evalBatches()).append('\n');
-        out.append("space:\n");
-        for (Map.Entry<String, Object> e : hp.toMap().entrySet()) {
-            out.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    }
+
+    private static String yaml(ParamSpec param) {
+        if (param instanceof ParamSpec.Uniform u) {
+            return "{uniform: [" + u.min() + ", " + u.max() + "]}";
         }
-        return out.toString();
+        if (param instanceof ParamSpec.LogUniform l) {
+            return "{log_uniform: [" + l.min() + ", " + l.max() + "]}";
+        }
+        if (param instanceof ParamSpec.IntRange r) {
+            return "{int: [" + r.min() + ", " + r.max() + "]}";
+        }
+        if (param instanceof ParamSpec.Choice c) {
+            return "{choice: [" + c.values().stream().map(String::valueOf).collect(Collectors.joining(", ")) + "]}";
+        }
+        return String.valueOf(((ParamSpec.Fixed) param).value());
     }
 
     private static String bestName(String name) {

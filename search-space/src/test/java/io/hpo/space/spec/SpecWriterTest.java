@@ -63,4 +63,34 @@ class SpecWriterTest {
         assertRoundTrips(spec, hp);
         assertEquals("run-best", SpecLoader.parse(SpecWriter.withFixed(spec, hp), "best").name());
     }
+
+    @Test
+    void theCanonicalSpecMeansExactlyWhatTheOriginalMeant() {
+        for (String example : new String[]{"demo.yaml", "full.yaml"}) {
+            SearchSpec original = SpecLoader.load(Path.of("..", "examples", example));
+            SearchSpec recorded = SpecLoader.parseRecorded(SpecWriter.canonical(original), "recorded " + example);
+            assertEquals(original.name(), recorded.name());
+            assertEquals(original.seed(), recorded.seed());
+            assertEquals(original.data(), recorded.data());
+            assertEquals(original.space(), recorded.space(), example);
+            assertEquals(original.constraints().stream().map(Constraint::text).toList(),
+                    recorded.constraints().stream().map(Constraint::text).toList());
+            assertEquals(original.strategy(), recorded.strategy());
+            assertEquals(original.budget(), recorded.budget());
+            assertEquals(original.training(), recorded.training());
+        }
+    }
+
+    @Test
+    void aRecordedSpecReadsBackWhereItsDataIsAbsent(@TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("corpus.txt"), "some text ".repeat(100));
+        Files.writeString(dir.resolve("spec.yaml"), "name: local\ndata:\n  source: corpus.txt\n");
+        String recorded = SpecWriter.canonical(SpecLoader.load(dir.resolve("spec.yaml")));
+        Files.delete(text);
+
+        assertEquals(text.toString(), SpecLoader.parseRecorded(recorded, "recorded").data().source());
+        SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+                () -> SpecLoader.parse(recorded, "resubmitted"));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
 }

@@ -1,0 +1,80 @@
+package io.hpo.events;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventCodecTest {
+
+    @Test
+    void stepMetricsRoundTripIncludingNonFiniteLosses() throws Exception {
+        for (double loss : new double[]{2.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+            StepMetric m = StepMetric.of("s", "t", 3, 1, 3072, 1e-3, loss, 1_700_000_000_000L);
+            StepMetric back = EventCodec.decodeStep(EventCodec.encode(m));
+            assertEquals(m, back);
+            assertEquals("t", back.key());
+        }
+    }
+
+    @Test
+    void lifecycleEventsRoundTripAndLeaveOutFieldsThatDoNotApply() throws Exception {
+        LifecycleEvent created = LifecycleEvent.trialCreated("s", "t", Map.of("width", 64, "schedule", "cosine"));
+        LifecycleEvent back = EventCodec.decodeLifecycle(EventCodec.encode(created));
+        assertEquals(created, back);
+        String json = new String(EventCodec.encode(created), StandardCharsets.UTF_8);
+        assertTrue(!json.contains("validationLoss") && !json.contains("specYaml"), json);
+
+        LifecycleEvent finished = LifecycleEvent.searchFinished("s", "COMPLETED");
+        assertNull(finished.trialId());
+        assertEquals("s", EventCodec.decodeLifecycle(EventCodec.encode(finished)).key());
+    }
+
+    @Test
+    void eventIdsAreDeterministicSoRepublishingIsIdempotent() {
+        assertEquals(LifecycleEvent.trialEvaluated("s", "t", 20, 1.5, 100).eventId(),
+                LifecycleEvent.trialEvaluated("s", "t", 20, 1.7, 100).eventId());
+        assertTrue(!LifecycleEvent.trialEvaluated("s", "t", 20, 1.5, 100).eventId()
+                .equals(LifecycleEvent.trialEvaluated("s", "t", 40, 1.5, 100).eventId()));
+        assertThrows(IllegalArgumentException.class,
+                () -> LifecycleEvent.trialEnded("s", "t", LifecycleType.TRIAL_STARTED, 1, 1, null));
+    }
+
+    @Test
+    void corruptRecordsAreRejectedWithTheReason() {
+        CorruptEventException notJson = assertThrows(CorruptEventException.class,
+                () -> EventCodec.decodeStep("{not json".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(notJson.getMessage().contains("not a valid StepMetric"), notJson.getMessage());
+
+        assertThrows(CorruptEventException.class, () -> EventCodec.decodeStep(null));
+        CorruptEventException missing = assertThrows(CorruptEventException.class, () -> EventCodec.decodeStep(
+                ("{\"schemaVersion\":1,\"step\":1,\"worker\":0,\"tokensSeen\":1,\"learningRate\":0.1,"
+                        + "\"loss\":1.0,\"wallTimeMs\":1}").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(missing.getMessage().contains("lacks search/trial id"), missing.getMessage());
+
+        byte[] future = new String(EventCodec.encode(StepMetric.of("s", "t", 1, 0, 1, 0.1, 1.0, 1)),
+                StandardCharsets.UTF_8).replace("\"schemaVersion\":1", "\"schemaVersion\":99")
+                .getBytes(StandardCharsets.UTF_8);
+        CorruptEventException version = assertThrows(CorruptEventException.class, () -> EventCodec.decodeStep(future));
+        assertTrue(version.getMessage().contains("unsupported schema version 99"), version.getMessage());
+    }
+
+    @Test
+    void busConfigHasDefaultsPassesClientSettingsThroughAndHidesTheirValues() {
+        BusConfig bus = BusConfig.from(Map.of(
+                BusConfig.BOOTSTRAP_SERVERS, "k1:9092",
+                "hpo.kafka.client.sasl.jaas.config", "secret-value",
+                "unrelated.key", "x"));
+        assertEquals("k1:9092", bus.kafkaClientProperties().get("bootstrap.servers"));
+        assertEquals("secret-value", bus.kafkaClientProperties().get("sasl.jaas.config"));
+        assertEquals(BusConfig.STEPS_TOPIC_DEFAULT, bus.stepsTopic());
+        assertEquals(BusConfig.LIFECYCLE_TOPIC_DEFAULT, bus.lifecycleTopic());
+        assertTrue(!bus.toString().contains("secret-value"), bus.toString());
+        assertEquals(BusConfig.BOOTSTRAP_SERVERS_DEFAULT, BusConfig.defaults().bootstrapServers());
+    }
+}
