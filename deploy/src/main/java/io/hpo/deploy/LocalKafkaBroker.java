@@ -109,7 +109,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private static Path writeServerProperties(Path dataDir, int port, int controllerPort) throws IOException {
         String host = Ports.LOOPBACK;
-        String props = String.join("\n",
+        return writeLines(dataDir.resolve("server.properties"),
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + host + ":" + controllerPort,
@@ -127,15 +127,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "log.retention.hours=168",
-                "");
-        Path file = dataDir.resolve("server.properties");
-        Files.writeString(file, props);
-        return file;
+                "log.retention.hours=168");
     }
 
     private static Path writeLog4jConfig(Path dataDir) throws IOException {
-        String cfg = String.join("\n",
+        return writeLines(dataDir.resolve("log4j2.properties"),
                 "status = error",
                 "appender.file.type = File",
                 "appender.file.name = file",
@@ -145,10 +141,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "rootLogger.level = warn",
                 "rootLogger.appenderRef.file.ref = file",
                 "logger.server.name = kafka.server",
-                "logger.server.level = info",
-                "");
-        Path file = dataDir.resolve("log4j2.properties");
-        Files.writeString(file, cfg);
+                "logger.server.level = info");
+    }
+
+    private static Path writeLines(Path file, String... lines) throws IOException {
+        Files.writeString(file, String.join("\n", lines) + "\n");
         return file;
     }
 
