@@ -44,6 +44,11 @@ public final class Promtool {
         return run(List.of("check", "config", config.toString()), null);
     }
 
+    /** {@code promtool check rules FILE}: rule files, including the PromQL of every expression. */
+    public Result checkRules(Path rules) {
+        return run(List.of("check", "rules", rules.toString()), null);
+    }
+
     /** {@code promtool check metrics}: the exposition parses and follows Prometheus's naming conventions. */
     public Result checkMetrics(String exposition) {
         return run(List.of("check", "metrics"), exposition);
