@@ -113,7 +113,7 @@ function curvePoints(curve) {
 
 function searchPage(searchId) {
   const state = {search: null, trials: [], curves: new Map(), loadedAt: new Map(), sort: {key: "rank", dir: 1},
-    log: false, showTrain: true, showVal: true, colors: new Map()};
+    log: false, colors: new Map()};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
 
   const colorOf = id => {
@@ -173,16 +173,19 @@ function searchPage(searchId) {
     return el("table", {id: "leaderboard"}, el("thead", {}, head), el("tbody", {}, rows));
   }
 
+  // training loss per step and validation loss are on different scales (the step loss is DL4J's score of a
+  // minibatch), so each gets its own chart and axis, over the same steps
   function curvesPanel() {
     const series = state.trials.map(t => ({id: t.trialId, color: colorOf(t.trialId),
       ...(state.curves.get(t.trialId) || {train: [], val: []})}));
-    const toggle = (label, key) => el("label", {}, el("input", {type: "checkbox", checked: state[key],
-      onchange: e => { state[key] = e.target.checked; render(); }}), " " + label);
     return el("div", {class: "panel"}, el("h2", {}, "Loss curves"),
-      el("div", {class: "controls"}, toggle("log scale", "log"), toggle("training loss (mean over workers)", "showTrain"),
-        toggle("validation (dashed, dots)", "showVal")),
-      Charts.lossChart(series, {log: state.log, showTrain: state.showTrain, showVal: state.showVal,
-        onHover: highlight}));
+      el("div", {class: "controls"}, el("label", {}, el("input", {type: "checkbox", checked: state.log,
+        onchange: e => { state.log = e.target.checked; render(); }}), " log scale"),
+        el("span", {class: "legend"}, "hover a curve, dot or row to highlight its trial")),
+      el("h3", {}, "Validation loss (evaluations)"),
+      Charts.lossChart(series, {log: state.log, showTrain: false, height: 240, onHover: highlight}),
+      el("h3", {}, "Training loss per step (mean over workers)"),
+      Charts.lossChart(series, {log: state.log, showVal: false, height: 240, yLabel: "step loss", onHover: highlight}));
   }
 
   function paramsPanel(varying) {
@@ -238,25 +241,28 @@ function trialPage(searchId, trialId) {
     const {trial: t, points} = last;
     const row = (k, v) => el("tr", {}, el("th", {}, k), el("td", {}, v));
     const lrs = new Map(last.curve.steps.filter(s => s.worker === 0).map(s => [s.step, s.learningRate]));
-    app.replaceChildren(
+    app.replaceChildren(...[
       el("h1", {}, t.trialId, " ", status(t.status)),
       t.reason ? el("div", {class: "panel"}, el("h2", {}, t.status === "COMPLETED" ? "Note" : "Failure reason"),
         el("div", {class: "reason", id: "reason"}, t.reason)) : null,
       el("div", {class: "grid"},
-        el("div", {class: "panel"}, el("h2", {}, "Loss curve"),
+        el("div", {class: "panel"}, el("h2", {}, "Loss curves"),
           el("div", {class: "controls"}, el("label", {}, el("input", {type: "checkbox", checked: log,
             onchange: e => { log = e.target.checked; render(); }}), " log scale")),
-          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log}),
+          el("h3", {}, "Validation loss (evaluations)"),
+          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showTrain: false, height: 220}),
+          el("h3", {}, "Training loss per step (mean over workers)"),
+          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showVal: false, height: 220, yLabel: "step loss"}),
           el("h2", {}, "Learning rate"),
           Charts.lossChart([{id: t.trialId, color: "#6c757d", train: [...lrs.entries()], val: []}],
-            {height: 160, log: false})),
+            {height: 160, log: false, yLabel: "learning rate"})),
         el("div", {}, el("div", {class: "panel"}, el("h2", {}, "Result"), el("table", {id: "result"},
             row("rank", t.rank), row("best val loss", loss(t.bestValLoss)), row("best step", num(t.bestStep)),
             row("tokens at best", num(t.tokensAtBest)), row("steps", num(t.finalStep)),
             row("tokens", num(t.tokensSeen)), row("created", time(t.createdAt)), row("started", time(t.startedAt)),
             row("ended", time(t.endedAt)))),
           el("div", {class: "panel"}, el("h2", {}, "Configuration"), el("table", {id: "config", class: "mono"},
-            Object.entries(t.config).map(([k, v]) => row(k, param(v))))))));
+            Object.entries(t.config).map(([k, v]) => row(k, param(v)))))))].filter(c => c !== null));
     document.body.setAttribute("data-rendered", "trial");
   }
 
@@ -299,4 +305,9 @@ function connectLive() {
 
 window.addEventListener("hashchange", route);
 route();
-connectLive();
+// ?live=0 shows a still snapshot: no update stream (headless browsers wait for open streams before they print)
+if (new URLSearchParams(location.search).get("live") === "0") {
+  document.getElementById("live").textContent = "paused (?live=0)";
+} else {
+  connectLive();
+}

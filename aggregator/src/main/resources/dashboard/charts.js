@@ -110,7 +110,7 @@ const Charts = (() => {
 
   /**
    * Loss curves, many trials overlaid. series: [{id, color, train: [[step, loss]], val: [[step, loss]]}].
-   * opts: {log, onHover(id or null), height, showTrain, showVal}.
+   * opts: {log, onHover(id or null), height, showTrain, showVal, yLabel}.
    * Each curve is a path with data-trial and data-points (what the browser test counts).
    */
   function lossChart(series, opts) {
@@ -128,7 +128,7 @@ const Charts = (() => {
     const xs = scale(Math.min(0, xe[0]), xe[1], box.left, box.right, false);
     const ys = scale(ye[0], ye[1], box.bottom, box.top, opts.log);
     axes(svg, box, xs, ys, linearTicks(Math.min(0, xe[0]), xe[1], 8), opts.log ? logTicks(ye[0], ye[1])
-      : linearTicks(ye[0], ye[1], 6), "step", opts.log ? "loss (log)" : "loss (nats/token)");
+      : linearTicks(ye[0], ye[1], 6), "step", (opts.yLabel || "loss (nats/token)") + (opts.log ? ", log" : ""));
     const usable = p => Number.isFinite(p[1]) && (!opts.log || p[1] > 0);
     const d = pts => pts.filter(usable).map((p, i) => (i ? "L" : "M") + xs(p[0]).toFixed(1) + " " + ys(p[1]).toFixed(1)).join("");
     const plotted = [];
@@ -187,7 +187,9 @@ const Charts = (() => {
     const svg = svgEl("svg", {class: "chart scatter", viewBox: `0 0 ${width} ${height}`, "data-points": points.length});
     const ok = points.filter(p => Number.isFinite(p.y));
     const categorical = ok.some(p => typeof p.x !== "number");
-    const ye = extent(ok.map(p => p.y), false);
+    const raw = extent(ok.map(p => p.y), false);
+    // a little room so the best and worst dots do not sit on the frame
+    const ye = raw && [raw[0] - (raw[1] - raw[0]) * 0.08, raw[1] + (raw[1] - raw[0]) * 0.08];
     if (!ye || ok.length === 0) {
       svg.appendChild(svgEl("text", {x: width / 2, y: height / 2, "text-anchor": "middle"}, "no evaluations yet"));
       return svg;
