@@ -2,7 +2,10 @@ package io.hpo.aggregator;
 
 import io.hpo.aggregator.api.HttpApi;
 import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.aggregator.api.LiveUpdates;
 import io.hpo.aggregator.ingest.EventConsumer;
+import io.hpo.aggregator.ingest.IngestListener;
+import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
@@ -11,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Set;
 
 /** The running aggregator: schema migrated, consumer writing events to the store, HTTP API serving them. */
 public final class AggregatorService implements AutoCloseable {
@@ -35,13 +39,28 @@ public final class AggregatorService implements AutoCloseable {
         Database db = new Database(config.jdbcUrl(), config.user(), config.password());
         migrate(db);
         ResultsStore store = new ResultsStore(db);
+        LiveUpdates live = new LiveUpdates();
+        AggregatorMetrics metrics = new AggregatorMetrics();
         EventConsumer consumer = new EventConsumer(config.bus(), config.groupId(), config.pollInterval(),
-                config.retryMax(), store);
+                config.retryMax(), store, new IngestListener() {
+            @Override
+            public void batchStored(int steps, int lifecycle, Duration writeTime, Set<String> searchIds) {
+                metrics.batchStored(steps, lifecycle, writeTime);
+                live.searchesChanged(searchIds);
+            }
+
+            @Override
+            public void lag(long records) {
+                metrics.consumerLag(records);
+            }
+        });
+        metrics.bindIngest(consumer::stats);
         consumer.start();
         HttpApi api;
         try {
-            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumer::stats);
+            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumer::stats, metrics, live);
         } catch (RuntimeException e) {
+            live.close();
             consumer.close();
             db.close();
             throw e;

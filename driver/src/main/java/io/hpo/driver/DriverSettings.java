@@ -5,23 +5,51 @@ import org.apache.spark.SparkConf;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
- * The driver's settings: every {@code hpo.*} key (see {@link BusConfig}) from JVM system properties, overridden by
- * the Spark configuration's {@code spark.hpo.*} keys (what {@code spark-submit --conf} passes).
+ * The driver's settings: every {@code hpo.*} key (see {@link BusConfig} and the constants below) from JVM system
+ * properties, overridden by the Spark configuration's {@code spark.hpo.*} keys (what {@code spark-submit --conf}
+ * passes).
  */
 final class DriverSettings {
     static final String SPARK_PREFIX = "spark.";
+    /** Port of the driver's Prometheus endpoint ({@code /metrics}); empty (the default) serves none, 0 a free port. */
+    static final String METRICS_PORT = "hpo.driver.metrics.port";
+    static final String METRICS_PORT_DEFAULT = "";
+    /** Interface the driver's metrics endpoint binds to; set 0.0.0.0 for a Prometheus on another machine. */
+    static final String METRICS_HOST = "hpo.driver.metrics.host";
+    static final String METRICS_HOST_DEFAULT = "127.0.0.1";
 
     private DriverSettings() {
     }
 
     static BusConfig bus(SparkConf conf) {
+        return BusConfig.from(settings(conf));
+    }
+
+    static OptionalInt metricsPort(SparkConf conf) {
+        String port = settings(conf).getOrDefault(METRICS_PORT, METRICS_PORT_DEFAULT).trim();
+        if (port.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(port));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(METRICS_PORT + " must be a port number, got '" + port + "'");
+        }
+    }
+
+    static String metricsHost(SparkConf conf) {
+        return settings(conf).getOrDefault(METRICS_HOST, METRICS_HOST_DEFAULT).trim();
+    }
+
+    private static Map<String, String> settings(SparkConf conf) {
         Map<String, String> settings = new HashMap<>();
         System.getProperties().forEach((k, v) -> settings.put(k.toString(), v.toString()));
         for (scala.Tuple2<String, String> kv : conf.getAllWithPrefix(SPARK_PREFIX + "hpo.")) {
             settings.put("hpo." + kv._1(), kv._2());
         }
-        return BusConfig.from(settings);
+        return settings;
     }
 }

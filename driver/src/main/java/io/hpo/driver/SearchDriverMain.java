@@ -7,7 +7,9 @@ import io.hpo.space.spec.SpecLoader;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * The Spark application: {@code spark-submit --class io.hpo.driver.SearchDriverMain hpo-driver.jar SPEC.yaml
@@ -40,11 +42,21 @@ public final class SearchDriverMain {
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
         }
-        BusConfig bus = DriverSettings.bus(conf);
+        BusConfig bus;
+        OptionalInt metricsPort;
+        try {
+            bus = DriverSettings.bus(conf);
+            metricsPort = DriverSettings.metricsPort(conf);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         System.out.println("search " + searchId + " from " + spec.origin() + ", events to " + bus);
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+        try (DriverMetrics metrics = new DriverMetrics();
+             JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
-            SearchOutcome outcome = new SearchRunner(sc, bus, System.out).run(spec, searchId);
+            metricsPort.ifPresent(port -> serveMetrics(metrics, DriverSettings.metricsHost(conf), port));
+            SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics).run(spec, searchId);
             outcome.best().ifPresent(b -> System.out.printf("best trial %s: validation loss %.4f%n", b.trialId(),
                     b.result().bestValLoss()));
             System.out.println("search id: " + searchId);
@@ -57,6 +69,16 @@ public final class SearchDriverMain {
             System.err.println("search " + searchId + " failed: " + e.getMessage());
             e.printStackTrace();
             return 1;
+        }
+    }
+
+    /** A taken port costs the search its metrics endpoint, not its run. */
+    private static void serveMetrics(DriverMetrics metrics, String host, int port) {
+        try {
+            metrics.serve(host, port);
+            System.out.println("driver metrics on http://" + host + ":" + metrics.port() + "/metrics");
+        } catch (UncheckedIOException e) {
+            System.err.println("warning: " + e.getMessage() + "; the search runs without a metrics endpoint");
         }
     }
 }

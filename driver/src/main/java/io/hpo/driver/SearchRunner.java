@@ -37,11 +37,13 @@ public final class SearchRunner {
     private final JavaSparkContext sc;
     private final BusConfig bus;
     private final PrintStream out;
+    private final DriverMetrics metrics;
 
-    public SearchRunner(JavaSparkContext sc, BusConfig bus, PrintStream out) {
+    SearchRunner(JavaSparkContext sc, BusConfig bus, PrintStream out, DriverMetrics metrics) {
         this.sc = sc;
         this.bus = bus;
         this.out = out;
+        this.metrics = metrics;
     }
 
     public SearchOutcome run(SearchSpec spec, String searchId) throws InterruptedException {
@@ -64,7 +66,7 @@ public final class SearchRunner {
         try (EventPublisher publisher = new EventPublisher(bus)) {
             publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), SpecWriter.canonical(spec)));
             publisher.flush();
-            TrialExecution execution = new TrialExecution(new TrialRunner(sc, bus), publisher, progress, data,
+            TrialExecution execution = new TrialExecution(new TrialRunner(sc, bus), publisher, progress, metrics, data,
                     () -> System.currentTimeMillis() > deadline);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             Sampler sampler = Samplers.forSpec(spec);
@@ -74,7 +76,7 @@ public final class SearchRunner {
             while (true) {
                 while (!exhausted && running < concurrency && launched < spec.budget().maxTrials()
                         && System.currentTimeMillis() <= deadline) {
-                    Optional<Hyperparameters> next = sampler.next();
+                    Optional<Hyperparameters> next = metrics.timeSuggestion(sampler::next);
                     if (next.isEmpty()) {
                         exhausted = true;
                         progress.spaceExhausted(launched);
@@ -115,13 +117,15 @@ public final class SearchRunner {
 
     /** One trial from STARTED to its terminal event, on a pool thread. */
     private record TrialExecution(TrialRunner runner, EventPublisher publisher, ProgressReporter progress,
-                                  CorpusSplit data, java.util.function.BooleanSupplier outOfTime) {
+                                  DriverMetrics metrics, CorpusSplit data,
+                                  java.util.function.BooleanSupplier outOfTime) {
 
         TrialSummary run(TrialPlan plan) {
             String searchId = plan.searchId();
             String trialId = plan.trialId();
             publisher.publish(LifecycleEvent.trialStarted(searchId, trialId));
             progress.trialStarted(trialId, plan.hyperparameters().toMap().toString());
+            metrics.trialStarted();
             TrialObserver observer = (step, validationLoss, tokensSeen) -> {
                 publisher.publish(LifecycleEvent.trialEvaluated(searchId, trialId, step, validationLoss, tokensSeen));
                 progress.evaluated(trialId, step, plan.maxSteps(), validationLoss);
@@ -136,6 +140,7 @@ public final class SearchRunner {
                     result.steps(), result.tokensSeen(), result.reason()));
             publisher.flush();
             progress.trialEnded(trialId, result);
+            metrics.trialEnded(result);
             return new TrialSummary(trialId, plan.hyperparameters(), result);
         }
 

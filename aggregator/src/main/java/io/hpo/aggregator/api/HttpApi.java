@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hpo.aggregator.ingest.IngestStats;
+import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.events.PrometheusRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,11 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Read-only JSON API over the results store, on the JDK's HTTP server:
+ * Read-only JSON API over the results store, the dashboard, live updates and metrics, on the JDK's HTTP server:
  * <pre>
+ * GET /                                            the dashboard (static files from the jar, see {@link StaticAssets})
+ * GET /metrics                                     Prometheus text exposition of {@link AggregatorMetrics}
+ * GET /api/events                                  server-sent events after each stored batch ({@link LiveUpdates})
  * GET /health                                      200 UP / DEGRADED (ingest retrying), 503 DOWN (no database)
  * GET /api/searches                                every search, newest first
  * GET /api/searches/{id}                           one search, with its spec
@@ -50,12 +55,17 @@ public final class HttpApi implements AutoCloseable {
     private final ResultsStore store;
     private final Results results;
     private final Supplier<IngestStats> ingest;
+    private final AggregatorMetrics metrics;
+    private final LiveUpdates live;
 
-    private HttpApi(HttpServer server, ResultsStore store, Supplier<IngestStats> ingest) {
+    private HttpApi(HttpServer server, ResultsStore store, Supplier<IngestStats> ingest, AggregatorMetrics metrics,
+                    LiveUpdates live) {
         this.server = server;
         this.store = store;
         this.results = new Results(store);
         this.ingest = ingest;
+        this.metrics = metrics;
+        this.live = live;
         this.executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "hpo-http");
             t.setDaemon(true);
@@ -66,9 +76,11 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Binds to host:port (port 0 = a free one) and starts serving. */
-    public static HttpApi start(String host, int port, ResultsStore store, Supplier<IngestStats> ingest) {
+    public static HttpApi start(String host, int port, ResultsStore store, Supplier<IngestStats> ingest,
+                                AggregatorMetrics metrics, LiveUpdates live) {
         try {
-            HttpApi api = new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 64), store, ingest);
+            HttpApi api = new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 64), store, ingest,
+                    metrics, live);
             api.server.start();
             return api;
         } catch (IOException e) {
@@ -85,25 +97,33 @@ public final class HttpApi implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
-    private record Reply(int status, Object body) {
+    /** A JSON body, or raw bytes with their content type. */
+    private record Reply(int status, Object body, String contentType) {
+        static final String JSON = "application/json; charset=utf-8";
+
         static Reply ok(Object body) {
-            return new Reply(200, body);
+            return new Reply(200, body, JSON);
         }
 
         static Reply error(int status, String message) {
-            return new Reply(status, Map.of("error", message));
+            return new Reply(status, Map.of("error", message), JSON);
         }
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        boolean handedOver = false;
         try {
             Reply reply;
             String method = ex.getRequestMethod();
+            List<String> path = segments(ex.getRequestURI().getRawPath());
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
                 reply = Reply.error(405, "method " + method + " not allowed: this API is read-only");
+            } else if (method.equals("GET") && List.of("api", "events").equals(path)) {
+                live.subscribe(ex);
+                handedOver = true;
+                return;
             } else {
-                List<String> path = segments(ex.getRequestURI().getRawPath());
                 reply = path == null ? Reply.error(400, "malformed percent-encoding in path") : route(path);
             }
             send(ex, reply, method.equals("HEAD"));
@@ -112,7 +132,9 @@ public final class HttpApi implements AutoCloseable {
             LOG.error("request {} failed", ex.getRequestURI(), e);
             throw e;
         } finally {
-            ex.close();
+            if (!handedOver) {
+                ex.close();
+            }
         }
     }
 
@@ -120,6 +142,15 @@ public final class HttpApi implements AutoCloseable {
         try {
             if (path.equals(List.of("health"))) {
                 return health();
+            }
+            if (path.equals(List.of("metrics"))) {
+                metrics.searches(store.searches());
+                return new Reply(200, metrics.scrape().getBytes(StandardCharsets.UTF_8), PrometheusRegistries.CONTENT_TYPE);
+            }
+            if (path.isEmpty() || path.get(0).equals(StaticAssets.PREFIX)) {
+                String name = path.isEmpty() ? StaticAssets.INDEX : String.join("/", path.subList(1, path.size()));
+                return StaticAssets.load(name).map(a -> new Reply(200, a.bytes(), a.contentType()))
+                        .orElseGet(() -> notFound(path));
             }
             if (path.size() < 2 || !path.get(0).equals("api") || !path.get(1).equals("searches")) {
                 return notFound(path);
@@ -165,7 +196,7 @@ public final class HttpApi implements AutoCloseable {
         IngestStats stats = ingest.get();
         String status = !database ? "DOWN" : stats.healthy() ? "UP" : "DEGRADED";
         return new Reply(database ? 200 : 503, Map.of("status", status, "database", database ? "UP" : "DOWN",
-                "ingest", stats));
+                "ingest", stats), Reply.JSON);
     }
 
     private static Reply notFound(List<String> path) {
@@ -188,8 +219,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, Reply reply, boolean headOnly) throws IOException {
-        byte[] body = Json.MAPPER.writeValueAsBytes(reply.body());
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        byte[] body = reply.body() instanceof byte[] raw ? raw : Json.MAPPER.writeValueAsBytes(reply.body());
+        ex.getResponseHeaders().set("Content-Type", reply.contentType());
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         if (headOnly) {
             ex.sendResponseHeaders(reply.status(), -1);
@@ -203,6 +234,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        live.close();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -14,6 +14,7 @@ import io.hpo.aggregator.store.TrialResult;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -25,8 +26,8 @@ import java.util.Set;
 /**
  * Commands that read the results database directly (same configuration keys as the service):
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
- * {@code curve <search-id> <trial-id>}. Exit codes: {@value #OK} done, {@value #FAILED} database error,
- * {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
+ * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]}. Exit codes: {@value #OK}
+ * done, {@value #FAILED} database error, {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
  * search did not finish within --wait), {@value #USAGE} bad arguments.
  */
 public final class ResultsCli {
@@ -42,8 +43,11 @@ public final class ResultsCli {
             "  leaderboard <search-id> [--wait SECS]   ranked trials; --wait: until the search has finished",
             "  best <search-id>                        the winner's fixed-value spec YAML, alone on stdout",
             "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
+            "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
             "options: --config FILE (properties with hpo.* keys)");
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
+    /** ANSI: cursor home, then erase the screen, so each frame of watch replaces the previous one. */
+    private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
     private final AggregatorConfig config;
     private final PrintStream out;
@@ -65,6 +69,7 @@ public final class ResultsCli {
                 case "best" -> args.size() == 1 ? best(results, args.get(0)) : usage("best <search-id>");
                 case "curve" -> args.size() == 2 ? curve(results, args.get(0), args.get(1))
                         : usage("curve <search-id> <trial-id>");
+                case "watch" -> watch(results, args);
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (UnknownIdException e) {
@@ -132,6 +137,46 @@ public final class ResultsCli {
             return NOT_READY;
         }
         return OK;
+    }
+
+    /**
+     * Redraws the search's status line and leaderboard every interval (clearing the screen between frames) until
+     * the search has finished, then leaves the final table on screen.
+     */
+    private int watch(Results results, List<String> args)
+            throws SQLException, UnknownIdException, InterruptedException {
+        Duration every = WAIT_POLL;
+        if (args.size() == 3 && args.get(1).equals("--every")) {
+            try {
+                every = Duration.ofMillis((long) (Double.parseDouble(args.get(2)) * 1000));
+            } catch (NumberFormatException e) {
+                return usage("--every takes a number of seconds, got '" + args.get(2) + "'");
+            }
+        } else if (args.size() != 1) {
+            return usage("watch <search-id> [--every SECONDS]");
+        }
+        String searchId = args.get(0);
+        while (true) {
+            SearchSummary s = results.search(searchId);
+            out.print(CLEAR_SCREEN);
+            out.println(watchHeader(s));
+            out.print(leaderboardTable(results.leaderboard(searchId)).render());
+            out.flush();
+            if (s.finished()) {
+                return OK;
+            }
+            Thread.sleep(Math.max(100, every.toMillis()));
+        }
+    }
+
+    static String watchHeader(SearchSummary s) {
+        Map<String, Integer> c = s.trialCounts();
+        return s.searchId() + " " + Format.text(s.name()) + " | " + s.status()
+                + (s.outcome() == null ? "" : " (" + s.outcome() + ")") + " | " + s.trials() + " trials: "
+                + c.get("RUNNING") + " running, " + c.get("COMPLETED") + " completed, " + c.get("DIVERGED")
+                + " diverged, " + c.get("FAILED") + " failed | best val loss " + Format.loss(s.bestValLoss())
+                + (s.bestTrialId() == null ? "" : " (" + s.bestTrialId() + ")") + " | "
+                + LocalTime.now().withNano(0);
     }
 
     /** Polls until the search is FINISHED or the wait is over; an unknown id is only an error once it is over. */

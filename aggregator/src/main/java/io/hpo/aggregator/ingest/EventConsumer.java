@@ -26,9 +26,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +48,7 @@ public final class EventConsumer implements AutoCloseable {
 
     private final BusConfig bus;
     private final ResultsStore store;
+    private final IngestListener listener;
     private final Duration pollInterval;
     private final Duration retryMax;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -59,9 +62,11 @@ public final class EventConsumer implements AutoCloseable {
     // highest corrupt offset already counted per partition: a rewound batch must not count its corrupt records twice
     private final Map<TopicPartition, Long> corruptCounted = new HashMap<>();
 
-    public EventConsumer(BusConfig bus, String groupId, Duration pollInterval, Duration retryMax, ResultsStore store) {
+    public EventConsumer(BusConfig bus, String groupId, Duration pollInterval, Duration retryMax, ResultsStore store,
+                         IngestListener listener) {
         this.bus = bus;
         this.store = store;
+        this.listener = listener;
         this.pollInterval = pollInterval;
         this.retryMax = retryMax;
         Properties p = bus.kafkaClientProperties();
@@ -101,11 +106,16 @@ public final class EventConsumer implements AutoCloseable {
                 ConsumerRecords<String, byte[]> records = ConsumerRecords.empty();
                 try {
                     records = consumer.poll(pollInterval);
+                    listener.lag(lag());
                     if (!records.isEmpty()) {
-                        int stored = store(decode(records));
+                        Batch batch = decode(records);
+                        long writeStart = System.nanoTime();
+                        int stored = store(batch);
+                        Duration writeTime = Duration.ofNanos(System.nanoTime() - writeStart);
                         commit(records);
                         ingested.addAndGet(stored);
                         rewound = false;
+                        listener.batchStored(batch.steps().size(), batch.events().size(), writeTime, batch.searchIds());
                     }
                     // after a failed write only storing the rewound batch proves recovery, not an empty poll
                     if (!rewound) {
@@ -138,6 +148,22 @@ public final class EventConsumer implements AutoCloseable {
         int size() {
             return steps.size() + events.size();
         }
+
+        Set<String> searchIds() {
+            Set<String> ids = new HashSet<>();
+            steps.forEach(s -> ids.add(s.searchId()));
+            events.forEach(e -> ids.add(e.searchId()));
+            return ids;
+        }
+    }
+
+    /** Sum over the assigned partitions whose lag the consumer knows (it learns it from fetch responses). */
+    private long lag() {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            total += consumer.currentLag(tp).orElse(0);
+        }
+        return total;
     }
 
     private Batch decode(ConsumerRecords<String, byte[]> records) {

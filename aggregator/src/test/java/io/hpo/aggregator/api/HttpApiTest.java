@@ -3,6 +3,7 @@ package io.hpo.aggregator.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.ingest.IngestStats;
+import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
@@ -47,7 +48,7 @@ class HttpApiTest {
         SampleSearch.store(store, "s1");
         store.applyBatch(List.of(Events.step("s 2", "t1", 1, 0, 4.0)), List.of(Events.started("s 2"),
                 LifecycleEvent.trialCreated("s 2", "t1", Events.config(1e-3, 16))));
-        api = HttpApi.start("127.0.0.1", 0, store, () -> IngestStats.NONE);
+        api = HttpApi.start("127.0.0.1", 0, store, () -> IngestStats.NONE, new AggregatorMetrics(), new LiveUpdates());
     }
 
     @AfterAll

@@ -91,6 +91,28 @@ class ResultsCliTest {
     }
 
     @Test
+    void watchRedrawsTheTableUntilTheSearchFinishes() throws Exception {
+        String s = "watched";
+        store.applyBatch(List.of(Events.step(s, "t1", 1, 0, 3.5)), List.of(Events.started(s),
+                LifecycleEvent.trialCreated(s, "t1", Events.config(2e-3, 16))));
+        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(() -> run("watch", s, "--every", "0.2"));
+        Thread.sleep(1000);
+        assertFalse(watching.isDone(), "still watching while the search runs");
+        store.applyBatch(List.of(), List.of(Events.evaluated(s, "t1", 1, 2.5, 10),
+                LifecycleEvent.searchFinished(s, "COMPLETED")));
+        Run r = watching.get();
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        String[] frames = r.out().split("\033\\[H\033\\[2J");
+        assertTrue(frames.length > 3, "one frame per interval: " + frames.length);
+        assertTrue(frames[1].contains("RUNNING") && frames[1].contains("1 running"), frames[1]);
+        String last = frames[frames.length - 1];
+        assertTrue(last.contains("FINISHED (COMPLETED)") && last.contains("best val loss 2.5000 (t1)"), last);
+        assertTrue(last.contains("t1"), last);
+        assertEquals(ResultsCli.UNKNOWN_ID, run("watch", "never-watched").code());
+        assertEquals(ResultsCli.USAGE, run("watch", s, "--every", "x").code());
+    }
+
+    @Test
     void bestPrintsOnlyASpecThatLoads() {
         Run r = run("best", "s1");
         assertEquals(ResultsCli.OK, r.code(), r.err());

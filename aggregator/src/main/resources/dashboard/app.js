@@ -1,0 +1,313 @@
+// The hpo dashboard: hash routes over the aggregator's JSON API, refreshed by its server-sent events.
+// Every value from the API reaches the page through text nodes (el() below), never as markup.
+"use strict";
+
+const TERMINAL = new Set(["COMPLETED", "DIVERGED", "FAILED"]);
+const app = document.getElementById("app");
+let page = null;
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined) continue;
+    e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+async function api(path) {
+  const r = await fetch(path, {cache: "no-store"});
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+}
+
+const enc = encodeURIComponent;
+const loss = v => v === null || v === undefined ? "–" : v.toFixed(4);
+const num = v => v === null || v === undefined ? "–" : Number(v).toLocaleString("en-US");
+const param = v => typeof v === "number" ? (Number.isInteger(v) ? String(v) : +v.toPrecision(4) + "") : String(v);
+const time = t => t ? new Date(t).toLocaleString() : "–";
+const status = s => el("span", {class: "status " + s}, s);
+
+function crumbs(...parts) {
+  const nav = document.getElementById("crumbs");
+  nav.replaceChildren(...parts.flatMap((p, i) => [i ? " / " : "", p]));
+}
+
+/** Highlights one trial everywhere on the page (curves, dots, leaderboard row), or none. */
+function highlight(id) {
+  for (const e of document.querySelectorAll("[data-trial]")) {
+    const mine = e.getAttribute("data-trial") === id;
+    e.classList.toggle("hl", id !== null && mine);
+    if (e.namespaceURI === "http://www.w3.org/2000/svg") e.classList.toggle("dim", id !== null && !mine);
+  }
+}
+
+/** Re-runs a page's refresh at most once at a time; a request during a run queues exactly one more. */
+function serialized(fn) {
+  let running = null, again = false;
+  const run = async () => {
+    if (running) { again = true; return running; }
+    running = (async () => {
+      do { again = false; await fn(); } while (again);
+    })().finally(() => { running = null; });
+    return running;
+  };
+  return run;
+}
+
+// ---------------------------------------------------------------- searches
+
+function searchesPage() {
+  crumbs("searches");
+  const refresh = serialized(async () => {
+    const searches = await api("/api/searches");
+    const rows = searches.map(s => el("tr", {"data-search": s.searchId},
+      el("td", {}, el("a", {href: "#/search/" + enc(s.searchId)}, s.searchId)),
+      el("td", {}, s.name || "–"),
+      el("td", {}, status(s.status)),
+      el("td", {}, s.outcome || "–"),
+      el("td", {}, time(s.startedAt)),
+      el("td", {class: "num"}, s.trials),
+      el("td", {class: "num"}, s.trialCounts.RUNNING),
+      el("td", {class: "num"}, s.trialCounts.COMPLETED),
+      el("td", {class: "num"}, s.trialCounts.DIVERGED + s.trialCounts.FAILED),
+      el("td", {class: "num"}, loss(s.bestValLoss)),
+      el("td", {}, s.bestTrialId || "–")));
+    app.replaceChildren(el("h1", {}, "Searches"), el("div", {class: "panel table-wrap"},
+      rows.length === 0 ? el("div", {class: "empty"}, "No searches yet: submit one with ./hpo submit SPEC.yaml")
+        : el("table", {id: "searches"},
+          el("thead", {}, el("tr", {}, ["search", "name", "status", "outcome", "started", "trials", "running",
+            "completed", "diverged/failed", "best val loss", "best trial"].map((h, i) =>
+            el("th", {class: i >= 5 && i <= 9 ? "num" : ""}, h)))),
+          el("tbody", {}, rows))));
+  });
+  return {refresh, onUpdate: () => refresh()};
+}
+
+// ---------------------------------------------------------------- one search
+
+/** Hyperparameters whose values differ between trials: the ones the search explored. */
+function varyingKeys(trials) {
+  const keys = [...new Set(trials.flatMap(t => Object.keys(t.config)))];
+  return keys.filter(k => new Set(trials.map(t => JSON.stringify(t.config[k]))).size > 1);
+}
+
+/** Mean training loss over workers per step, and the evaluations, as [step, loss] pairs. */
+function curvePoints(curve) {
+  const byStep = new Map();
+  for (const s of curve.steps) {
+    if (s.loss === null) continue;
+    const a = byStep.get(s.step) || [0, 0];
+    byStep.set(s.step, [a[0] + s.loss, a[1] + 1]);
+  }
+  const train = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, [sum, n]]) => [step, sum / n]);
+  const val = curve.evaluations.filter(e => e.valLoss !== null).map(e => [e.step, e.valLoss]);
+  return {train, val};
+}
+
+function searchPage(searchId) {
+  const state = {search: null, trials: [], curves: new Map(), loadedAt: new Map(), sort: {key: "rank", dir: 1},
+    log: false, colors: new Map()};
+  crumbs(el("a", {href: "#/"}, "searches"), searchId);
+
+  const colorOf = id => {
+    if (!state.colors.has(id)) state.colors.set(id, Charts.color(state.colors.size));
+    return state.colors.get(id);
+  };
+
+  const refresh = serialized(async () => {
+    const [search, trials] = await Promise.all([api("/api/searches/" + enc(searchId)),
+      api("/api/searches/" + enc(searchId) + "/trials")]);
+    [...trials].sort((a, b) => a.trialId.localeCompare(b.trialId)).forEach(t => colorOf(t.trialId));
+    // only curves that can have changed: trials still going, or whose progress moved since the last read
+    const stale = trials.filter(t => !TERMINAL.has(t.status) || state.loadedAt.get(t.trialId) !== t.finalStep + "/" + t.status);
+    await Promise.all(stale.map(async t => {
+      const c = await api("/api/searches/" + enc(searchId) + "/trials/" + enc(t.trialId) + "/curve");
+      state.curves.set(t.trialId, curvePoints(c));
+      state.loadedAt.set(t.trialId, t.finalStep + "/" + t.status);
+    }));
+    state.search = search;
+    state.trials = trials;
+    render();
+  });
+
+  function sorted() {
+    const {key, dir} = state.sort;
+    const value = t => key in t ? t[key] : t.config[key];
+    return [...state.trials].sort((a, b) => {
+      const va = value(a), vb = value(b);
+      if (va === vb) return a.rank - b.rank;
+      if (va === null || va === undefined) return 1;
+      if (vb === null || vb === undefined) return -1;
+      return (typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb))) * dir;
+    });
+  }
+
+  function leaderboard(varying) {
+    const cols = [["rank", "rank", true], ["trialId", "trial", false], ["status", "status", false],
+      ["bestValLoss", "best val loss", true], ["bestStep", "best step", true], ["finalStep", "steps", true],
+      ["tokensSeen", "tokens", true], ...varying.map(k => [k, k, true])];
+    const head = el("tr", {}, cols.map(([key, label, numeric]) => el("th", {
+      class: "sortable" + (numeric ? " num" : ""), "data-sort": key,
+      onclick: () => {
+        state.sort = {key, dir: state.sort.key === key ? -state.sort.dir : 1};
+        render();
+      }}, label, state.sort.key === key ? el("span", {class: "arrow"}, state.sort.dir > 0 ? " ▲" : " ▼") : null)));
+    const rows = sorted().map(t => el("tr", {"data-trial": t.trialId,
+        onmouseenter: () => highlight(t.trialId), onmouseleave: () => highlight(null)},
+      el("td", {class: "num", "data-col": "rank"}, t.rank),
+      el("td", {"data-col": "trialId"}, el("span", {class: "swatch", style: "background:" + colorOf(t.trialId)}),
+        el("a", {href: "#/search/" + enc(searchId) + "/trial/" + enc(t.trialId)}, t.trialId)),
+      el("td", {"data-col": "status"}, status(t.status)),
+      el("td", {class: "num", "data-col": "bestValLoss"}, loss(t.bestValLoss)),
+      el("td", {class: "num", "data-col": "bestStep"}, num(t.bestStep)),
+      el("td", {class: "num", "data-col": "finalStep"}, num(t.finalStep)),
+      el("td", {class: "num", "data-col": "tokensSeen"}, num(t.tokensSeen)),
+      varying.map(k => el("td", {class: "num"}, param(t.config[k])))));
+    return el("table", {id: "leaderboard"}, el("thead", {}, head), el("tbody", {}, rows));
+  }
+
+  // training loss per step and validation loss are on different scales (the step loss is DL4J's score of a
+  // minibatch), so each gets its own chart and axis, over the same steps
+  function curvesPanel() {
+    const series = state.trials.map(t => ({id: t.trialId, color: colorOf(t.trialId),
+      ...(state.curves.get(t.trialId) || {train: [], val: []})}));
+    return el("div", {class: "panel"}, el("h2", {}, "Loss curves"),
+      el("div", {class: "controls"}, el("label", {}, el("input", {type: "checkbox", checked: state.log,
+        onchange: e => { state.log = e.target.checked; render(); }}), " log scale"),
+        el("span", {class: "legend"}, "hover a curve, dot or row to highlight its trial")),
+      el("h3", {}, "Validation loss (evaluations)"),
+      Charts.lossChart(series, {log: state.log, showTrain: false, height: 240, onHover: highlight}),
+      el("h3", {}, "Training loss per step (mean over workers)"),
+      Charts.lossChart(series, {log: state.log, showVal: false, height: 240, yLabel: "step loss", onHover: highlight}));
+  }
+
+  function paramsPanel(varying) {
+    const charts = varying.map(k => el("div", {}, el("h3", {}, k), Charts.scatter(state.trials.map(t => ({
+      id: t.trialId, color: colorOf(t.trialId), x: t.config[k], y: t.bestValLoss === null ? NaN : t.bestValLoss})),
+    {xLabel: k, onHover: highlight})));
+    return el("div", {class: "panel"}, el("h2", {}, "Hyperparameters vs best validation loss"),
+      charts.length ? el("div", {class: "scatters"}, charts)
+        : el("div", {class: "empty"}, "every trial has the same hyperparameters so far"));
+  }
+
+  function render() {
+    const s = state.search;
+    const varying = varyingKeys(state.trials);
+    const c = s.trialCounts;
+    const scrollY = window.scrollY;
+    app.replaceChildren(
+      el("h1", {}, s.name ? `${s.name} · ${s.searchId}` : s.searchId),
+      el("div", {class: "panel summary", id: "summary"},
+        el("div", {}, el("span", {class: "k"}, "status"), el("span", {class: "v"}, status(s.status), " ", s.outcome || "")),
+        el("div", {}, el("span", {class: "k"}, "trials"), el("span", {class: "v"}, s.trials)),
+        el("div", {}, el("span", {class: "k"}, "running"), el("span", {class: "v"}, c.RUNNING)),
+        el("div", {}, el("span", {class: "k"}, "completed"), el("span", {class: "v"}, c.COMPLETED)),
+        el("div", {}, el("span", {class: "k"}, "diverged / failed"), el("span", {class: "v"}, c.DIVERGED + " / " + c.FAILED)),
+        el("div", {}, el("span", {class: "k"}, "best val loss"), el("span", {class: "v"}, loss(s.bestValLoss),
+          s.bestTrialId ? " (" + s.bestTrialId + ")" : "")),
+        el("div", {}, el("span", {class: "k"}, "started"), el("span", {class: "v"}, time(s.startedAt)))),
+      el("div", {class: "grid"}, curvesPanel(), paramsPanel(varying)),
+      el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), leaderboard(varying)));
+    window.scrollTo(0, scrollY);
+    document.body.setAttribute("data-rendered", "search");
+  }
+
+  return {refresh, onUpdate: ids => { if (ids.includes(searchId)) refresh(); }};
+}
+
+// ---------------------------------------------------------------- one trial
+
+function trialPage(searchId, trialId) {
+  crumbs(el("a", {href: "#/"}, "searches"), el("a", {href: "#/search/" + enc(searchId)}, searchId), trialId);
+  let log = false;
+  let last = null;
+  const refresh = serialized(async () => {
+    const trials = await api("/api/searches/" + enc(searchId) + "/trials");
+    const trial = trials.find(t => t.trialId === trialId);
+    if (!trial) throw new Error(`no trial ${trialId} in search ${searchId}`);
+    const curve = await api("/api/searches/" + enc(searchId) + "/trials/" + enc(trialId) + "/curve");
+    last = {trial, points: curvePoints(curve), curve};
+    render();
+  });
+
+  function render() {
+    const {trial: t, points} = last;
+    const row = (k, v) => el("tr", {}, el("th", {}, k), el("td", {}, v));
+    const lrs = new Map(last.curve.steps.filter(s => s.worker === 0).map(s => [s.step, s.learningRate]));
+    app.replaceChildren(...[
+      el("h1", {}, t.trialId, " ", status(t.status)),
+      t.reason ? el("div", {class: "panel"}, el("h2", {}, t.status === "COMPLETED" ? "Note" : "Failure reason"),
+        el("div", {class: "reason", id: "reason"}, t.reason)) : null,
+      el("div", {class: "grid"},
+        el("div", {class: "panel"}, el("h2", {}, "Loss curves"),
+          el("div", {class: "controls"}, el("label", {}, el("input", {type: "checkbox", checked: log,
+            onchange: e => { log = e.target.checked; render(); }}), " log scale")),
+          el("h3", {}, "Validation loss (evaluations)"),
+          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showTrain: false, height: 220}),
+          el("h3", {}, "Training loss per step (mean over workers)"),
+          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showVal: false, height: 220, yLabel: "step loss"}),
+          el("h2", {}, "Learning rate"),
+          Charts.lossChart([{id: t.trialId, color: "#6c757d", train: [...lrs.entries()], val: []}],
+            {height: 160, log: false, yLabel: "learning rate"})),
+        el("div", {}, el("div", {class: "panel"}, el("h2", {}, "Result"), el("table", {id: "result"},
+            row("rank", t.rank), row("best val loss", loss(t.bestValLoss)), row("best step", num(t.bestStep)),
+            row("tokens at best", num(t.tokensAtBest)), row("steps", num(t.finalStep)),
+            row("tokens", num(t.tokensSeen)), row("created", time(t.createdAt)), row("started", time(t.startedAt)),
+            row("ended", time(t.endedAt)))),
+          el("div", {class: "panel"}, el("h2", {}, "Configuration"), el("table", {id: "config", class: "mono"},
+            Object.entries(t.config).map(([k, v]) => row(k, param(v)))))))].filter(c => c !== null));
+    document.body.setAttribute("data-rendered", "trial");
+  }
+
+  return {refresh, onUpdate: ids => { if (ids.includes(searchId)) refresh(); }};
+}
+
+// ---------------------------------------------------------------- routing and live updates
+
+function route() {
+  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(p => p).map(decodeURIComponent);
+  Charts.hideTip();
+  if (parts[0] === "search" && parts.length === 2) page = searchPage(parts[1]);
+  else if (parts[0] === "search" && parts.length === 4 && parts[2] === "trial") page = trialPage(parts[1], parts[3]);
+  else page = searchesPage();
+  const current = page;
+  app.replaceChildren(el("div", {class: "empty"}, "loading…"));
+  current.refresh().catch(e => {
+    if (page === current) app.replaceChildren(el("div", {class: "panel error"}, String(e.message || e)));
+  });
+}
+
+function connectLive() {
+  const badge = document.getElementById("live");
+  const source = new EventSource("/api/events");
+  source.onopen = () => {
+    badge.textContent = "live";
+    badge.className = "live on";
+    // whatever happened while disconnected is picked up by one full refresh
+    if (page) page.refresh().catch(() => {});
+  };
+  source.onerror = () => {
+    badge.textContent = "reconnecting";
+    badge.className = "live off";
+  };
+  source.addEventListener("update", ev => {
+    const ids = JSON.parse(ev.data);
+    if (page) Promise.resolve(page.onUpdate(ids)).catch(() => {});
+  });
+}
+
+window.addEventListener("hashchange", route);
+route();
+// ?live=0 shows a still snapshot: no update stream (headless browsers wait for open streams before they print)
+if (new URLSearchParams(location.search).get("live") === "0") {
+  document.getElementById("live").textContent = "paused (?live=0)";
+} else {
+  connectLive();
+}

@@ -1,0 +1,240 @@
+// Hand-written SVG charts: no library, nothing fetched at run time. Every label goes in through textContent.
+"use strict";
+
+const Charts = (() => {
+  const NS = "http://www.w3.org/2000/svg";
+  const PALETTE = ["#2f6fde", "#e4572e", "#29a36a", "#9b59b6", "#f0a202", "#17a2b8", "#d6336c", "#6c757d",
+    "#8d6e63", "#20c997", "#6610f2", "#fd7e14"];
+
+  function color(i) {
+    return PALETTE[i % PALETTE.length];
+  }
+
+  function svgEl(tag, attrs, text) {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function niceStep(span, count) {
+    const raw = span / Math.max(1, count);
+    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const norm = raw / mag;
+    return (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  }
+
+  function linearTicks(min, max, count) {
+    if (!(max > min)) return [min];
+    const step = niceStep(max - min, count);
+    const out = [];
+    for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(+v.toPrecision(12));
+    return out;
+  }
+
+  function logTicks(min, max) {
+    const out = [];
+    for (let p = Math.floor(Math.log10(min)); p <= Math.ceil(Math.log10(max)); p++) {
+      for (const m of [1, 2, 5]) {
+        const v = m * Math.pow(10, p);
+        if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
+      }
+    }
+    return out.length >= 2 ? out : linearTicks(min, max, 4);
+  }
+
+  function fmt(v) {
+    if (v === 0) return "0";
+    const a = Math.abs(v);
+    if (a >= 1e6) return (v / 1e6).toFixed(1) + "M";
+    if (a >= 1e4) return (v / 1e3).toFixed(0) + "k";
+    if (a >= 100) return v.toFixed(0);
+    if (a >= 1) return +v.toFixed(2) + "";
+    if (a >= 1e-3) return +v.toPrecision(2) + "";
+    return v.toExponential(0);
+  }
+
+  /** A scale mapping [min, max] to [a, b] pixels, linear or logarithmic. */
+  function scale(min, max, a, b, log) {
+    if (log) {
+      const lmin = Math.log(min), lmax = Math.log(max);
+      const span = lmax - lmin || 1;
+      return v => a + (Math.log(v) - lmin) / span * (b - a);
+    }
+    const span = max - min || 1;
+    return v => a + (v - min) / span * (b - a);
+  }
+
+  function extent(values, log) {
+    const vs = values.filter(v => Number.isFinite(v) && (!log || v > 0));
+    if (vs.length === 0) return null;
+    let min = Math.min(...vs), max = Math.max(...vs);
+    if (min === max) {
+      min = log ? min / 1.5 : min - 0.5;
+      max = log ? max * 1.5 : max + 0.5;
+    }
+    return [min, max];
+  }
+
+  function axes(svg, box, xs, ys, xTicks, yTicks, xLabel, yLabel) {
+    const g = svgEl("g", {class: "axis"});
+    for (const t of yTicks) {
+      const y = ys(t);
+      g.appendChild(svgEl("line", {class: "grid-line", x1: box.left, x2: box.right, y1: y, y2: y}));
+      g.appendChild(svgEl("text", {x: box.left - 6, y: y + 4, "text-anchor": "end"}, fmt(t)));
+    }
+    for (const t of xTicks) {
+      const x = xs(t);
+      g.appendChild(svgEl("line", {x1: x, x2: x, y1: box.bottom, y2: box.bottom + 4}));
+      g.appendChild(svgEl("text", {x: x, y: box.bottom + 16, "text-anchor": "middle"}, fmt(t)));
+    }
+    g.appendChild(svgEl("line", {x1: box.left, x2: box.right, y1: box.bottom, y2: box.bottom}));
+    g.appendChild(svgEl("line", {x1: box.left, x2: box.left, y1: box.top, y2: box.bottom}));
+    if (xLabel) g.appendChild(svgEl("text", {x: (box.left + box.right) / 2, y: box.bottom + 32, "text-anchor": "middle"}, xLabel));
+    if (yLabel) g.appendChild(svgEl("text", {x: 12, y: (box.top + box.bottom) / 2, "text-anchor": "middle",
+      transform: `rotate(-90 12 ${(box.top + box.bottom) / 2})`}, yLabel));
+    svg.appendChild(g);
+  }
+
+  function showTip(text, event) {
+    const tip = document.getElementById("tooltip");
+    tip.textContent = text;
+    tip.hidden = false;
+    tip.style.left = (event.clientX + 14) + "px";
+    tip.style.top = (event.clientY + 10) + "px";
+  }
+
+  function hideTip() {
+    document.getElementById("tooltip").hidden = true;
+  }
+
+  /**
+   * Loss curves, many trials overlaid. series: [{id, color, train: [[step, loss]], val: [[step, loss]]}].
+   * opts: {log, onHover(id or null), height, showTrain, showVal, yLabel}.
+   * Each curve is a path with data-trial and data-points (what the browser test counts).
+   */
+  function lossChart(series, opts) {
+    const width = opts.width || 860, height = opts.height || 340;
+    const box = {left: 56, right: width - 12, top: 10, bottom: height - 40};
+    const svg = svgEl("svg", {class: "chart loss-chart", viewBox: `0 0 ${width} ${height}`,
+      "data-series": series.length});
+    const shown = s => [...(opts.showTrain === false ? [] : s.train), ...(opts.showVal === false ? [] : s.val)];
+    const xe = extent(series.flatMap(s => shown(s).map(p => p[0])), false);
+    const ye = extent(series.flatMap(s => shown(s).map(p => p[1])), opts.log);
+    if (!xe || !ye) {
+      svg.appendChild(svgEl("text", {x: width / 2, y: height / 2, "text-anchor": "middle"}, "no steps yet"));
+      return svg;
+    }
+    const xs = scale(Math.min(0, xe[0]), xe[1], box.left, box.right, false);
+    const ys = scale(ye[0], ye[1], box.bottom, box.top, opts.log);
+    axes(svg, box, xs, ys, linearTicks(Math.min(0, xe[0]), xe[1], 8), opts.log ? logTicks(ye[0], ye[1])
+      : linearTicks(ye[0], ye[1], 6), "step", (opts.yLabel || "loss (nats/token)") + (opts.log ? ", log" : ""));
+    const usable = p => Number.isFinite(p[1]) && (!opts.log || p[1] > 0);
+    const d = pts => pts.filter(usable).map((p, i) => (i ? "L" : "M") + xs(p[0]).toFixed(1) + " " + ys(p[1]).toFixed(1)).join("");
+    const plotted = [];
+    for (const s of series) {
+      const g = svgEl("g");
+      if (opts.showTrain !== false && s.train.length) {
+        g.appendChild(svgEl("path", {class: "curve train", d: d(s.train), stroke: s.color,
+          "data-trial": s.id, "data-points": s.train.filter(usable).length}));
+      }
+      if (opts.showVal !== false && s.val.length) {
+        g.appendChild(svgEl("path", {class: "curve val", d: d(s.val), stroke: s.color,
+          "data-trial": s.id, "data-points": s.val.filter(usable).length}));
+        for (const p of s.val.filter(usable)) {
+          g.appendChild(svgEl("circle", {class: "val-dot", cx: xs(p[0]), cy: ys(p[1]), r: 3, fill: s.color,
+            "data-trial": s.id}));
+        }
+      }
+      svg.appendChild(g);
+      for (const [kind, pts] of [["train", opts.showTrain === false ? [] : s.train], ["val", opts.showVal === false ? [] : s.val]]) {
+        for (const p of pts.filter(usable)) plotted.push({id: s.id, kind, step: p[0], loss: p[1], x: xs(p[0]), y: ys(p[1])});
+      }
+    }
+    let hovered = null;
+    // hovering picks the nearest plotted point: thin lines are hard to hit exactly
+    svg.addEventListener("mousemove", ev => {
+      const r = svg.getBoundingClientRect();
+      const mx = (ev.clientX - r.left) * width / r.width, my = (ev.clientY - r.top) * height / r.height;
+      let best = null, bestD = 400;
+      for (const p of plotted) {
+        const dd = (p.x - mx) ** 2 + (p.y - my) ** 2;
+        if (dd < bestD) { bestD = dd; best = p; }
+      }
+      if (best) {
+        showTip(`${best.id}\nstep ${best.step}\n${best.kind === "val" ? "validation" : "training"} loss ${best.loss.toFixed(4)}`, ev);
+      } else {
+        hideTip();
+      }
+      const id = best ? best.id : null;
+      if (id !== hovered && opts.onHover) opts.onHover(id);
+      hovered = id;
+    });
+    svg.addEventListener("mouseleave", () => {
+      hideTip();
+      if (opts.onHover && hovered != null) opts.onHover(null);
+      hovered = null;
+    });
+    return svg;
+  }
+
+  /**
+   * One hyperparameter against best validation loss. points: [{id, color, x, y}]; x numbers or strings (categories).
+   */
+  function scatter(points, opts) {
+    const width = 260, height = 190;
+    const box = {left: 44, right: width - 10, top: 8, bottom: height - 34};
+    const svg = svgEl("svg", {class: "chart scatter", viewBox: `0 0 ${width} ${height}`, "data-points": points.length});
+    const ok = points.filter(p => Number.isFinite(p.y));
+    const categorical = ok.some(p => typeof p.x !== "number");
+    const raw = extent(ok.map(p => p.y), false);
+    // a little room so the best and worst dots do not sit on the frame
+    const ye = raw && [raw[0] - (raw[1] - raw[0]) * 0.08, raw[1] + (raw[1] - raw[0]) * 0.08];
+    if (!ye || ok.length === 0) {
+      svg.appendChild(svgEl("text", {x: width / 2, y: height / 2, "text-anchor": "middle"}, "no evaluations yet"));
+      return svg;
+    }
+    const ys = scale(ye[0], ye[1], box.bottom, box.top, false);
+    let xs, xTicks, label = v => fmt(v);
+    if (categorical) {
+      const cats = [...new Set(ok.map(p => String(p.x)))].sort();
+      const idx = v => cats.indexOf(String(v));
+      xs = v => box.left + (idx(v) + 0.5) / cats.length * (box.right - box.left);
+      xTicks = cats;
+      label = v => v;
+    } else {
+      const vals = ok.map(p => p.x);
+      const positive = vals.every(v => v > 0);
+      const log = positive && Math.max(...vals) / Math.min(...vals) > 20;
+      const xe = extent(vals, log);
+      xs = scale(xe[0], xe[1], box.left + 8, box.right - 8, log);
+      xTicks = log ? logTicks(xe[0], xe[1]) : linearTicks(xe[0], xe[1], 4);
+    }
+    const g = svgEl("g", {class: "axis"});
+    for (const t of linearTicks(ye[0], ye[1], 4)) {
+      g.appendChild(svgEl("line", {class: "grid-line", x1: box.left, x2: box.right, y1: ys(t), y2: ys(t)}));
+      g.appendChild(svgEl("text", {x: box.left - 5, y: ys(t) + 4, "text-anchor": "end"}, fmt(t)));
+    }
+    for (const t of xTicks) {
+      g.appendChild(svgEl("text", {x: xs(t), y: box.bottom + 14, "text-anchor": "middle"}, label(t)));
+    }
+    g.appendChild(svgEl("line", {x1: box.left, x2: box.right, y1: box.bottom, y2: box.bottom}));
+    g.appendChild(svgEl("text", {x: (box.left + box.right) / 2, y: box.bottom + 30, "text-anchor": "middle"}, opts.xLabel));
+    svg.appendChild(g);
+    for (const p of ok) {
+      const c = svgEl("circle", {cx: xs(p.x), cy: ys(p.y), r: 4.5, fill: p.color, class: "dot", "data-trial": p.id});
+      c.addEventListener("mouseenter", ev => {
+        showTip(`${p.id}\n${opts.xLabel} = ${p.x}\nbest val loss ${p.y.toFixed(4)}`, ev);
+        if (opts.onHover) opts.onHover(p.id);
+      });
+      c.addEventListener("mouseleave", () => {
+        hideTip();
+        if (opts.onHover) opts.onHover(null);
+      });
+      svg.appendChild(c);
+    }
+    return svg;
+  }
+
+  return {color, lossChart, scatter, hideTip};
+})();
