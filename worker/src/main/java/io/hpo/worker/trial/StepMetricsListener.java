@@ -26,6 +26,7 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
     private final long roundFirstStep;
     private final int roundSteps;
     private final long tokensPerStep;
+    private final int seqLength;
     private transient int localSteps;
 
     StepMetricsListener(BusConfig bus, TrialPlan plan, long roundFirstStep, int roundSteps) {
@@ -35,6 +36,7 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
         this.roundFirstStep = roundFirstStep;
         this.roundSteps = roundSteps;
         this.tokensPerStep = plan.tokensPerStep();
+        this.seqLength = plan.hyperparameters().seqLength();
     }
 
     @Override
@@ -46,7 +48,10 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
         ComputationGraph graph = (ComputationGraph) model;
         double lr = graph.getLearningRate(graph.getLayer(0).conf().getLayer().getLayerName());
         EventPublisher publisher = EventPublisher.shared(bus);
-        publisher.publish(StepMetric.of(searchId, trialId, step, worker, step * tokensPerStep, lr, model.score(),
+        // DL4J scores a sequence output as the sum over its time steps, averaged over the minibatch: divide by the
+        // sequence length so training loss is mean per-token nats, like the validation loss
+        double loss = model.score() / seqLength;
+        publisher.publish(StepMetric.of(searchId, trialId, step, worker, step * tokensPerStep, lr, loss,
                 System.currentTimeMillis()));
         if (localSteps == roundSteps) {
             publisher.flush();

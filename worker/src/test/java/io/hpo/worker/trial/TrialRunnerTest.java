@@ -80,6 +80,10 @@ class TrialRunnerTest {
 
         List<StepMetric> metrics = readSteps(bus, 24);
         assertEquals(24, metrics.size(), "2 workers x 12 steps");
+        // training loss is mean per-token nats: an untrained model starts near ln(vocabulary size)
+        double lnVocab = Math.log(demoData().tokenizer().vocabSize());
+        double firstLoss = metrics.stream().filter(m -> m.step() == 1).findFirst().orElseThrow().loss();
+        assertTrue(firstLoss > 0.7 * lnVocab && firstLoss < 1.5 * lnVocab, firstLoss + " vs ln V " + lnVocab);
         Set<String> keys = new HashSet<>();
         for (StepMetric m : metrics) {
             assertTrue(keys.add(m.step() + "/" + m.worker()), "duplicate " + m);
