@@ -14,6 +14,7 @@ import io.hpo.deploy.LocalPostgres;
 import io.hpo.events.BusConfig;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.sampler.Samplers;
+import io.hpo.space.sampler.SearchHistory;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
 import org.apache.spark.SparkConf;
@@ -127,7 +128,7 @@ class SearchEndToEndTest {
             BestTrial best = new Results(store).best(searchId);
             assertEquals(ranked.get(0).trialId(), best.trialId());
             SearchSpec bestSpec = SpecLoader.parse(best.spec(), "best.yaml");
-            Hyperparameters bestHp = Samplers.forSpec(bestSpec).next().orElseThrow();
+            Hyperparameters bestHp = Samplers.forSpec(bestSpec).suggest(SearchHistory.empty()).orElseThrow();
             assertEquals(Hyperparameters.fromMap(ranked.get(0).config()), bestHp);
 
             // the HTTP API serves the same ranking
