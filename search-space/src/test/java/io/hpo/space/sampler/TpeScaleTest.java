@@ -15,12 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * How long one TPE suggestion takes with 10,000 finished trials in the history, on the demo space (9 varying
- * hyperparameters). Prints the median of 20 suggestions; the issue's target is 50 ms. The assertion is looser, as
- * the test machine is shared.
+ * hyperparameters). Prints the median of 20 suggestions after 10 untimed ones (the JIT compiles the hot loops
+ * first, as it has in a driver that has run a while); the issue's target is 50 ms. The assertion is looser, as the
+ * test machine is shared.
  */
 class TpeScaleTest {
 
     static final int HISTORY = 10_000;
+    static final int WARM_UP = 10;
     static final int SUGGESTIONS = 20;
 
     @Test
@@ -37,6 +39,9 @@ class TpeScaleTest {
         }
         TpeSampler tpe = new TpeSampler(spec);
         List<Hyperparameters> pending = new ArrayList<>();
+        for (int i = 0; i < WARM_UP; i++) {
+            pending.add(tpe.suggest(new SearchHistory(finished, pending)).orElseThrow());
+        }
         long[] nanos = new long[SUGGESTIONS];
         for (int i = 0; i < SUGGESTIONS; i++) {
             SearchHistory history = new SearchHistory(finished, pending);
