@@ -79,6 +79,9 @@ final class ProgressReporter {
             s.append(" (").append(ended.getOrDefault(TrialOutcome.DIVERGED, 0)).append(" diverged, ")
                     .append(ended.getOrDefault(TrialOutcome.FAILED, 0)).append(" failed)");
         }
+        if (ended.containsKey(TrialOutcome.PRUNED)) {
+            s.append(" (").append(ended.get(TrialOutcome.PRUNED)).append(" pruned)");
+        }
         s.append(", ").append(running).append(" running | best val loss ")
                 .append(Double.isNaN(bestLoss) ? "-" : String.format("%.4f (%s)", bestLoss, bestTrial))
                 .append(" | elapsed ").append(format(elapsed)).append(", ETA ").append(eta);

@@ -15,6 +15,7 @@ import io.hpo.deploy.Promtool;
 import io.hpo.events.BusConfig;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.sampler.Samplers;
+import io.hpo.space.sampler.SearchHistory;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.worker.trial.TrialOutcome;
@@ -187,7 +188,7 @@ class SearchEndToEndTest {
         BestTrial best = new Results(store).best(searchId);
         assertEquals(ranked.get(0).trialId(), best.trialId());
         SearchSpec bestSpec = SpecLoader.parse(best.spec(), "best.yaml");
-        Hyperparameters bestHp = Samplers.forSpec(bestSpec).next().orElseThrow();
+        Hyperparameters bestHp = Samplers.forSpec(bestSpec).suggest(SearchHistory.empty()).orElseThrow();
         assertEquals(Hyperparameters.fromMap(ranked.get(0).config()), bestHp);
 
         // the HTTP API serves the same ranking

@@ -18,13 +18,14 @@ import java.util.Objects;
  * @param step           TRIAL_EVALUATED and terminal trial events: global step reached
  * @param validationLoss TRIAL_EVALUATED: mean per-token cross-entropy on the validation split, nats
  * @param tokensSeen     TRIAL_EVALUATED and terminal trial events: training tokens consumed so far
- * @param reason         TRIAL_DIVERGED / TRIAL_FAILED: why; SEARCH_FINISHED: the search's final status
+ * @param reason         TRIAL_DIVERGED / TRIAL_FAILED / TRIAL_PRUNED: why; SEARCH_FINISHED: the search's final status
+ * @param rung           TRIAL_PRUNED by successive halving: the rung (0 = lowest) where the trial stopped
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LifecycleEvent(int schemaVersion, String eventId, String searchId, String trialId, LifecycleType type,
                              long timeMs, String searchName, String specYaml, Map<String, Object> config,
-                             Long step, Double validationLoss, Long tokensSeen, String reason) {
+                             Long step, Double validationLoss, Long tokensSeen, String reason, Integer rung) {
 
     public LifecycleEvent {
         Objects.requireNonNull(searchId, "searchId");
@@ -36,41 +37,50 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
 
     public static LifecycleEvent searchStarted(String searchId, String name, String specYaml) {
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/started", searchId, null,
-                LifecycleType.SEARCH_STARTED, System.currentTimeMillis(), name, specYaml, null, null, null, null, null);
+                LifecycleType.SEARCH_STARTED, System.currentTimeMillis(), name, specYaml, null, null, null, null, null,
+                null);
     }
 
     public static LifecycleEvent searchFinished(String searchId, String status) {
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/finished", searchId, null,
-                LifecycleType.SEARCH_FINISHED, System.currentTimeMillis(), null, null, null, null, null, null, status);
+                LifecycleType.SEARCH_FINISHED, System.currentTimeMillis(), null, null, null, null, null, null, status,
+                null);
     }
 
     public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config) {
-        return trial(searchId, trialId, LifecycleType.TRIAL_CREATED, config, null, null, null, null);
+        return trial(searchId, trialId, LifecycleType.TRIAL_CREATED, config, null, null, null, null, null);
     }
 
     public static LifecycleEvent trialStarted(String searchId, String trialId) {
-        return trial(searchId, trialId, LifecycleType.TRIAL_STARTED, null, null, null, null, null);
+        return trial(searchId, trialId, LifecycleType.TRIAL_STARTED, null, null, null, null, null, null);
     }
 
     public static LifecycleEvent trialEvaluated(String searchId, String trialId, long step, double validationLoss,
                                                 long tokensSeen) {
-        return trial(searchId, trialId, LifecycleType.TRIAL_EVALUATED, null, step, validationLoss, tokensSeen, null);
+        return trial(searchId, trialId, LifecycleType.TRIAL_EVALUATED, null, step, validationLoss, tokensSeen, null,
+                null);
     }
 
-    /** A terminal trial event: COMPLETED, DIVERGED or FAILED. */
+    /** A terminal trial event: COMPLETED, DIVERGED, FAILED, or PRUNED without a rung (see {@link #trialPruned}). */
     public static LifecycleEvent trialEnded(String searchId, String trialId, LifecycleType type, long step,
                                             long tokensSeen, String reason) {
         if (!type.isTrialTerminal()) {
             throw new IllegalArgumentException(type + " is not a terminal trial event");
         }
-        return trial(searchId, trialId, type, null, step, null, tokensSeen, reason);
+        return trial(searchId, trialId, type, null, step, null, tokensSeen, reason, null);
+    }
+
+    /** The pruner stopped the trial at {@code step}; {@code rung} is null unless successive halving stopped it. */
+    public static LifecycleEvent trialPruned(String searchId, String trialId, long step, long tokensSeen, Integer rung,
+                                             String reason) {
+        return trial(searchId, trialId, LifecycleType.TRIAL_PRUNED, null, step, null, tokensSeen, reason, rung);
     }
 
     private static LifecycleEvent trial(String searchId, String trialId, LifecycleType type, Map<String, Object> config,
-                                        Long step, Double validationLoss, Long tokensSeen, String reason) {
+                                        Long step, Double validationLoss, Long tokensSeen, String reason, Integer rung) {
         String id = searchId + "/" + trialId + "/" + type + (type == LifecycleType.TRIAL_EVALUATED ? "/" + step : "");
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, id, searchId, trialId, type, System.currentTimeMillis(),
-                null, null, config, step, validationLoss, tokensSeen, reason);
+                null, null, config, step, validationLoss, tokensSeen, reason, rung);
     }
 
     /** Kafka record key: a trial's events stay ordered in one partition; search events key by search id. */

@@ -9,11 +9,13 @@ public enum LifecycleType {
     TRIAL_EVALUATED,
     TRIAL_COMPLETED,
     TRIAL_DIVERGED,
-    TRIAL_FAILED;
+    TRIAL_FAILED,
+    /** stopped early by the search's pruner; the event carries the step and, for successive halving, the rung */
+    TRIAL_PRUNED;
 
     /** A trial never leaves one of these states. */
     public boolean isTrialTerminal() {
-        return this == TRIAL_COMPLETED || this == TRIAL_DIVERGED || this == TRIAL_FAILED;
+        return this == TRIAL_COMPLETED || this == TRIAL_DIVERGED || this == TRIAL_FAILED || this == TRIAL_PRUNED;
     }
 
     public boolean isSearchEvent() {

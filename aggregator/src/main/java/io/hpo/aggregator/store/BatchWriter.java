@@ -142,10 +142,10 @@ final class BatchWriter {
                         e.validationLoss(), e.tokensSeen(), Sql.timestamp(e.timeMs()));
                 advance(new TrialKey(e.searchId(), e.trialId()), e.step(), e.tokensSeen());
             }
-            case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED -> {
-                update("UPDATE trials SET status = ?, reason = ?, ended_at = ? WHERE search_id = ? AND trial_id = ?"
-                        + " AND status IN (?, ?)", TrialStatus.of(e.type()).name(), e.reason(),
-                        Sql.timestamp(e.timeMs()), e.searchId(), e.trialId(),
+            case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED, TRIAL_PRUNED -> {
+                update("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ? WHERE search_id = ?"
+                        + " AND trial_id = ? AND status IN (?, ?)", TrialStatus.of(e.type()).name(), e.reason(),
+                        Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
                         TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
                 advance(new TrialKey(e.searchId(), e.trialId()), e.step(), e.tokensSeen());
             }

@@ -22,7 +22,8 @@ public final class ResultsStore {
     private static final String RANKING =
             "best_val_loss ASC NULLS LAST, tokens_at_best ASC NULLS LAST, trial_id COLLATE \"C\"";
     private static final String TRIAL_COLUMNS = "trial_id, status, config::text AS config, best_val_loss,"
-            + " best_val_step, tokens_at_best, final_step, tokens_seen, reason, created_at, started_at, ended_at";
+            + " best_val_step, tokens_at_best, final_step, tokens_seen, reason, created_at, started_at, ended_at,"
+            + " pruned_rung";
 
     private final Database db;
 
@@ -136,7 +137,7 @@ public final class ResultsStore {
                             Sql.nullableLong(rs, "best_val_step"), Sql.nullableLong(rs, "tokens_at_best"),
                             Sql.nullableLong(rs, "final_step"), Sql.nullableLong(rs, "tokens_seen"),
                             rs.getString("reason"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
-                            Sql.instant(rs, "ended_at")));
+                            Sql.instant(rs, "ended_at"), Sql.nullableInteger(rs, "pruned_rung")));
                 }
             }
         }

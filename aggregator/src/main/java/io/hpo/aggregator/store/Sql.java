@@ -35,6 +35,11 @@ final class Sql {
         return rs.wasNull() ? null : v;
     }
 
+    static Integer nullableInteger(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
     static Double nullableDouble(ResultSet rs, String column) throws SQLException {
         double v = rs.getDouble(column);
         return rs.wasNull() ? null : v;

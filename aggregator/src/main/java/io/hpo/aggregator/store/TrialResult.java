@@ -7,16 +7,17 @@ import java.util.Map;
  * One trial as stored, with its place in the search's ranking.
  *
  * @param rank         1 = best; trials without a finite evaluation come last
- * @param status       CREATED, RUNNING, COMPLETED, DIVERGED or FAILED
+ * @param status       CREATED, RUNNING, COMPLETED, DIVERGED, FAILED or PRUNED
  * @param config       hyperparameters in spec order; empty until TRIAL_CREATED arrives
  * @param bestValLoss  lowest finite validation loss, null without one
  * @param bestStep     step of that evaluation
  * @param tokensAtBest training tokens consumed at that evaluation
  * @param finalStep    furthest step any event of the trial reported
  * @param tokensSeen   most training tokens any event of the trial reported
- * @param reason       why a trial diverged or failed (or the driver's note on completion)
+ * @param reason       why a trial diverged, failed or was pruned (or the driver's note on completion)
+ * @param prunedRung   the successive-halving rung where a PRUNED trial stopped; null otherwise
  */
 public record TrialResult(int rank, String trialId, String status, Map<String, Object> config, Double bestValLoss,
                           Long bestStep, Long tokensAtBest, Long finalStep, Long tokensSeen, String reason,
-                          Instant createdAt, Instant startedAt, Instant endedAt) {
+                          Instant createdAt, Instant startedAt, Instant endedAt, Integer prunedRung) {
 }

@@ -178,6 +178,27 @@ class ResultsStoreTest {
     }
 
     @Test
+    void aPrunedTrialKeepsItsRungAndRanksByItsBestLoss() throws Exception {
+        String s = "pruned";
+        store.applyBatch(List.of(), List.of(
+                evaluated(s, "full", 30, 1.9, 3000), Events.ended(s, "full", LifecycleType.TRIAL_COMPLETED, 30, null),
+                evaluated(s, "early", 10, 1.7, 1000),
+                LifecycleEvent.trialPruned(s, "early", 10, 1000, 0, "asha rung 0"),
+                evaluated(s, "median", 10, 2.5, 1000),
+                LifecycleEvent.trialPruned(s, "median", 10, 1000, null, "median stopping")));
+
+        List<TrialResult> ranked = store.rankedTrials(s);
+        assertEquals(List.of("early", "full", "median"), ranked.stream().map(TrialResult::trialId).toList());
+        assertEquals(List.of("PRUNED", "COMPLETED", "PRUNED"), ranked.stream().map(TrialResult::status).toList());
+        assertEquals(0, ranked.get(0).prunedRung());
+        assertEquals("asha rung 0", ranked.get(0).reason());
+        assertEquals(10L, ranked.get(0).finalStep());
+        assertNull(ranked.get(1).prunedRung());
+        assertNull(ranked.get(2).prunedRung());
+        assertEquals(2, store.search(s).orElseThrow().trialCounts().get("PRUNED"));
+    }
+
+    @Test
     void rankingOrdersByLossThenTokensThenIdWithUnevaluatedLast() throws Exception {
         String s = "ranking";
         List<LifecycleEvent> events = List.of(
@@ -212,7 +233,7 @@ class ResultsStoreTest {
     void invalidEventsAreRefusedAndNothingIsWritten() throws Exception {
         String s = "invalid";
         LifecycleEvent noLoss = new LifecycleEvent(1, s + "/t1/eval", s, "t1", LifecycleType.TRIAL_EVALUATED, 0,
-                null, null, null, 3L, null, 10L, null);
+                null, null, null, 3L, null, 10L, null, null);
         assertThrows(IllegalArgumentException.class,
                 () -> store.applyBatch(List.of(step(s, "t1", 1, 0, 1.0)), List.of(noLoss)));
         assertTrue(store.search(s).isEmpty());

@@ -33,8 +33,9 @@ public final class GridSampler implements Sampler {
         return generator.getTotalNumCandidates();
     }
 
+    /** Ignores the history: the grid order is fixed, and every point is suggested once. */
     @Override
-    public Optional<Hyperparameters> next() {
+    public Optional<Hyperparameters> suggest(SearchHistory history) {
         while (generator.hasMoreCandidates()) {
             Candidate candidate = generator.getCandidate();
             Optional<Hyperparameters> hp = space.feasibleAt(candidate.getFlatParameters());

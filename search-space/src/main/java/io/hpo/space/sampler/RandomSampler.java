@@ -53,8 +53,9 @@ public final class RandomSampler implements Sampler {
         return remaining == null ? -1 : remaining.size();
     }
 
+    /** Ignores the history: the draws are fixed by the seed, and the sampler itself never repeats in finite spaces. */
     @Override
-    public Optional<Hyperparameters> next() {
+    public Optional<Hyperparameters> suggest(SearchHistory history) {
         if (remaining != null && remaining.isEmpty()) {
             return Optional.empty();
         }

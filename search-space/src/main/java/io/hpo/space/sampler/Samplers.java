@@ -12,6 +12,7 @@ public final class Samplers {
         return switch (spec.strategy().type()) {
             case RANDOM -> new RandomSampler(spec);
             case GRID -> new GridSampler(spec);
+            case TPE -> new TpeSampler(spec);
         };
     }
 }

@@ -21,13 +21,14 @@ import java.util.Objects;
  *                    YAML leaves out are {@link ParamSpec.Fixed} at {@link SpecDefaults#HYPERPARAMETERS}
  * @param constraints conditions written in the spec; {@link Constraint#WIDTH_DIVISIBLE_BY_HEADS} applies on top
  * @param strategy    how configurations are picked
+ * @param pruner      how running trials are stopped early
  * @param budget      limits of the search
  * @param training    how each trial trains
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
-                         List<Constraint> constraints, StrategySpec strategy, BudgetSpec budget,
+                         List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
                          TrainingSpec training, String yaml, String origin) implements Serializable {
 
     public SearchSpec {
@@ -36,6 +37,7 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(constraints, "constraints");
         Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(pruner, "pruner");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(yaml, "yaml");

@@ -24,6 +24,17 @@ public final class SpecDefaults {
 
     public static final StrategyType STRATEGY = StrategyType.RANDOM;
     public static final int GRID_POINTS = 3;
+    public static final int TPE_STARTUP_TRIALS = 10;
+    public static final int TPE_EI_CANDIDATES = 24;
+    public static final double TPE_GAMMA = 0.25;
+
+    public static final PrunerType PRUNER = PrunerType.NONE;
+    public static final int PRUNER_STARTUP_TRIALS = 5;
+    public static final int PRUNER_WARMUP_STEPS = 0;
+    /** 0: the first rung sits at the spec's eval_every. */
+    public static final int ASHA_MIN_STEPS = 0;
+    public static final int ASHA_REDUCTION_FACTOR = 3;
+    public static final int ASHA_MIN_EARLY_STOPPING_RATE = 0;
 
     public static final int MAX_TRIALS = 10;
     public static final int MAX_CONCURRENT_TRIALS = 1;

@@ -35,6 +35,13 @@ public final class SpecLimits {
     public static final int MAX_GRID_POINTS = 1000;
     /** Points a grid search may have; Arbiter queues every index up front. */
     public static final long MAX_GRID_SIZE = 100_000;
+    public static final int MAX_TPE_STARTUP_TRIALS = 100_000;
+    public static final int MAX_TPE_EI_CANDIDATES = 10_000;
+    /** Largest good group of the tpe strategy: past it, more good trials only blur the density. */
+    public static final int MAX_TPE_GOOD_TRIALS = 25;
+    public static final int MAX_PRUNER_STEPS = 10_000_000;
+    public static final int MAX_REDUCTION_FACTOR = 100;
+    public static final int MAX_MIN_EARLY_STOPPING_RATE = 30;
     public static final int MAX_TRIALS = 100_000;
     public static final int MAX_CONCURRENT_TRIALS = 1024;
     public static final int MAX_STEPS_PER_TRIAL = 10_000_000;

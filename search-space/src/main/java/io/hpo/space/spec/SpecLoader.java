@@ -20,8 +20,18 @@ import java.nio.file.Path;
  *   demo_sentences: 3000     # default 3000, only for demo, in [100, 1000000]
  *   validation_fraction: 0.1 # default 0.1, in (0, 0.5]
  * strategy:
- *   type: random             # random | grid; default random
+ *   type: random             # random | grid | tpe; default random
  *   grid_points: 3           # values per continuous (or wider integer) range in a grid; default 3
+ *   startup_trials: 10       # tpe: random trials first; default 10
+ *   ei_candidates: 24        # tpe: candidates per suggestion; default 24
+ *   gamma: 0.25              # tpe: share of trials in the good group (at most 25); default 0.25
+ * pruner:
+ *   type: none               # none | median | asha; default none
+ *   startup_trials: 5        # median: ended trials before pruning starts; default 5
+ *   warmup_steps: 0          # median: no pruning before this step; default 0
+ *   min_steps: 0             # asha: first rung's steps, 0 = eval_every; default 0
+ *   reduction_factor: 3      # asha: default 3
+ *   min_early_stopping_rate: 0 # asha: default 0
  * budget:
  *   max_trials: 8            # default 10
  *   max_concurrent_trials: 2 # default 1; capped at max_trials

@@ -25,9 +25,12 @@ import java.util.regex.Pattern;
 final class SpecParser {
 
     private static final List<String> TOP_KEYS =
-            List.of("name", "seed", "data", "strategy", "budget", "training", "space", "constraints");
+            List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "space", "constraints");
     private static final List<String> DATA_KEYS = List.of("source", "demo_sentences", "validation_fraction");
-    private static final List<String> STRATEGY_KEYS = List.of("type", "grid_points");
+    private static final List<String> STRATEGY_KEYS =
+            List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma");
+    private static final List<String> PRUNER_KEYS = List.of("type", "startup_trials", "warmup_steps", "min_steps",
+            "reduction_factor", "min_early_stopping_rate");
     private static final List<String> BUDGET_KEYS =
             List.of("max_trials", "max_concurrent_trials", "max_steps_per_trial", "max_wall_time");
     private static final List<String> TRAINING_KEYS =
@@ -71,6 +74,7 @@ final class SpecParser {
         StrategySpec strategy = strategy(section(top, "strategy", STRATEGY_KEYS));
         BudgetSpec budget = budget(section(top, "budget", BUDGET_KEYS));
         TrainingSpec training = training(section(top, "training", TRAINING_KEYS), budget);
+        PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS));
         Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
 
@@ -80,7 +84,8 @@ final class SpecParser {
         FeasibilityCheck.problem(space, constraints, strategy, seed).ifPresent(problem -> {
             throw reader.error(feasibilityNode, problem);
         });
-        return new SearchSpec(name, seed, data, space, constraints, strategy, budget, training, yaml, origin);
+        return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, yaml,
+                origin);
     }
 
     private Node compose() {
@@ -182,22 +187,51 @@ final class SpecParser {
             return new StrategySpec(SpecDefaults.STRATEGY, SpecDefaults.GRID_POINTS);
         }
         NodeReader.Mapping m = section.get();
-        StrategyType type = m.value("type").map(this::strategyType).orElse(SpecDefaults.STRATEGY);
+        StrategyType type = m.value("type").map(n -> enumValue(n, "strategy", StrategyType.class))
+                .orElse(SpecDefaults.STRATEGY);
         int points = m.value("grid_points").map(n -> reader.integer(n, "grid_points", SpecLimits.MIN_GRID_POINTS,
                 SpecLimits.MAX_GRID_POINTS)).orElse(SpecDefaults.GRID_POINTS);
-        return new StrategySpec(type, points);
+        int startup = integer(section, "startup_trials", 1, SpecLimits.MAX_TPE_STARTUP_TRIALS,
+                SpecDefaults.TPE_STARTUP_TRIALS);
+        int candidates = integer(section, "ei_candidates", 1, SpecLimits.MAX_TPE_EI_CANDIDATES,
+                SpecDefaults.TPE_EI_CANDIDATES);
+        double gamma = SpecDefaults.TPE_GAMMA;
+        Optional<Node> gammaNode = m.value("gamma");
+        if (gammaNode.isPresent()) {
+            gamma = reader.real(gammaNode.get(), "gamma");
+            if (!(gamma > 0 && gamma < 1)) {
+                throw reader.error(gammaNode.get(), "gamma must be in (0, 1), got " + gamma);
+            }
+        }
+        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma));
     }
 
-    private StrategyType strategyType(Node node) {
-        String text = reader.text(node, "strategy.type").trim().toLowerCase(Locale.ROOT);
+    private PrunerSpec pruner(Optional<NodeReader.Mapping> section) {
+        if (section.isEmpty()) {
+            return PrunerSpec.none();
+        }
+        PrunerType type = section.get().value("type").map(n -> enumValue(n, "pruner", PrunerType.class))
+                .orElse(SpecDefaults.PRUNER);
+        return new PrunerSpec(type,
+                integer(section, "startup_trials", 0, SpecLimits.MAX_TRIALS, SpecDefaults.PRUNER_STARTUP_TRIALS),
+                integer(section, "warmup_steps", 0, SpecLimits.MAX_PRUNER_STEPS, SpecDefaults.PRUNER_WARMUP_STEPS),
+                integer(section, "min_steps", 0, SpecLimits.MAX_PRUNER_STEPS, SpecDefaults.ASHA_MIN_STEPS),
+                integer(section, "reduction_factor", 2, SpecLimits.MAX_REDUCTION_FACTOR,
+                        SpecDefaults.ASHA_REDUCTION_FACTOR),
+                integer(section, "min_early_stopping_rate", 0, SpecLimits.MAX_MIN_EARLY_STOPPING_RATE,
+                        SpecDefaults.ASHA_MIN_EARLY_STOPPING_RATE));
+    }
+
+    private <E extends Enum<E>> E enumValue(Node node, String what, Class<E> type) {
+        String text = reader.text(node, what + ".type").trim().toLowerCase(Locale.ROOT);
         List<String> known = new ArrayList<>();
-        for (StrategyType t : StrategyType.values()) {
+        for (E t : type.getEnumConstants()) {
             known.add(t.name().toLowerCase(Locale.ROOT));
         }
         if (!known.contains(text)) {
-            throw reader.error(node, "unknown strategy '" + text + "'" + Suggestions.hint(text, known));
+            throw reader.error(node, "unknown " + what + " '" + text + "'" + Suggestions.hint(text, known));
         }
-        return StrategyType.valueOf(text.toUpperCase(Locale.ROOT));
+        return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
     }
 
     private BudgetSpec budget(Optional<NodeReader.Mapping> section) {

@@ -5,5 +5,7 @@ public enum StrategyType {
     /** independent draws from each hyperparameter's distribution */
     RANDOM,
     /** every point of the grid, in order; continuous and wide integer ranges are cut into grid_points values */
-    GRID
+    GRID,
+    /** tree-structured Parzen estimator: random start-up trials, then where good trials are denser than bad ones */
+    TPE
 }

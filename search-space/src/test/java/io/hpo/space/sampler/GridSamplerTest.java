@@ -21,7 +21,7 @@ class GridSamplerTest {
     private static List<Hyperparameters> drain(Sampler sampler) {
         List<Hyperparameters> out = new ArrayList<>();
         Optional<Hyperparameters> next;
-        while ((next = sampler.next()).isPresent()) {
+        while ((next = sampler.suggest(SearchHistory.empty())).isPresent()) {
             out.add(next.get());
         }
         return out;
@@ -48,7 +48,7 @@ class GridSamplerTest {
         assertEquals(3 * 3 * 3 * 2 * 2, sampler.gridSize());
         assertEquals(sampler.gridSize(), all.size());
         assertEquals(all.size(), new HashSet<>(all).size());
-        assertEquals(Optional.empty(), sampler.next());
+        assertEquals(Optional.empty(), sampler.suggest(SearchHistory.empty()));
         Set<Double> rates = new TreeSet<>();
         Set<Integer> layers = new TreeSet<>();
         Set<Integer> warmups = new TreeSet<>();

@@ -24,7 +24,7 @@ class RandomSamplerTest {
     private static List<Hyperparameters> draw(Sampler sampler, int n) {
         List<Hyperparameters> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(sampler.next().orElseThrow());
+            out.add(sampler.suggest(SearchHistory.empty()).orElseThrow());
         }
         return out;
     }
@@ -93,12 +93,12 @@ class RandomSamplerTest {
 
         Set<Hyperparameters> seen = new HashSet<>();
         Optional<Hyperparameters> next;
-        while ((next = sampler.next()).isPresent()) {
+        while ((next = sampler.suggest(SearchHistory.empty())).isPresent()) {
             assertTrue(seen.add(next.get()), "repeated " + next.get());
         }
 
         assertEquals(15, seen.size());
-        assertEquals(Optional.empty(), sampler.next());
+        assertEquals(Optional.empty(), sampler.suggest(SearchHistory.empty()));
     }
 
     @Test
@@ -112,7 +112,7 @@ class RandomSamplerTest {
                   - dropout <= 0
                 """, "inline");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new RandomSampler(spec).next());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new RandomSampler(spec).suggest(SearchHistory.empty()));
 
         assertTrue(e.getMessage().contains("dropout <= 0"), e.getMessage());
     }

@@ -56,12 +56,30 @@ class SpecLoaderTest {
     }
 
     @Test
+    void readsTpeAndPrunerSettings() {
+        SearchSpec spec = SpecLoader.parse("""
+                name: tuned
+                strategy: {type: tpe, startup_trials: 4, ei_candidates: 48, gamma: 0.2}
+                pruner: {type: asha, min_steps: 25, reduction_factor: 4, min_early_stopping_rate: 1}
+                """, "inline");
+
+        assertEquals(new StrategySpec(StrategyType.TPE, 3, new TpeSpec(4, 48, 0.2)), spec.strategy());
+        assertEquals(new PrunerSpec(PrunerType.ASHA, 5, 0, 25, 4, 1), spec.pruner());
+        assertEquals(new PrunerSpec(PrunerType.MEDIAN, 2, 40, 0, 3, 0),
+                SpecLoader.parse("name: m\npruner: {type: median, startup_trials: 2, warmup_steps: 40}\n", "m")
+                        .pruner());
+    }
+
+    @Test
     void fillsEveryDefault() {
         SearchSpec spec = SpecLoader.parse("name: minimal\n", "inline");
 
         assertEquals(SpecDefaults.SEED, spec.seed());
         assertEquals(new DataSpec("demo", 3000, 0.1), spec.data());
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
+        assertEquals(new TpeSpec(10, 24, 0.25), spec.strategy().tpe());
+        assertEquals(PrunerSpec.none(), spec.pruner());
+        assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0), spec.pruner());
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());
         assertEquals(new TrainingSpec(1, 5, 50, 8), spec.training());
         assertTrue(spec.constraints().isEmpty());
@@ -176,6 +194,14 @@ class SpecLoaderTest {
                         "bad duration '3600'"),
                 Arguments.of("unknown strategy", "name: t\nstrategy:\n  type: grdi\n", 3,
                         "unknown strategy 'grdi'; did you mean 'grid'?"),
+                Arguments.of("gamma out of range", "name: t\nstrategy:\n  type: tpe\n  gamma: 1.5\n", 4,
+                        "gamma must be in (0, 1), got 1.5"),
+                Arguments.of("unknown pruner", "name: t\npruner:\n  type: ahsa\n", 3,
+                        "unknown pruner 'ahsa'; did you mean 'asha'?"),
+                Arguments.of("reduction factor too small", "name: t\npruner:\n  type: asha\n  reduction_factor: 1\n",
+                        4, "reduction_factor"),
+                Arguments.of("unknown pruner key", "name: t\npruner:\n  type: median\n  warmup: 10\n", 4,
+                        "unknown key 'warmup'"),
                 Arguments.of("grid too large", "name: t\nstrategy:\n  type: grid\n  grid_points: 1000\nspace:\n"
                         + "  learning_rate: {uniform: [0.001, 0.01]}\n  dropout: {uniform: [0.0, 0.5]}\n", 2,
                         "grid search over this space has 1000000 points"),

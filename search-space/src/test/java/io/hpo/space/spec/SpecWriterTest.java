@@ -5,6 +5,7 @@ import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
+import io.hpo.space.sampler.SearchHistory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +26,8 @@ class SpecWriterTest {
         SearchSpec fixed = SpecLoader.parse(yaml, "best.yaml");
 
         Sampler sampler = Samplers.forSpec(fixed);
-        assertEquals(Optional.of(hp), sampler.next(), yaml);
-        assertEquals(Optional.empty(), sampler.next());
+        assertEquals(Optional.of(hp), sampler.suggest(SearchHistory.empty()), yaml);
+        assertEquals(Optional.empty(), sampler.suggest(SearchHistory.empty()));
         assertEquals(spec.data(), fixed.data());
         assertEquals(spec.training(), fixed.training());
         assertEquals(spec.seed(), fixed.seed());
@@ -38,7 +39,7 @@ class SpecWriterTest {
 
     @Test
     void writesASpecThatReproducesTheConfiguration() {
-        Hyperparameters best = Samplers.forSpec(DEMO).next().orElseThrow();
+        Hyperparameters best = Samplers.forSpec(DEMO).suggest(SearchHistory.empty()).orElseThrow();
 
         assertRoundTrips(DEMO, best);
         assertEquals("demo-best", SpecLoader.parse(SpecWriter.withFixed(DEMO, best), "best").name());

@@ -7,5 +7,7 @@ public enum TrialOutcome {
     /** the training or validation loss became NaN or infinite */
     DIVERGED,
     /** an error, or the search's wall-time budget ran out mid-trial */
-    FAILED
+    FAILED,
+    /** stopped early by the search's pruner after an evaluation */
+    PRUNED
 }

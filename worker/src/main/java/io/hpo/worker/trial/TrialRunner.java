@@ -17,13 +17,13 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 
 /**
  * Trains one trial on Spark: a {@link SparkComputationGraph} with parameter averaging over
  * {@link TrialPlan#workers()} workers. The driver runs one Spark job per averaging round, so it controls the exact
- * step budget, evaluates validation loss on the averaged model between rounds, and stops a diverging or
+ * step budget, evaluates validation loss on the averaged model between rounds, and stops a diverging, pruned or
  * cancelled trial at the next round boundary.
  */
 public final class TrialRunner {
@@ -37,10 +37,10 @@ public final class TrialRunner {
     }
 
     /**
-     * @param stop checked between rounds; true ends the trial as FAILED with {@code stopReason}
+     * @param stop polled between rounds, after the round's evaluation reached {@code observer}: a request ends the
+     *             trial there with the request's outcome and reason
      */
-    public TrialResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, BooleanSupplier stop,
-                           String stopReason) {
+    public TrialResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
         long started = System.currentTimeMillis();
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
         sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
@@ -55,8 +55,9 @@ public final class TrialRunner {
         Evaluations evals = new Evaluations();
         long step = 0;
         while (step < plan.maxSteps()) {
-            if (stop.getAsBoolean()) {
-                return evals.result(TrialOutcome.FAILED, step, plan, stopReason, started);
+            Optional<StopSignal.StopRequest> request = stop.poll();
+            if (request.isPresent()) {
+                return evals.result(request.get().outcome(), step, plan, request.get().reason(), started);
             }
             int roundSteps = (int) Math.min(plan.averagingFrequency(), plan.maxSteps() - step);
             globalStep.startRoundAt((int) step);

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,7 +70,7 @@ class TrialRunnerTest {
         TrialPlan plan = new TrialPlan("s1", "trial-000", small(3e-3), 12, 2, 5, 6, 2, 7);
         List<long[]> evaluations = new ArrayList<>();
         TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(),
-                (step, loss, tokens) -> evaluations.add(new long[]{step, tokens}), () -> false, "unused");
+                (step, loss, tokens) -> evaluations.add(new long[]{step, tokens}), StopSignal.never());
 
         assertEquals(TrialOutcome.COMPLETED, result.outcome(), String.valueOf(result.reason()));
         assertEquals(12, result.steps());
@@ -110,7 +111,7 @@ class TrialRunnerTest {
         Hyperparameters hp = new Hyperparameters(1e6, 0, Schedule.CONSTANT, 8, 0.0, 0.0, 1, 32, 4, 2, 24,
                 Optimizer.SGD, 0.0);
         TrialPlan plan = new TrialPlan("s1", "trial-001", hp, 40, 2, 2, 2, 1, 3);
-        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, () -> false, "unused");
+        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
         assertEquals(TrialOutcome.DIVERGED, result.outcome());
         assertTrue(result.reason().contains("loss became"), result.reason());
         assertTrue(result.steps() < 40);
@@ -123,7 +124,8 @@ class TrialRunnerTest {
         TrialPlan plan = new TrialPlan("s1", "trial-002", small(1e-3), 100, 1, 5, 50, 1, 3);
         int[] rounds = {0};
         TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { },
-                () -> rounds[0]++ >= 2, "search wall-time budget exhausted");
+                () -> rounds[0]++ >= 2 ? Optional.of(new StopSignal.StopRequest(TrialOutcome.FAILED,
+                        "search wall-time budget exhausted")) : Optional.empty());
         assertEquals(TrialOutcome.FAILED, result.outcome());
         assertEquals("search wall-time budget exhausted", result.reason());
         assertEquals(10, result.steps());

@@ -1,0 +1,32 @@
+package io.hpo.space.spec;
+
+import java.io.Serializable;
+
+/**
+ * Settings of the tree-structured Parzen estimator (strategy type tpe).
+ *
+ * @param startupTrials trials drawn at random before the estimator takes over; finished trials count
+ * @param eiCandidates  candidates drawn from the good-trial density per suggestion; the best ratio l/g wins
+ * @param gamma         share of the observed trials (best first) that form the good group, capped at
+ *                      {@link SpecLimits#MAX_TPE_GOOD_TRIALS}
+ */
+public record TpeSpec(int startupTrials, int eiCandidates, double gamma) implements Serializable {
+
+    public TpeSpec {
+        if (startupTrials < 1 || startupTrials > SpecLimits.MAX_TPE_STARTUP_TRIALS) {
+            throw new IllegalArgumentException("startup_trials must be in [1, " + SpecLimits.MAX_TPE_STARTUP_TRIALS
+                    + "], got " + startupTrials);
+        }
+        if (eiCandidates < 1 || eiCandidates > SpecLimits.MAX_TPE_EI_CANDIDATES) {
+            throw new IllegalArgumentException("ei_candidates must be in [1, " + SpecLimits.MAX_TPE_EI_CANDIDATES
+                    + "], got " + eiCandidates);
+        }
+        if (!(gamma > 0 && gamma < 1)) {
+            throw new IllegalArgumentException("gamma must be in (0, 1), got " + gamma);
+        }
+    }
+
+    public static TpeSpec defaults() {
+        return new TpeSpec(SpecDefaults.TPE_STARTUP_TRIALS, SpecDefaults.TPE_EI_CANDIDATES, SpecDefaults.TPE_GAMMA);
+    }
+}

@@ -1,0 +1,68 @@
+package io.hpo.worker.bench;
+
+/**
+ * Settings of {@link StrategyBenchmark}, read from system properties ({@code -Dhpo.bench.<key>=...}); each default
+ * is the constant beside it.
+ *
+ * @param seeds        searches per strategy, seeds 1..seeds
+ * @param budgetSteps  training steps summed over all trials of one search
+ * @param maxSteps     step budget of one trial (max_steps_per_trial)
+ * @param evalEvery    steps between validation evaluations
+ * @param evalBatches  validation batches per evaluation
+ * @param sentences    demo corpus size
+ * @param widths       model widths to search, as a YAML list
+ * @param layers       transformer blocks
+ * @param seqLength    tokens per sequence
+ * @param startup      random trials before TPE takes over
+ */
+record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches, int sentences,
+                         String widths, int layers, int seqLength, int startup) {
+
+    static final int SEEDS = 5;
+    static final int BUDGET_STEPS = 1800;
+    static final int MAX_STEPS = 150;
+    static final int EVAL_EVERY = 15;
+    static final int EVAL_BATCHES = 4;
+    static final int SENTENCES = 2000;
+    static final String WIDTHS = "[16, 24, 32]";
+    static final int LAYERS = 1;
+    static final int SEQ_LENGTH = 24;
+    static final int STARTUP = 5;
+
+    static BenchmarkSettings fromSystemProperties() {
+        return new BenchmarkSettings(integer("seeds", SEEDS), integer("budget", BUDGET_STEPS),
+                integer("max_steps", MAX_STEPS), integer("eval_every", EVAL_EVERY),
+                integer("eval_batches", EVAL_BATCHES), integer("sentences", SENTENCES),
+                System.getProperty("hpo.bench.widths", WIDTHS), integer("layers", LAYERS),
+                integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP));
+    }
+
+    private static int integer(String key, int fallback) {
+        return Integer.parseInt(System.getProperty("hpo.bench." + key, Integer.toString(fallback)));
+    }
+
+    /** The search spec every strategy shares; only strategy and pruner differ. */
+    String spec(long seed, String strategy, String pruner) {
+        return """
+                name: strategy-benchmark
+                seed: %d
+                data: {source: demo, demo_sentences: %d}
+                strategy: {type: %s, startup_trials: %d}
+                pruner: {type: %s}
+                budget: {max_trials: 100000, max_steps_per_trial: %d}
+                training: {eval_every: %d, eval_batches: %d}
+                space:
+                  learning_rate: {log_uniform: [1.0e-4, 3.0e-2]}
+                  warmup_steps: {int: [0, 30]}
+                  schedule: {choice: [constant, linear, cosine]}
+                  batch_size: {choice: [8, 16]}
+                  dropout: {uniform: [0.0, 0.3]}
+                  weight_decay: {log_uniform: [1.0e-5, 1.0e-1]}
+                  layers: %d
+                  width: {choice: %s}
+                  heads: 2
+                  seq_length: %d
+                """.formatted(seed, sentences, strategy, startup, pruner, maxSteps, evalEvery, evalBatches, layers,
+                widths, seqLength);
+    }
+}
