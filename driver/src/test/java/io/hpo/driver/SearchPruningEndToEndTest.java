@@ -75,10 +75,13 @@ class SearchPruningEndToEndTest {
             BusConfig bus = BusConfig.defaults().withBootstrapServers(kafka.bootstrapServers());
             SearchOutcome outcome;
             int[] jobs = new int[2];
+            String metrics;
             try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2]")
-                    .setAppName("prune").set("spark.ui.enabled", "false"))) {
-                outcome = new SearchRunner(sc, bus, new PrintStream(console, true, StandardCharsets.UTF_8))
-                        .run(spec, searchId);
+                    .setAppName("prune").set("spark.ui.enabled", "false"));
+                 DriverMetrics driverMetrics = new DriverMetrics()) {
+                outcome = new SearchRunner(sc, bus, new PrintStream(console, true, StandardCharsets.UTF_8),
+                        driverMetrics).run(spec, searchId);
+                metrics = driverMetrics.scrape();
                 for (int i = 0; i < 2; i++) {
                     jobs[i] = sc.statusTracker().getJobIdsForGroup(searchId + "/" + outcome.trials().get(i).trialId())
                             .length;
@@ -90,6 +93,7 @@ class SearchPruningEndToEndTest {
             assertEquals(TrialOutcome.COMPLETED, full.result().outcome());
             assertEquals(30, full.result().steps());
             assertEquals(TrialOutcome.PRUNED, pruned.result().outcome(), pruned.result().reason());
+            assertTrue(metrics.contains("hpo_driver_trials_ended_total{outcome=\"PRUNED\"} 1.0"), metrics);
             assertEquals(10, pruned.result().steps());
             assertTrue(pruned.result().reason().startsWith("asha rung 0"), pruned.result().reason());
             // the same jobs per round for both trials: 6 rounds for the full one, 2 for the pruned one
