@@ -132,7 +132,8 @@ public final class LocalSparkCluster implements AutoCloseable {
 
     /**
      * The environment every Spark JVM on this machine needs: SPARK_HOME for the workers to launch executors,
-     * the Scala version (there is no distribution layout to guess it from) and loopback-only networking.
+     * the Scala version (there is no distribution layout to guess it from), loopback-only networking, and one
+     * OpenMP thread per ND4J op, since each executor core already runs one training worker.
      */
     public static Map<String, String> sparkEnvironment(Path sparkHome) {
         return Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12",

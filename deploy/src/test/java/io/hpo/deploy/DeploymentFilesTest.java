@@ -73,7 +73,7 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void dockerfilesCopyOnlyWhatTheBuildProducesAndTheContextKeeps() throws IOException {
+    void dockerfilesCopyOnlyWhatTheBuildProducesAndTheContextKeeps() throws Exception {
         List<String> kept = Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
                 .filter(l -> l.startsWith("!")).map(l -> l.substring(1).replaceAll("/$", "")).toList();
         for (String image : List.of("driver", "aggregator")) {
@@ -92,6 +92,7 @@ class DeploymentFilesTest {
             assertTrue(copies > 0, image);
         }
         assertTrue(Files.isExecutable(ROOT.resolve("docker/driver/hpo-submit")));
+        assertEquals("", run("bash", "-n", "docker/driver/hpo-submit"));
     }
 
     @Test
