@@ -1,0 +1,43 @@
+{{- define "hpo-search.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "hpo-search.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "hpo-search.serviceAccountName" -}}
+{{- .Values.serviceAccount.name | default (include "hpo-search.fullname" .) -}}
+{{- end -}}
+
+{{- define "hpo-search.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+
+{{- define "hpo-search.searchId" -}}
+{{- .Values.searchId | default .Release.Name -}}
+{{- end -}}
+
+{{/* Spark settings both modes share, as a map */}}
+{{- define "hpo-search.sparkConf" -}}
+spark.hpo.kafka.bootstrap.servers: {{ required "kafka.bootstrapServers is required" .Values.kafka.bootstrapServers | quote }}
+spark.executorEnv.OMP_NUM_THREADS: "1"
+spark.kubernetes.namespace: {{ .Release.Namespace | quote }}
+spark.kubernetes.container.image: {{ include "hpo-search.image" . | quote }}
+spark.kubernetes.container.image.pullPolicy: {{ .Values.image.pullPolicy | quote }}
+spark.kubernetes.executor.label.app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- range $k, $v := .Values.kafka.client }}
+spark.hpo.kafka.client.{{ $k }}: {{ $v | quote }}
+{{- end }}
+{{- range $k, $v := .Values.spark.conf }}
+{{ $k }}: {{ $v | quote }}
+{{- end }}
+{{- end -}}
