@@ -2,15 +2,10 @@ package io.hpo.driver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpo.aggregator.AggregatorService;
-import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.results.BestTrial;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.TrialResult;
-import io.hpo.deploy.LocalKafkaBroker;
-import io.hpo.deploy.LocalPostgres;
 import io.hpo.deploy.Promtool;
 import io.hpo.events.BusConfig;
 import io.hpo.space.Hyperparameters;
@@ -39,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -92,9 +86,7 @@ class SearchEndToEndTest {
     private static final Path BUILD = Path.of("target");
 
     private static Path dir;
-    private static LocalKafkaBroker kafka;
-    private static LocalPostgres postgres;
-    private static AggregatorService aggregator;
+    private static ResultsStack stack;
     private static DriverMetrics driverMetrics;
     private static SearchSpec spec;
     private static SearchOutcome outcome;
@@ -105,17 +97,10 @@ class SearchEndToEndTest {
     static void runSearch() throws Exception {
         dir = Files.createTempDirectory(BUILD.toAbsolutePath(), "e2e-");
         spec = SpecLoader.parse(SPEC, "e2e.yaml");
-        kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
-        postgres = LocalPostgres.start(dir.resolve("postgres"), 0);
-        aggregator = AggregatorService.start(AggregatorConfig.of(Map.of(
-                AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
-                AggregatorConfig.USER, postgres.user(),
-                AggregatorConfig.PASSWORD, postgres.password(),
-                AggregatorConfig.HTTP_PORT, "0",
-                BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
+        stack = ResultsStack.start(dir);
         driverMetrics = new DriverMetrics();
         driverMetrics.serve("127.0.0.1", 0);
-        BusConfig bus = BusConfig.defaults().withBootstrapServers(kafka.bootstrapServers());
+        BusConfig bus = stack.bus();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2]")
                 .setAppName("e2e").set("spark.ui.enabled", "false"))) {
@@ -125,12 +110,12 @@ class SearchEndToEndTest {
         console = out.toString(StandardCharsets.UTF_8);
         long expectedSteps = outcome.trials().stream()
                 .mapToLong(t -> t.result().steps() * spec.training().workers()).sum();
-        awaitStored(aggregator.store(), SEARCH_ID, expectedSteps);
+        stack.awaitStored(SEARCH_ID, expectedSteps);
     }
 
     @AfterAll
     static void stopServices() {
-        for (AutoCloseable c : new AutoCloseable[] {driverMetrics, aggregator, postgres, kafka}) {
+        for (AutoCloseable c : new AutoCloseable[] {driverMetrics, stack}) {
             try {
                 if (c != null) {
                     c.close();
@@ -156,7 +141,7 @@ class SearchEndToEndTest {
         assertEquals(SearchStatus.COMPLETED, outcome.status());
         assertEquals(3, outcome.trials().size());
 
-        ResultsStore store = aggregator.store();
+        ResultsStore store = stack.aggregator().store();
         long expectedSteps = outcome.trials().stream()
                 .mapToLong(t -> t.result().steps() * spec.training().workers()).sum();
 
@@ -192,7 +177,7 @@ class SearchEndToEndTest {
         assertEquals(Hyperparameters.fromMap(ranked.get(0).config()), bestHp);
 
         // the HTTP API serves the same ranking
-        JsonNode trials = getJson(aggregator.url() + "/api/searches/" + searchId + "/trials");
+        JsonNode trials = getJson(stack.aggregator().url() + "/api/searches/" + searchId + "/trials");
         assertEquals(ranked.get(0).trialId(), trials.get(0).get("trialId").asText());
 
         assertTrue(console.contains("3/3 trials done"), console);
@@ -202,7 +187,7 @@ class SearchEndToEndTest {
     @Test
     void driverAndAggregatorMetricsPassPromtoolAndFeedTheGrafanaDashboard() throws Exception {
         String driver = get("http://127.0.0.1:" + driverMetrics.port() + "/metrics");
-        String agg = get(aggregator.url() + "/metrics");
+        String agg = get(stack.aggregator().url() + "/metrics");
         Path scrapes = Files.createDirectories(BUILD.resolve("metrics"));
         Files.writeString(scrapes.resolve("driver.prom"), driver);
         Files.writeString(scrapes.resolve("aggregator.prom"), agg);
@@ -222,12 +207,12 @@ class SearchEndToEndTest {
         assertEquals(tokens, value(driver, "hpo_trial_tokens_total"));
         assertTrue(value(driver, "hpo_trial_throughput_tokens_per_second_count") > 0, driver);
 
-        long steps = aggregator.store().countSteps(SEARCH_ID);
+        long steps = stack.aggregator().store().countSteps(SEARCH_ID);
         assertEquals(steps, value(agg, "hpo_aggregator_records_ingested_total{topic=\"steps\"}"));
         assertEquals(3.0, value(agg, "hpo_trials{search_id=\"" + SEARCH_ID + "\",state=\"COMPLETED\"}")
                 + value(agg, "hpo_trials{search_id=\"" + SEARCH_ID + "\",state=\"DIVERGED\"}")
                 + value(agg, "hpo_trials{search_id=\"" + SEARCH_ID + "\",state=\"FAILED\"}"));
-        assertEquals(aggregator.store().search(SEARCH_ID).orElseThrow().bestValLoss(),
+        assertEquals(stack.aggregator().store().search(SEARCH_ID).orElseThrow().bestValLoss(),
                 value(agg, "hpo_search_best_val_loss{search_id=\"" + SEARCH_ID + "\"}"), 1e-9);
 
         // every series the Grafana dashboard queries exists in these real scrapes
@@ -260,13 +245,13 @@ class SearchEndToEndTest {
         assumeTrue(browser.isPresent(), "SKIPPED browser test: no chromium on the PATH "
                 + "(Debian package chromium; .ci/run installs it)");
         // a still snapshot: with the live stream open, headless chromium's virtual clock never runs out
-        String page = aggregator.url() + "/?live=0#/search/" + SEARCH_ID;
+        String page = stack.aggregator().url() + "/?live=0#/search/" + SEARCH_ID;
         String dom = browser.get().dumpDom(page);
         Path shots = Files.createDirectories(BUILD.resolve("screenshots"));
         Files.writeString(shots.resolve("search.html"), dom);
 
         // the leaderboard rows are the API's trials, in the API's order, with the API's losses
-        JsonNode trials = getJson(aggregator.url() + "/api/searches/" + SEARCH_ID + "/trials");
+        JsonNode trials = getJson(stack.aggregator().url() + "/api/searches/" + SEARCH_ID + "/trials");
         Matcher rows = Pattern.compile("<tr data-trial=\"([^\"]+)\".*?data-col=\"bestValLoss\">([^<]*)<").matcher(dom);
         List<String> shownIds = new ArrayList<>();
         List<String> shownLosses = new ArrayList<>();
@@ -287,7 +272,7 @@ class SearchEndToEndTest {
         // one training and one validation curve per trial, with every step and every evaluation drawn
         for (JsonNode t : trials) {
             String id = t.get("trialId").asText();
-            JsonNode curve = getJson(aggregator.url() + "/api/searches/" + SEARCH_ID + "/trials/" + id + "/curve");
+            JsonNode curve = getJson(stack.aggregator().url() + "/api/searches/" + SEARCH_ID + "/trials/" + id + "/curve");
             long distinctSteps = StreamSupport.stream(curve.get("steps").spliterator(), false)
                     .filter(s -> !s.get("loss").isNull()).map(s -> s.get("step").asLong()).distinct().count();
             long evaluations = StreamSupport.stream(curve.get("evaluations").spliterator(), false)
@@ -299,7 +284,7 @@ class SearchEndToEndTest {
 
         Path png = shots.resolve("search.png");
         browser.get().screenshot(page, png, 1400, 1100);
-        browser.get().screenshot(aggregator.url() + "/?live=0#/search/" + SEARCH_ID + "/trial/" + apiIds.get(0),
+        browser.get().screenshot(stack.aggregator().url() + "/?live=0#/search/" + SEARCH_ID + "/trial/" + apiIds.get(0),
                 shots.resolve("trial.png"), 1400, 900);
         System.out.println("dashboard screenshots: " + shots.toAbsolutePath());
     }
@@ -314,19 +299,6 @@ class SearchEndToEndTest {
         return exposition.lines().filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1)))
                 .orElseThrow(() -> new AssertionError("no series " + series + " in\n" + exposition));
-    }
-
-    private static void awaitStored(ResultsStore store, String searchId, long expectedSteps) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            boolean finished = store.search(searchId).map(SearchSummary::finished).orElse(false);
-            if (finished && store.countSteps(searchId) >= expectedSteps) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the store did not catch up within 60 s: " + store.search(searchId)
-                + ", steps " + store.countSteps(searchId) + " of " + expectedSteps);
     }
 
     private static JsonNode getJson(String url) throws Exception {

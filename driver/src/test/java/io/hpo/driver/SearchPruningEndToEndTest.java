@@ -2,13 +2,8 @@ package io.hpo.driver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpo.aggregator.AggregatorService;
-import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.TrialResult;
-import io.hpo.deploy.LocalKafkaBroker;
-import io.hpo.deploy.LocalPostgres;
 import io.hpo.events.BusConfig;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
@@ -27,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,15 +58,8 @@ class SearchPruningEndToEndTest {
         SearchSpec spec = SpecLoader.parse(SPEC, "prune.yaml");
         String searchId = "prune-search";
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
-             LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0);
-             AggregatorService aggregator = AggregatorService.start(AggregatorConfig.of(Map.of(
-                     AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
-                     AggregatorConfig.USER, postgres.user(),
-                     AggregatorConfig.PASSWORD, postgres.password(),
-                     AggregatorConfig.HTTP_PORT, "0",
-                     BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())))) {
-            BusConfig bus = BusConfig.defaults().withBootstrapServers(kafka.bootstrapServers());
+        try (ResultsStack stack = ResultsStack.start(dir)) {
+            BusConfig bus = stack.bus();
             SearchOutcome outcome;
             int[] jobs = new int[2];
             String metrics;
@@ -99,8 +86,8 @@ class SearchPruningEndToEndTest {
             // the same jobs per round for both trials: 6 rounds for the full one, 2 for the pruned one
             assertEquals(jobs[0], 3 * jobs[1], "jobs per trial " + jobs[0] + ", " + jobs[1]);
 
-            ResultsStore store = aggregator.store();
-            awaitStored(store, searchId, 30 + 10);
+            ResultsStore store = stack.store();
+            stack.awaitStored(searchId, 30 + 10);
             List<TrialResult> ranked = store.rankedTrials(searchId);
             assertEquals(List.of(full.trialId(), pruned.trialId()), ranked.stream().map(TrialResult::trialId).toList());
             TrialResult stored = ranked.get(1);
@@ -110,24 +97,12 @@ class SearchPruningEndToEndTest {
             assertEquals(pruned.result().bestValLoss(), stored.bestValLoss(), 1e-9);
             assertEquals(10, store.curve(searchId, pruned.trialId()).orElseThrow().steps().size());
 
-            JsonNode trials = get(aggregator.url() + "/api/searches/" + searchId + "/trials");
+            JsonNode trials = get(stack.aggregator().url() + "/api/searches/" + searchId + "/trials");
             assertEquals("PRUNED", trials.get(1).get("status").asText());
             assertEquals(0, trials.get(1).get("prunedRung").asInt());
         }
         String printed = console.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("1 pruned"), printed);
-    }
-
-    private static void awaitStored(ResultsStore store, String searchId, long expectedSteps) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            boolean finished = store.search(searchId).map(SearchSummary::finished).orElse(false);
-            if (finished && store.countSteps(searchId) >= expectedSteps) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the store did not catch up within 60 s: " + store.search(searchId));
     }
 
     private static JsonNode get(String url) throws Exception {

@@ -2,16 +2,10 @@ package io.hpo.driver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpo.aggregator.AggregatorService;
-import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.TrialResult;
-import io.hpo.deploy.LocalKafkaBroker;
-import io.hpo.deploy.LocalPostgres;
 import io.hpo.deploy.LocalSparkCluster;
-import io.hpo.events.BusConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,20 +68,14 @@ class StandaloneClusterIT {
         Path eventLog = Files.createDirectories(dir.resolve("spark-events"));
         String searchId = "cluster-it";
         try (LocalSparkCluster cluster = LocalSparkCluster.start(dir.resolve("spark"), LocalSparkCluster.Settings.small());
-             LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
-             LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0);
-             AggregatorService aggregator = AggregatorService.start(AggregatorConfig.of(Map.of(
-                     AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
-                     AggregatorConfig.USER, postgres.user(),
-                     AggregatorConfig.PASSWORD, postgres.password(),
-                     AggregatorConfig.HTTP_PORT, "0",
-                     BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())))) {
+             ResultsStack stack = ResultsStack.start(dir)) {
             Path driverLog = dir.resolve("driver.log");
-            int rc = submit(cluster, kafka.bootstrapServers(), eventLog, spec, searchId, driverLog);
+            int rc = submit(cluster, stack.bootstrapServers(), eventLog, spec, searchId, driverLog);
             assertEquals(0, rc, () -> "spark-submit failed:\n" + tail(driverLog));
 
-            ResultsStore store = aggregator.store();
-            List<TrialResult> trials = awaitFinished(store, searchId);
+            ResultsStore store = stack.store();
+            stack.awaitStored(searchId, 2L * 10 * 2);
+            List<TrialResult> trials = store.rankedTrials(searchId);
             assertEquals(2, trials.size());
             for (TrialResult t : trials) {
                 assertEquals("COMPLETED", t.status(), t.trialId() + ": " + t.reason());
@@ -149,19 +137,6 @@ class StandaloneClusterIT {
             throw new AssertionError("the search did not finish within 8 minutes:\n" + tail(log));
         }
         return p.exitValue();
-    }
-
-    private static List<TrialResult> awaitFinished(ResultsStore store, String searchId) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            boolean finished = store.search(searchId).map(SearchSummary::finished).orElse(false);
-            if (finished && store.countSteps(searchId) >= 2L * 10 * 2) {
-                return store.rankedTrials(searchId);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the store did not catch up within 60 s: " + store.search(searchId)
-                + ", steps " + store.countSteps(searchId));
     }
 
     private static String tail(Path log) {

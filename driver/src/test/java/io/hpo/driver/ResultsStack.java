@@ -1,0 +1,78 @@
+package io.hpo.driver;
+
+import io.hpo.aggregator.AggregatorService;
+import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.deploy.LocalKafkaBroker;
+import io.hpo.deploy.LocalPostgres;
+import io.hpo.events.BusConfig;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a search reports to, for integration tests: a real Kafka broker, a real PostgreSQL and the real
+ * aggregator between them, in one folder, stopped in reverse order.
+ */
+final class ResultsStack implements AutoCloseable {
+    private final LocalKafkaBroker kafka;
+    private final LocalPostgres postgres;
+    private final AggregatorService aggregator;
+
+    private ResultsStack(LocalKafkaBroker kafka, LocalPostgres postgres, AggregatorService aggregator) {
+        this.kafka = kafka;
+        this.postgres = postgres;
+        this.aggregator = aggregator;
+    }
+
+    static ResultsStack start(Path dir) throws Exception {
+        LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
+        LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0);
+        AggregatorService aggregator = AggregatorService.start(AggregatorConfig.of(Map.of(
+                AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
+                AggregatorConfig.USER, postgres.user(),
+                AggregatorConfig.PASSWORD, postgres.password(),
+                AggregatorConfig.HTTP_PORT, "0",
+                BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
+        return new ResultsStack(kafka, postgres, aggregator);
+    }
+
+    BusConfig bus() {
+        return BusConfig.defaults().withBootstrapServers(kafka.bootstrapServers());
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    AggregatorService aggregator() {
+        return aggregator;
+    }
+
+    ResultsStore store() {
+        return aggregator.store();
+    }
+
+    /** Waits until the search is FINISHED in the store with at least {@code expectedSteps} step metrics. */
+    void awaitStored(String searchId, long expectedSteps) throws Exception {
+        ResultsStore store = store();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            boolean finished = store.search(searchId).map(SearchSummary::finished).orElse(false);
+            if (finished && store.countSteps(searchId) >= expectedSteps) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the store did not catch up within 60 s: " + store.search(searchId)
+                + ", steps " + store.countSteps(searchId) + " of " + expectedSteps);
+    }
+
+    @Override
+    public void close() {
+        aggregator.close();
+        postgres.close();
+        kafka.close();
+    }
+}
