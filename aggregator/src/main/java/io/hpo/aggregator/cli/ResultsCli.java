@@ -7,6 +7,7 @@ import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.TrialResult;
@@ -62,6 +63,8 @@ public final class ResultsCli {
     /** Runs one command; returns the exit code. */
     public int run(String command, List<String> args) {
         try (Database db = new Database(config.jdbcUrl(), config.user(), config.password())) {
+            // a store written by an older aggregator gets this build's schema before it is read
+            Migrations.migrate(db);
             Results results = new Results(new ResultsStore(db));
             return switch (command) {
                 case "searches" -> args.isEmpty() ? searches(results) : usage("searches takes no arguments");
