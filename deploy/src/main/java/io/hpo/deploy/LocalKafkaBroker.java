@@ -92,7 +92,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("formatting Kafka storage failed, see " + dataDir.resolve("format.out"));
+                // the folder may be a test's temporary one, gone by the time anyone looks: say what it said
+                throw new IllegalStateException("formatting Kafka storage in " + dataDir + " failed: "
+                        + Files.readString(dataDir.resolve("format.out")).strip());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
