@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@link HyperparameterDomain.Kind}: Double for real ones, Integer for integer ones, the lower-case name for enums.
  */
 public sealed interface ParamSpec extends Serializable
-        permits ParamSpec.Fixed, ParamSpec.Uniform, ParamSpec.LogUniform, ParamSpec.IntRange, ParamSpec.Choice {
+        permits ParamSpec.Fixed, ParamSpec.RealRange, ParamSpec.IntRange, ParamSpec.Choice {
 
     /** Whether the spec has finitely many values (continuous ranges with distinct ends do not). */
     boolean isFinite();
@@ -54,20 +54,27 @@ public sealed interface ParamSpec extends Serializable
         }
     }
 
+    /** A continuous range of reals: infinitely many values unless its ends meet. */
+    sealed interface RealRange extends ParamSpec permits Uniform, LogUniform {
+        double min();
+
+        double max();
+
+        @Override
+        default boolean isFinite() {
+            return min() == max();
+        }
+
+        @Override
+        default long size() {
+            return isFinite() ? 1 : Long.MAX_VALUE;
+        }
+    }
+
     /** Real values drawn uniformly from [min, max]. */
-    record Uniform(double min, double max) implements ParamSpec {
+    record Uniform(double min, double max) implements RealRange {
         public Uniform {
             requireRange(min, max);
-        }
-
-        @Override
-        public boolean isFinite() {
-            return min == max;
-        }
-
-        @Override
-        public long size() {
-            return min == max ? 1 : Long.MAX_VALUE;
         }
 
         @Override
@@ -77,22 +84,12 @@ public sealed interface ParamSpec extends Serializable
     }
 
     /** Real values whose logarithm is uniform on [log min, log max]; min > 0. */
-    record LogUniform(double min, double max) implements ParamSpec {
+    record LogUniform(double min, double max) implements RealRange {
         public LogUniform {
             requireRange(min, max);
             if (min <= 0) {
                 throw new IllegalArgumentException("log-uniform range needs min > 0, got " + min);
             }
-        }
-
-        @Override
-        public boolean isFinite() {
-            return min == max;
-        }
-
-        @Override
-        public long size() {
-            return min == max ? 1 : Long.MAX_VALUE;
         }
 
         @Override
