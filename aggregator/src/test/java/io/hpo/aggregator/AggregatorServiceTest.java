@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,11 +34,7 @@ class AggregatorServiceTest {
     @Test
     void servesWhatItConsumesAndTheCliReadsIt(@TempDir Path dir) throws Exception {
         BusConfig bus = TestServices.freshBus();
-        Map<String, String> settings = new HashMap<>(bus.asMap());
-        settings.put(AggregatorConfig.JDBC_URL, TestServices.freshSchemaUrl());
-        settings.put(AggregatorConfig.USER, TestServices.postgres().user());
-        settings.put(AggregatorConfig.PASSWORD, TestServices.postgres().password());
-        settings.put(AggregatorConfig.HTTP_PORT, "0");
+        Map<String, String> settings = TestServices.serviceSettings(bus);
         settings.put(AggregatorConfig.POLL_MS, "100");
         settings.put(AggregatorConfig.GROUP_ID, "service-" + bus.stepsTopic());
         String s = "svc";

@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,11 +30,7 @@ class LiveDashboardTest {
     @Test
     void aStepReachingKafkaIsAnnouncedWithinASecondAndCounted() throws Exception {
         BusConfig bus = TestServices.freshBus();
-        Map<String, String> settings = new HashMap<>(bus.asMap());
-        settings.put(AggregatorConfig.JDBC_URL, TestServices.freshSchemaUrl());
-        settings.put(AggregatorConfig.USER, TestServices.postgres().user());
-        settings.put(AggregatorConfig.PASSWORD, TestServices.postgres().password());
-        settings.put(AggregatorConfig.HTTP_PORT, "0");
+        Map<String, String> settings = TestServices.serviceSettings(bus);
         settings.put(AggregatorConfig.GROUP_ID, "live-" + bus.stepsTopic());
         String s = "live <b>search</b>";
 
@@ -84,11 +79,7 @@ class LiveDashboardTest {
     @Test
     void theDashboardIsServedFromTheJar() throws Exception {
         BusConfig bus = TestServices.freshBus();
-        Map<String, String> settings = new HashMap<>(bus.asMap());
-        settings.put(AggregatorConfig.JDBC_URL, TestServices.freshSchemaUrl());
-        settings.put(AggregatorConfig.USER, TestServices.postgres().user());
-        settings.put(AggregatorConfig.PASSWORD, TestServices.postgres().password());
-        settings.put(AggregatorConfig.HTTP_PORT, "0");
+        Map<String, String> settings = TestServices.serviceSettings(bus);
         try (AggregatorService service = AggregatorService.start(AggregatorConfig.of(settings))) {
             String index = get(service.url() + "/", "text/html; charset=utf-8");
             assertTrue(index.contains("<script src=\"/assets/app.js\"></script>"), index);

@@ -1,5 +1,6 @@
 package io.hpo.aggregator.support;
 
+import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.store.Database;
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.deploy.LocalPostgres;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,6 +53,19 @@ public final class TestServices {
             kafka = LocalKafkaBroker.start(ROOT.resolve("kafka").toAbsolutePath(), 0);
         }
         return kafka;
+    }
+
+    /**
+     * Settings of a whole aggregator service on {@code bus}, with its own fresh schema and any free HTTP port;
+     * mutable, so a test can add its own.
+     */
+    public static Map<String, String> serviceSettings(BusConfig bus) {
+        Map<String, String> settings = new HashMap<>(bus.asMap());
+        settings.put(AggregatorConfig.JDBC_URL, freshSchemaUrl());
+        settings.put(AggregatorConfig.USER, postgres().user());
+        settings.put(AggregatorConfig.PASSWORD, postgres().password());
+        settings.put(AggregatorConfig.HTTP_PORT, "0");
+        return settings;
     }
 
     /** JDBC URL of a new, empty schema of the shared database: the test's own namespace. */
