@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
  * Random search against TPE and TPE with ASHA at an equal compute budget on the demo task; prints a table. Runs
  * only when asked:
  * {@code mvn -B -o -q -pl worker -am test -Dtest=StrategyBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- * -Dhpo.bench=strategy} (settings: {@link BenchmarkSettings}). The searches are independent and seeded, so running
- * them on several threads changes the wall time, not the table.
+ * -Dhpo.bench=strategy} (settings: {@link BenchmarkSettings}). The searches are independent and seeded, and each uses
+ * one thread, so running several at once is meant to change only the wall time.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "strategy")
 class StrategyBenchmark {
