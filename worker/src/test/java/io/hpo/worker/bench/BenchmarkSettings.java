@@ -2,39 +2,59 @@ package io.hpo.worker.bench;
 
 /**
  * Settings of {@link StrategyBenchmark}, read from system properties ({@code -Dhpo.bench.<key>=...}); each default
- * is the constant beside it.
+ * is the constant beside it. The defaults were fixed before the run they produced, from these rules:
+ * <ul>
+ *   <li>ASHA's rungs are r = max_steps / reduction_factor and the full trial (r = R/eta, the two-level bracket), and
+ *       the first rung comes at twice the longest warm-up, so a trial is ranked on loss it reached at its full
+ *       learning rate rather than on how far its warm-up had got;</li>
+ *   <li>the warm-up range is at most a sixth of a trial;</li>
+ *   <li>the budget is 30 full trials' worth, so TPE gets its start-up trials plus 22 guided ones;</li>
+ *   <li>trials are short enough that one run (15 searches, two at a time) fits in about half an hour on 2 cores.</li>
+ * </ul>
  *
- * @param seeds        searches per strategy, seeds 1..seeds
- * @param budgetSteps  training steps summed over all trials of one search
- * @param maxSteps     step budget of one trial (max_steps_per_trial)
- * @param evalEvery    steps between validation evaluations
- * @param evalBatches  validation batches per evaluation
- * @param sentences    demo corpus size
- * @param widths       model widths to search, as a YAML list
- * @param layers       transformer blocks
- * @param seqLength    tokens per sequence
- * @param startup      random trials before TPE takes over
+ * @param seeds           searches per strategy, seeds 1..seeds
+ * @param budgetSteps     training steps summed over all trials of one search
+ * @param maxSteps        step budget of one trial (max_steps_per_trial)
+ * @param evalEvery       steps between validation evaluations
+ * @param evalBatches     validation batches per evaluation
+ * @param sentences       demo corpus size
+ * @param widths          model widths to search, as a YAML list
+ * @param layers          transformer blocks
+ * @param seqLength       tokens per sequence
+ * @param startup         random trials before TPE takes over
+ * @param maxWarmup       upper end of the warmup_steps range
+ * @param ashaMinSteps    ASHA's first rung (min_steps)
+ * @param reductionFactor ASHA's reduction factor
+ * @param threads         searches run at once, each on one thread
  */
 record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches, int sentences,
-                         String widths, int layers, int seqLength, int startup) {
+                         String widths, int layers, int seqLength, int startup, int maxWarmup, int ashaMinSteps,
+                         int reductionFactor, int threads) {
 
     static final int SEEDS = 5;
-    static final int BUDGET_STEPS = 1800;
-    static final int MAX_STEPS = 150;
+    static final int MAX_STEPS = 90;
+    static final int BUDGET_STEPS = 30 * MAX_STEPS;
     static final int EVAL_EVERY = 15;
     static final int EVAL_BATCHES = 4;
     static final int SENTENCES = 2000;
     static final String WIDTHS = "[16, 24, 32]";
     static final int LAYERS = 1;
     static final int SEQ_LENGTH = 24;
-    static final int STARTUP = 5;
+    static final int STARTUP = 8;
+    static final int MAX_WARMUP = MAX_STEPS / 6;
+    static final int REDUCTION_FACTOR = 3;
+    static final int ASHA_MIN_STEPS = MAX_STEPS / REDUCTION_FACTOR;
+    /** One search per core: surefire sets OMP_NUM_THREADS=1, so each search's ND4J ops stay on its own thread. */
+    static final int THREADS = 2;
 
     static BenchmarkSettings fromSystemProperties() {
         return new BenchmarkSettings(integer("seeds", SEEDS), integer("budget", BUDGET_STEPS),
                 integer("max_steps", MAX_STEPS), integer("eval_every", EVAL_EVERY),
                 integer("eval_batches", EVAL_BATCHES), integer("sentences", SENTENCES),
                 System.getProperty("hpo.bench.widths", WIDTHS), integer("layers", LAYERS),
-                integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP));
+                integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP), integer("max_warmup", MAX_WARMUP),
+                integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
+                integer("threads", THREADS));
     }
 
     private static int integer(String key, int fallback) {
@@ -48,12 +68,12 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                 seed: %d
                 data: {source: demo, demo_sentences: %d}
                 strategy: {type: %s, startup_trials: %d}
-                pruner: {type: %s}
+                pruner: {type: %s, min_steps: %d, reduction_factor: %d}
                 budget: {max_trials: 100000, max_steps_per_trial: %d}
                 training: {eval_every: %d, eval_batches: %d}
                 space:
                   learning_rate: {log_uniform: [1.0e-4, 3.0e-2]}
-                  warmup_steps: {int: [0, 30]}
+                  warmup_steps: {int: [0, %d]}
                   schedule: {choice: [constant, linear, cosine]}
                   batch_size: {choice: [8, 16]}
                   dropout: {uniform: [0.0, 0.3]}
@@ -62,7 +82,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                   width: {choice: %s}
                   heads: 2
                   seq_length: %d
-                """.formatted(seed, sentences, strategy, startup, pruner, maxSteps, evalEvery, evalBatches, layers,
-                widths, seqLength);
+                """.formatted(seed, sentences, strategy, startup, pruner, ashaMinSteps, reductionFactor, maxSteps,
+                evalEvery, evalBatches, maxWarmup, layers, widths, seqLength);
     }
 }

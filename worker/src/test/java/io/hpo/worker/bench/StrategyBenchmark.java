@@ -12,12 +12,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Random search against TPE and TPE with ASHA at an equal compute budget on the demo task; prints a table. Runs
  * only when asked:
  * {@code mvn -B -o -q -pl worker -am test -Dtest=StrategyBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- * -Dhpo.bench=strategy} (settings: {@link BenchmarkSettings}).
+ * -Dhpo.bench=strategy} (settings: {@link BenchmarkSettings}). The searches are independent and seeded, and each uses
+ * one thread, so running several at once is meant to change only the wall time.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "strategy")
 class StrategyBenchmark {
@@ -31,9 +36,40 @@ class StrategyBenchmark {
     }
 
     @Test
-    void compareStrategies() {
+    void compareStrategies() throws InterruptedException, ExecutionException {
         BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
         System.out.println("strategy benchmark: " + settings);
+        long started = System.nanoTime();
+        Map<Long, Map<String, Future<SearchCurve>>> searches = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
+        try {
+            for (long seed = 1; seed <= settings.seeds(); seed++) {
+                Map<String, Future<SearchCurve>> bySeed = new LinkedHashMap<>();
+                for (Map.Entry<String, String[]> s : STRATEGIES.entrySet()) {
+                    long searchSeed = seed;
+                    bySeed.put(s.getKey(), pool.submit(() -> search(settings, searchSeed, s.getValue())));
+                }
+                searches.put(seed, bySeed);
+            }
+            report(settings, searches);
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.printf("wall time %.1f min on %d threads%n", (System.nanoTime() - started) / 60e9,
+                settings.threads());
+    }
+
+    private static SearchCurve search(BenchmarkSettings settings, long seed, String[] strategyAndPruner) {
+        SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategyAndPruner[0], strategyAndPruner[1]),
+                "benchmark");
+        CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(settings.sentences(), seed),
+                spec.data().validationFraction(), seed);
+        return new InProcessSearch(spec, data, settings.budgetSteps()).run();
+    }
+
+    /** Prints each seed's rows once its three searches are done, seeds in order, then the medians. */
+    private static void report(BenchmarkSettings settings, Map<Long, Map<String, Future<SearchCurve>>> searches)
+            throws InterruptedException, ExecutionException {
         Map<String, List<Double>> bests = new LinkedHashMap<>();
         Map<String, List<Long>> toReach = new LinkedHashMap<>();
         STRATEGIES.keySet().forEach(s -> {
@@ -42,33 +78,29 @@ class StrategyBenchmark {
         });
         System.out.printf("%-5s %-9s %13s %22s %7s %7s%n", "seed", "strategy", "best val loss",
                 "steps to random best", "trials", "pruned");
-        for (long seed = 1; seed <= settings.seeds(); seed++) {
-            double randomBest = Double.NaN;
-            for (Map.Entry<String, String[]> s : STRATEGIES.entrySet()) {
-                SearchSpec spec = SpecLoader.parse(settings.spec(seed, s.getValue()[0], s.getValue()[1]), "benchmark");
-                CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(settings.sentences(), seed),
-                        spec.data().validationFraction(), seed);
-                SearchCurve curve = new InProcessSearch(spec, data, settings.budgetSteps()).run();
-                if (s.getKey().equals("random")) {
-                    randomBest = curve.best();
-                }
+        for (Map.Entry<Long, Map<String, Future<SearchCurve>>> seed : searches.entrySet()) {
+            double randomBest = seed.getValue().get("random").get().best();
+            for (Map.Entry<String, Future<SearchCurve>> s : seed.getValue().entrySet()) {
+                SearchCurve curve = s.getValue().get();
                 long steps = curve.stepsToReach(randomBest);
                 bests.get(s.getKey()).add(curve.best());
                 toReach.get(s.getKey()).add(steps < 0 ? Long.MAX_VALUE : steps);
-                System.out.printf("%-5d %-9s %13.4f %22s %7d %7d%n", seed, s.getKey(), curve.best(),
+                System.out.printf("%-5d %-9s %13.4f %22s %7d %7d%n", seed.getKey(), s.getKey(), curve.best(),
                         steps < 0 ? "not reached" : Long.toString(steps), curve.trials(), curve.pruned());
             }
         }
         System.out.printf("%nmedian over %d seeds, budget %d steps per search%n", settings.seeds(),
                 settings.budgetSteps());
-        System.out.printf("%-9s %13s %22s %18s%n", "strategy", "best val loss", "steps to random best",
-                "share of random's");
+        System.out.printf("%-9s %13s %22s %16s %18s%n", "strategy", "best val loss", "steps to random best",
+                "share of budget", "share of random's");
         long randomSteps = median(toReach.get("random"));
         for (String s : STRATEGIES.keySet()) {
             long steps = median(toReach.get(s));
-            System.out.printf("%-9s %13.4f %22s %18s%n", s, medianLoss(bests.get(s)),
-                    steps == Long.MAX_VALUE ? "not reached" : Long.toString(steps),
-                    steps == Long.MAX_VALUE ? "-" : String.format("%.2f", steps / (double) randomSteps));
+            boolean reached = steps != Long.MAX_VALUE;
+            System.out.printf("%-9s %13.4f %22s %16s %18s%n", s, medianLoss(bests.get(s)),
+                    reached ? Long.toString(steps) : "not reached",
+                    reached ? String.format("%.2f", steps / (double) settings.budgetSteps()) : "-",
+                    reached ? String.format("%.2f", steps / (double) randomSteps) : "-");
         }
     }
 
