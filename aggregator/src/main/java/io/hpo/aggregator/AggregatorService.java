@@ -1,5 +1,6 @@
 package io.hpo.aggregator;
 
+import io.hpo.aggregator.api.ControlRequests;
 import io.hpo.aggregator.api.HttpApi;
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.api.LiveUpdates;
@@ -9,6 +10,7 @@ import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.events.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,16 +58,22 @@ public final class AggregatorService implements AutoCloseable {
         });
         metrics.bindIngest(consumer::stats);
         consumer.start();
+        // a producer only where the API may change something
+        ControlRequests control = config.apiToken()
+                .map(t -> ControlRequests.withToken(t, new EventPublisher(config.bus())))
+                .orElseGet(ControlRequests::readOnly);
         HttpApi api;
         try {
-            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumer::stats, metrics, live);
+            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumer::stats, metrics, live, control);
         } catch (RuntimeException e) {
+            control.close();
             live.close();
             consumer.close();
             db.close();
             throw e;
         }
-        LOG.info("results API listening on {}", api.url());
+        LOG.info("results API listening on {} ({})", api.url(), config.apiToken().isPresent()
+                ? "cancel requests need the API token, go to " + config.bus().controlTopic() : "read-only");
         return new AggregatorService(db, store, consumer, api);
     }
 

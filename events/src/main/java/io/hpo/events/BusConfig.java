@@ -6,8 +6,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Where events go. Every key is a constant with a default; {@code kafka.*} keys pass through to the Kafka
- * clients unchanged (security.protocol, sasl.*, ssl.*, ...).
+ * Where events go. Every key is a constant with a default; {@code hpo.kafka.client.*} keys pass through to the Kafka
+ * clients unchanged (security.protocol, sasl.*, ssl.*, ...), and {@code hpo.kafka.client.file.*} keys name files
+ * holding such a setting's value (a mounted secret). Values of client settings are never shown.
  */
 public final class BusConfig implements Serializable {
     /** Kafka bootstrap servers. */
@@ -19,8 +20,19 @@ public final class BusConfig implements Serializable {
     /** Topic of search and trial lifecycle events, keyed by trial id (search id for search events). */
     public static final String LIFECYCLE_TOPIC = "hpo.topic.lifecycle";
     public static final String LIFECYCLE_TOPIC_DEFAULT = "hpo.lifecycle";
+    /** Topic of requests to running searches (cancel a search or a trial), keyed by search id. */
+    public static final String CONTROL_TOPIC = "hpo.topic.control";
+    public static final String CONTROL_TOPIC_DEFAULT = "hpo.control";
+    /** Topic where the aggregator parks records it cannot read, with their source coordinates and the error. */
+    public static final String DEAD_LETTER_TOPIC = "hpo.topic.dead.letter";
+    public static final String DEAD_LETTER_TOPIC_DEFAULT = "hpo.dead-letter";
     /** Prefix of settings handed to the Kafka clients as they are, without the prefix. */
     public static final String KAFKA_PASSTHROUGH_PREFIX = "hpo.kafka.client.";
+    /**
+     * Prefix of client settings read from a file: {@code hpo.kafka.client.file.sasl.jaas.config=/run/secrets/jaas}
+     * sets {@code sasl.jaas.config} to the file's content. A value given directly wins.
+     */
+    public static final String KAFKA_PASSTHROUGH_FILE_PREFIX = KAFKA_PASSTHROUGH_PREFIX + "file.";
 
     private final TreeMap<String, String> values;
 
@@ -66,17 +78,29 @@ public final class BusConfig implements Serializable {
         return values.getOrDefault(LIFECYCLE_TOPIC, LIFECYCLE_TOPIC_DEFAULT);
     }
 
+    public String controlTopic() {
+        return values.getOrDefault(CONTROL_TOPIC, CONTROL_TOPIC_DEFAULT);
+    }
+
+    public String deadLetterTopic() {
+        return values.getOrDefault(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DEFAULT);
+    }
+
     /** All settings as {@code hpo.*} keys, e.g. to forward them to Spark executors. */
     public Map<String, String> asMap() {
         return Map.copyOf(values);
     }
 
-    /** Base Kafka client properties: bootstrap servers plus every passthrough setting. */
+    /** Base Kafka client properties: bootstrap servers plus every passthrough setting, file settings read. */
     public Properties kafkaClientProperties() {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         values.forEach((k, val) -> {
-            if (k.startsWith(KAFKA_PASSTHROUGH_PREFIX)) {
+            if (k.startsWith(KAFKA_PASSTHROUGH_FILE_PREFIX)) {
+                String clientKey = k.substring(KAFKA_PASSTHROUGH_FILE_PREFIX.length());
+                Secrets.valueOrFile(values, KAFKA_PASSTHROUGH_PREFIX + clientKey, k)
+                        .ifPresent(v -> p.put(clientKey, v));
+            } else if (k.startsWith(KAFKA_PASSTHROUGH_PREFIX)) {
                 p.put(k.substring(KAFKA_PASSTHROUGH_PREFIX.length()), val);
             }
         });
@@ -87,7 +111,8 @@ public final class BusConfig implements Serializable {
     public String toString() {
         // passthrough values may hold credentials (sasl.jaas.config, ssl passwords): show keys only
         return "BusConfig{bootstrap=" + bootstrapServers() + ", steps=" + stepsTopic() + ", lifecycle="
-                + lifecycleTopic() + ", clientKeys=" + values.keySet().stream()
+                + lifecycleTopic() + ", control=" + controlTopic() + ", deadLetter=" + deadLetterTopic()
+                + ", clientKeys=" + values.keySet().stream()
                 .filter(k -> k.startsWith(KAFKA_PASSTHROUGH_PREFIX)).toList() + "}";
     }
 }

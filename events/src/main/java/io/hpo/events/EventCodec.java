@@ -49,6 +49,11 @@ public final class EventCodec {
         return e;
     }
 
+    /** A control request; its constructor's checks (ids, a trial id exactly for CANCEL_TRIAL) reject bad ones. */
+    public static ControlEvent decodeControl(byte[] json) throws CorruptEventException {
+        return decode(json, ControlEvent.class);
+    }
+
     private static <T> T decode(byte[] json, Class<T> type) throws CorruptEventException {
         if (json == null) {
             throw new CorruptEventException("empty record value", null);
@@ -60,7 +65,8 @@ public final class EventCodec {
             throw new CorruptEventException("not a valid " + type.getSimpleName() + ": " + e.getMessage()
                     + " in " + preview(json), e);
         }
-        int version = value instanceof StepMetric s ? s.schemaVersion() : ((LifecycleEvent) value).schemaVersion();
+        int version = value instanceof StepMetric s ? s.schemaVersion()
+                : value instanceof ControlEvent c ? c.schemaVersion() : ((LifecycleEvent) value).schemaVersion();
         if (version != SCHEMA_VERSION) {
             throw new CorruptEventException("unsupported schema version " + version + " (this build reads "
                     + SCHEMA_VERSION + "): " + preview(json), null);

@@ -55,6 +55,10 @@ public final class EventPublisher implements AutoCloseable {
         send(config.lifecycleTopic(), event.key(), EventCodec.encode(event));
     }
 
+    public void publish(ControlEvent event) {
+        send(config.controlTopic(), event.key(), EventCodec.encode(event));
+    }
+
     private void send(String topic, String key, byte[] value) {
         producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
             if (e != null) {

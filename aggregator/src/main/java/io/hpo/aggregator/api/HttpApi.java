@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.ingest.IngestStats;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.results.NotReadyException;
@@ -12,6 +13,9 @@ import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.TrialStatus;
+import io.hpo.events.ControlEvent;
 import io.hpo.events.PrometheusRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Read-only JSON API over the results store, the dashboard, live updates and metrics, on the JDK's HTTP server:
+ * JSON API over the results store, the dashboard, live updates and metrics, on the JDK's HTTP server:
  * <pre>
  * GET /                                            the dashboard (static files from the jar, see {@link StaticAssets})
  * GET /metrics                                     Prometheus text exposition of {@link AggregatorMetrics}
@@ -42,9 +46,13 @@ import java.util.function.Supplier;
  * GET /api/searches/{id}/trials                    trials in ranking order
  * GET /api/searches/{id}/trials/{trialId}/curve    step losses and evaluations
  * GET /api/searches/{id}/best                      the winner and a spec that reruns it
+ * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
+ * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
  * </pre>
- * Errors are {@code {"error": "..."}}: 400 malformed path, 404 unknown id or path, 405 other methods, 409 best not
- * available yet, 500 unexpected failure, 503 database unreachable. Non-finite losses are JSON null (see {@link Json}).
+ * Errors are {@code {"error": "..."}}: 400 malformed path, 401 missing or wrong bearer token, 403 read-only (no token
+ * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best not available yet or
+ * the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. Non-finite losses are
+ * JSON null (see {@link Json}).
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -57,15 +65,17 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<IngestStats> ingest;
     private final AggregatorMetrics metrics;
     private final LiveUpdates live;
+    private final ControlRequests control;
 
     private HttpApi(HttpServer server, ResultsStore store, Supplier<IngestStats> ingest, AggregatorMetrics metrics,
-                    LiveUpdates live) {
+                    LiveUpdates live, ControlRequests control) {
         this.server = server;
         this.store = store;
         this.results = new Results(store);
         this.ingest = ingest;
         this.metrics = metrics;
         this.live = live;
+        this.control = control;
         this.executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "hpo-http");
             t.setDaemon(true);
@@ -75,12 +85,12 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** Binds to host:port (port 0 = a free one) and starts serving. */
+    /** Binds to host:port (port 0 = a free one) and starts serving; closes {@code control} when closed. */
     public static HttpApi start(String host, int port, ResultsStore store, Supplier<IngestStats> ingest,
-                                AggregatorMetrics metrics, LiveUpdates live) {
+                                AggregatorMetrics metrics, LiveUpdates live, ControlRequests control) {
         try {
             HttpApi api = new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 64), store, ingest,
-                    metrics, live);
+                    metrics, live, control);
             api.server.start();
             return api;
         } catch (IOException e) {
@@ -116,9 +126,11 @@ public final class HttpApi implements AutoCloseable {
             Reply reply;
             String method = ex.getRequestMethod();
             List<String> path = segments(ex.getRequestURI().getRawPath());
-            if (!method.equals("GET") && !method.equals("HEAD")) {
+            if (method.equals("POST") && path != null && isCancel(path)) {
+                reply = cancel(ex, path);
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply = Reply.error(405, "method " + method + " not allowed: this API is read-only");
+                reply = Reply.error(405, "method " + method + " not allowed here");
             } else if (method.equals("GET") && List.of("api", "events").equals(path)) {
                 live.subscribe(ex);
                 handedOver = true;
@@ -191,6 +203,55 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    private static boolean isCancel(List<String> path) {
+        boolean search = path.size() == 4;
+        boolean trial = path.size() == 6 && path.get(3).equals("trials");
+        return (search || trial) && path.get(0).equals("api") && path.get(1).equals("searches")
+                && path.get(path.size() - 1).equals("cancel");
+    }
+
+    /** POST .../cancel: checks the token and that the search or trial is still running, then asks its driver. */
+    private Reply cancel(HttpExchange ex, List<String> path) {
+        if (!control.enabled()) {
+            return Reply.error(403, "API is read-only: set " + AggregatorConfig.API_TOKEN);
+        }
+        if (!control.authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            return Reply.error(401, "missing or wrong bearer token");
+        }
+        String searchId = path.get(2);
+        String trialId = path.size() == 6 ? path.get(4) : null;
+        try {
+            SearchSummary search = results.search(searchId);
+            if (trialId != null) {
+                TrialResult trial = results.leaderboard(searchId).stream().filter(t -> t.trialId().equals(trialId))
+                        .findFirst().orElseThrow(() -> new UnknownIdException("search '" + searchId
+                                + "' has no trial '" + trialId + "'"));
+                if (TrialStatus.valueOf(trial.status()).isTerminal()) {
+                    return Reply.error(409, "trial '" + trialId + "' of search '" + searchId + "' already ended: "
+                            + trial.status());
+                }
+            }
+            if (search.finished()) {
+                return Reply.error(409, "search '" + searchId + "' already finished");
+            }
+            String by = "api " + ex.getRemoteAddress().getAddress().getHostAddress();
+            ControlEvent event = trialId == null ? ControlEvent.cancelSearch(searchId, by)
+                    : ControlEvent.cancelTrial(searchId, trialId, by);
+            control.publish(event);
+            LOG.info("{} of {}{} requested by {}", event.type(), searchId, trialId == null ? "" : "/" + trialId, by);
+            return new Reply(202, Map.of("accepted", event.type(), "eventId", event.eventId()), Reply.JSON);
+        } catch (UnknownIdException e) {
+            return Reply.error(404, e.getMessage());
+        } catch (SQLException e) {
+            LOG.warn("query failed: {}", e.toString());
+            return Reply.error(503, "results database unavailable: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            LOG.warn("publishing a control request failed: {}", e.toString());
+            return Reply.error(503, "control topic unavailable: " + e.getMessage());
+        }
+    }
+
     private Reply health() {
         boolean database = store.ping();
         IngestStats stats = ingest.get();
@@ -237,5 +298,6 @@ public final class HttpApi implements AutoCloseable {
         live.close();
         server.stop(0);
         executor.shutdownNow();
+        control.close();
     }
 }

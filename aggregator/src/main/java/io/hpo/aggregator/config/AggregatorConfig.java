@@ -1,6 +1,7 @@
 package io.hpo.aggregator.config;
 
 import io.hpo.events.BusConfig;
+import io.hpo.events.Secrets;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -36,6 +38,13 @@ public final class AggregatorConfig {
     public static final String PASSWORD = "hpo.store.password";
     /** A file whose first line is the database password (e.g. a mounted secret); used when no password is set. */
     public static final String PASSWORD_FILE = "hpo.store.password.file";
+    /**
+     * Bearer token that unlocks the API's mutating endpoints (cancel); without one the API is read-only. Best given
+     * through the environment as HPO_AGGREGATOR_API_TOKEN. Never logged.
+     */
+    public static final String API_TOKEN = "hpo.aggregator.api.token";
+    /** A file holding the API token (e.g. a mounted secret); used when no token is set. */
+    public static final String API_TOKEN_FILE = "hpo.aggregator.api.token.file";
     /** Kafka consumer group of the aggregator: instances sharing it split the partitions. */
     public static final String GROUP_ID = "hpo.aggregator.group.id";
     public static final String GROUP_ID_DEFAULT = "hpo-aggregator";
@@ -126,21 +135,14 @@ public final class AggregatorConfig {
         return get(USER, USER_DEFAULT);
     }
 
-    /** The password, else the first line of the password file, else empty. */
+    /** The password, else the password file's content, else empty. */
     public String password() {
-        String direct = settings.get(PASSWORD);
-        if (direct != null) {
-            return direct;
-        }
-        String file = settings.get(PASSWORD_FILE);
-        if (file == null || file.isBlank()) {
-            return "";
-        }
-        try {
-            return Files.readAllLines(Path.of(file.trim()), StandardCharsets.UTF_8).stream().findFirst().orElse("");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + PASSWORD_FILE + " " + file + ": " + e.getMessage(), e);
-        }
+        return Secrets.valueOrFile(settings, PASSWORD, PASSWORD_FILE).orElse("");
+    }
+
+    /** The API token, else the token file's content; empty (a read-only API) when neither is set or it is blank. */
+    public Optional<String> apiToken() {
+        return Secrets.valueOrFile(settings, API_TOKEN, API_TOKEN_FILE).filter(t -> !t.isBlank());
     }
 
     public String groupId() {
@@ -172,6 +174,7 @@ public final class AggregatorConfig {
     @Override
     public String toString() {
         return "AggregatorConfig{http=" + httpHost() + ":" + httpPort() + ", jdbc=" + jdbcUrl() + ", user=" + user()
-                + ", group=" + groupId() + ", poll=" + pollInterval().toMillis() + "ms, " + bus() + "}";
+                + ", group=" + groupId() + ", poll=" + pollInterval().toMillis() + "ms, api "
+                + (apiToken().isPresent() ? "token set" : "read-only") + ", " + bus() + "}";
     }
 }

@@ -18,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +31,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves events from both topics into the store on its own thread: poll, decode, write the batch in one
- * transaction, then commit the offsets. Offsets are committed only after the batch is stored, so nothing is
- * lost; the store is idempotent, so what is delivered twice counts once. A failed write rewinds to the batch's
- * first offsets and retries with growing back-off, so an unreachable database stalls ingestion but never ends it.
- * A record that is not a valid event is logged with its coordinates, counted and skipped.
+ * transaction, dead-letter the records that are not valid events, then commit the offsets. Offsets are committed
+ * only after the batch is stored and its dead letters are acknowledged, so nothing is lost; the store is
+ * idempotent, so what is delivered twice counts once. A failed write rewinds to the batch's first offsets and
+ * retries with growing back-off, so an unreachable database or broker stalls ingestion but never ends it.
+ * A record that is not a valid event is logged with its coordinates, counted, and written as it came (key, value,
+ * headers) to the dead-letter topic with headers naming its source and the error (see {@link DeadLetterWriter}).
  */
 public final class EventConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -51,16 +53,20 @@ public final class EventConsumer implements AutoCloseable {
     private final IngestListener listener;
     private final Duration pollInterval;
     private final Duration retryMax;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final DeadLetterWriter deadLetters;
     private final Thread thread;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicLong ingested = new AtomicLong();
     private final AtomicLong corrupt = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private volatile boolean healthy = true;
     // highest corrupt offset already counted per partition: a rewound batch must not count its corrupt records twice
     private final Map<TopicPartition, Long> corruptCounted = new HashMap<>();
+    // highest offset per partition whose dead letter the broker acknowledged: a redelivered batch does not repeat it
+    private final Map<TopicPartition, Long> deadLetteredUpTo = new HashMap<>();
 
     public EventConsumer(BusConfig bus, String groupId, Duration pollInterval, Duration retryMax, ResultsStore store,
                          IngestListener listener) {
@@ -75,13 +81,16 @@ public final class EventConsumer implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "hpo-aggregator-" + ProcessHandle.current().pid());
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        // keys stay raw bytes: a dead letter must carry the record exactly as it came
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.deadLetters = new DeadLetterWriter(bus);
         this.thread = new Thread(this::run, "hpo-event-consumer");
     }
 
     /** Starts consuming on the consumer's own thread. */
     public void start() {
-        LOG.info("consuming {} and {} from {}", bus.stepsTopic(), bus.lifecycleTopic(), bus.bootstrapServers());
+        LOG.info("consuming {} and {} from {}, dead letters to {}", bus.stepsTopic(), bus.lifecycleTopic(),
+                bus.bootstrapServers(), deadLetters.topic());
         thread.start();
     }
 
@@ -94,7 +103,8 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     public IngestStats stats() {
-        return new IngestStats(ingested.get(), corrupt.get(), rejected.get(), failedAttempts.get(), healthy);
+        return new IngestStats(ingested.get(), corrupt.get(), deadLettered.get(), rejected.get(), failedAttempts.get(),
+                healthy);
     }
 
     private void run() {
@@ -103,7 +113,7 @@ public final class EventConsumer implements AutoCloseable {
             int failures = 0;
             boolean rewound = false;
             while (stop.getCount() > 0) {
-                ConsumerRecords<String, byte[]> records = ConsumerRecords.empty();
+                ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
                 try {
                     records = consumer.poll(pollInterval);
                     listener.lag(lag());
@@ -112,6 +122,7 @@ public final class EventConsumer implements AutoCloseable {
                         long writeStart = System.nanoTime();
                         int stored = store(batch);
                         Duration writeTime = Duration.ofNanos(System.nanoTime() - writeStart);
+                        deadLetter(batch.refused());
                         commit(records);
                         ingested.addAndGet(stored);
                         rewound = false;
@@ -124,7 +135,7 @@ public final class EventConsumer implements AutoCloseable {
                     }
                 } catch (WakeupException | InterruptException e) {
                     break;
-                } catch (SQLException | RuntimeException e) {
+                } catch (SQLException | ExecutionException | RuntimeException e) {
                     failures++;
                     healthy = false;
                     rewound = !records.isEmpty();
@@ -140,11 +151,12 @@ public final class EventConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(10));
+            deadLetters.close();
             LOG.info("consumer stopped: {}", stats());
         }
     }
 
-    private record Batch(List<StepMetric> steps, List<LifecycleEvent> events) {
+    private record Batch(List<StepMetric> steps, List<LifecycleEvent> events, List<DeadLetterWriter.Refused> refused) {
         int size() {
             return steps.size() + events.size();
         }
@@ -166,10 +178,11 @@ public final class EventConsumer implements AutoCloseable {
         return total;
     }
 
-    private Batch decode(ConsumerRecords<String, byte[]> records) {
+    private Batch decode(ConsumerRecords<byte[], byte[]> records) {
         List<StepMetric> steps = new ArrayList<>();
         List<LifecycleEvent> events = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
+        List<DeadLetterWriter.Refused> refused = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
                 if (r.topic().equals(bus.stepsTopic())) {
                     steps.add(EventCodec.decodeStep(r.value()));
@@ -183,12 +196,32 @@ public final class EventConsumer implements AutoCloseable {
                 }
             } catch (CorruptEventException e) {
                 countCorrupt(r, e.getMessage());
+                refused.add(new DeadLetterWriter.Refused(r, e.getMessage()));
             }
         }
-        return new Batch(steps, events);
+        return new Batch(steps, events, refused);
     }
 
-    private void countCorrupt(ConsumerRecord<String, byte[]> r, String why) {
+    /** Writes the refused records not yet acknowledged to the dead-letter topic; returns once all are. */
+    private void deadLetter(List<DeadLetterWriter.Refused> refused) throws ExecutionException, InterruptedException {
+        List<DeadLetterWriter.Refused> fresh = refused.stream().filter(r -> r.record().offset()
+                > deadLetteredUpTo.getOrDefault(partition(r.record()), -1L)).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        deadLetters.write(fresh);
+        for (DeadLetterWriter.Refused r : fresh) {
+            deadLetteredUpTo.merge(partition(r.record()), r.record().offset(), Math::max);
+        }
+        deadLettered.addAndGet(fresh.size());
+        LOG.warn("dead-lettered {} record(s) to {}", fresh.size(), deadLetters.topic());
+    }
+
+    private static TopicPartition partition(ConsumerRecord<?, ?> r) {
+        return new TopicPartition(r.topic(), r.partition());
+    }
+
+    private void countCorrupt(ConsumerRecord<byte[], byte[]> r, String why) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         Long counted = corruptCounted.get(tp);
         if (counted != null && counted >= r.offset()) {
@@ -238,10 +271,10 @@ public final class EventConsumer implements AutoCloseable {
         }
     }
 
-    private void commit(ConsumerRecords<String, byte[]> records) {
+    private void commit(ConsumerRecords<byte[], byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
+            List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
             offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
         }
         try {
@@ -255,7 +288,7 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /** Makes the next poll return the batch's records again. */
-    private void rewind(ConsumerRecords<String, byte[]> records) {
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
             if (consumer.assignment().contains(tp)) {
                 consumer.seek(tp, records.records(tp).get(0).offset());
@@ -270,6 +303,7 @@ public final class EventConsumer implements AutoCloseable {
         if (!thread.isAlive()) {
             if (thread.getState() == Thread.State.NEW) {
                 consumer.close(Duration.ofSeconds(10));
+                deadLetters.close();
             }
             return;
         }

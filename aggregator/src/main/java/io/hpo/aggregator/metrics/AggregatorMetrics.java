@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * <pre>
  * hpo_aggregator_records_ingested_total{topic}     valid records written (rate() = records per second)
  * hpo_aggregator_records_corrupt_total             records skipped as not valid events
+ * hpo_aggregator_dead_lettered_total               of those, records acknowledged on the dead-letter topic
  * hpo_aggregator_records_rejected_total            valid events the database refused
  * hpo_aggregator_consumer_lag_records              records behind the end of the topics after the last poll
  * hpo_aggregator_store_write_seconds               time to store one batch (histogram)
@@ -65,12 +66,14 @@ public final class AggregatorMetrics {
                 .description("1 while the search has not finished, else 0").register(registry);
     }
 
-    /** Exposes the consumer's own counts (corrupt and rejected records, health). */
+    /** Exposes the consumer's own counts (corrupt, dead-lettered and rejected records, health). */
     public void bindIngest(Supplier<IngestStats> stats) {
         // meters hold their object weakly: this instance lives as long as the HTTP API, a lambda would not
         ingest = stats;
         FunctionCounter.builder("hpo.aggregator.records.corrupt", this, m -> m.ingest.get().corruptRecords())
                 .description("records skipped because they are not valid events").register(registry);
+        FunctionCounter.builder("hpo.aggregator.dead.lettered", this, m -> m.ingest.get().deadLettered())
+                .description("corrupt records written to the dead-letter topic and acknowledged").register(registry);
         FunctionCounter.builder("hpo.aggregator.records.rejected", this, m -> m.ingest.get().rejectedRecords())
                 .description("valid events the database refused for their content").register(registry);
         Gauge.builder("hpo.aggregator.ingest.healthy", this, m -> m.ingest.get().healthy() ? 1 : 0)

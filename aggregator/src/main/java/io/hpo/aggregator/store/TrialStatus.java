@@ -6,6 +6,11 @@ import io.hpo.events.LifecycleType;
 public enum TrialStatus {
     CREATED, RUNNING, COMPLETED, DIVERGED, FAILED, PRUNED;
 
+    /** A trial in this state will not change again. */
+    public boolean isTerminal() {
+        return this != CREATED && this != RUNNING;
+    }
+
     static TrialStatus of(LifecycleType terminal) {
         return switch (terminal) {
             case TRIAL_COMPLETED -> COMPLETED;

@@ -48,7 +48,8 @@ class HttpApiTest {
         SampleSearch.store(store, "s1");
         store.applyBatch(List.of(Events.step("s 2", "t1", 1, 0, 4.0)), List.of(Events.started("s 2"),
                 LifecycleEvent.trialCreated("s 2", "t1", Events.config(1e-3, 16))));
-        api = HttpApi.start("127.0.0.1", 0, store, () -> IngestStats.NONE, new AggregatorMetrics(), new LiveUpdates());
+        api = HttpApi.start("127.0.0.1", 0, store, () -> IngestStats.NONE, new AggregatorMetrics(), new LiveUpdates(),
+                ControlRequests.readOnly());
     }
 
     @AfterAll

@@ -1,0 +1,79 @@
+package io.hpo.driver;
+
+import io.hpo.events.EventPublisher;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleType;
+import io.hpo.events.StepMetric;
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.Optimizer;
+import io.hpo.space.Schedule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Markup in a search's name, a trial's configuration values and a failure reason, sent through the real broker
+ * and aggregator, reaches headless Chromium's DOM as text on every dashboard page: nothing it carries runs or
+ * becomes an element. The payloads mark the page (an attribute on body) if they ever run.
+ */
+class DashboardEscapingTest {
+    private static final String SCRIPT = "<script>window.__pwned=1;document.body.setAttribute('data-pwned','script')"
+            + "</script>";
+    private static final String IMG = "<img src=x onerror=\"window.__pwned=1;"
+            + "document.body.setAttribute('data-pwned','img')\">";
+    private static final String SEARCH = "xss-search";
+
+    @Test
+    void userSuppliedStringsAreTextOnEveryPage(@TempDir Path dir) throws Exception {
+        HeadlessChromium browser = HeadlessChromium.find(dir.resolve("chromium-profile")).orElse(null);
+        assumeTrue(browser != null, "SKIPPED browser test: no chromium on the PATH (Debian package chromium;"
+                + " .ci/run installs it)");
+        try (ResultsStack stack = ResultsStack.start(dir)) {
+            try (EventPublisher publisher = new EventPublisher(stack.bus())) {
+                publisher.publish(LifecycleEvent.searchStarted(SEARCH, "name " + SCRIPT + IMG, "name: xss\n"));
+                for (int t = 1; t <= 2; t++) {
+                    String trial = "trial-" + t;
+                    Map<String, Object> config = new LinkedHashMap<>(new Hyperparameters(1e-3, 0, Schedule.CONSTANT,
+                            8, 0.0, 0.0, 1, 16, 2, 2, 24, Optimizer.ADAM, 1.0).toMap());
+                    // a different value per trial, so the leaderboard shows the column too
+                    config.put("schedule", (t == 1 ? SCRIPT : IMG) + t);
+                    publisher.publish(LifecycleEvent.trialCreated(SEARCH, trial, config));
+                    publisher.publish(LifecycleEvent.trialStarted(SEARCH, trial));
+                    for (int step = 1; step <= 4; step++) {
+                        publisher.publish(StepMetric.of(SEARCH, trial, step, 0, step * 192L, 1e-3, 3.0 - 0.1 * step,
+                                System.currentTimeMillis()));
+                    }
+                    publisher.publish(LifecycleEvent.trialEvaluated(SEARCH, trial, 4, 2.5 + t, 768));
+                    publisher.publish(LifecycleEvent.trialEnded(SEARCH, trial, LifecycleType.TRIAL_FAILED, 4, 768,
+                            "reason " + IMG + SCRIPT));
+                }
+                publisher.publish(LifecycleEvent.searchFinished(SEARCH, "COMPLETED"));
+                publisher.flush();
+            }
+            stack.awaitStored(SEARCH, 8);
+
+            String base = stack.aggregator().url() + "/?live=0#/";
+            for (String page : List.of("", "search/" + SEARCH, "search/" + SEARCH + "/trial/trial-1")) {
+                String dom = browser.dumpDom(base + page);
+                String where = "page #/" + page + ":\n" + dom;
+                assertTrue(dom.contains(page.isEmpty() ? "data-search=\"" + SEARCH + "\"" : "data-rendered="),
+                        "the page rendered: " + where);
+                assertFalse(Pattern.compile("<body[^>]*data-pwned").matcher(dom).find(), "an injected script ran: " + where);
+                assertFalse(dom.contains("<img"), "an injected element exists: " + where);
+                // only the dashboard's own two scripts
+                assertTrue(dom.split("<script", -1).length - 1 == 2, "an injected script element: " + where);
+                assertTrue(dom.contains("&lt;script&gt;window.__pwned=1;") || dom.contains("&lt;img src=x"),
+                        "the payload is on the page as text: " + where);
+            }
+        }
+    }
+}
