@@ -32,20 +32,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Runs a search on the driver: asks the sampler for configurations (giving it the finished trials and the running
  * ones), keeps up to max_concurrent_trials trials training at once (each a Spark job per averaging round, in its
  * own job group), lets the pruner judge every evaluation and stops a pruned trial before its next round, publishes
- * every lifecycle event, and stops launching when the trial or wall-time budget is spent.
+ * every lifecycle event, and stops launching when the trial or wall-time budget is spent or the search is
+ * cancelled. A cancelled trial (or every trial of a cancelled search) stops before its next round.
  */
 public final class SearchRunner {
     private final JavaSparkContext sc;
     private final BusConfig bus;
     private final PrintStream out;
     private final DriverMetrics metrics;
-
     private final int retries;
 
     /** @param retries how many times a trial runs again after losing an executor (per driver run) */
@@ -78,14 +78,16 @@ public final class SearchRunner {
             t.setDaemon(true);
             return t;
         });
-        try (EventPublisher publisher = new EventPublisher(bus)) {
+        try (EventPublisher publisher = new EventPublisher(bus);
+             Cancellations cancellations = Cancellations.listen(bus, searchId, out)) {
             publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), SpecWriter.canonical(spec)));
             publisher.flush();
             Pruner pruner = Pruners.forSpec(spec);
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
             TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus), publisher, progress, metrics,
-                    data, () -> System.currentTimeMillis() > deadline, pruner, retries);
+                    data, trialId -> cancellations.trialStop(trialId).or(() -> System.currentTimeMillis() > deadline
+                    ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
             for (RecordedTrial t : prior.unfinishedTrials()) {
@@ -99,7 +101,7 @@ public final class SearchRunner {
             boolean exhausted = false;
             while (true) {
                 while (!exhausted && running < concurrency && state.launched() < spec.budget().maxTrials()
-                        && System.currentTimeMillis() <= deadline) {
+                        && System.currentTimeMillis() <= deadline && !cancellations.searchCancelled()) {
                     Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(state.history()));
                     if (next.isEmpty()) {
                         exhausted = true;
@@ -118,8 +120,8 @@ public final class SearchRunner {
                 state.finish(completed.take().get());
                 running--;
             }
-            SearchStatus status = System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED
-                    : SearchStatus.COMPLETED;
+            SearchStatus status = cancellations.searchCancelled() ? SearchStatus.CANCELLED
+                    : System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED : SearchStatus.COMPLETED;
             publisher.publish(LifecycleEvent.searchFinished(searchId, status.name()));
             publisher.flush();
             out.println("search " + searchId + " " + status + ": " + progress.statusLine());
@@ -142,10 +144,11 @@ public final class SearchRunner {
     /**
      * One trial from STARTED to its terminal event, on a pool thread. A trial whose Spark job failed because an
      * executor was lost runs again from scratch as its next attempt, up to {@code retries} times.
+     * {@code mustStop} says why a trial has to end before its budget (cancelled, out of wall time), if it has.
      */
     private record TrialExecution(JavaSparkContext sc, TrialRunner runner, EventPublisher publisher,
                                   ProgressReporter progress, DriverMetrics metrics, CorpusSplit data,
-                                  BooleanSupplier outOfTime, Pruner pruner, int retries) {
+                                  Function<String, Optional<String>> mustStop, Pruner pruner, int retries) {
 
         TrialSummary run(TrialPlan first, String startReason) {
             TrialPlan plan = first;
@@ -202,8 +205,7 @@ public final class SearchRunner {
                 if (pruned.get() != null) {
                     return Optional.of(new StopSignal.StopRequest(TrialOutcome.PRUNED, pruned.get().reason()));
                 }
-                return outOfTime.getAsBoolean() ? Optional.of(new StopSignal.StopRequest(TrialOutcome.FAILED,
-                        "search wall-time budget exhausted")) : Optional.empty();
+                return mustStop.apply(trialId).map(why -> new StopSignal.StopRequest(TrialOutcome.FAILED, why));
             };
             try {
                 return new Attempt(runner.run(plan, data, observer, stop), null);
@@ -212,7 +214,7 @@ public final class SearchRunner {
                     return new Attempt(failed(describe(e)), null);
                 }
                 String lost = "attempt " + plan.attempt() + " lost an executor: " + describe(e);
-                if (mayRetry && !outOfTime.getAsBoolean()) {
+                if (mayRetry && mustStop.apply(trialId).isEmpty()) {
                     return new Attempt(null, lost);
                 }
                 return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + retries + ")"), null);

@@ -17,6 +17,9 @@ import java.util.Map;
  * aggregator between them, in one folder, stopped in reverse order.
  */
 final class ResultsStack implements AutoCloseable {
+    /** The aggregator's API token: its cancel endpoints are open to tests that send it. */
+    static final String API_TOKEN = "test-token";
+
     private LocalKafkaBroker kafka;
     private final LocalPostgres postgres;
     private final AggregatorService aggregator;
@@ -35,6 +38,7 @@ final class ResultsStack implements AutoCloseable {
                 AggregatorConfig.USER, postgres.user(),
                 AggregatorConfig.PASSWORD, postgres.password(),
                 AggregatorConfig.HTTP_PORT, "0",
+                AggregatorConfig.API_TOKEN, API_TOKEN,
                 BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
         return new ResultsStack(kafka, postgres, aggregator);
     }
