@@ -21,6 +21,13 @@ final class DriverSettings {
     static final String METRICS_HOST = "hpo.driver.metrics.host";
     static final String METRICS_HOST_DEFAULT = "127.0.0.1";
 
+    /**
+     * How many times a trial runs again, from scratch as its next attempt, after its Spark job failed because an
+     * executor was lost; other failures end the trial FAILED at once.
+     */
+    static final String TRIAL_RETRIES = "hpo.trial.retries";
+    static final String TRIAL_RETRIES_DEFAULT = "2";
+
     private DriverSettings() {
     }
 
@@ -38,6 +45,19 @@ final class DriverSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(METRICS_PORT + " must be a port number, got '" + port + "'");
         }
+    }
+
+    static int trialRetries(SparkConf conf) {
+        String value = settings(conf).getOrDefault(TRIAL_RETRIES, TRIAL_RETRIES_DEFAULT).trim();
+        try {
+            int retries = Integer.parseInt(value);
+            if (retries >= 0) {
+                return retries;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the key's name
+        }
+        throw new IllegalArgumentException(TRIAL_RETRIES + " must be a whole number >= 0, got '" + value + "'");
     }
 
     static String metricsHost(SparkConf conf) {

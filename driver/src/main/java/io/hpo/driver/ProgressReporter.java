@@ -26,6 +26,8 @@ final class ProgressReporter {
     private final Map<String, Double> runningProgress = new HashMap<>();
     private int totalTrials;
     private int running;
+    /** trials that finished before a resume: done, but not part of this run's pace */
+    private int recorded;
     private double bestLoss = Double.NaN;
     private String bestTrial;
 
@@ -43,10 +45,7 @@ final class ProgressReporter {
     }
 
     synchronized void evaluated(String trialId, long step, long maxSteps, double loss) {
-        if (Double.isFinite(loss) && (Double.isNaN(bestLoss) || loss < bestLoss)) {
-            bestLoss = loss;
-            bestTrial = trialId;
-        }
+        noteLoss(trialId, loss);
         runningProgress.put(trialId, (double) step / maxSteps);
         print(String.format("%s step %d/%d: validation loss %.4f", trialId, step, maxSteps, loss));
     }
@@ -62,6 +61,27 @@ final class ProgressReporter {
         print(trialId + " " + result.outcome() + throughput + (result.reason() == null ? "" : " (" + result.reason() + ")"));
     }
 
+    /** A trial that had finished before the search was resumed. */
+    synchronized void recorded(String trialId, TrialResult result) {
+        recorded++;
+        ended.merge(result.outcome(), 1, Integer::sum);
+        noteLoss(trialId, result.bestValLoss());
+    }
+
+    /** The trial runs again, as its next attempt, after {@code reason}. */
+    synchronized void retrying(String trialId, int attempt, String reason) {
+        running--;
+        runningProgress.remove(trialId);
+        print(trialId + " runs again as attempt " + attempt + ": " + reason);
+    }
+
+    private void noteLoss(String trialId, double loss) {
+        if (Double.isFinite(loss) && (Double.isNaN(bestLoss) || loss < bestLoss)) {
+            bestLoss = loss;
+            bestTrial = trialId;
+        }
+    }
+
     /** The sampler ran out of new configurations before the budget did. */
     synchronized void spaceExhausted(int trials) {
         totalTrials = trials;
@@ -71,8 +91,9 @@ final class ProgressReporter {
     synchronized String statusLine() {
         int done = ended.values().stream().mapToInt(Integer::intValue).sum();
         long elapsed = System.currentTimeMillis() - startedMs;
-        double progressed = done + runningProgress.values().stream().mapToDouble(Double::doubleValue).sum();
-        String eta = progressed == 0 ? "?" : format((long) (elapsed * (totalTrials - progressed) / progressed));
+        double progressed = done - recorded + runningProgress.values().stream().mapToDouble(Double::doubleValue).sum();
+        String eta = progressed == 0 ? "?"
+                : format((long) (elapsed * (totalTrials - recorded - progressed) / progressed));
         StringBuilder s = new StringBuilder()
                 .append(done).append('/').append(totalTrials).append(" trials done");
         if (ended.containsKey(TrialOutcome.DIVERGED) || ended.containsKey(TrialOutcome.FAILED)) {

@@ -1,9 +1,13 @@
 package io.hpo.driver;
 
+import io.hpo.driver.history.LifecycleLog;
+import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.BusConfig;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
+import io.hpo.space.spec.SpecWriter;
+import org.apache.kafka.common.KafkaException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -13,10 +17,15 @@ import java.util.OptionalInt;
 
 /**
  * The Spark application: {@code spark-submit --class io.hpo.driver.SearchDriverMain hpo-driver.jar SPEC.yaml
- * [--search-id ID]}. The spec is read and checked before Spark starts, so a broken spec costs no cluster time.
- * Exit codes: 0 the search ran, 2 bad arguments or spec, 1 the search failed.
+ * [--search-id ID]} or {@code ... --resume ID}. The spec is read and checked before Spark starts, so a broken spec
+ * costs no cluster time. A search id that the lifecycle topic already holds goes on from its recorded history
+ * (its finished trials are not run again); {@code --resume} takes the spec it was recorded with.
+ * Exit codes: 0 the search ran (or had already finished), 2 bad arguments or spec, 1 the search failed.
  */
 public final class SearchDriverMain {
+    /** Spark's own retries of a lost task within an averaging round before the round fails (see README). */
+    static final String TASK_MAX_FAILURES_DEFAULT = "2";
+
     private SearchDriverMain() {
     }
 
@@ -25,38 +34,68 @@ public final class SearchDriverMain {
     }
 
     static int run(String[] args) {
-        if (args.length != 1 && !(args.length == 3 && args[1].equals("--search-id"))) {
-            System.err.println("usage: SearchDriverMain SPEC.yaml [--search-id ID]");
+        boolean resume = args.length == 2 && args[0].equals("--resume");
+        if (!resume && args.length != 1 && !(args.length == 3 && args[1].equals("--search-id"))) {
+            System.err.println("usage: SearchDriverMain SPEC.yaml [--search-id ID] | SearchDriverMain --resume ID");
             return 2;
         }
-        SearchSpec spec;
-        String searchId;
-        try {
-            spec = SpecLoader.load(Path.of(args[0]));
-            searchId = args.length == 3 ? SearchIds.requireValid(args[2]) : SearchIds.newId(spec.name());
-        } catch (SpecException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        SparkConf conf = new SparkConf().setAppName("hpo " + spec.name() + " " + searchId);
-        if (!conf.contains("spark.master")) {
-            conf.setMaster("local[*]");
-        }
+        SparkConf conf = new SparkConf();
         BusConfig bus;
         OptionalInt metricsPort;
+        int retries;
         try {
             bus = DriverSettings.bus(conf);
             metricsPort = DriverSettings.metricsPort(conf);
+            retries = DriverSettings.trialRetries(conf);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
+        SearchSpec spec;
+        String searchId;
+        RecordedSearch prior;
+        try {
+            if (resume) {
+                searchId = SearchIds.requireValid(args[1]);
+                prior = LifecycleLog.read(bus, searchId, System.err);
+                if (!prior.exists()) {
+                    System.err.println("error: no search " + searchId + " on " + bus.lifecycleTopic() + " at "
+                            + bus.bootstrapServers() + ": nothing to resume");
+                    return 2;
+                }
+                spec = SpecLoader.parseRecorded(prior.specYaml(), "search " + searchId + " (recorded spec)");
+            } else {
+                spec = SpecLoader.load(Path.of(args[0]));
+                searchId = args.length == 3 ? SearchIds.requireValid(args[2]) : SearchIds.newId(spec.name());
+                prior = args.length == 3 ? LifecycleLog.read(bus, searchId, System.err)
+                        : RecordedSearch.none(searchId);
+                if (prior.exists() && !prior.specYaml().equals(SpecWriter.canonical(spec))) {
+                    System.err.println("error: search " + searchId + " was recorded with a different spec than "
+                            + args[0] + "; resume it with --resume " + searchId + " or give a new search id");
+                    return 2;
+                }
+            }
+        } catch (SpecException | IllegalArgumentException | IllegalStateException | KafkaException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        if (prior.finished()) {
+            System.out.println("search " + searchId + " already finished (" + prior.finalStatus()
+                    + "); nothing to do");
+            return 0;
+        }
+        conf.setAppName("hpo " + spec.name() + " " + searchId);
+        if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        conf.setIfMissing("spark.task.maxFailures", TASK_MAX_FAILURES_DEFAULT);
         System.out.println("search " + searchId + " from " + spec.origin() + ", events to " + bus);
         try (DriverMetrics metrics = new DriverMetrics();
              JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             metricsPort.ifPresent(port -> serveMetrics(metrics, DriverSettings.metricsHost(conf), port));
-            SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics).run(spec, searchId);
+            SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics, retries)
+                    .run(spec, searchId, prior);
             outcome.best().ifPresent(b -> System.out.printf("best trial %s: validation loss %.4f%n", b.trialId(),
                     b.result().bestValLoss()));
             System.out.println("search id: " + searchId);

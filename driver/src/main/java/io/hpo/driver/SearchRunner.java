@@ -4,14 +4,14 @@ import io.hpo.events.BusConfig;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
+import io.hpo.driver.history.RecordedSearch;
+import io.hpo.driver.history.RecordedTrial;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.pruner.PruneDecision;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.pruner.Pruners;
-import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
-import io.hpo.space.sampler.SearchHistory;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecWriter;
 import io.hpo.worker.data.CorpusSplit;
@@ -24,10 +24,6 @@ import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -50,14 +46,23 @@ public final class SearchRunner {
     private final PrintStream out;
     private final DriverMetrics metrics;
 
-    SearchRunner(JavaSparkContext sc, BusConfig bus, PrintStream out, DriverMetrics metrics) {
+    private final int retries;
+
+    /** @param retries how many times a trial runs again after losing an executor (per driver run) */
+    SearchRunner(JavaSparkContext sc, BusConfig bus, PrintStream out, DriverMetrics metrics, int retries) {
         this.sc = sc;
         this.bus = bus;
         this.out = out;
         this.metrics = metrics;
+        this.retries = retries;
     }
 
-    public SearchOutcome run(SearchSpec spec, String searchId) throws InterruptedException {
+    /**
+     * Runs the search, going on from {@code prior} when the search was recorded before (a resumed search): its
+     * finished trials count towards the budget and feed the sampler and pruner, and its unfinished ones run again
+     * as their next attempt.
+     */
+    public SearchOutcome run(SearchSpec spec, String searchId, RecordedSearch prior) throws InterruptedException {
         long started = System.currentTimeMillis();
         long deadline = started + spec.budget().maxWallTime().toMillis();
         CorpusSplit data = SearchData.load(spec.data(), sc, spec.seed());
@@ -73,44 +78,44 @@ public final class SearchRunner {
             t.setDaemon(true);
             return t;
         });
-        List<TrialSummary> finished = new ArrayList<>();
         try (EventPublisher publisher = new EventPublisher(bus)) {
             publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), SpecWriter.canonical(spec)));
             publisher.flush();
-            TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus), publisher, progress, metrics,
-                    data, () -> System.currentTimeMillis() > deadline, Pruners.forSpec(spec));
-            CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
+            Pruner pruner = Pruners.forSpec(spec);
             Sampler sampler = Samplers.forSpec(spec);
-            List<FinishedTrial> history = new ArrayList<>();
-            Map<String, Hyperparameters> pending = new LinkedHashMap<>();
-            int launched = 0;
+            SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
+            TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus), publisher, progress, metrics,
+                    data, () -> System.currentTimeMillis() > deadline, pruner, retries);
+            CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
+            for (RecordedTrial t : prior.unfinishedTrials()) {
+                TrialPlan plan = plan(spec, searchId, state.indexOf(t.trialId()), state.pending(t.trialId()),
+                        t.lastAttempt() + 1);
+                String why = t.lastAttempt() == 0 ? null
+                        : "resumed: the driver stopped during attempt " + t.lastAttempt();
+                completed.submit(() -> execution.run(plan, why));
+                running++;
+            }
             boolean exhausted = false;
             while (true) {
-                while (!exhausted && running < concurrency && launched < spec.budget().maxTrials()
+                while (!exhausted && running < concurrency && state.launched() < spec.budget().maxTrials()
                         && System.currentTimeMillis() <= deadline) {
-                    Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(
-                            new SearchHistory(history, List.copyOf(pending.values()))));
+                    Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(state.history()));
                     if (next.isEmpty()) {
                         exhausted = true;
-                        progress.spaceExhausted(launched);
+                        progress.spaceExhausted(state.launched());
                         break;
                     }
-                    TrialPlan plan = plan(spec, searchId, launched, next.get());
+                    TrialPlan plan = plan(spec, searchId, state.launched(), next.get(), 1);
                     publisher.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), next.get().toMap()));
-                    completed.submit(() -> execution.run(plan));
-                    pending.put(plan.trialId(), next.get());
-                    launched++;
+                    state.launch(plan.trialId(), next.get());
+                    completed.submit(() -> execution.run(plan, null));
                     running++;
                 }
                 if (running == 0) {
                     break;
                 }
-                TrialSummary done = completed.take().get();
-                finished.add(done);
-                pending.remove(done.trialId());
-                history.add(new FinishedTrial(done.hyperparameters(), done.result().bestValLoss(),
-                        done.result().steps()));
+                state.finish(completed.take().get());
                 running--;
             }
             SearchStatus status = System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED
@@ -118,7 +123,7 @@ public final class SearchRunner {
             publisher.publish(LifecycleEvent.searchFinished(searchId, status.name()));
             publisher.flush();
             out.println("search " + searchId + " " + status + ": " + progress.statusLine());
-            return new SearchOutcome(searchId, status, List.copyOf(finished), System.currentTimeMillis() - started);
+            return new SearchOutcome(searchId, status, state.finished(), System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
@@ -128,26 +133,63 @@ public final class SearchRunner {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private static TrialPlan plan(SearchSpec spec, String searchId, int index, Hyperparameters hp) {
+    private static TrialPlan plan(SearchSpec spec, String searchId, int index, Hyperparameters hp, int attempt) {
         var t = spec.training();
-        return new TrialPlan(searchId, SearchIds.trialId(index), hp, spec.budget().maxStepsPerTrial(), t.workers(),
+        return new TrialPlan(searchId, SearchIds.trialId(index), attempt, hp, spec.budget().maxStepsPerTrial(), t.workers(),
                 t.averagingFrequency(), t.evalEvery(), t.evalBatches(), spec.seed() * 7919 + index);
     }
 
-    /** One trial from STARTED to its terminal event, on a pool thread. */
+    /**
+     * One trial from STARTED to its terminal event, on a pool thread. A trial whose Spark job failed because an
+     * executor was lost runs again from scratch as its next attempt, up to {@code retries} times.
+     */
     private record TrialExecution(JavaSparkContext sc, TrialRunner runner, EventPublisher publisher,
                                   ProgressReporter progress, DriverMetrics metrics, CorpusSplit data,
-                                  BooleanSupplier outOfTime, Pruner pruner) {
+                                  BooleanSupplier outOfTime, Pruner pruner, int retries) {
 
-        TrialSummary run(TrialPlan plan) {
+        TrialSummary run(TrialPlan first, String startReason) {
+            TrialPlan plan = first;
+            AtomicReference<PruneDecision> pruned = new AtomicReference<>();
+            int retriesLeft = retries;
+            Attempt attempt = attempt(plan, startReason, pruned, retriesLeft > 0);
+            while (attempt.retryReason() != null) {
+                retriesLeft--;
+                plan = plan.nextAttempt();
+                progress.retrying(plan.trialId(), plan.attempt(), attempt.retryReason());
+                attempt = attempt(plan, attempt.retryReason(), pruned, retriesLeft > 0);
+            }
+            // the pruner keeps what earlier attempts reported: a retry passes the rungs they passed again
+            pruner.trialEnded(plan.trialId());
+            TrialResult result = attempt.result();
             String searchId = plan.searchId();
             String trialId = plan.trialId();
-            publisher.publish(LifecycleEvent.trialStarted(searchId, trialId));
+            publisher.publish(result.outcome() == TrialOutcome.PRUNED
+                    ? LifecycleEvent.trialPruned(searchId, trialId, plan.attempt(), result.steps(),
+                    result.tokensSeen(), pruned.get().rung() >= 0 ? pruned.get().rung() : null, result.reason())
+                    : LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(), terminalType(result.outcome()),
+                    result.steps(), result.tokensSeen(), result.reason()));
+            publisher.flush();
+            progress.trialEnded(trialId, result);
+            metrics.trialEnded(result);
+            return new TrialSummary(trialId, plan.hyperparameters(), result);
+        }
+
+        /** How one attempt ended: with a result, or failed for a lost executor with the reason to run again. */
+        private record Attempt(TrialResult result, String retryReason) {
+        }
+
+        private Attempt attempt(TrialPlan plan, String startReason, AtomicReference<PruneDecision> pruned,
+                                boolean mayRetry) {
+            String searchId = plan.searchId();
+            String trialId = plan.trialId();
+            publisher.publish(LifecycleEvent.trialStarted(searchId, trialId, plan.attempt(), startReason));
+            // an attempt's steps must never be on Kafka without its start: a resumed driver counts attempts there
+            publisher.flush();
             progress.trialStarted(trialId, plan.hyperparameters().toMap().toString());
             metrics.trialStarted();
-            AtomicReference<PruneDecision> pruned = new AtomicReference<>();
             TrialObserver observer = (step, validationLoss, tokensSeen) -> {
-                publisher.publish(LifecycleEvent.trialEvaluated(searchId, trialId, step, validationLoss, tokensSeen));
+                publisher.publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step,
+                        validationLoss, tokensSeen));
                 progress.evaluated(trialId, step, plan.maxSteps(), validationLoss);
                 PruneDecision decision = pruner.report(trialId, step, validationLoss);
                 if (decision.prune()) {
@@ -163,23 +205,22 @@ public final class SearchRunner {
                 return outOfTime.getAsBoolean() ? Optional.of(new StopSignal.StopRequest(TrialOutcome.FAILED,
                         "search wall-time budget exhausted")) : Optional.empty();
             };
-            TrialResult result;
             try {
-                result = runner.run(plan, data, observer, stop);
+                return new Attempt(runner.run(plan, data, observer, stop), null);
             } catch (RuntimeException | OutOfMemoryError e) {
-                result = new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, describe(e), 0);
-            } finally {
-                pruner.trialEnded(trialId);
+                if (!ExecutorLoss.causedBy(e)) {
+                    return new Attempt(failed(describe(e)), null);
+                }
+                String lost = "attempt " + plan.attempt() + " lost an executor: " + describe(e);
+                if (mayRetry && !outOfTime.getAsBoolean()) {
+                    return new Attempt(null, lost);
+                }
+                return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + retries + ")"), null);
             }
-            publisher.publish(result.outcome() == TrialOutcome.PRUNED
-                    ? LifecycleEvent.trialPruned(searchId, trialId, result.steps(), result.tokensSeen(),
-                    pruned.get().rung() >= 0 ? pruned.get().rung() : null, result.reason())
-                    : LifecycleEvent.trialEnded(searchId, trialId, terminalType(result.outcome()), result.steps(),
-                    result.tokensSeen(), result.reason()));
-            publisher.flush();
-            progress.trialEnded(trialId, result);
-            metrics.trialEnded(result);
-            return new TrialSummary(trialId, plan.hyperparameters(), result);
+        }
+
+        private static TrialResult failed(String reason) {
+            return new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
         }
 
         private static String describe(Throwable e) {

@@ -9,6 +9,7 @@ import io.hpo.deploy.LocalPostgres;
 import io.hpo.events.BusConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Map;
  * aggregator between them, in one folder, stopped in reverse order.
  */
 final class ResultsStack implements AutoCloseable {
-    private final LocalKafkaBroker kafka;
+    private LocalKafkaBroker kafka;
     private final LocalPostgres postgres;
     private final AggregatorService aggregator;
 
@@ -40,6 +41,15 @@ final class ResultsStack implements AutoCloseable {
 
     BusConfig bus() {
         return BusConfig.defaults().withBootstrapServers(kafka.bootstrapServers());
+    }
+
+    /** Stops the broker (controlled shutdown), leaves it down for {@code downtime}, starts it on the same port. */
+    void restartKafka(Duration downtime) throws InterruptedException {
+        Path dir = kafka.dataDir();
+        int port = kafka.port();
+        kafka.close();
+        Thread.sleep(downtime.toMillis());
+        kafka = LocalKafkaBroker.start(dir, port);
     }
 
     String bootstrapServers() {

@@ -1,5 +1,6 @@
 package io.hpo.driver;
 
+import io.hpo.driver.history.RecordedSearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.results.BestTrial;
@@ -104,8 +105,8 @@ class SearchEndToEndTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2]")
                 .setAppName("e2e").set("spark.ui.enabled", "false"))) {
-            outcome = new SearchRunner(sc, bus, new PrintStream(out, true, StandardCharsets.UTF_8), driverMetrics)
-                    .run(spec, SEARCH_ID);
+            outcome = new SearchRunner(sc, bus, new PrintStream(out, true, StandardCharsets.UTF_8), driverMetrics, 0)
+                    .run(spec, SEARCH_ID, RecordedSearch.none(SEARCH_ID));
         }
         console = out.toString(StandardCharsets.UTF_8);
         long expectedSteps = outcome.trials().stream()

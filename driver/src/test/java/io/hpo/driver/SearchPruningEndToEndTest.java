@@ -1,5 +1,6 @@
 package io.hpo.driver;
 
+import io.hpo.driver.history.RecordedSearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.store.ResultsStore;
@@ -67,7 +68,7 @@ class SearchPruningEndToEndTest {
                     .setAppName("prune").set("spark.ui.enabled", "false"));
                  DriverMetrics driverMetrics = new DriverMetrics()) {
                 outcome = new SearchRunner(sc, bus, new PrintStream(console, true, StandardCharsets.UTF_8),
-                        driverMetrics).run(spec, searchId);
+                        driverMetrics, 0).run(spec, searchId, RecordedSearch.none(searchId));
                 metrics = driverMetrics.scrape();
                 for (int i = 0; i < 2; i++) {
                     jobs[i] = sc.statusTracker().getJobIdsForGroup(searchId + "/" + outcome.trials().get(i).trialId())

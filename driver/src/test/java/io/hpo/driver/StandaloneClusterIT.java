@@ -12,14 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -69,9 +67,13 @@ class StandaloneClusterIT {
         String searchId = "cluster-it";
         try (LocalSparkCluster cluster = LocalSparkCluster.start(dir.resolve("spark"), LocalSparkCluster.Settings.small());
              ResultsStack stack = ResultsStack.start(dir)) {
-            Path driverLog = dir.resolve("driver.log");
-            int rc = submit(cluster, stack.bootstrapServers(), eventLog, spec, searchId, driverLog);
-            assertEquals(0, rc, () -> "spark-submit failed:\n" + tail(driverLog));
+            DriverProcess driver = DriverProcess.start(cluster.masterUrl(), stack.bootstrapServers(), List.of(
+                    "spark.executor.memory=1536m", "spark.cores.max=2", "spark.executor.cores=1",
+                    // start only once both executors are up, and let no cached block pin tasks to the first one
+                    "spark.scheduler.minRegisteredResourcesRatio=1.0", "spark.locality.wait=0s",
+                    "spark.eventLog.enabled=true", "spark.eventLog.dir=" + eventLog.toUri()),
+                    dir.resolve("driver.log"), spec.toString(), "--search-id", searchId);
+            assertEquals(0, driver.await(8), () -> "spark-submit failed:\n" + driver.tail());
 
             ResultsStore store = stack.store();
             stack.awaitStored(searchId, 2L * 10 * 2);
@@ -106,46 +108,95 @@ class StandaloneClusterIT {
         }
     }
 
-    /** SparkSubmit in client mode from Spark's Maven jars, exactly as `./hpo submit` runs it against a cluster. */
-    private static int submit(LocalSparkCluster cluster, String bootstrap, Path eventLog, Path spec, String searchId,
-                              Path log) throws IOException, InterruptedException {
-        String flags = String.join(" ", LocalSparkCluster.sparkJvmFlags());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g"));
-        cmd.addAll(LocalSparkCluster.sparkJvmFlags());
-        cmd.addAll(List.of("-cp", LocalSparkCluster.sparkHome().resolve("jars") + "/*",
-                "org.apache.spark.deploy.SparkSubmit", "--master", cluster.masterUrl(), "--deploy-mode", "client",
-                "--executor-memory", "1536m", "--total-executor-cores", "2", "--executor-cores", "1",
-                "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.ui.enabled=false",
-                // start only once both executors are up, and let no cached block pin tasks to the first one
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.locality.wait=0s",
-                "--conf", "spark.eventLog.enabled=true",
-                "--conf", "spark.eventLog.dir=" + eventLog.toUri(),
-                "--conf", "spark.hpo.kafka.bootstrap.servers=" + bootstrap,
-                "--conf", "spark.executorEnv.OMP_NUM_THREADS=1",
-                "--conf", "spark.driver.extraJavaOptions=" + flags,
-                "--conf", "spark.executor.extraJavaOptions=" + flags,
-                "--class", "io.hpo.driver.SearchDriverMain", System.getProperty("hpo.driver.jar"),
-                spec.toString(), "--search-id", searchId));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(LocalSparkCluster.sparkEnvironment(LocalSparkCluster.sparkHome()));
-        Process p = pb.start();
-        if (!p.waitFor(8, TimeUnit.MINUTES)) {
-            p.destroyForcibly().waitFor();
-            throw new AssertionError("the search did not finish within 8 minutes:\n" + tail(log));
+    /**
+     * Executors killed (SIGKILL) under running trials, with Spark's in-round task retry off
+     * (spark.task.maxFailures=1) and one trial-level retry (hpo.trial.retries=1): the first trial loses its
+     * executors once and completes as attempt 2; the second loses them on both attempts and ends FAILED with the
+     * reason; the third runs undisturbed. The search goes on through all of it and ends with every trial's latest
+     * attempt complete in the store.
+     */
+    @Test
+    void aTrialThatLosesItsExecutorRunsAgainUntilItsRetriesAreSpentAndTheSearchGoesOn(@TempDir Path dir)
+            throws Exception {
+        Path spec = Files.writeString(dir.resolve("lost.yaml"), LOST_EXECUTOR_SPEC);
+        String searchId = "lost-executor-it";
+        try (LocalSparkCluster cluster = LocalSparkCluster.start(dir.resolve("spark"), LocalSparkCluster.Settings.small());
+             ResultsStack stack = ResultsStack.start(dir)) {
+            DriverProcess driver = DriverProcess.start(cluster.masterUrl(), stack.bootstrapServers(), List.of(
+                    "spark.executor.memory=1536m", "spark.cores.max=2", "spark.executor.cores=1",
+                    "spark.scheduler.minRegisteredResourcesRatio=1.0", "spark.task.maxFailures=1",
+                    "spark.hpo.trial.retries=1"), dir.resolve("driver.log"), spec.toString(), "--search-id", searchId);
+            ResultsStore store = stack.store();
+            killExecutorsUntilAttempt(store, searchId, "trial-000", 2, driver);
+            killExecutorsUntilAttempt(store, searchId, "trial-001", 2, driver);
+            killExecutorsUntilAttempt(store, searchId, "trial-001", 3, driver);
+            assertEquals(0, driver.await(8), () -> "the search failed:\n" + driver.tail());
+            stack.awaitStored(searchId, 2L * 30);
+
+            Map<String, TrialResult> trials = store.rankedTrials(searchId).stream()
+                    .collect(Collectors.toMap(TrialResult::trialId, t -> t));
+            assertEquals(Set.of("trial-000", "trial-001", "trial-002"), trials.keySet());
+            TrialResult retried = trials.get("trial-000");
+            assertEquals("COMPLETED", retried.status(), retried.reason());
+            assertEquals(2, retried.attempt());
+            assertEquals(30L, retried.finalStep());
+            TrialResult failed = trials.get("trial-001");
+            assertEquals("FAILED", failed.status());
+            assertEquals(2, failed.attempt());
+            assertTrue(failed.reason().contains("lost an executor") && failed.reason().contains("ExecutorLostFailure")
+                    && failed.reason().contains("no retries left"), failed.reason());
+            assertEquals("COMPLETED", trials.get("trial-002").status());
+            assertEquals(1, trials.get("trial-002").attempt());
+            assertEquals(30, store.curve(searchId, "trial-000").orElseThrow().steps().size(),
+                    "the retried trial's curve is its second attempt's, each step once");
+            assertTrue(store.counts(searchId).supersededSteps() > 0, "the lost attempts' steps stay stored");
         }
-        return p.exitValue();
     }
 
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
+    private static final String LOST_EXECUTOR_SPEC = """
+            name: lost
+            seed: 5
+            data: {source: demo, demo_sentences: 600}
+            strategy: {type: grid}
+            budget: {max_trials: 3, max_concurrent_trials: 1, max_steps_per_trial: 30, max_wall_time: 15m}
+            training: {workers: 1, averaging_frequency: 3, eval_every: 15, eval_batches: 1}
+            space:
+              learning_rate: {choice: [1.0e-3, 2.0e-3, 3.0e-3]}
+              batch_size: 8
+              layers: 1
+              width: 16
+              heads: 2
+              mlp_multiplier: 2
+              seq_length: 16
+            """;
+
+    /**
+     * Kills every executor of the cluster whenever {@code trialId} has trained steps in an attempt before
+     * {@code attempt}, until the store shows that attempt started (or the trial ended). A kill that lands between
+     * two rounds fails no task, so it repeats until one does.
+     */
+    private static void killExecutorsUntilAttempt(ResultsStore store, String searchId, String trialId, int attempt,
+                                                  DriverProcess driver) throws Exception {
+        long deadline = System.currentTimeMillis() + 4 * 60_000;
+        long killedAtStep = -1;
+        while (System.currentTimeMillis() < deadline && driver.isAlive()) {
+            TrialResult t = store.rankedTrials(searchId).stream().filter(r -> r.trialId().equals(trialId))
+                    .findFirst().orElse(null);
+            if (t != null && (t.attempt() >= attempt || t.endedAt() != null)) {
+                return;
+            }
+            if (t != null && t.finalStep() != null && t.finalStep() > killedAtStep) {
+                List<ProcessHandle> executors = ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                        .toList();
+                executors.forEach(ProcessHandle::destroyForcibly);
+                System.out.println("killed " + executors.size() + " executors at " + trialId + " attempt "
+                        + t.attempt() + " step " + t.finalStep());
+                killedAtStep = t.finalStep();
+            }
+            Thread.sleep(200);
         }
+        throw new AssertionError(trialId + " never reached attempt " + attempt + ":\n" + driver.tail());
     }
 
     /** What Spark's JSON event log says about executors and where each job group's tasks ran. */

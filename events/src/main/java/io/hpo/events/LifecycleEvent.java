@@ -12,18 +12,22 @@ import java.util.Objects;
  *
  * @param eventId        deterministic id (same event, same id) so redelivery and re-publication are idempotent
  * @param trialId        null for search events
+ * @param attempt        TRIAL_STARTED, TRIAL_EVALUATED and terminal trial events: which run of the trial (1 = first;
+ *                       a trial re-run after a lost executor or a crashed driver counts up); null means 1
  * @param searchName     SEARCH_STARTED: the spec's name
  * @param specYaml       SEARCH_STARTED: the full spec as submitted
  * @param config         TRIAL_CREATED: the trial's hyperparameters (snake_case keys, as in the spec)
  * @param step           TRIAL_EVALUATED and terminal trial events: global step reached
  * @param validationLoss TRIAL_EVALUATED: mean per-token cross-entropy on the validation split, nats
  * @param tokensSeen     TRIAL_EVALUATED and terminal trial events: training tokens consumed so far
- * @param reason         TRIAL_DIVERGED / TRIAL_FAILED / TRIAL_PRUNED: why; SEARCH_FINISHED: the search's final status
+ * @param reason         TRIAL_DIVERGED / TRIAL_FAILED / TRIAL_PRUNED: why; TRIAL_STARTED of a later attempt: why the
+ *                       trial runs again; SEARCH_FINISHED: the search's final status
  * @param rung           TRIAL_PRUNED by successive halving: the rung (0 = lowest) where the trial stopped
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LifecycleEvent(int schemaVersion, String eventId, String searchId, String trialId, LifecycleType type,
+public record LifecycleEvent(int schemaVersion, String eventId, String searchId, String trialId, Integer attempt,
+                             LifecycleType type,
                              long timeMs, String searchName, String specYaml, Map<String, Object> config,
                              Long step, Double validationLoss, Long tokensSeen, String reason, Integer rung) {
 
@@ -37,50 +41,60 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
 
     public static LifecycleEvent searchStarted(String searchId, String name, String specYaml) {
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/started", searchId, null,
-                LifecycleType.SEARCH_STARTED, System.currentTimeMillis(), name, specYaml, null, null, null, null, null,
+                null, LifecycleType.SEARCH_STARTED, System.currentTimeMillis(), name, specYaml, null, null, null, null, null,
                 null);
     }
 
     public static LifecycleEvent searchFinished(String searchId, String status) {
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/finished", searchId, null,
-                LifecycleType.SEARCH_FINISHED, System.currentTimeMillis(), null, null, null, null, null, null, status,
+                null, LifecycleType.SEARCH_FINISHED, System.currentTimeMillis(), null, null, null, null, null, null, status,
                 null);
     }
 
     public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config) {
-        return trial(searchId, trialId, LifecycleType.TRIAL_CREATED, config, null, null, null, null, null);
+        return trial(searchId, trialId, null, LifecycleType.TRIAL_CREATED, config, null, null, null, null, null);
     }
 
-    public static LifecycleEvent trialStarted(String searchId, String trialId) {
-        return trial(searchId, trialId, LifecycleType.TRIAL_STARTED, null, null, null, null, null, null);
+    /** {@code reason}: null for a first attempt; for a later one, why the trial runs again. */
+    public static LifecycleEvent trialStarted(String searchId, String trialId, int attempt, String reason) {
+        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_STARTED, null, null, null, null, reason, null);
     }
 
-    public static LifecycleEvent trialEvaluated(String searchId, String trialId, long step, double validationLoss,
-                                                long tokensSeen) {
-        return trial(searchId, trialId, LifecycleType.TRIAL_EVALUATED, null, step, validationLoss, tokensSeen, null,
-                null);
+    public static LifecycleEvent trialEvaluated(String searchId, String trialId, int attempt, long step,
+                                                double validationLoss, long tokensSeen) {
+        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_EVALUATED, null, step, validationLoss, tokensSeen,
+                null, null);
     }
 
     /** A terminal trial event: COMPLETED, DIVERGED, FAILED, or PRUNED without a rung (see {@link #trialPruned}). */
-    public static LifecycleEvent trialEnded(String searchId, String trialId, LifecycleType type, long step,
-                                            long tokensSeen, String reason) {
+    public static LifecycleEvent trialEnded(String searchId, String trialId, int attempt, LifecycleType type,
+                                            long step, long tokensSeen, String reason) {
         if (!type.isTrialTerminal()) {
             throw new IllegalArgumentException(type + " is not a terminal trial event");
         }
-        return trial(searchId, trialId, type, null, step, null, tokensSeen, reason, null);
+        return trial(searchId, trialId, attempt, type, null, step, null, tokensSeen, reason, null);
     }
 
     /** The pruner stopped the trial at {@code step}; {@code rung} is null unless successive halving stopped it. */
-    public static LifecycleEvent trialPruned(String searchId, String trialId, long step, long tokensSeen, Integer rung,
-                                             String reason) {
-        return trial(searchId, trialId, LifecycleType.TRIAL_PRUNED, null, step, null, tokensSeen, reason, rung);
+    public static LifecycleEvent trialPruned(String searchId, String trialId, int attempt, long step, long tokensSeen,
+                                             Integer rung, String reason) {
+        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_PRUNED, null, step, null, tokensSeen, reason,
+                rung);
     }
 
-    private static LifecycleEvent trial(String searchId, String trialId, LifecycleType type, Map<String, Object> config,
-                                        Long step, Double validationLoss, Long tokensSeen, String reason, Integer rung) {
-        String id = searchId + "/" + trialId + "/" + type + (type == LifecycleType.TRIAL_EVALUATED ? "/" + step : "");
-        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, id, searchId, trialId, type, System.currentTimeMillis(),
-                null, null, config, step, validationLoss, tokensSeen, reason, rung);
+    private static LifecycleEvent trial(String searchId, String trialId, Integer attempt, LifecycleType type,
+                                        Map<String, Object> config, Long step, Double validationLoss, Long tokensSeen,
+                                        String reason, Integer rung) {
+        // a first attempt keeps the ids events had before attempts existed, so stored history stays idempotent
+        String id = searchId + "/" + trialId + (attempt != null && attempt > 1 ? "/a" + attempt : "") + "/" + type
+                + (type == LifecycleType.TRIAL_EVALUATED ? "/" + step : "");
+        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, id, searchId, trialId, attempt, type,
+                System.currentTimeMillis(), null, null, config, step, validationLoss, tokensSeen, reason, rung);
+    }
+
+    /** Which run of the trial this event belongs to (1 when the event does not say). */
+    public int attemptOrFirst() {
+        return attempt == null ? 1 : attempt;
     }
 
     /** Kafka record key: a trial's events stay ordered in one partition; search events key by search id. */

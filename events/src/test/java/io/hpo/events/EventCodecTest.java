@@ -15,7 +15,7 @@ class EventCodecTest {
     @Test
     void stepMetricsRoundTripIncludingNonFiniteLosses() throws Exception {
         for (double loss : new double[]{2.5, Double.NaN, Double.POSITIVE_INFINITY}) {
-            StepMetric m = StepMetric.of("s", "t", 3, 1, 3072, 1e-3, loss, 1_700_000_000_000L);
+            StepMetric m = StepMetric.of("s", "t", 1, 3, 1, 3072, 1e-3, loss, 1_700_000_000_000L);
             StepMetric back = EventCodec.decodeStep(EventCodec.encode(m));
             assertEquals(m, back);
             assertEquals("t", back.key());
@@ -37,12 +37,28 @@ class EventCodecTest {
 
     @Test
     void eventIdsAreDeterministicSoRepublishingIsIdempotent() {
-        assertEquals(LifecycleEvent.trialEvaluated("s", "t", 20, 1.5, 100).eventId(),
-                LifecycleEvent.trialEvaluated("s", "t", 20, 1.7, 100).eventId());
-        assertTrue(!LifecycleEvent.trialEvaluated("s", "t", 20, 1.5, 100).eventId()
-                .equals(LifecycleEvent.trialEvaluated("s", "t", 40, 1.5, 100).eventId()));
+        assertEquals(LifecycleEvent.trialEvaluated("s", "t", 1, 20, 1.5, 100).eventId(),
+                LifecycleEvent.trialEvaluated("s", "t", 1, 20, 1.7, 100).eventId());
+        assertTrue(!LifecycleEvent.trialEvaluated("s", "t", 1, 20, 1.5, 100).eventId()
+                .equals(LifecycleEvent.trialEvaluated("s", "t", 1, 40, 1.5, 100).eventId()));
         assertThrows(IllegalArgumentException.class,
-                () -> LifecycleEvent.trialEnded("s", "t", LifecycleType.TRIAL_STARTED, 1, 1, null));
+                () -> LifecycleEvent.trialEnded("s", "t", 1, LifecycleType.TRIAL_STARTED, 1, 1, null));
+    }
+
+    @Test
+    void recordsWrittenBeforeAttemptsExistedAreFirstAttemptsAndLaterAttemptsHaveTheirOwnIds() throws Exception {
+        StepMetric old = EventCodec.decodeStep(("{\"schemaVersion\":1,\"searchId\":\"s\",\"trialId\":\"t\",\"step\":2,"
+                + "\"worker\":0,\"tokensSeen\":1,\"learningRate\":0.1,\"loss\":1.0,\"wallTimeMs\":1}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, old.attempt());
+        LifecycleEvent first = LifecycleEvent.trialStarted("s", "t", 1, null);
+        assertEquals("s/t/TRIAL_STARTED", first.eventId());
+        LifecycleEvent second = LifecycleEvent.trialStarted("s", "t", 2, "executor lost");
+        assertEquals("s/t/a2/TRIAL_STARTED", second.eventId());
+        assertEquals(second, EventCodec.decodeLifecycle(EventCodec.encode(second)));
+        assertEquals(1, LifecycleEvent.trialCreated("s", "t", Map.of()).attemptOrFirst());
+        assertTrue(!LifecycleEvent.trialEvaluated("s", "t", 1, 20, 1.5, 100).eventId()
+                .equals(LifecycleEvent.trialEvaluated("s", "t", 2, 20, 1.5, 100).eventId()));
     }
 
     @Test
@@ -57,7 +73,7 @@ class EventCodecTest {
                         + "\"loss\":1.0,\"wallTimeMs\":1}").getBytes(StandardCharsets.UTF_8)));
         assertTrue(missing.getMessage().contains("lacks search/trial id"), missing.getMessage());
 
-        byte[] future = new String(EventCodec.encode(StepMetric.of("s", "t", 1, 0, 1, 0.1, 1.0, 1)),
+        byte[] future = new String(EventCodec.encode(StepMetric.of("s", "t", 1, 1, 0, 1, 0.1, 1.0, 1)),
                 StandardCharsets.UTF_8).replace("\"schemaVersion\":1", "\"schemaVersion\":99")
                 .getBytes(StandardCharsets.UTF_8);
         CorruptEventException version = assertThrows(CorruptEventException.class, () -> EventCodec.decodeStep(future));

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * Writes one batch of events inside the caller's transaction. Every write is idempotent and commutes with the
  * others: rows are created by whichever event comes first, inserts skip rows already there, statuses only move
  * forward (CREATED, RUNNING, terminal), first values win and progress takes the maximum. So redelivery and any
- * arrival order across topics and partitions end in the same state.
+ * arrival order across topics and partitions end in the same state. A trial's attempt only goes up; progress and
+ * the best loss are its latest attempt's, and rows of earlier attempts stay stored.
  */
 final class BatchWriter {
     private final Connection c;
@@ -48,7 +49,7 @@ final class BatchWriter {
         Set<TrialKey> evaluated = new TreeSet<>();
         for (LifecycleEvent e : events) {
             apply(e);
-            if (e.type() == LifecycleType.TRIAL_EVALUATED) {
+            if (e.type() == LifecycleType.TRIAL_EVALUATED || e.type() == LifecycleType.TRIAL_STARTED) {
                 evaluated.add(new TrialKey(e.searchId(), e.trialId()));
             }
         }
@@ -84,17 +85,19 @@ final class BatchWriter {
         if (steps.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_metrics (search_id, trial_id, step, worker,"
-                + " tokens_seen, learning_rate, loss, wall_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_metrics (search_id, trial_id, attempt, step,"
+                + " worker, tokens_seen, learning_rate, loss, wall_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
             for (StepMetric s : steps) {
                 ps.setString(1, s.searchId());
                 ps.setString(2, s.trialId());
-                ps.setLong(3, s.step());
-                ps.setInt(4, s.worker());
-                ps.setLong(5, s.tokensSeen());
-                ps.setDouble(6, s.learningRate());
-                ps.setDouble(7, s.loss());
-                ps.setObject(8, Sql.timestamp(s.wallTimeMs()));
+                ps.setInt(3, s.attempt());
+                ps.setLong(4, s.step());
+                ps.setInt(5, s.worker());
+                ps.setLong(6, s.tokensSeen());
+                ps.setDouble(7, s.learningRate());
+                ps.setDouble(8, s.loss());
+                ps.setObject(9, Sql.timestamp(s.wallTimeMs()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -134,51 +137,69 @@ final class BatchWriter {
             case TRIAL_STARTED -> {
                 update("UPDATE trials SET started_at = COALESCE(started_at, ?) WHERE search_id = ? AND trial_id = ?",
                         Sql.timestamp(e.timeMs()), e.searchId(), e.trialId());
-                advance(new TrialKey(e.searchId(), e.trialId()), null, null);
+                advance(new TrialKey(e.searchId(), e.trialId()), e.attemptOrFirst(), null, null);
             }
             case TRIAL_EVALUATED -> {
-                update("INSERT INTO evaluations (search_id, trial_id, step, val_loss, tokens_seen, time)"
-                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", e.searchId(), e.trialId(), e.step(),
-                        e.validationLoss(), e.tokensSeen(), Sql.timestamp(e.timeMs()));
-                advance(new TrialKey(e.searchId(), e.trialId()), e.step(), e.tokensSeen());
+                update("INSERT INTO evaluations (search_id, trial_id, attempt, step, val_loss, tokens_seen, time)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", e.searchId(), e.trialId(),
+                        e.attemptOrFirst(), e.step(), e.validationLoss(), e.tokensSeen(), Sql.timestamp(e.timeMs()));
+                advance(new TrialKey(e.searchId(), e.trialId()), e.attemptOrFirst(), e.step(), e.tokensSeen());
             }
             case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED, TRIAL_PRUNED -> {
                 update("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ? WHERE search_id = ?"
                         + " AND trial_id = ? AND status IN (?, ?)", TrialStatus.of(e.type()).name(), e.reason(),
                         Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
                         TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
-                advance(new TrialKey(e.searchId(), e.trialId()), e.step(), e.tokensSeen());
+                advance(new TrialKey(e.searchId(), e.trialId()), e.attemptOrFirst(), e.step(), e.tokensSeen());
             }
         }
     }
 
     /** Steps of a trial mean it runs; each batch moves the trial's progress to its furthest step. */
     private void recordStepProgress(List<StepMetric> steps) throws SQLException {
-        Map<TrialKey, long[]> furthest = new TreeMap<>();
+        Map<AttemptKey, long[]> furthest = new TreeMap<>();
         for (StepMetric s : steps) {
-            long[] f = furthest.computeIfAbsent(new TrialKey(s.searchId(), s.trialId()), k -> new long[2]);
+            long[] f = furthest.computeIfAbsent(new AttemptKey(new TrialKey(s.searchId(), s.trialId()), s.attempt()),
+                    k -> new long[2]);
             f[0] = Math.max(f[0], s.step());
             f[1] = Math.max(f[1], s.tokensSeen());
         }
-        for (Map.Entry<TrialKey, long[]> f : furthest.entrySet()) {
-            advance(f.getKey(), f.getValue()[0], f.getValue()[1]);
+        for (Map.Entry<AttemptKey, long[]> f : furthest.entrySet()) {
+            advance(f.getKey().trial(), f.getKey().attempt(), f.getValue()[0], f.getValue()[1]);
         }
     }
 
-    /** Marks a CREATED trial RUNNING and raises its furthest step and tokens (null leaves them). */
-    private void advance(TrialKey t, Long step, Long tokens) throws SQLException {
-        update("UPDATE trials SET status = CASE WHEN status = ? THEN ? ELSE status END,"
-                + " final_step = GREATEST(final_step, ?), tokens_seen = GREATEST(tokens_seen, ?)"
-                + " WHERE search_id = ? AND trial_id = ?", TrialStatus.CREATED.name(), TrialStatus.RUNNING.name(),
-                step, tokens, t.searchId(), t.trialId());
+    private record AttemptKey(TrialKey trial, int attempt) implements Comparable<AttemptKey> {
+        @Override
+        public int compareTo(AttemptKey o) {
+            int c = trial.compareTo(o.trial);
+            return c != 0 ? c : Integer.compare(attempt, o.attempt);
+        }
     }
 
-    /** Recomputed from all stored evaluations, so the result does not depend on their arrival order. */
+    /**
+     * Marks a CREATED trial RUNNING and raises its furthest step and tokens (null leaves them). A later attempt
+     * starts progress afresh; reports of an earlier attempt than the trial's leave it as it is.
+     */
+    private void advance(TrialKey t, int attempt, Long step, Long tokens) throws SQLException {
+        // every right-hand side sees the row as it was, so attempt in the CASEs is the stored one
+        update("UPDATE trials SET status = CASE WHEN status = ? THEN ? ELSE status END,"
+                + " final_step = CASE WHEN ? > attempt THEN ? WHEN ? = attempt THEN GREATEST(final_step, ?)"
+                + " ELSE final_step END,"
+                + " tokens_seen = CASE WHEN ? > attempt THEN ? WHEN ? = attempt THEN GREATEST(tokens_seen, ?)"
+                + " ELSE tokens_seen END,"
+                + " attempt = GREATEST(attempt, ?)"
+                + " WHERE search_id = ? AND trial_id = ?", TrialStatus.CREATED.name(), TrialStatus.RUNNING.name(),
+                attempt, step, attempt, step, attempt, tokens, attempt, tokens, attempt, t.searchId(), t.trialId());
+    }
+
+    /** Recomputed from the latest attempt's stored evaluations, so it does not depend on their arrival order. */
     private void refreshBest(TrialKey t) throws SQLException {
-        update("UPDATE trials t SET best_val_loss = b.val_loss, best_val_step = b.step, tokens_at_best = b.tokens_seen"
-                + " FROM (SELECT val_loss, step, tokens_seen FROM evaluations WHERE search_id = ? AND trial_id = ?"
-                + " AND val_loss > ? AND val_loss < ? ORDER BY val_loss, tokens_seen, step LIMIT 1) b"
-                + " WHERE t.search_id = ? AND t.trial_id = ?", t.searchId(), t.trialId(),
+        update("UPDATE trials t SET (best_val_loss, best_val_step, tokens_at_best) ="
+                + " (SELECT val_loss, step, tokens_seen FROM evaluations e WHERE e.search_id = t.search_id"
+                + " AND e.trial_id = t.trial_id AND e.attempt = t.attempt AND val_loss > ? AND val_loss < ?"
+                + " ORDER BY val_loss, tokens_seen, step LIMIT 1)"
+                + " WHERE t.search_id = ? AND t.trial_id = ?",
                 Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, t.searchId(), t.trialId());
     }
 

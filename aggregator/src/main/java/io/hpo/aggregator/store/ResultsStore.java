@@ -23,7 +23,7 @@ public final class ResultsStore {
             "best_val_loss ASC NULLS LAST, tokens_at_best ASC NULLS LAST, trial_id COLLATE \"C\"";
     private static final String TRIAL_COLUMNS = "trial_id, status, config::text AS config, best_val_loss,"
             + " best_val_step, tokens_at_best, final_step, tokens_seen, reason, created_at, started_at, ended_at,"
-            + " pruned_rung";
+            + " pruned_rung, attempt";
 
     private final Database db;
 
@@ -137,7 +137,8 @@ public final class ResultsStore {
                             Sql.nullableLong(rs, "best_val_step"), Sql.nullableLong(rs, "tokens_at_best"),
                             Sql.nullableLong(rs, "final_step"), Sql.nullableLong(rs, "tokens_seen"),
                             rs.getString("reason"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
-                            Sql.instant(rs, "ended_at"), Sql.nullableInteger(rs, "pruned_rung")));
+                            Sql.instant(rs, "ended_at"), Sql.nullableInteger(rs, "pruned_rung"),
+                            rs.getInt("attempt")));
                 }
             }
         }
@@ -152,9 +153,9 @@ public final class ResultsStore {
             }
             List<Curve.Step> steps = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT step, worker, loss, learning_rate, tokens_seen,"
-                    + " wall_time FROM step_metrics WHERE search_id = ? AND trial_id = ? ORDER BY step, worker")) {
-                ps.setString(1, searchId);
-                ps.setString(2, trialId);
+                    + " wall_time FROM step_metrics WHERE search_id = ? AND trial_id = ? AND attempt = " + LATEST_ATTEMPT
+                    + " ORDER BY step, worker")) {
+                bindTrialTwice(ps, searchId, trialId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         steps.add(new Curve.Step(rs.getLong("step"), rs.getInt("worker"), rs.getDouble("loss"),
@@ -164,9 +165,8 @@ public final class ResultsStore {
             }
             List<Curve.Evaluation> evaluations = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT step, val_loss, tokens_seen, time FROM evaluations"
-                    + " WHERE search_id = ? AND trial_id = ? ORDER BY step")) {
-                ps.setString(1, searchId);
-                ps.setString(2, trialId);
+                    + " WHERE search_id = ? AND trial_id = ? AND attempt = " + LATEST_ATTEMPT + " ORDER BY step")) {
+                bindTrialTwice(ps, searchId, trialId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         evaluations.add(new Curve.Evaluation(rs.getLong("step"), rs.getDouble("val_loss"),
@@ -178,21 +178,28 @@ public final class ResultsStore {
         });
     }
 
-    /** How many rows the search has in each table. */
+    // the rows of a trial's curve: its latest attempt's (placeholders: search id, trial id)
+    private static final String LATEST_ATTEMPT =
+            "(SELECT t.attempt FROM trials t WHERE t.search_id = ? AND t.trial_id = ?)";
+
+    /** How many rows the search has in each table; steps and evaluations of earlier attempts are counted apart. */
     public StoreCounts counts(String searchId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT"
                     + " (SELECT count(*) FROM trials WHERE search_id = ?) AS trials,"
-                    + " (SELECT count(*) FROM step_metrics WHERE search_id = ?) AS steps,"
-                    + " (SELECT count(*) FROM evaluations WHERE search_id = ?) AS evaluations,"
-                    + " (SELECT count(*) FROM lifecycle_events WHERE search_id = ?) AS events")) {
-                for (int i = 1; i <= 4; i++) {
+                    + " (SELECT count(*) FROM step_metrics m JOIN trials t USING (search_id, trial_id, attempt)"
+                    + " WHERE m.search_id = ?) AS steps,"
+                    + " (SELECT count(*) FROM evaluations e JOIN trials t USING (search_id, trial_id, attempt)"
+                    + " WHERE e.search_id = ?) AS evaluations,"
+                    + " (SELECT count(*) FROM lifecycle_events WHERE search_id = ?) AS events,"
+                    + " (SELECT count(*) FROM step_metrics WHERE search_id = ?) AS all_steps")) {
+                for (int i = 1; i <= 5; i++) {
                     ps.setString(i, searchId);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return new StoreCounts(rs.getLong("trials"), rs.getLong("steps"), rs.getLong("evaluations"),
-                            rs.getLong("events"));
+                            rs.getLong("events"), rs.getLong("all_steps") - rs.getLong("steps"));
                 }
             }
         });
@@ -201,6 +208,13 @@ public final class ResultsStore {
     /** Steps stored for the search, over all trials and workers. */
     public long countSteps(String searchId) throws SQLException {
         return counts(searchId).steps();
+    }
+
+    private static void bindTrialTwice(PreparedStatement ps, String searchId, String trialId) throws SQLException {
+        ps.setString(1, searchId);
+        ps.setString(2, trialId);
+        ps.setString(3, searchId);
+        ps.setString(4, trialId);
     }
 
     private static boolean exists(Connection c, String sql, String... params) throws SQLException {

@@ -16,8 +16,10 @@ import java.util.Map;
  * @param tokensSeen   most training tokens any event of the trial reported
  * @param reason       why a trial diverged, failed or was pruned (or the driver's note on completion)
  * @param prunedRung   the successive-halving rung where a PRUNED trial stopped; null otherwise
+ * @param attempt      which run of the trial the figures are from (1 unless it was retried or resumed)
  */
 public record TrialResult(int rank, String trialId, String status, Map<String, Object> config, Double bestValLoss,
                           Long bestStep, Long tokensAtBest, Long finalStep, Long tokensSeen, String reason,
-                          Instant createdAt, Instant startedAt, Instant endedAt, Integer prunedRung) {
+                          Instant createdAt, Instant startedAt, Instant endedAt, Integer prunedRung,
+                          int attempt) {
 }

@@ -46,7 +46,7 @@ class EventConsumerTest {
         List<LifecycleEvent> events = List.of(Events.started(s),
                 LifecycleEvent.trialCreated(s, "t1", Events.config(1e-3, 16)),
                 LifecycleEvent.trialCreated(s, "t2", Events.config(1e-1, 16)),
-                LifecycleEvent.trialStarted(s, "t1"), LifecycleEvent.trialStarted(s, "t2"),
+                LifecycleEvent.trialStarted(s, "t1", 1, null), LifecycleEvent.trialStarted(s, "t2", 1, null),
                 Events.evaluated(s, "t1", 10, 3.4, 10240), Events.evaluated(s, "t1", 20, 3.2, 20480),
                 Events.ended(s, "t1", LifecycleType.TRIAL_COMPLETED, 20, null),
                 Events.ended(s, "t2", LifecycleType.TRIAL_DIVERGED, 20, "loss is NaN"));
@@ -67,7 +67,7 @@ class EventConsumerTest {
                 long expected = 2L * (steps.size() + events.size());
                 Await.until(TIMEOUT, "all records ingested",
                         () -> consumer.recordsIngested() == expected && consumer.corruptRecords() == 1);
-                assertEquals(new StoreCounts(2, 40, 2, 9), store.counts(s));
+                assertEquals(new StoreCounts(2, 40, 2, 9, 0), store.counts(s));
                 assertEquals(1, consumer.corruptRecords());
                 assertEquals(0, consumer.stats().rejectedRecords());
                 List<TrialResult> trials = store.rankedTrials(s);
@@ -86,7 +86,7 @@ class EventConsumerTest {
                 assertEquals(1, again.recordsIngested(), "only the record published after the commit");
                 assertEquals(0, again.corruptRecords());
             }
-            assertEquals(new StoreCounts(2, 40, 2, 10), store.counts(s));
+            assertEquals(new StoreCounts(2, 40, 2, 10, 0), store.counts(s));
         }
     }
 
@@ -119,7 +119,7 @@ class EventConsumerTest {
             pg = LocalPostgres.start(dir, port);
             Await.until(TIMEOUT, "the backlog stored", () -> store.countSteps(s) == 20);
             Await.until(TIMEOUT, "healthy again", () -> consumer.stats().healthy());
-            assertEquals(new StoreCounts(1, 20, 1, 1), store.counts(s));
+            assertEquals(new StoreCounts(1, 20, 1, 1, 0), store.counts(s));
             assertEquals(21, consumer.recordsIngested());
             assertTrue(consumer.stats().failedAttempts() > 0);
         } finally {

@@ -44,7 +44,7 @@ class ResultsStoreTest {
                 LifecycleEvent.trialCreated(s, "t1", config(1e-3, 16)),
                 LifecycleEvent.trialCreated(s, "t2", config(1e-1, 16)),
                 LifecycleEvent.trialCreated(s, "t3", config(3e-4, 32)),
-                LifecycleEvent.trialStarted(s, "t1"), LifecycleEvent.trialStarted(s, "t2"),
+                LifecycleEvent.trialStarted(s, "t1", 1, null), LifecycleEvent.trialStarted(s, "t2", 1, null),
                 evaluated(s, "t1", 2, 3.5, 2048), evaluated(s, "t2", 2, Double.NaN, 2048),
                 evaluated(s, "t1", 4, 3.1, 4096),
                 Events.ended(s, "t1", LifecycleType.TRIAL_COMPLETED, 4, null),
@@ -79,7 +79,7 @@ class ResultsStoreTest {
         Collections.reverse(reversed);
         store.applyBatch(steps(s).subList(0, 3), reversed);
 
-        assertEquals(new StoreCounts(3, 11, 3, 13), counts);
+        assertEquals(new StoreCounts(3, 11, 3, 13, 0), counts);
         assertEquals(counts, store.counts(s));
         assertEquals(trials, store.rankedTrials(s));
         assertEquals(search, store.search(s).orElseThrow());
@@ -150,7 +150,7 @@ class ResultsStoreTest {
         // the terminal event before the evaluation, the start and creation last
         store.applyBatch(List.of(), List.of(Events.ended(s, "t1", LifecycleType.TRIAL_COMPLETED, 8, null)));
         store.applyBatch(List.of(step(s, "t1", 7, 0, 2.8)), List.of(evaluated(s, "t1", 8, 2.5, 8192),
-                evaluated(s, "t1", 4, 2.7, 4096), LifecycleEvent.trialStarted(s, "t1"),
+                evaluated(s, "t1", 4, 2.7, 4096), LifecycleEvent.trialStarted(s, "t1", 1, null),
                 LifecycleEvent.trialCreated(s, "t1", config(1e-3, 16)), Events.started(s)));
 
         TrialResult t1 = store.rankedTrials(s).get(0);
@@ -165,6 +165,37 @@ class ResultsStoreTest {
         SearchSummary search = store.search(s).orElseThrow();
         assertEquals(SearchSummary.FINISHED, search.status(), "a late SEARCH_STARTED does not reopen the search");
         assertEquals("tiny " + s, search.name());
+    }
+
+    @Test
+    void aRetriedTrialShowsItsLatestAttemptInAnyArrivalOrderAndKeepsTheEarlierRows() throws Exception {
+        String s = "attempts";
+        List<StepMetric> firstSteps = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            firstSteps.add(step(s, "t1", i, 0, 3.0 - 0.1 * i));
+        }
+        List<StepMetric> secondSteps = List.of(StepMetric.of(s, "t1", 2, 1, 0, 1024, 1e-3, 3.3, 1),
+                StepMetric.of(s, "t1", 2, 2, 0, 2048, 1e-3, 3.2, 2), StepMetric.of(s, "t1", 2, 3, 0, 3072, 1e-3, 3.1, 3));
+        List<LifecycleEvent> firstEvents = List.of(LifecycleEvent.trialStarted(s, "t1", 1, null),
+                evaluated(s, "t1", 4, 2.0, 4096));
+        List<LifecycleEvent> secondEvents = List.of(LifecycleEvent.trialStarted(s, "t1", 2, "executor lost"),
+                LifecycleEvent.trialEvaluated(s, "t1", 2, 2, 2.5, 2048));
+        // the second attempt's records first, then the first attempt's arriving late
+        store.applyBatch(secondSteps, secondEvents);
+        store.applyBatch(firstSteps, firstEvents);
+
+        TrialResult t1 = store.rankedTrials(s).get(0);
+        assertEquals(2, t1.attempt());
+        assertEquals(3L, t1.finalStep(), "progress is the latest attempt's");
+        assertEquals(2.5, t1.bestValLoss(), "the first attempt's better loss is not the trial's");
+        Curve curve = store.curve(s, "t1").orElseThrow();
+        assertEquals(List.of(3.3, 3.2, 3.1), curve.steps().stream().map(Curve.Step::loss).toList());
+        assertEquals(1, curve.evaluations().size());
+        assertEquals(new StoreCounts(1, 3, 1, 4, 5), store.counts(s));
+
+        store.applyBatch(List.of(), List.of(LifecycleEvent.trialEnded(s, "t1", 2, LifecycleType.TRIAL_COMPLETED, 3,
+                3072, null)));
+        assertEquals("COMPLETED", store.rankedTrials(s).get(0).status());
     }
 
     @Test
@@ -183,9 +214,9 @@ class ResultsStoreTest {
         store.applyBatch(List.of(), List.of(
                 evaluated(s, "full", 30, 1.9, 3000), Events.ended(s, "full", LifecycleType.TRIAL_COMPLETED, 30, null),
                 evaluated(s, "early", 10, 1.7, 1000),
-                LifecycleEvent.trialPruned(s, "early", 10, 1000, 0, "asha rung 0"),
+                LifecycleEvent.trialPruned(s, "early", 1, 10, 1000, 0, "asha rung 0"),
                 evaluated(s, "median", 10, 2.5, 1000),
-                LifecycleEvent.trialPruned(s, "median", 10, 1000, null, "median stopping")));
+                LifecycleEvent.trialPruned(s, "median", 1, 10, 1000, null, "median stopping")));
 
         List<TrialResult> ranked = store.rankedTrials(s);
         assertEquals(List.of("early", "full", "median"), ranked.stream().map(TrialResult::trialId).toList());
@@ -209,7 +240,7 @@ class ResultsStoreTest {
                 // a trial's own tie: the same loss reached later does not replace the earlier best
                 evaluated(s, "f", 1, 1.8, 100), evaluated(s, "f", 2, 1.8, 200),
                 evaluated(s, "g", 1, Double.NaN, 100),
-                LifecycleEvent.trialStarted(s, "d"));
+                LifecycleEvent.trialStarted(s, "d", 1, null));
         store.applyBatch(List.of(), events);
 
         List<TrialResult> ranked = store.rankedTrials(s);
@@ -226,18 +257,18 @@ class ResultsStoreTest {
         assertTrue(store.rankedTrials("nope").isEmpty());
         assertTrue(store.curve("nope", "t1").isEmpty());
         assertTrue(store.best("nope").isEmpty());
-        assertEquals(new StoreCounts(0, 0, 0, 0), store.counts("nope"));
+        assertEquals(new StoreCounts(0, 0, 0, 0, 0), store.counts("nope"));
     }
 
     @Test
     void invalidEventsAreRefusedAndNothingIsWritten() throws Exception {
         String s = "invalid";
-        LifecycleEvent noLoss = new LifecycleEvent(1, s + "/t1/eval", s, "t1", LifecycleType.TRIAL_EVALUATED, 0,
+        LifecycleEvent noLoss = new LifecycleEvent(1, s + "/t1/eval", s, "t1", 1, LifecycleType.TRIAL_EVALUATED, 0,
                 null, null, null, 3L, null, 10L, null, null);
         assertThrows(IllegalArgumentException.class,
                 () -> store.applyBatch(List.of(step(s, "t1", 1, 0, 1.0)), List.of(noLoss)));
         assertTrue(store.search(s).isEmpty());
-        assertEquals(new StoreCounts(0, 0, 0, 0), store.counts(s));
+        assertEquals(new StoreCounts(0, 0, 0, 0, 0), store.counts(s));
     }
 
     @Test

@@ -36,21 +36,21 @@ public final class Events {
     }
 
     public static StepMetric step(String search, String trial, long step, int worker, double loss) {
-        return StepMetric.of(search, trial, step, worker, step * 1024, 1e-3, loss, 1_764_000_000_000L + step);
+        return StepMetric.of(search, trial, 1, step, worker, step * 1024, 1e-3, loss, 1_764_000_000_000L + step);
     }
 
     public static LifecycleEvent evaluated(String search, String trial, long step, double valLoss, long tokens) {
-        return LifecycleEvent.trialEvaluated(search, trial, step, valLoss, tokens);
+        return LifecycleEvent.trialEvaluated(search, trial, 1, step, valLoss, tokens);
     }
 
     public static LifecycleEvent ended(String search, String trial, LifecycleType type, long step, String reason) {
-        return LifecycleEvent.trialEnded(search, trial, type, step, step * 1024, reason);
+        return LifecycleEvent.trialEnded(search, trial, 1, type, step, step * 1024, reason);
     }
 
     /** A search event at a fixed time, so that tests can compare times. */
     public static LifecycleEvent started(String search) {
         LifecycleEvent e = LifecycleEvent.searchStarted(search, "tiny " + search, SPEC_YAML);
-        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, e.eventId(), search, null, e.type(), 1_764_000_000_000L,
+        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, e.eventId(), search, null, null, e.type(), 1_764_000_000_000L,
                 e.searchName(), e.specYaml(), null, null, null, null, null, null);
     }
 }

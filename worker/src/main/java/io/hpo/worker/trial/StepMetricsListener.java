@@ -23,6 +23,7 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
     private final BusConfig bus;
     private final String searchId;
     private final String trialId;
+    private final int attempt;
     private final long roundFirstStep;
     private final int roundSteps;
     private final long tokensPerStep;
@@ -33,6 +34,7 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
         this.bus = bus;
         this.searchId = plan.searchId();
         this.trialId = plan.trialId();
+        this.attempt = plan.attempt();
         this.roundFirstStep = roundFirstStep;
         this.roundSteps = roundSteps;
         this.tokensPerStep = plan.tokensPerStep();
@@ -51,7 +53,7 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
         // DL4J scores a sequence output as the sum over its time steps, averaged over the minibatch: divide by the
         // sequence length so training loss is mean per-token nats, like the validation loss
         double loss = model.score() / seqLength;
-        publisher.publish(StepMetric.of(searchId, trialId, step, worker, step * tokensPerStep, lr, loss,
+        publisher.publish(StepMetric.of(searchId, trialId, attempt, step, worker, step * tokensPerStep, lr, loss,
                 System.currentTimeMillis()));
         if (localSteps == roundSteps) {
             publisher.flush();

@@ -7,6 +7,7 @@ import java.io.Serializable;
 /**
  * Everything one trial needs to train, fixed before it starts.
  *
+ * @param attempt            1 for the first run; a re-run of the same trial (same config and seed) counts up
  * @param maxSteps           optimizer steps to train (each worker takes this many; workers average in between)
  * @param workers            data-parallel workers whose parameters are averaged
  * @param averagingFrequency local steps each worker takes between two averagings
@@ -14,13 +15,19 @@ import java.io.Serializable;
  * @param evalBatches        validation batches per evaluation
  * @param seed               seeds the model's initialisation and the order of training windows
  */
-public record TrialPlan(String searchId, String trialId, Hyperparameters hyperparameters, int maxSteps, int workers,
+public record TrialPlan(String searchId, String trialId, int attempt, Hyperparameters hyperparameters, int maxSteps, int workers,
                         int averagingFrequency, int evalEvery, int evalBatches, long seed) implements Serializable {
 
     public TrialPlan {
-        if (maxSteps < 1 || workers < 1 || averagingFrequency < 1 || evalEvery < 1 || evalBatches < 1) {
-            throw new IllegalArgumentException("maxSteps, workers, averagingFrequency, evalEvery and evalBatches must be >= 1");
+        if (attempt < 1 || maxSteps < 1 || workers < 1 || averagingFrequency < 1 || evalEvery < 1 || evalBatches < 1) {
+            throw new IllegalArgumentException("attempt, maxSteps, workers, averagingFrequency, evalEvery and evalBatches must be >= 1");
         }
+    }
+
+    /** The same trial, run again from scratch. */
+    public TrialPlan nextAttempt() {
+        return new TrialPlan(searchId, trialId, attempt + 1, hyperparameters, maxSteps, workers, averagingFrequency,
+                evalEvery, evalBatches, seed);
     }
 
     /** Training tokens one step consumes across all workers. */

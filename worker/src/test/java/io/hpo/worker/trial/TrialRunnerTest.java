@@ -67,7 +67,7 @@ class TrialRunnerTest {
     void trainsWithParameterAveragingAndPublishesEveryStepOfEveryWorkerOnce() {
         BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
                 .with(BusConfig.STEPS_TOPIC, "steps-ok");
-        TrialPlan plan = new TrialPlan("s1", "trial-000", small(3e-3), 12, 2, 5, 6, 2, 7);
+        TrialPlan plan = new TrialPlan("s1", "trial-000", 1, small(3e-3), 12, 2, 5, 6, 2, 7);
         List<long[]> evaluations = new ArrayList<>();
         TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(),
                 (step, loss, tokens) -> evaluations.add(new long[]{step, tokens}), StopSignal.never());
@@ -110,7 +110,7 @@ class TrialRunnerTest {
                 .with(BusConfig.STEPS_TOPIC, "steps-diverge");
         Hyperparameters hp = new Hyperparameters(1e6, 0, Schedule.CONSTANT, 8, 0.0, 0.0, 1, 32, 4, 2, 24,
                 Optimizer.SGD, 0.0);
-        TrialPlan plan = new TrialPlan("s1", "trial-001", hp, 40, 2, 2, 2, 1, 3);
+        TrialPlan plan = new TrialPlan("s1", "trial-001", 1, hp, 40, 2, 2, 2, 1, 3);
         TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
         assertEquals(TrialOutcome.DIVERGED, result.outcome());
         assertTrue(result.reason().contains("loss became"), result.reason());
@@ -121,7 +121,7 @@ class TrialRunnerTest {
     void aStopRequestEndsTheTrialAtTheNextRoundAsFailedWithTheReason() {
         BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
                 .with(BusConfig.STEPS_TOPIC, "steps-stop");
-        TrialPlan plan = new TrialPlan("s1", "trial-002", small(1e-3), 100, 1, 5, 50, 1, 3);
+        TrialPlan plan = new TrialPlan("s1", "trial-002", 1, small(1e-3), 100, 1, 5, 50, 1, 3);
         int[] rounds = {0};
         TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { },
                 () -> rounds[0]++ >= 2 ? Optional.of(new StopSignal.StopRequest(TrialOutcome.FAILED,

@@ -1,0 +1,105 @@
+package io.hpo.driver;
+
+import io.hpo.driver.history.RecordedSearch;
+import io.hpo.driver.history.RecordedTrial;
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.pruner.Pruner;
+import io.hpo.space.sampler.FinishedTrial;
+import io.hpo.space.sampler.Sampler;
+import io.hpo.space.sampler.SearchHistory;
+import io.hpo.worker.trial.TrialOutcome;
+import io.hpo.worker.trial.TrialResult;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The driver's bookkeeping of one search: which trials were launched (their index gives their id), which are
+ * running and which finished. A resumed search starts from what its lifecycle events recorded.
+ */
+final class SearchState {
+    private final Map<String, Integer> indices = new HashMap<>();
+    private final Map<String, Hyperparameters> pending = new LinkedHashMap<>();
+    private final List<FinishedTrial> history = new ArrayList<>();
+    private final List<TrialSummary> finished = new ArrayList<>();
+
+    private SearchState() {
+    }
+
+    /**
+     * The state {@code prior} recorded. The pruner hears every finished trial's evaluations again; the sampler
+     * is asked once per recorded trial, each time with the trials before it pending, so a sampler that walks a
+     * sequence (random draws, the grid) stands where the stopped driver left it.
+     */
+    static SearchState resume(RecordedSearch prior, Sampler sampler, Pruner pruner, ProgressReporter progress,
+                              PrintStream out) {
+        SearchState state = new SearchState();
+        List<Hyperparameters> replayed = new ArrayList<>();
+        for (RecordedTrial t : prior.trials()) {
+            Hyperparameters hp = Hyperparameters.fromMap(t.config());
+            sampler.suggest(new SearchHistory(List.of(), List.copyOf(replayed)));
+            replayed.add(hp);
+            state.indices.put(t.trialId(), state.indices.size());
+            if (!t.finished()) {
+                state.pending.put(t.trialId(), hp);
+                continue;
+            }
+            t.evaluations().forEach(e -> pruner.report(t.trialId(), e.step(), e.validationLoss()));
+            pruner.trialEnded(t.trialId());
+            TrialSummary summary = new TrialSummary(t.trialId(), hp, recordedResult(t));
+            state.finish(summary);
+            progress.recorded(t.trialId(), summary.result());
+        }
+        if (!prior.trials().isEmpty()) {
+            out.println("resuming " + prior.searchId() + ": " + state.finished.size() + " trials finished before, "
+                    + state.pending.size() + " to run again");
+        }
+        return state;
+    }
+
+    private static TrialResult recordedResult(RecordedTrial t) {
+        TrialOutcome outcome = TrialOutcome.valueOf(t.terminal().type().name().substring("TRIAL_".length()));
+        double best = t.bestValidationLoss();
+        RecordedTrial.Evaluation atBest = t.evaluations().stream()
+                .filter(e -> Double.compare(e.validationLoss(), best) == 0).findFirst().orElse(null);
+        long steps = t.terminal().step() == null ? 0 : t.terminal().step();
+        long tokens = t.terminal().tokensSeen() == null ? 0 : t.terminal().tokensSeen();
+        return new TrialResult(outcome, steps, tokens, best, atBest == null ? 0 : atBest.step(),
+                atBest == null ? 0 : atBest.tokensSeen(), t.terminal().reason(), 0);
+    }
+
+    int launched() {
+        return indices.size();
+    }
+
+    int indexOf(String trialId) {
+        return indices.get(trialId);
+    }
+
+    Hyperparameters pending(String trialId) {
+        return pending.get(trialId);
+    }
+
+    SearchHistory history() {
+        return new SearchHistory(List.copyOf(history), List.copyOf(pending.values()));
+    }
+
+    void launch(String trialId, Hyperparameters hp) {
+        indices.put(trialId, indices.size());
+        pending.put(trialId, hp);
+    }
+
+    void finish(TrialSummary done) {
+        pending.remove(done.trialId());
+        finished.add(done);
+        history.add(new FinishedTrial(done.hyperparameters(), done.result().bestValLoss(), done.result().steps()));
+    }
+
+    List<TrialSummary> finished() {
+        return List.copyOf(finished);
+    }
+}

@@ -1,0 +1,94 @@
+package io.hpo.driver;
+
+import io.hpo.driver.history.RecordedSearch;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleType;
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.pruner.AshaPruner;
+import io.hpo.space.sampler.Sampler;
+import io.hpo.space.sampler.Samplers;
+import io.hpo.space.sampler.SearchHistory;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.spec.SpecLoader;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SearchStateTest {
+    private static final String SPEC = """
+            name: resume
+            seed: 11
+            data: {source: demo, demo_sentences: 400}
+            strategy: {type: %s}
+            budget: {max_trials: 6, max_concurrent_trials: 2, max_steps_per_trial: 40}
+            training: {eval_every: 10}
+            space:
+              learning_rate: {choice: [1.0e-3, 2.0e-3, 3.0e-3, 4.0e-3, 5.0e-3, 6.0e-3]}
+              width: {choice: [16, 32]}
+              heads: 2
+            """;
+
+    @Test
+    void aResumedRandomOrGridSamplerGoesOnWithTheSuggestionsTheStoppedDriverWouldHaveMade() {
+        for (String strategy : List.of("random", "grid")) {
+            SearchSpec spec = SpecLoader.parse(SPEC.formatted(strategy), "resume.yaml");
+            Sampler uninterrupted = Samplers.forSpec(spec);
+            List<Hyperparameters> sequence = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                sequence.add(uninterrupted.suggest(new SearchHistory(List.of(), List.copyOf(sequence))).orElseThrow());
+            }
+            // the driver stopped after creating 3 trials: 2 finished, the third was running
+            List<LifecycleEvent> events = new ArrayList<>(List.of(LifecycleEvent.searchStarted("s", "r", "y")));
+            for (int i = 0; i < 3; i++) {
+                String id = SearchIds.trialId(i);
+                events.add(LifecycleEvent.trialCreated("s", id, sequence.get(i).toMap()));
+                events.add(LifecycleEvent.trialStarted("s", id, 1, null));
+                if (i < 2) {
+                    events.add(LifecycleEvent.trialEvaluated("s", id, 1, 40, 2.0 + i, 400));
+                    events.add(LifecycleEvent.trialEnded("s", id, 1, LifecycleType.TRIAL_COMPLETED, 40, 400, null));
+                }
+            }
+            Sampler resumed = Samplers.forSpec(spec);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+            SearchState state = SearchState.resume(RecordedSearch.of("s", events), resumed,
+                    new AshaPruner(10, 2, 0, 40), new ProgressReporter(print, "s", 6), print);
+
+            assertEquals(3, state.launched(), strategy);
+            assertEquals(2, state.finished().size(), strategy);
+            assertEquals(sequence.get(2), state.pending(SearchIds.trialId(2)), strategy);
+            assertEquals(2, state.history().finished().size());
+            assertEquals(List.of(sequence.get(2)), state.history().pending());
+            assertEquals(sequence.get(3), resumed.suggest(state.history()).orElseThrow(), strategy);
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 trials finished before, 1 to run again"));
+        }
+    }
+
+    @Test
+    void aResumedPrunerJudgesNewTrialsAgainstTheRecordedOnes() {
+        AshaPruner pruner = new AshaPruner(10, 2, 0, 40);
+        SearchSpec spec = SpecLoader.parse(SPEC.formatted("random"), "resume.yaml");
+        Hyperparameters hp = Samplers.forSpec(spec).suggest(SearchHistory.empty()).orElseThrow();
+        List<LifecycleEvent> events = new ArrayList<>(List.of(LifecycleEvent.searchStarted("s", "r", "y")));
+        for (int i = 0; i < 2; i++) {
+            String id = SearchIds.trialId(i);
+            events.add(LifecycleEvent.trialCreated("s", id, hp.toMap()));
+            events.add(LifecycleEvent.trialEvaluated("s", id, 1, 10, 1.0 + i, 100));
+            events.add(LifecycleEvent.trialEnded("s", id, 1, LifecycleType.TRIAL_COMPLETED, 40, 400, null));
+        }
+        PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        SearchState.resume(RecordedSearch.of("s", events), Samplers.forSpec(spec), pruner,
+                new ProgressReporter(print, "s", 6), print);
+        // rung 0 holds 1.0 and 2.0: a third trial at 3.0 ranks last of 3 and only the best 1 goes on
+        assertTrue(pruner.report("trial-002", 10, 3.0).prune());
+        assertFalse(pruner.report("trial-003", 10, 0.5).prune());
+    }
+}
