@@ -11,6 +11,7 @@ import io.hpo.aggregator.store.TrialResult;
 import io.hpo.deploy.LocalAggregator;
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.deploy.LocalPostgres;
+import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.BusConfig;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
@@ -80,8 +81,9 @@ class AggregatorFaultsTest {
         String searchId = "faults-search";
         // every trial completes: the learning rates are small and constant, so none diverges
         long evaluationsPerTrial = STEPS / EVAL_EVERY;
+        // lifecycle: search started and finished; per trial created, started, each evaluation, completed
         StoreCounts expected = new StoreCounts(TRIALS, (long) TRIALS * STEPS * WORKERS, TRIALS * evaluationsPerTrial,
-                2 + TRIALS * (3 + evaluationsPerTrial)); // search started/finished; created, started, evals, ended
+                2 + TRIALS * (3 + evaluationsPerTrial), 0);
 
         Path log = dir.resolve("aggregator.log");
         LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
@@ -101,7 +103,8 @@ class AggregatorFaultsTest {
             long started = System.nanoTime();
 
             LocalAggregator first = LocalAggregator.start(classpath, settings, env, log);
-            CompletableFuture<SearchOutcome> search = CompletableFuture.supplyAsync(() -> runSearch(bus, spec, searchId));
+            CompletableFuture<SearchOutcome> search = CompletableFuture.supplyAsync(
+                    () -> runSearch(bus, spec, searchId));
 
             // fault 1: SIGKILL mid-search, once some steps are stored; the search goes on publishing meanwhile
             await(Duration.ofMinutes(3), "the first steps stored", () -> steps(store, searchId) >= 20);
@@ -185,7 +188,7 @@ class AggregatorFaultsTest {
                 .set("spark.ui.enabled", "false"));
              DriverMetrics metrics = new DriverMetrics()) {
             return new SearchRunner(sc, bus, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    metrics).run(spec, searchId);
+                    metrics, 0).run(spec, searchId, RecordedSearch.none(searchId));
         } catch (Exception e) {
             throw new IllegalStateException("the search failed", e);
         }

@@ -123,7 +123,7 @@ class ControlApiTest {
     /** A search with t1 running and t2 completed. */
     private static void running(AggregatorService service, String s) throws Exception {
         service.store().applyBatch(List.of(Events.step(s, "t1", 1, 0, 4.0)), List.of(Events.started(s),
-                LifecycleEvent.trialCreated(s, "t1", Events.config(1e-3, 16)), LifecycleEvent.trialStarted(s, "t1"),
+                LifecycleEvent.trialCreated(s, "t1", Events.config(1e-3, 16)), LifecycleEvent.trialStarted(s, "t1", 1, null),
                 LifecycleEvent.trialCreated(s, "t2", Events.config(2e-3, 16)),
                 Events.ended(s, "t2", LifecycleType.TRIAL_COMPLETED, 5, null)));
     }

@@ -87,7 +87,7 @@ class DeadLetterTest {
                 consumer.start();
                 Await.until(TIMEOUT, "good records stored and bad ones dead-lettered",
                         () -> consumer.recordsIngested() == 6 && consumer.stats().deadLettered() == 3);
-                assertEquals(new StoreCounts(1, 3, 1, 3), store.counts(s));
+                assertEquals(new StoreCounts(1, 3, 1, 3, 0), store.counts(s));
                 assertEquals(3, consumer.corruptRecords());
                 assertTrue(metrics.scrape().contains("hpo_aggregator_dead_lettered_total 3.0"), metrics.scrape());
             }
@@ -122,7 +122,7 @@ class DeadLetterTest {
                 assertEquals(0, again.stats().deadLettered());
             }
             assertEquals(3, readAll(bus, bus.deadLetterTopic(), 4).size());
-            assertEquals(new StoreCounts(1, 3, 1, 3), store.counts(s));
+            assertEquals(new StoreCounts(1, 3, 1, 3, 0), store.counts(s));
         }
     }
 
