@@ -49,11 +49,11 @@ class DashboardEscapingTest {
                     publisher.publish(LifecycleEvent.trialCreated(SEARCH, trial, config));
                     publisher.publish(LifecycleEvent.trialStarted(SEARCH, trial, 1, null));
                     for (int step = 1; step <= 4; step++) {
-                        publisher.publish(StepMetric.of(SEARCH, trial, step, 0, step * 192L, 1e-3, 3.0 - 0.1 * step,
+                        publisher.publish(StepMetric.of(SEARCH, trial, 1, step, 0, step * 192L, 1e-3, 3.0 - 0.1 * step,
                                 System.currentTimeMillis()));
                     }
-                    publisher.publish(LifecycleEvent.trialEvaluated(SEARCH, trial, 4, 2.5 + t, 768));
-                    publisher.publish(LifecycleEvent.trialEnded(SEARCH, trial, LifecycleType.TRIAL_FAILED, 4, 768,
+                    publisher.publish(LifecycleEvent.trialEvaluated(SEARCH, trial, 1, 4, 2.5 + t, 768));
+                    publisher.publish(LifecycleEvent.trialEnded(SEARCH, trial, 1, LifecycleType.TRIAL_FAILED, 4, 768,
                             "reason " + IMG + SCRIPT));
                 }
                 publisher.publish(LifecycleEvent.searchFinished(SEARCH, "COMPLETED"));
