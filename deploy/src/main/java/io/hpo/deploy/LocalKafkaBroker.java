@@ -102,11 +102,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Kafka cluster ids are 16 random bytes, base64url without padding. */
+    /**
+     * Kafka cluster ids are 16 random bytes, base64url without padding; never one starting with '-', which the
+     * storage tool's argument parser takes for an option (Kafka's own {@code Uuid.randomUuid} skips those too).
+     */
     private static String randomClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] b = new byte[16];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String id;
+        do {
+            random.nextBytes(b);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     private static Path writeServerProperties(Path dataDir, int port, int controllerPort) throws IOException {
