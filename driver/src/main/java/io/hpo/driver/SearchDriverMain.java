@@ -4,6 +4,7 @@ import io.hpo.events.BusConfig;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
+import io.hpo.worker.data.DataException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -14,7 +15,8 @@ import java.util.OptionalInt;
 /**
  * The Spark application: {@code spark-submit --class io.hpo.driver.SearchDriverMain hpo-driver.jar SPEC.yaml
  * [--search-id ID]}. The spec is read and checked before Spark starts, so a broken spec costs no cluster time.
- * Exit codes: 0 the search ran, 2 bad arguments or spec, 1 the search failed.
+ * Exit codes: 0 the search ran, 2 bad arguments, spec or data (data is checked before any trial starts), 1 the
+ * search failed.
  */
 public final class SearchDriverMain {
     private SearchDriverMain() {
@@ -65,6 +67,9 @@ public final class SearchDriverMain {
             Thread.currentThread().interrupt();
             System.err.println("search " + searchId + " interrupted");
             return 1;
+        } catch (DataException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             System.err.println("search " + searchId + " failed: " + e.getMessage());
             e.printStackTrace();

@@ -60,7 +60,7 @@ public final class SearchRunner {
     public SearchOutcome run(SearchSpec spec, String searchId) throws InterruptedException {
         long started = System.currentTimeMillis();
         long deadline = started + spec.budget().maxWallTime().toMillis();
-        CorpusSplit data = SearchData.load(spec.data(), sc, spec.seed());
+        CorpusSplit data = SearchData.load(spec, sc);
         int concurrency = Math.min(spec.budget().maxConcurrentTrials(), spec.budget().maxTrials());
         ProgressReporter progress = new ProgressReporter(out, searchId, spec.budget().maxTrials());
         out.println("search " + searchId + ": " + spec.budget().maxTrials() + " trials, " + concurrency

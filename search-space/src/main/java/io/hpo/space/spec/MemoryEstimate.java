@@ -49,8 +49,7 @@ final class MemoryEstimate {
                 (long) layers, (long) mlp, bytes / GIB, SpecLimits.MAX_TRIAL_MEMORY_BYTES >> 30));
     }
 
-    /** The largest value a numeric hyperparameter takes: probes include every choice and both ends of a range. */
     private static double largest(Map<String, ParamSpec> space, String name) {
-        return space.get(name).probe(2).stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElseThrow();
+        return space.get(name).largest();
     }
 }

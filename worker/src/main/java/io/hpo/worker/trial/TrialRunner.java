@@ -45,7 +45,7 @@ public final class TrialRunner {
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
         sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
         Hyperparameters hp = plan.hyperparameters();
-        data.requireFits(hp.seqLength(), hp.batchSize());
+        data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), hp.batchSize(), plan.evalBatches());
         ComputationGraph net = TransformerModel.build(hp, data.tokenizer().vocabSize(), plan.maxSteps(), plan.seed());
         GlobalStepHook globalStep = new GlobalStepHook();
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, trainingMaster(plan, globalStep));
