@@ -16,6 +16,7 @@ import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecWriter;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.StopSignal;
+import io.hpo.worker.trial.TrialFailures;
 import io.hpo.worker.trial.TrialObserver;
 import io.hpo.worker.trial.TrialOutcome;
 import io.hpo.worker.trial.TrialPlan;
@@ -167,7 +168,7 @@ public final class SearchRunner {
             try {
                 result = runner.run(plan, data, observer, stop);
             } catch (RuntimeException | OutOfMemoryError e) {
-                result = new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, describe(e), 0);
+                result = new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, TrialFailures.reason(plan, e), 0);
             } finally {
                 pruner.trialEnded(trialId);
             }
@@ -180,15 +181,6 @@ public final class SearchRunner {
             progress.trialEnded(trialId, result);
             metrics.trialEnded(result);
             return new TrialSummary(trialId, plan.hyperparameters(), result);
-        }
-
-        private static String describe(Throwable e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String msg = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-            return msg.length() > 500 ? msg.substring(0, 500) + "..." : msg;
         }
 
         private static LifecycleType terminalType(TrialOutcome outcome) {
