@@ -7,6 +7,7 @@ import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.space.spec.SpecWriter;
+import io.hpo.worker.data.DataException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -20,7 +21,8 @@ import java.util.OptionalInt;
  * [--search-id ID]} or {@code ... --resume ID}. The spec is read and checked before Spark starts, so a broken spec
  * costs no cluster time. A search id that the lifecycle topic already holds goes on from its recorded history
  * (its finished trials are not run again); {@code --resume} takes the spec it was recorded with.
- * Exit codes: 0 the search ran (or had already finished), 2 bad arguments or spec, 1 the search failed.
+ * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec or data (data is checked before
+ * any trial starts), 1 the search failed.
  */
 public final class SearchDriverMain {
     /** Spark's own retries of a lost task within an averaging round before the round fails (see README). */
@@ -104,6 +106,9 @@ public final class SearchDriverMain {
             Thread.currentThread().interrupt();
             System.err.println("search " + searchId + " interrupted");
             return 1;
+        } catch (DataException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             System.err.println("search " + searchId + " failed: " + e.getMessage());
             e.printStackTrace();

@@ -16,6 +16,7 @@ import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecWriter;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.StopSignal;
+import io.hpo.worker.trial.TrialFailures;
 import io.hpo.worker.trial.TrialObserver;
 import io.hpo.worker.trial.TrialOutcome;
 import io.hpo.worker.trial.TrialPlan;
@@ -65,7 +66,7 @@ public final class SearchRunner {
     public SearchOutcome run(SearchSpec spec, String searchId, RecordedSearch prior) throws InterruptedException {
         long started = System.currentTimeMillis();
         long deadline = started + spec.budget().maxWallTime().toMillis();
-        CorpusSplit data = SearchData.load(spec.data(), sc, spec.seed());
+        CorpusSplit data = SearchData.load(spec, sc);
         int concurrency = Math.min(spec.budget().maxConcurrentTrials(), spec.budget().maxTrials());
         ProgressReporter progress = new ProgressReporter(out, searchId, spec.budget().maxTrials());
         out.println("search " + searchId + ": " + spec.budget().maxTrials() + " trials, " + concurrency
@@ -211,9 +212,9 @@ public final class SearchRunner {
                 return new Attempt(runner.run(plan, data, observer, stop), null);
             } catch (RuntimeException | OutOfMemoryError e) {
                 if (!ExecutorLoss.causedBy(e)) {
-                    return new Attempt(failed(describe(e)), null);
+                    return new Attempt(failed(TrialFailures.reason(plan, e)), null);
                 }
-                String lost = "attempt " + plan.attempt() + " lost an executor: " + describe(e);
+                String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
                 if (mayRetry && mustStop.apply(trialId).isEmpty()) {
                     return new Attempt(null, lost);
                 }
@@ -223,15 +224,6 @@ public final class SearchRunner {
 
         private static TrialResult failed(String reason) {
             return new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
-        }
-
-        private static String describe(Throwable e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String msg = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-            return msg.length() > 500 ? msg.substring(0, 500) + "..." : msg;
         }
 
         private static LifecycleType terminalType(TrialOutcome outcome) {

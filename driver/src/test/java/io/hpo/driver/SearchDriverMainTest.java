@@ -1,5 +1,8 @@
 package io.hpo.driver;
 
+import io.hpo.deploy.LocalKafkaBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,11 +11,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A broken spec or bad arguments end the driver with exit code 2 before Spark starts. */
+/** A broken spec or bad arguments end the driver with exit code 2 before Spark starts; bad data before any trial. */
 class SearchDriverMainTest {
 
     @Test
@@ -37,6 +44,38 @@ class SearchDriverMainTest {
         String err = stderrOf(() -> assertEquals(2,
                 SearchDriverMain.run(new String[]{spec.toString(), "--search-id", "../etc"})));
         assertTrue(err.contains("search id"), err);
+    }
+
+    /** Spark starts and reads the data, but the data is checked before the first event is published. */
+    @Test
+    void dataTooSmallForOneBatchFailsBeforeAnyTrialWithExitCode2(@TempDir Path dir) throws Exception {
+        Path data = Files.writeString(dir.resolve("x.txt"), "the cat can run . can the cat run ?\n".repeat(3));
+        Path spec = Files.writeString(dir.resolve("tiny.yaml"), """
+                name: tiny
+                data:
+                  source: x.txt
+                space:
+                  batch_size: {choice: [8, 16]}
+                  seq_length: 64
+                """);
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0)) {
+            System.setProperty("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers());
+            String err;
+            try {
+                err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
+            } finally {
+                System.clearProperty("spark.hpo.kafka.bootstrap.servers");
+            }
+
+            assertTrue(err.contains("error: " + data + ": the training split has 97 tokens; a training batch needs "
+                    + "batch_size × (seq_length + 1) = 16 × 65 = 1,040"), err);
+            assertFalse(err.contains("\tat "), "no stack trace: " + err);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers()))) {
+                assertEquals(Set.of(), admin.listTopics().names().get(30, TimeUnit.SECONDS),
+                        "nothing was published, so no topic was created");
+            }
+        }
     }
 
     private static String stderrOf(Runnable r) {

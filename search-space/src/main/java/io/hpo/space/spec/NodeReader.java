@@ -17,6 +17,8 @@ import java.util.Optional;
 /** Typed reads of SnakeYAML nodes; every failure is a {@link SpecException} at the node's position. */
 final class NodeReader {
 
+    private static final int MAX_QUOTED = 80;
+
     private final String origin;
 
     NodeReader(String origin) {
@@ -39,7 +41,7 @@ final class NodeReader {
                 throw error(tuple.getKeyNode(), "keys in " + what + " must be plain words");
             }
             if (entries.put(key.getValue(), tuple) != null) {
-                throw error(key, "duplicate key '" + key.getValue() + "' in " + what);
+                throw error(key, "duplicate key '" + excerpt(key.getValue()) + "' in " + what);
             }
         }
         return new Mapping(node, what, entries);
@@ -50,7 +52,7 @@ final class NodeReader {
         Mapping m = mapping(node, what);
         for (String key : m.keys()) {
             if (!known.contains(key)) {
-                throw error(m.keyNode(key), "unknown key '" + key + "' in " + what + Suggestions.hint(key, known));
+                throw error(m.keyNode(key), "unknown key '" + excerpt(key) + "' in " + what + Suggestions.hint(key, known));
             }
         }
         return m;
@@ -125,7 +127,13 @@ final class NodeReader {
             return "a list";
         }
         ScalarNode scalar = (ScalarNode) node;
-        return scalar.getTag().equals(Tag.NULL) ? "nothing" : "'" + scalar.getValue() + "'";
+        return scalar.getTag().equals(Tag.NULL) ? "nothing" : "'" + excerpt(scalar.getValue()) + "'";
+    }
+
+    /** A written value as an error message quotes it: a hostile spec's long value must not flood the terminal. */
+    static String excerpt(String value) {
+        return value.length() <= MAX_QUOTED ? value
+                : value.substring(0, MAX_QUOTED) + "... (" + value.length() + " characters)";
     }
 
     /** Entries of one mapping node, in written order. */

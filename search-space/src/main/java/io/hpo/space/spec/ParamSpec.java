@@ -27,6 +27,12 @@ public sealed interface ParamSpec extends Serializable
      */
     List<Object> probe(int points);
 
+    /** The largest value of a numeric spec: its value, a range's upper end, or the largest choice. */
+    default double largest() {
+        // probes hold every choice and both ends of a range
+        return probe(2).stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElseThrow();
+    }
+
     /** Points this spec contributes to a grid with {@code gridPoints} values per range. */
     default long gridSize(int gridPoints) {
         return Math.min(size(), gridPoints);

@@ -149,7 +149,8 @@ final class SpaceParser {
         String text = reader.text(node, name).trim().toLowerCase(Locale.ROOT);
         List<String> legal = HyperparameterDomain.enumNames(name);
         if (!legal.contains(text)) {
-            throw reader.error(node, "unknown " + name + " '" + text + "'" + Suggestions.hint(text, legal));
+            throw reader.error(node, "unknown " + name + " '" + NodeReader.excerpt(text) + "'"
+                    + Suggestions.hint(text, legal));
         }
         return text;
     }

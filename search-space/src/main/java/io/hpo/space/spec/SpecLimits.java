@@ -27,7 +27,19 @@ public final class SpecLimits {
             Map.entry(Hyperparameters.SEQ_LENGTH, 4096.0),
             Map.entry(Hyperparameters.GRAD_CLIP, 1000.0));
 
+    /** Bytes of a spec file, and characters of a spec text: specs are a few kB; past this is not a spec. */
+    public static final int MAX_SPEC_SIZE = 1 << 20;
+    /** Nesting of YAML lists and mappings; a spec needs 3. Guards the parser's recursion. */
+    public static final int MAX_YAML_DEPTH = 50;
+    /** Aliases to lists or mappings; a spec needs none. Guards against alias bombs ("billion laughs"). */
+    public static final int MAX_YAML_ALIASES = 50;
+    /**
+     * What one trial of the largest configuration a space allows may need to train, by {@link MemoryEstimate}:
+     * a space past it has configurations no executor could hold.
+     */
+    public static final long MAX_TRIAL_MEMORY_BYTES = 64L << 30;
     public static final int MAX_NAME_LENGTH = 100;
+    public static final int MAX_CONSTRAINT_LENGTH = 200;
     public static final int MIN_DEMO_SENTENCES = 100;
     public static final int MAX_DEMO_SENTENCES = 1_000_000;
     public static final double MAX_VALIDATION_FRACTION = 0.5;

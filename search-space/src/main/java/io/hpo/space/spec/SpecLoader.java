@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -60,7 +61,17 @@ public final class SpecLoader {
         String origin = file.toString();
         String text;
         try {
+            if (Files.isDirectory(file)) {
+                throw new SpecException(origin, 1, 1, "is a directory, not a spec file");
+            }
+            long size = Files.size(file);
+            if (size > SpecLimits.MAX_SPEC_SIZE) {
+                throw new SpecException(origin, 1, 1, "the spec is " + size + " bytes, more than the "
+                        + SpecLimits.MAX_SPEC_SIZE + " a spec may have");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new SpecException(origin, 1, 1, "cannot read the spec: no such file");
         } catch (CharacterCodingException e) {
             throw new SpecException(origin, 1, 1, "the spec is not UTF-8 text");
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.StringReader;
@@ -84,27 +85,72 @@ final class SpecParser {
         FeasibilityCheck.problem(space, constraints, strategy, seed).ifPresent(problem -> {
             throw reader.error(feasibilityNode, problem);
         });
+        Node spaceNode = top.value("space").isPresent() ? top.keyNode("space") : root;
+        MemoryEstimate.problem(space).ifPresent(problem -> {
+            throw reader.error(spaceNode, problem);
+        });
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, yaml,
                 origin);
     }
 
     private Node compose() {
+        if (yaml.length() > SpecLimits.MAX_SPEC_SIZE) {
+            throw new SpecException(origin, 1, 1, "the spec is " + yaml.length() + " characters, longer than the "
+                    + SpecLimits.MAX_SPEC_SIZE + " characters a spec may have");
+        }
+        LoaderOptions limits = new LoaderOptions();
+        limits.setCodePointLimit(SpecLimits.MAX_SPEC_SIZE);
+        limits.setNestingDepthLimit(SpecLimits.MAX_YAML_DEPTH);
+        limits.setMaxAliasesForCollections(SpecLimits.MAX_YAML_ALIASES);
+        limits.setAllowRecursiveKeys(false);
         Node root;
         try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+            root = new Yaml(limits).compose(new StringReader(yaml));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = "malformed YAML: " + (e.getContext() != null ? e.getContext() + ", " : "")
                     + e.getProblem();
             throw mark == null ? new SpecException(origin, 1, 1, problem)
                     : new SpecException(origin, mark.getLine() + 1, mark.getColumn() + 1, problem);
+        } catch (ReaderException e) {
+            int[] at = lineAndColumn(e.getPosition());
+            throw new SpecException(origin, at[0], at[1], String.format(Locale.ROOT,
+                    "not a text file: special characters are not allowed, found U+%04X", e.getCodePoint()));
         } catch (YAMLException e) {
-            throw new SpecException(origin, 1, 1, "malformed YAML: " + e.getMessage());
+            throw new SpecException(origin, 1, 1, limitBroken(e.getMessage()));
         }
         if (root == null) {
             throw new SpecException(origin, 1, 1, "the spec is empty; it needs at least 'name'");
         }
         return root;
+    }
+
+    /** SnakeYAML reports its limits without a position; say which limit, in this project's words. */
+    private static String limitBroken(String message) {
+        if (message.startsWith("Nesting Depth exceeded")) {
+            return "lists and mappings are nested deeper than " + SpecLimits.MAX_YAML_DEPTH + " levels";
+        }
+        if (message.startsWith("Number of aliases")) {
+            return "more than " + SpecLimits.MAX_YAML_ALIASES + " aliases (*name) to lists or mappings;"
+                    + " a spec needs none";
+        }
+        return "malformed YAML: " + message;
+    }
+
+    /** 1-based line and column of the {@code position}-th code point of the text. */
+    private int[] lineAndColumn(int position) {
+        int line = 1;
+        int column = 1;
+        int[] codePoints = yaml.codePoints().limit(position).toArray();
+        for (int c : codePoints) {
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new int[]{line, column};
     }
 
     /** An optional section; written but empty (every line commented out) means all defaults. */
@@ -116,7 +162,7 @@ final class SpecParser {
         String name = reader.text(node, "name").trim();
         if (name.length() > SpecLimits.MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
             throw reader.error(node, "name must be 1 to " + SpecLimits.MAX_NAME_LENGTH
-                    + " letters, digits, '.', '_' or '-' (starting with a letter or digit), got '" + name + "'");
+                    + " letters, digits, '.', '_' or '-' (starting with a letter or digit), got '" + NodeReader.excerpt(name) + "'");
         }
         return name;
     }
@@ -163,8 +209,8 @@ final class SpecParser {
             try {
                 local = Path.of(URI.create(source));
             } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-                throw reader.error(node, "data.source '" + source + "' is not a valid file: URI (" + e.getMessage()
-                        + ")");
+                throw reader.error(node, "data.source '" + NodeReader.excerpt(source) + "' is not a valid file: URI ("
+                        + e.getMessage() + ")");
             }
         } else {
             local = baseDir.resolve(source);
@@ -174,10 +220,10 @@ final class SpecParser {
             return local.toString();
         }
         if (!Files.exists(local)) {
-            throw reader.error(node, "data.source " + local + " does not exist");
+            throw reader.error(node, "data.source " + NodeReader.excerpt(local.toString()) + " does not exist");
         }
         if (!Files.isReadable(local)) {
-            throw reader.error(node, "data.source " + local + " is not readable");
+            throw reader.error(node, "data.source " + NodeReader.excerpt(local.toString()) + " is not readable");
         }
         return local.toString();
     }
@@ -229,7 +275,8 @@ final class SpecParser {
             known.add(t.name().toLowerCase(Locale.ROOT));
         }
         if (!known.contains(text)) {
-            throw reader.error(node, "unknown " + what + " '" + text + "'" + Suggestions.hint(text, known));
+            throw reader.error(node, "unknown " + what + " '" + NodeReader.excerpt(text) + "'"
+                    + Suggestions.hint(text, known));
         }
         return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
     }
@@ -285,8 +332,13 @@ final class SpecParser {
             return constraints;
         }
         for (Node item : reader.sequence(node, "constraints")) {
+            String text = reader.text(item, "a constraint");
+            if (text.length() > SpecLimits.MAX_CONSTRAINT_LENGTH) {
+                throw reader.error(item, "a constraint has at most " + SpecLimits.MAX_CONSTRAINT_LENGTH
+                        + " characters, got " + text.length());
+            }
             try {
-                constraints.add(Constraint.parse(reader.text(item, "a constraint")));
+                constraints.add(Constraint.parse(text));
             } catch (IllegalArgumentException e) {
                 throw reader.error(item, e.getMessage());
             }

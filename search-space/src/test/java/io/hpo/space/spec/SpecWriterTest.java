@@ -47,8 +47,9 @@ class SpecWriterTest {
 
     @Test
     void keepsAwkwardDoublesBitForBit() {
-        Hyperparameters awkward = new Hyperparameters(1.2345678901234567E-4, 0, Schedule.LINEAR, 4096,
-                0.1 + 0.2, 9.999999999999999, 64, 8192, 256, 32, 4096, Optimizer.NESTEROVS, 1.0E-7);
+        // integers large but within what one trial may use (SpecLimits.MAX_TRIAL_MEMORY_BYTES)
+        Hyperparameters awkward = new Hyperparameters(1.2345678901234567E-4, 0, Schedule.LINEAR, 16,
+                0.1 + 0.2, 9.999999999999999, 8, 1024, 16, 4, 512, Optimizer.NESTEROVS, 1.0E-7);
 
         assertRoundTrips(DEMO, awkward);
     }

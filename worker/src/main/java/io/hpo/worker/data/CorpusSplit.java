@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
 
@@ -14,6 +15,12 @@ import java.util.Random;
 public final class CorpusSplit implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * Distinct characters a corpus may have: the embedding and output layers grow with it. Scripts with the most
+     * characters in common use need a few thousand.
+     */
+    public static final int MAX_VOCABULARY = 16_384;
 
     private final CharTokenizer tokenizer;
     private final int[] train;
@@ -73,23 +80,41 @@ public final class CorpusSplit implements Serializable {
     }
 
     /**
-     * Fails fast, before any trial starts, when a split cannot fill even one training window of
-     * {@code seqLength + 1} tokens (inputs plus the next-token targets).
+     * Fails fast, before any trial starts, when the split cannot feed trials of these sizes: the training split must
+     * hold one batch of distinct windows, {@code batchSize × (seqLength + 1)} tokens (inputs plus next-token
+     * targets); the validation split must fill the configured evaluation, {@code evalBatches × batchSize ×
+     * seqLength + 1} tokens (windows whose targets do not overlap); the text must have at least 2 distinct symbols
+     * (with one there is nothing to predict) and at most {@link #MAX_VOCABULARY}.
+     *
+     * @param where names the data in the message: a file, a folder, the demo corpus
      */
-    public void requireFits(int seqLength, int batchSize) {
-        if (seqLength < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("sequence length and batch size must be >= 1, got seq_length="
-                    + seqLength + ", batch_size=" + batchSize);
+    public void requireFits(String where, int seqLength, int batchSize, int evalBatches) {
+        if (seqLength < 1 || batchSize < 1 || evalBatches < 1) {
+            throw new IllegalArgumentException("seq_length, batch_size and eval_batches must be >= 1, got "
+                    + seqLength + ", " + batchSize + ", " + evalBatches);
         }
-        requireTokens("training", train.length, seqLength);
-        requireTokens("validation", validation.length, seqLength);
-    }
-
-    private static void requireTokens(String split, int tokens, int seqLength) {
-        if (tokens < seqLength + 1) {
-            throw new IllegalArgumentException("the " + split + " split has " + tokens + " tokens, but seq_length "
-                    + seqLength + " needs at least " + (seqLength + 1) + "; use more data, a larger validation "
-                    + "fraction or a shorter seq_length");
+        long trainNeed = (long) batchSize * (seqLength + 1);
+        if (train.length < trainNeed) {
+            throw new DataException(String.format(Locale.ROOT, "%s: the training split has %,d tokens; a training "
+                            + "batch needs batch_size × (seq_length + 1) = %,d × %,d = %,d: use more data or a smaller "
+                            + "batch_size or seq_length", where, train.length, batchSize, seqLength + 1, trainNeed));
+        }
+        long validationNeed = (long) evalBatches * batchSize * seqLength + 1;
+        if (validation.length < validationNeed) {
+            throw new DataException(String.format(Locale.ROOT, "%s: the validation split has %,d tokens; "
+                            + "eval_batches × batch_size × seq_length + 1 = %,d × %,d × %,d + 1 = %,d are needed: use "
+                            + "more data, a larger validation_fraction or fewer eval_batches", where,
+                    validation.length, evalBatches, batchSize, seqLength, validationNeed));
+        }
+        int symbols = tokenizer.vocabSize() - 1;
+        if (symbols < 2) {
+            throw new DataException(where + ": the text has " + symbols + " distinct symbol"
+                    + (symbols == 1 ? " ('" + tokenizer.decode(new int[]{1}) + "')" : "")
+                    + "; a language model needs at least 2");
+        }
+        if (symbols > MAX_VOCABULARY) {
+            throw new DataException(String.format(Locale.ROOT, "%s: the text has %,d distinct symbols, more than "
+                    + "the %,d a character vocabulary may have: is it text?", where, symbols, MAX_VOCABULARY));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.hpo.worker.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,13 @@ public final class TextCorpusReader {
 
     /** All files under {@code pathOrUri}, each as (path, content), read with Spark and sorted by path. */
     public static List<Map.Entry<String, String>> readFiles(JavaSparkContext sc, String pathOrUri) {
-        List<Tuple2<String, String>> files = sc.wholeTextFiles(pathOrUri).collect();
+        List<Tuple2<String, String>> files;
+        try {
+            files = sc.wholeTextFiles(pathOrUri).collect();
+        } catch (Exception e) {
+            // Hadoop's input errors (a missing path, a refused read) arrive as checked exceptions Scala does not declare
+            throw new DataException(pathOrUri + ": cannot read the corpus: " + rootMessage(e), e);
+        }
         return requireText(pathOrUri, files.stream()
                 .map(f -> Map.entry(f._1(), f._2()))
                 .sorted(Map.Entry.comparingByKey())
@@ -45,6 +50,9 @@ public final class TextCorpusReader {
 
     /** Like {@link #readFiles(JavaSparkContext, String)} without Spark: a local file or the files of a folder. */
     public static List<Map.Entry<String, String>> readFiles(Path path) {
+        if (!Files.exists(path)) {
+            throw new DataException(path + ": cannot read the corpus: no such file or folder");
+        }
         try (Stream<Path> listing = Files.isDirectory(path) ? Files.list(path) : Stream.of(path)) {
             List<Path> files = listing
                     .filter(Files::isRegularFile)
@@ -55,7 +63,7 @@ public final class TextCorpusReader {
                     .map(p -> Map.entry(p.toString(), readUtf8(p)))
                     .toList());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read corpus at " + path, e);
+            throw new DataException(path + ": cannot read the corpus: " + e, e);
         }
     }
 
@@ -73,20 +81,53 @@ public final class TextCorpusReader {
         return name.startsWith(".") || name.startsWith("_");
     }
 
+    /** Malformed bytes become U+FFFD, as Hadoop's {@code Text} decodes them, so both reads see the same text. */
     private static String readUtf8(Path p) {
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
+            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read corpus file " + p, e);
+            throw new DataException(p + ": cannot read the corpus file: " + e, e);
         }
     }
 
     private static List<Map.Entry<String, String>> requireText(String where, List<Map.Entry<String, String>> files) {
         if (files.stream().allMatch(f -> f.getValue().isBlank())) {
-            throw new IllegalArgumentException("no text found in the corpus at " + where
+            throw new DataException(where + ": no text found in the corpus"
                     + (files.isEmpty() ? " (no files)" : " (" + files.size() + " empty files)"));
         }
+        files.forEach(f -> requireUtf8Text(f.getKey(), f.getValue()));
         return files;
+    }
+
+    /**
+     * A U+FFFD is what decoding left of bytes that are not UTF-8; a NUL does not occur in text. Either means the file
+     * is not a UTF-8 text corpus, and training on it would learn noise.
+     */
+    private static void requireUtf8Text(String file, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\uFFFD' || c == '\u0000') {
+                int line = 1;
+                int lineStart = 0;
+                for (int j = 0; j < i; j++) {
+                    if (text.charAt(j) == '\n') {
+                        line++;
+                        lineStart = j + 1;
+                    }
+                }
+                throw new DataException(file + ":" + line + ":" + (i - lineStart + 1) + ": "
+                        + (c == '\u0000' ? "binary data (a NUL byte)" : "bytes that are not UTF-8")
+                        + "; the corpus must be UTF-8 text");
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     /** Never empty: {@link #requireText} has seen a non-blank file. */

@@ -4,7 +4,7 @@ package io.hpo.worker.trial;
 public enum TrialOutcome {
     /** trained its full step budget */
     COMPLETED,
-    /** the training or validation loss became NaN or infinite */
+    /** the training or validation loss became NaN or infinite, or the training loss exploded past 3 × ln(vocabulary) */
     DIVERGED,
     /** an error, or the search's wall-time budget ran out mid-trial */
     FAILED,

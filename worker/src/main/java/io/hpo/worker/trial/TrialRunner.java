@@ -17,6 +17,7 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 
@@ -27,6 +28,9 @@ import java.util.Random;
  * cancelled trial at the next round boundary.
  */
 public final class TrialRunner {
+    /** A round's training loss above this many times ln(vocabulary) ends the trial as diverged. */
+    static final double EXPLODED_LOSS_FACTOR = 3;
+
     private final JavaSparkContext sc;
     private final BusConfig bus;
 
@@ -45,7 +49,7 @@ public final class TrialRunner {
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
         sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
         Hyperparameters hp = plan.hyperparameters();
-        data.requireFits(hp.seqLength(), hp.batchSize());
+        data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), hp.batchSize(), plan.evalBatches());
         ComputationGraph net = TransformerModel.build(hp, data.tokenizer().vocabSize(), plan.maxSteps(), plan.seed());
         GlobalStepHook globalStep = new GlobalStepHook();
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, trainingMaster(plan, globalStep));
@@ -64,10 +68,11 @@ public final class TrialRunner {
             sparkNet.setListeners(List.of(new StepMetricsListener(bus, plan, step + 1, roundSteps)));
             sparkNet.fit(roundData(plan, data, roundSteps, windows));
             step += roundSteps;
-            double trainLoss = sparkNet.getScore();
-            if (!Double.isFinite(trainLoss)) {
-                return evals.result(TrialOutcome.DIVERGED, step, plan, "training loss became " + trainLoss
-                        + " at step " + step, started);
+            // DL4J sums a sequence's score over its time steps: per token, like the published step losses
+            double trainLoss = sparkNet.getScore() / hp.seqLength();
+            Optional<String> diverged = divergence(trainLoss, step, data.tokenizer().vocabSize());
+            if (diverged.isPresent()) {
+                return evals.result(TrialOutcome.DIVERGED, step, plan, diverged.get(), started);
             }
             if (step % plan.evalEvery() == 0 || step == plan.maxSteps()) {
                 double valLoss = LossEvaluator.meanTokenLoss(sparkNet.getNetwork(), validation);
@@ -80,6 +85,24 @@ public final class TrialRunner {
             }
         }
         return evals.result(TrialOutcome.COMPLETED, step, plan, null, started);
+    }
+
+    /**
+     * Why a round's training loss (mean nats per token) shows the trial diverged, or empty. Non-finite is diverged;
+     * so is a loss above {@value #EXPLODED_LOSS_FACTOR} × ln(vocabulary): a freshly initialised model scores about
+     * ln(vocabulary), uniform guessing, so a model that far worse than guessing has blown up and will not recover
+     * within a trial's budget (a huge learning rate can keep the loss finite but enormous).
+     */
+    static Optional<String> divergence(double trainLoss, long step, int vocabSize) {
+        if (!Double.isFinite(trainLoss)) {
+            return Optional.of("training loss became " + trainLoss + " at step " + step);
+        }
+        double limit = EXPLODED_LOSS_FACTOR * Math.log(vocabSize);
+        if (trainLoss > limit) {
+            return Optional.of(String.format(Locale.ROOT, "training loss %.4g at step %d exceeds %.0f × "
+                    + "ln(vocabulary %d) = %.4g: exploded", trainLoss, step, EXPLODED_LOSS_FACTOR, vocabSize, limit));
+        }
+        return Optional.empty();
     }
 
     /**

@@ -22,6 +22,9 @@ class CorpusSplitTest {
 
     private static final List<String> LINES = QuestionFormationCorpus.generate(500, 3);
 
+    /** 100 characters of 10 distinct symbols: 90 for training, 10 for validation. */
+    private static final CorpusSplit HUNDRED = CorpusSplit.ofText("0123456789".repeat(10), 0.1);
+
     @Test
     void sameSeedSameSplit() {
         CorpusSplit a = CorpusSplit.ofLines(LINES, 0.2, 9);
@@ -59,21 +62,58 @@ class CorpusSplitTest {
     }
 
     @Test
-    void requireFitsNamesTheSplitThatIsTooSmall() {
-        CorpusSplit split = CorpusSplit.ofText("x".repeat(100), 0.1);
-        split.requireFits(9, 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> split.requireFits(10, 4));
-        assertTrue(e.getMessage().contains("validation") && e.getMessage().contains("10 tokens"), e.getMessage());
-        IllegalArgumentException train = assertThrows(IllegalArgumentException.class,
-                () -> split.requireFits(95, 4));
-        assertTrue(train.getMessage().contains("training"), train.getMessage());
+    void requireFitsAcceptsDataThatFillsABatchAndTheEvaluation() {
+        HUNDRED.requireFits("h.txt", 3, 3, 1);
+        HUNDRED.requireFits("h.txt", 9, 1, 1);
+    }
+
+    @Test
+    void aTrainingSplitSmallerThanOneBatchIsAnErrorWithTheNumbers() {
+        DataException e = assertThrows(DataException.class, () -> HUNDRED.requireFits("data/x.txt", 9, 10, 1));
+        assertEquals("data/x.txt: the training split has 90 tokens; a training batch needs batch_size × "
+                + "(seq_length + 1) = 10 × 10 = 100: use more data or a smaller batch_size or seq_length",
+                e.getMessage());
+    }
+
+    @Test
+    void aValidationSplitTooSmallForTheEvalBatchesIsAnErrorWithTheNumbers() {
+        DataException e = assertThrows(DataException.class, () -> HUNDRED.requireFits("data/x.txt", 3, 2, 2));
+        assertEquals("data/x.txt: the validation split has 10 tokens; eval_batches × batch_size × seq_length + 1 "
+                + "= 2 × 2 × 3 + 1 = 13 are needed: use more data, a larger validation_fraction or fewer "
+                + "eval_batches", e.getMessage());
+    }
+
+    @Test
+    void aTextOfOneSymbolIsAnError() {
+        DataException e = assertThrows(DataException.class,
+                () -> CorpusSplit.ofText("a".repeat(1000), 0.1).requireFits("a.txt", 8, 4, 1));
+        assertEquals("a.txt: the text has 1 distinct symbol ('a'); a language model needs at least 2",
+                e.getMessage());
+    }
+
+    @Test
+    void aTextOfTooManySymbolsIsAnError() {
+        StringBuilder text = new StringBuilder();
+        for (char c = 0x4E00; c < 0x4E00 + 20_000; c++) {
+            text.append(c).append(c);
+        }
+        DataException e = assertThrows(DataException.class,
+                () -> CorpusSplit.ofText(text.toString(), 0.5).requireFits("cjk.txt", 8, 4, 1));
+        assertTrue(e.getMessage().startsWith("cjk.txt: the text has "), e.getMessage());
+        assertTrue(e.getMessage().contains("more than the 16,384 a character vocabulary may have"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyTextIsAnError() {
+        DataException e = assertThrows(DataException.class,
+                () -> CorpusSplit.ofText("", 0.1).requireFits("empty.txt", 2, 1, 1));
+        assertTrue(e.getMessage().startsWith("empty.txt: the training split has 0 tokens"), e.getMessage());
     }
 
     @Test
     void emptyOrTinyInputIsRejectedWithAReason() {
         assertThrows(IllegalArgumentException.class, () -> CorpusSplit.ofLines(List.of(), 0.1, 1));
         assertThrows(IllegalArgumentException.class, () -> CorpusSplit.ofLines(List.of("one line"), 0.1, 1));
-        assertThrows(IllegalArgumentException.class, () -> CorpusSplit.ofText("", 0.1).requireFits(2, 1));
         assertThrows(IllegalArgumentException.class, () -> CorpusSplit.ofText("abc", 1.0));
     }
 

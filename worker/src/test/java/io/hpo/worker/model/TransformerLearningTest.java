@@ -25,7 +25,7 @@ class TransformerLearningTest {
         CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(3000, 1), 0.1, 2);
         Hyperparameters hp = new Hyperparameters(3e-3, 20, Schedule.COSINE, 16, 0, 0.01, 2, 48, 4, 4, 32,
                 Optimizer.ADAM, 1.0);
-        data.requireFits(hp.seqLength(), hp.batchSize());
+        data.requireFits("the demo corpus", hp.seqLength(), hp.batchSize(), 8);
         int vocab = data.tokenizer().vocabSize();
         ComputationGraph net = TransformerModel.build(hp, vocab, STEPS, 3);
         List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(), hp.batchSize(), 8);

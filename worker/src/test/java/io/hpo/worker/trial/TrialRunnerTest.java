@@ -113,8 +113,45 @@ class TrialRunnerTest {
         TrialPlan plan = new TrialPlan("s1", "trial-001", 1, hp, 40, 2, 2, 2, 1, 3);
         TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
         assertEquals(TrialOutcome.DIVERGED, result.outcome());
-        assertTrue(result.reason().contains("loss became"), result.reason());
+        assertTrue(result.reason().startsWith("training loss ")
+                && result.reason().contains(" at step " + result.steps()), result.reason());
         assertTrue(result.steps() < 40);
+    }
+
+    /** The largest learning rate a spec allows: the loss explodes, the steps before stay published, the next trial trains. */
+    @Test
+    void learningRateTenDivergesNamingStepAndLossAndTheNextTrialStillTrains() {
+        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
+                .with(BusConfig.STEPS_TOPIC, "steps-lr10");
+        Hyperparameters hp = new Hyperparameters(10.0, 0, Schedule.CONSTANT, 8, 0.0, 0.0, 1, 32, 4, 2, 24,
+                Optimizer.ADAM, 1.0);
+        TrialRunner runner = new TrialRunner(sc, bus);
+        TrialResult diverged = runner.run(new TrialPlan("s2", "trial-lr10", 1, hp, 40, 1, 2, 10, 1, 5), demoData(),
+                (s, l, t) -> { }, StopSignal.never());
+
+        assertEquals(TrialOutcome.DIVERGED, diverged.outcome(), String.valueOf(diverged.reason()));
+        assertTrue(diverged.reason().matches("training loss (became \\S+|\\S+) at step \\d+.*"), diverged.reason());
+        assertTrue(diverged.reason().contains("at step " + diverged.steps()), diverged.reason());
+        assertTrue(diverged.steps() < 40);
+        List<StepMetric> kept = readSteps(bus, (int) diverged.steps());
+        assertEquals(diverged.steps(), kept.size(), "every step before the divergence was published");
+
+        TrialResult next = runner.run(new TrialPlan("s2", "trial-after", 1, small(3e-3), 4, 1, 2, 4, 1, 6), demoData(),
+                (s, l, t) -> { }, StopSignal.never());
+        assertEquals(TrialOutcome.COMPLETED, next.outcome(), String.valueOf(next.reason()));
+    }
+
+    @Test
+    void divergenceIsANonFiniteLossOrOneThreeTimesWorseThanGuessing() {
+        int vocab = 40;
+        double guessing = Math.log(vocab);
+        assertEquals(Optional.empty(), TrialRunner.divergence(guessing, 5, vocab));
+        assertEquals(Optional.empty(), TrialRunner.divergence(3 * guessing, 5, vocab));
+        assertEquals(Optional.of("training loss became NaN at step 5"), TrialRunner.divergence(Double.NaN, 5, vocab));
+        assertEquals(Optional.of("training loss became Infinity at step 7"),
+                TrialRunner.divergence(Double.POSITIVE_INFINITY, 7, vocab));
+        assertEquals(Optional.of("training loss 12.00 at step 9 exceeds 3 × ln(vocabulary 40) = 11.07: exploded"),
+                TrialRunner.divergence(12.0, 9, vocab));
     }
 
     @Test
