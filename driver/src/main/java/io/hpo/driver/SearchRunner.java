@@ -211,7 +211,7 @@ public final class SearchRunner {
             try {
                 return new Attempt(runner.run(plan, data, observer, stop), null);
             } catch (RuntimeException | OutOfMemoryError e) {
-                if (!ExecutorLoss.causedBy(e)) {
+                if (!TrialFailures.executorLost(e)) {
                     return new Attempt(failed(TrialFailures.reason(plan, e)), null);
                 }
                 String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * idempotent, so what is delivered twice counts once. A failed write rewinds to the batch's first offsets and
  * retries with growing back-off, so an unreachable database or broker stalls ingestion but never ends it.
  * A record that is not a valid event is logged with its coordinates, counted, and written as it came (key, value,
- * headers) to the dead-letter topic with headers naming its source and the error (see {@link DeadLetterWriter}).
+ * headers) to the dead-letter topic with headers naming its source and the error (see {@link DeadLetterWriter});
+ * so is a valid event whose values the database refuses (counted as rejected), while the rest of its batch is stored.
  */
 public final class EventConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -156,7 +158,12 @@ public final class EventConsumer implements AutoCloseable {
         }
     }
 
-    private record Batch(List<StepMetric> steps, List<LifecycleEvent> events, List<DeadLetterWriter.Refused> refused) {
+    /**
+     * Decoded records, the records refused so far (mutable: the database may refuse more) and, by identity, the
+     * record each decoded event came from.
+     */
+    private record Batch(List<StepMetric> steps, List<LifecycleEvent> events, List<DeadLetterWriter.Refused> refused,
+                         Map<Object, ConsumerRecord<byte[], byte[]>> sources) {
         int size() {
             return steps.size() + events.size();
         }
@@ -182,10 +189,13 @@ public final class EventConsumer implements AutoCloseable {
         List<StepMetric> steps = new ArrayList<>();
         List<LifecycleEvent> events = new ArrayList<>();
         List<DeadLetterWriter.Refused> refused = new ArrayList<>();
+        Map<Object, ConsumerRecord<byte[], byte[]>> sources = new IdentityHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
                 if (r.topic().equals(bus.stepsTopic())) {
-                    steps.add(EventCodec.decodeStep(r.value()));
+                    StepMetric m = EventCodec.decodeStep(r.value());
+                    steps.add(m);
+                    sources.put(m, r);
                 } else {
                     LifecycleEvent e = EventCodec.decodeLifecycle(r.value());
                     String problem = EventValidation.problem(e).orElse(null);
@@ -193,13 +203,14 @@ public final class EventConsumer implements AutoCloseable {
                         throw new CorruptEventException(problem, null);
                     }
                     events.add(e);
+                    sources.put(e, r);
                 }
             } catch (CorruptEventException e) {
                 countCorrupt(r, e.getMessage());
                 refused.add(new DeadLetterWriter.Refused(r, e.getMessage()));
             }
         }
-        return new Batch(steps, events, refused);
+        return new Batch(steps, events, refused, sources);
     }
 
     /** Writes the refused records not yet acknowledged to the dead-letter topic; returns once all are. */
@@ -234,7 +245,7 @@ public final class EventConsumer implements AutoCloseable {
 
     /**
      * Writes the batch in one transaction. If the database refuses its content (a bad value, not an outage),
-     * the events are written one by one so that only the offending ones are dropped.
+     * the events are written one by one, and only the ones it refuses go to the dead-letter topic.
      */
     private int store(Batch batch) throws SQLException {
         try {
@@ -249,15 +260,16 @@ public final class EventConsumer implements AutoCloseable {
         }
         int stored = 0;
         for (StepMetric s : batch.steps()) {
-            stored += storeAlone(List.of(s), List.of(), s);
+            stored += storeAlone(batch, List.of(s), List.of(), s);
         }
         for (LifecycleEvent e : batch.events()) {
-            stored += storeAlone(List.of(), List.of(e), e);
+            stored += storeAlone(batch, List.of(), List.of(e), e);
         }
         return stored;
     }
 
-    private int storeAlone(List<StepMetric> steps, List<LifecycleEvent> events, Object event) throws SQLException {
+    private int storeAlone(Batch batch, List<StepMetric> steps, List<LifecycleEvent> events, Object event)
+            throws SQLException {
         try {
             store.applyBatch(steps, events);
             return 1;
@@ -266,7 +278,9 @@ public final class EventConsumer implements AutoCloseable {
                 throw e;
             }
             rejected.incrementAndGet();
-            LOG.error("dropping an event the database refuses ({}): {}", e.getMessage(), event);
+            LOG.error("the database refuses an event ({}), dead-lettering it: {}", e.getMessage(), event);
+            batch.refused().add(new DeadLetterWriter.Refused(batch.sources().get(event),
+                    "the results database refused it: " + e.getMessage()));
             return 0;
         }
     }

@@ -11,6 +11,7 @@ import io.hpo.aggregator.support.TestServices;
 import io.hpo.events.BusConfig;
 import io.hpo.events.EventCodec;
 import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -123,6 +124,43 @@ class DeadLetterTest {
             }
             assertEquals(3, readAll(bus, bus.deadLetterTopic(), 4).size());
             assertEquals(new StoreCounts(1, 3, 1, 3, 0), store.counts(s));
+        }
+    }
+
+    /**
+     * A well-formed event whose text PostgreSQL cannot hold (a NUL character): the batch falls back to one write
+     * per event, the refused event goes to the dead-letter topic with the database's reason, the rest is stored.
+     */
+    @Test
+    void anEventTheDatabaseRefusesIsDeadLetteredAndTheRestOfItsBatchStored() throws Exception {
+        String suffix = Long.toHexString(System.nanoTime());
+        BusConfig bus = TestServices.freshBus().with(BusConfig.DEAD_LETTER_TOPIC, "dlq-db-" + suffix);
+        String s = "refused";
+        LifecycleEvent refused = LifecycleEvent.trialEnded(s, "t1", 1, LifecycleType.TRIAL_FAILED, 2, 2048,
+                "bad\u0000reason");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bus.kafkaClientProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            send(producer, bus.lifecycleTopic(), key(s), EventCodec.encode(Events.started(s)));
+            send(producer, bus.stepsTopic(), key("t1"), EventCodec.encode(Events.step(s, "t1", 1, 0, 3.0)));
+            send(producer, bus.lifecycleTopic(), key("t1"), EventCodec.encode(refused));
+            send(producer, bus.stepsTopic(), key("t1"), EventCodec.encode(Events.step(s, "t1", 2, 0, 2.9)));
+        }
+        try (Database db = TestServices.freshDatabase()) {
+            Migrations.migrate(db);
+            ResultsStore store = new ResultsStore(db);
+            try (EventConsumer consumer = consumer(bus, store)) {
+                consumer.start();
+                Await.until(TIMEOUT, "the good events stored and the refused one dead-lettered",
+                        () -> consumer.recordsIngested() == 3 && consumer.stats().deadLettered() == 1);
+                assertEquals(1, consumer.stats().rejectedRecords());
+                assertEquals(0, consumer.corruptRecords());
+            }
+            assertEquals(new StoreCounts(1, 2, 0, 1, 0), store.counts(s));
+            ConsumerRecord<byte[], byte[]> dead = readAll(bus, bus.deadLetterTopic(), 1).get(0);
+            assertArrayEquals(EventCodec.encode(refused), dead.value());
+            assertEquals(bus.lifecycleTopic(), header(dead, DeadLetterWriter.SOURCE_TOPIC));
+            assertTrue(header(dead, DeadLetterWriter.ERROR).startsWith("the results database refused it"),
+                    header(dead, DeadLetterWriter.ERROR));
         }
     }
 

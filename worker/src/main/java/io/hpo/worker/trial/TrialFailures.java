@@ -25,7 +25,23 @@ public final class TrialFailures {
     private static final List<String> OUT_OF_MEMORY = List.of("java.lang.OutOfMemoryError",
             "Physical memory usage is too high", "Cannot allocate new", "Allocation failed");
 
+    // Spark names the task failure reason in the job's abort message, e.g. "ExecutorLostFailure (executor 1
+    // exited caused by one of the running tasks) Reason: Command exited with code 137"
+    private static final List<String> EXECUTOR_LOST = List.of("ExecutorLostFailure", "Executor heartbeat timed out",
+            "Remote RPC client disassociated");
+
     private TrialFailures() {
+    }
+
+    /**
+     * Whether the trial failed because Spark lost an executor under it (its machine or JVM went away), which a new
+     * attempt elsewhere can survive, rather than on its own (bad input, a bug, out of memory), which would fail
+     * again. An executor that died of running out of memory counts as out of memory.
+     */
+    public static boolean executorLost(Throwable error) {
+        List<Throwable> chain = chain(error);
+        return outOfMemory(chain).isEmpty() && chain.stream().map(Throwable::getMessage)
+                .anyMatch(m -> m != null && EXECUTOR_LOST.stream().anyMatch(m::contains));
     }
 
     /** Why the trial of {@code plan} failed with {@code error}, in one line. */

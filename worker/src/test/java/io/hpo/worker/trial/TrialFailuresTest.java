@@ -7,6 +7,7 @@ import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,6 +42,21 @@ class TrialFailuresTest {
         assertTrue(TrialFailures.reason(PLAN, e).startsWith("out of memory on the driver while training trial "
                 + "trial-003 (width 4096, layers 2, heads 8, batch_size 512, seq_length 64): Allocation failed: "
                 + "[[DEVICE] allocation failed; Error code: [12]]" + ADVICE), TrialFailures.reason(PLAN, e));
+    }
+
+    @Test
+    void aLostExecutorAnywhereInTheCauseChainCountsUnlessItRanOutOfMemory() {
+        SparkException lost = new SparkException("Job aborted due to stage failure: Task 0 in stage 3.0 failed 1"
+                + " times, most recent failure: Lost task 0.0 in stage 3.0 (TID 5) (127.0.0.1 executor 1):"
+                + " ExecutorLostFailure (executor 1 exited caused by one of the running tasks) Reason: Command"
+                + " exited with code 137");
+        assertTrue(TrialFailures.executorLost(lost));
+        assertTrue(TrialFailures.executorLost(new IllegalStateException("round failed", lost)));
+        assertFalse(TrialFailures.executorLost(new SparkException("Job aborted due to stage failure: Task 0 failed"
+                + " 2 times, most recent failure: ExecutorLostFailure (executor 2 exited caused by one of the running"
+                + " tasks) Reason: java.lang.OutOfMemoryError: Java heap space")));
+        assertFalse(TrialFailures.executorLost(new SparkException("Job 3 cancelled part of cancelled job group")));
+        assertFalse(TrialFailures.executorLost(new OutOfMemoryError()));
     }
 
     @Test
