@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,7 +93,7 @@ public final class LocalSparkCluster implements AutoCloseable {
             cluster.awaitWorkers(settings.workers(), Duration.ofSeconds(90));
             return cluster;
         } catch (IOException | RuntimeException e) {
-            started.forEach(LocalSparkCluster::stop);
+            started.forEach(ChildProcesses::stop);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("could not start the Spark cluster in " + dir + ": " + io.getMessage(), io);
             }
@@ -223,22 +222,7 @@ public final class LocalSparkCluster implements AutoCloseable {
     /** Stops the workers (which kill their executors), then the master. */
     @Override
     public void close() {
-        workers.forEach(LocalSparkCluster::stop);
-        stop(master);
-    }
-
-    private static void stop(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        workers.forEach(ChildProcesses::stop);
+        ChildProcesses.stop(master);
     }
 }

@@ -210,7 +210,8 @@ public final class SearchRunner {
             };
             try {
                 return new Attempt(runner.run(plan, data, observer, stop), null);
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (Exception | OutOfMemoryError e) {
+                // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
                 if (!TrialFailures.executorLost(e)) {
                     return new Attempt(failed(TrialFailures.reason(plan, e)), null);
                 }

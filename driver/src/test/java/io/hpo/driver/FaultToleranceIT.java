@@ -33,15 +33,7 @@ class FaultToleranceIT {
             data: {source: demo, demo_sentences: 600}
             budget: {max_trials: %d, max_concurrent_trials: 2, max_steps_per_trial: %d, max_wall_time: 15m}
             training: {workers: 1, averaging_frequency: 4, eval_every: %d, eval_batches: 1}
-            space:
-              learning_rate: {log_uniform: [1.0e-3, 1.0e-2]}
-              batch_size: 8
-              layers: 1
-              width: 16
-              heads: 2
-              mlp_multiplier: 2
-              seq_length: 16
-            """.formatted(TRIALS, STEPS, EVAL_EVERY);
+            """.formatted(TRIALS, STEPS, EVAL_EVERY) + TinyModel.space("{log_uniform: [1.0e-3, 1.0e-2]}");
 
     /**
      * SIGKILL of the driver once one trial has finished and another is half-way: `--resume` goes on from the

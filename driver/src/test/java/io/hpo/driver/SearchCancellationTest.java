@@ -37,15 +37,7 @@ class SearchCancellationTest {
             data: {source: demo, demo_sentences: 400}
             budget: {max_trials: 4, max_concurrent_trials: 1, max_steps_per_trial: 200, max_wall_time: 10m}
             training: {workers: 1, averaging_frequency: 2, eval_every: 100, eval_batches: 1}
-            space:
-              learning_rate: {log_uniform: [1.0e-3, 1.0e-2]}
-              batch_size: 8
-              layers: 1
-              width: 16
-              heads: 2
-              mlp_multiplier: 2
-              seq_length: 16
-            """;
+            """ + TinyModel.space("{log_uniform: [1.0e-3, 1.0e-2]}");
 
     @Test
     void cancelRequestsThroughTheApiStopATrialAndThenTheSearch(@TempDir Path dir) throws Exception {

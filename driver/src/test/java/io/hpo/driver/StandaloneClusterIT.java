@@ -49,15 +49,7 @@ class StandaloneClusterIT {
               averaging_frequency: 5
               eval_every: 5
               eval_batches: 1
-            space:
-              learning_rate: {log_uniform: [1.0e-3, 1.0e-2]}
-              batch_size: 8
-              layers: 1
-              width: 16
-              heads: 2
-              mlp_multiplier: 2
-              seq_length: 16
-            """;
+            """ + TinyModel.space("{log_uniform: [1.0e-3, 1.0e-2]}");
     private static final Pattern WORKER_UI_PORT = Pattern.compile("^http://[^:/]+:(\\d+)/");
 
     @Test
@@ -160,15 +152,7 @@ class StandaloneClusterIT {
             strategy: {type: grid}
             budget: {max_trials: 3, max_concurrent_trials: 1, max_steps_per_trial: 30, max_wall_time: 15m}
             training: {workers: 1, averaging_frequency: 3, eval_every: 15, eval_batches: 1}
-            space:
-              learning_rate: {choice: [1.0e-3, 2.0e-3, 3.0e-3]}
-              batch_size: 8
-              layers: 1
-              width: 16
-              heads: 2
-              mlp_multiplier: 2
-              seq_length: 16
-            """;
+            """ + TinyModel.space("{choice: [1.0e-3, 2.0e-3, 3.0e-3]}");
 
     /**
      * Kills every executor of the cluster whenever {@code trialId} has trained steps in an attempt before
