@@ -15,6 +15,7 @@ import io.hpo.worker.trial.TrialResult;
 import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -64,10 +65,12 @@ class ThroughputBenchmark {
     @Test
     void measure() throws Exception {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        System.out.println("ND4J: " + env.getProperty("blas.vendor") + " BLAS, " + env.getProperty("omp.threads")
-                + " OpenMP threads, " + Runtime.getRuntime().availableProcessors() + " processors, binary "
-                + Nd4j.getExecutioner().getClass().getSimpleName() + " " + System.getProperty(
-                "org.bytedeco.javacpp.platform.extension", "(default extension)"));
+        String binary = Loader.getLoadedLibraries().values().stream().filter(p -> p.contains("nd4j"))
+                .findFirst().orElse("?");
+        System.out.println("ND4J: " + env.getProperty("blas.vendor") + " BLAS, " + Nd4j.factory().blas().getMaxThreads()
+                + " BLAS threads, " + Runtime.getRuntime().availableProcessors() + " processors, native library "
+                + binary);
+        threads(Runtime.getRuntime().availableProcessors());
         double peak = matmulPeakGflops();
         System.out.printf("measured float32 matmul peak: %.1f GFLOP/s%n", peak);
         CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(4000, 1), 0.1, 2);
@@ -80,8 +83,15 @@ class ThroughputBenchmark {
             Hyperparameters hp = c.hyperparameters();
             long params = TransformerModel.parameterCount(hp, vocab);
             double flopsPerToken = flopsPerToken(hp, vocab);
-            Measured one = singleExecutor(hp, vocab, data);
-            print(c, params, "one executor", one, flopsPerToken, peak);
+            // small operations can lose more to thread hand-offs than they gain: each count is measured
+            for (int threads = 1; threads <= Runtime.getRuntime().availableProcessors(); threads++) {
+                Measured one = singleExecutor(hp, vocab, data, threads);
+                print(c, params, "one executor, " + threads + " thread" + (threads > 1 ? "s" : ""), one,
+                        flopsPerToken, peak);
+            }
+        }
+        if (SPARK_STEPS == 0) {
+            return;
         }
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(Files.createTempDirectory("bench-kafka"), 0);
              JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2]")
@@ -132,7 +142,9 @@ class ThroughputBenchmark {
     private record Measured(double tokensPerSecond, long peakHeapBytes, long peakRssBytes) {
     }
 
-    private static Measured singleExecutor(Hyperparameters hp, int vocab, CorpusSplit data) {
+    /** One executor's step loop with {@code threads} ND4J threads. */
+    private static Measured singleExecutor(Hyperparameters hp, int vocab, CorpusSplit data, int threads) {
+        threads(threads);
         try (MemoryWatch memory = MemoryWatch.start()) {
             ComputationGraph net = TransformerModel.build(hp, vocab, WARMUP_STEPS + TIMED_STEPS, 7);
             Random windows = new Random(8);
@@ -150,8 +162,17 @@ class ThroughputBenchmark {
         }
     }
 
+    /** ND4J's operation and BLAS threads of this JVM. */
+    private static void threads(int n) {
+        Nd4j.getEnvironment().setMaxThreads(n);
+        Nd4j.getEnvironment().setMaxMasterThreads(n);
+        Nd4j.factory().blas().setMaxThreads(n);
+    }
+
     /** A whole trial through TrialRunner: tokens over the trial's wall time, so model building and one evaluation count. */
     private static Measured averaged(JavaSparkContext sc, BusConfig bus, Hyperparameters hp, CorpusSplit data) {
+        // two workers share the machine's cores as two executors' tasks would: one thread each
+        threads(1);
         try (MemoryWatch memory = MemoryWatch.start()) {
             TrialPlan plan = new TrialPlan("bench", "throughput-" + hp.width(), 1, hp, SPARK_STEPS, 2, 10,
                     SPARK_STEPS, 1, 9);
