@@ -38,10 +38,10 @@ final class ProgressReporter {
         this.startedMs = System.currentTimeMillis();
     }
 
-    synchronized void trialStarted(String trialId, String config) {
+    synchronized void trialStarted(String trialId, int attempt, String config) {
         running++;
         runningProgress.put(trialId, 0.0);
-        print(trialId + " started: " + config);
+        print(trialId + " started" + (attempt > 1 ? " (attempt " + attempt + ")" : "") + ": " + config);
     }
 
     synchronized void evaluated(String trialId, long step, long maxSteps, double loss) {

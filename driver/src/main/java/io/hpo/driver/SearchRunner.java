@@ -189,7 +189,7 @@ public final class SearchRunner {
             publisher.publish(LifecycleEvent.trialStarted(searchId, trialId, plan.attempt(), startReason));
             // an attempt's steps must never be on Kafka without its start: a resumed driver counts attempts there
             publisher.flush();
-            progress.trialStarted(trialId, plan.hyperparameters().toMap().toString());
+            progress.trialStarted(trialId, plan.attempt(), plan.hyperparameters().toMap().toString());
             metrics.trialStarted();
             TrialObserver observer = (step, validationLoss, tokensSeen) -> {
                 publisher.publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step,

@@ -203,15 +203,25 @@ public final class ResultsCli {
         }
     }
 
-    /** Rank, outcome and the hyperparameters that differ between the trials (the ones the search explored). */
+    /**
+     * Rank, outcome and the hyperparameters that differ between the trials (the ones the search explored); the
+     * attempt when any trial ran more than once.
+     */
     static TextTable leaderboardTable(List<TrialResult> trials) {
         List<String> varying = varyingKeys(trials);
+        boolean retried = trials.stream().anyMatch(r -> r.attempt() > 1);
         List<String> headers = new ArrayList<>(List.of("RANK", "TRIAL", "STATUS", "BEST VAL LOSS", "STEP", "TOKENS"));
+        if (retried) {
+            headers.add("ATTEMPT");
+        }
         headers.addAll(varying);
         TextTable t = new TextTable(headers);
         for (TrialResult r : trials) {
             List<String> row = new ArrayList<>(List.of(String.valueOf(r.rank()), r.trialId(), r.status(),
                     Format.loss(r.bestValLoss()), Format.number(r.bestStep()), Format.number(r.tokensAtBest())));
+            if (retried) {
+                row.add(String.valueOf(r.attempt()));
+            }
             varying.forEach(k -> row.add(Format.number(r.config().get(k))));
             t.add(row);
         }

@@ -4,6 +4,7 @@ import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.store.TrialResult;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.SampleSearch;
 import io.hpo.aggregator.support.TestServices;
@@ -68,6 +69,18 @@ class ResultsCliTest {
         assertEquals("   1  t2     COMPLETED         2.9000    10   10240          0.003          32", lines.get(1));
         assertEquals("   2  t1     COMPLETED         3.1000    10   10240          0.001          16", lines.get(2));
         assertEquals("   3  t3     DIVERGED               -     -       -            0.1          16", lines.get(3));
+    }
+
+    @Test
+    void theLeaderboardShowsAttemptsOnlyWhenATrialRanMoreThanOnce() {
+        TrialResult once = new TrialResult(1, "t1", "COMPLETED", Map.of(), 2.0, 10L, 100L, 10L, 100L, null, null,
+                null, null, null, 1);
+        TrialResult twice = new TrialResult(2, "t2", "COMPLETED", Map.of(), 2.5, 10L, 100L, 10L, 100L, null, null,
+                null, null, null, 2);
+        assertFalse(ResultsCli.leaderboardTable(List.of(once)).render().contains("ATTEMPT"));
+        List<String> lines = ResultsCli.leaderboardTable(List.of(once, twice)).render().lines().toList();
+        assertEquals("RANK  TRIAL  STATUS     BEST VAL LOSS  STEP  TOKENS  ATTEMPT", lines.get(0));
+        assertTrue(lines.get(2).endsWith("  2"), lines.get(2));
     }
 
     @Test
