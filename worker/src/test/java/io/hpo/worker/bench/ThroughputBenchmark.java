@@ -157,6 +157,15 @@ class ThroughputBenchmark {
                 net.fit(batch);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            DataSet batch = TokenBatches.randomWindows(data.train(), hp.seqLength(), hp.batchSize(), windows);
+            long forwardStart = System.nanoTime();
+            for (int i = 0; i < TIMED_STEPS; i++) {
+                net.output(false, batch.getFeatures());
+            }
+            double forwardSeconds = (System.nanoTime() - forwardStart) / 1e9;
+            // backward is about twice the forward's arithmetic, so a ratio well above 3 is time lost elsewhere
+            System.out.printf("  %d thread(s): a training step takes %.1f× a forward pass%n", threads,
+                    seconds / forwardSeconds);
             return new Measured(TIMED_STEPS * (double) hp.batchSize() * hp.seqLength() / seconds,
                     memory.peakHeap(), memory.peakRss());
         }
