@@ -83,6 +83,7 @@ class HelmChartsTest {
                 .set("kafka.existingSecret", "kafka-client")
                 .set("postgres.jdbcUrl", "jdbc:postgresql://pg.data.svc:5432/hpo")
                 .set("postgres.existingSecret", "pg-credentials")
+                .set("api.tokenSecret", "hpo-api")
                 .set("serviceMonitor.enabled", "true"));
         assertEquals(List.of("ConfigMap", "Deployment", "Service", "ServiceMonitor"), kinds(docs));
 
@@ -92,12 +93,15 @@ class HelmChartsTest {
         assertTrue(props.contains("hpo.kafka.client.security.protocol=SSL"), props);
         assertTrue(props.contains("hpo.store.password.file=/var/run/secrets/hpo/postgres/password"), props);
         assertFalse(props.contains("hpo.store.password="), "the password never sits in the ConfigMap");
+        assertTrue(props.contains("hpo.aggregator.api.token.file=/var/run/secrets/hpo/api/token"), props);
+        assertFalse(props.contains("hpo.aggregator.api.token="), "the API token never sits in the ConfigMap");
+        assertTrue(props.contains("hpo.topic.control=hpo.control") && props.contains("hpo.topic.dead.letter="), props);
 
         Deployment deployment = only(docs, Deployment.class);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertContains(deployment.getSpec().getTemplate().getMetadata().getLabels(), deployment.getSpec().getSelector().getMatchLabels());
-        Volume secret = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
-        assertEquals("pg-credentials", secret.getSecret().getSecretName());
+        assertEquals("pg-credentials", secretOf(pod, "postgres-password"));
+        assertEquals("hpo-api", secretOf(pod, "api-token"));
         Container c = pod.getContainers().get(0);
         assertEquals("/health", c.getReadinessProbe().getHttpGet().getPath());
         assertEquals("kafka-client", c.getEnvFrom().get(0).getSecretRef().getName());
@@ -268,6 +272,11 @@ class HelmChartsTest {
                 assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getName().equals(m.getName())), m.getName() + " has no volume");
             }
         }
+    }
+
+    private static String secretOf(PodSpec pod, String volume) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(volume) && v.getSecret() != null).findFirst()
+                .orElseThrow(() -> new AssertionError("no secret volume " + volume)).getSecret().getSecretName();
     }
 
     private static EnvVar env(Container c, String name) {
