@@ -3,7 +3,6 @@ package io.hpo.driver;
 import io.hpo.events.BusConfig;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
-import io.hpo.events.LifecycleType;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
 import io.hpo.space.Hyperparameters;
@@ -170,7 +169,7 @@ public final class SearchRunner {
             publisher.publish(result.outcome() == TrialOutcome.PRUNED
                     ? LifecycleEvent.trialPruned(searchId, trialId, plan.attempt(), result.steps(),
                     result.tokensSeen(), pruned.get().rung() >= 0 ? pruned.get().rung() : null, result.reason())
-                    : LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(), terminalType(result.outcome()),
+                    : LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(), TrialOutcomes.terminalEvent(result.outcome()),
                     result.steps(), result.tokensSeen(), result.reason()));
             publisher.flush();
             progress.trialEnded(trialId, result);
@@ -225,15 +224,6 @@ public final class SearchRunner {
 
         private static TrialResult failed(String reason) {
             return new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
-        }
-
-        private static LifecycleType terminalType(TrialOutcome outcome) {
-            return switch (outcome) {
-                case COMPLETED -> LifecycleType.TRIAL_COMPLETED;
-                case DIVERGED -> LifecycleType.TRIAL_DIVERGED;
-                case FAILED -> LifecycleType.TRIAL_FAILED;
-                case PRUNED -> LifecycleType.TRIAL_PRUNED;
-            };
         }
     }
 }

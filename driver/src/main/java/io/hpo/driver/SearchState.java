@@ -62,7 +62,7 @@ final class SearchState {
     }
 
     private static TrialResult recordedResult(RecordedTrial t) {
-        TrialOutcome outcome = TrialOutcome.valueOf(t.terminal().type().name().substring("TRIAL_".length()));
+        TrialOutcome outcome = TrialOutcomes.of(t.terminal().type());
         double best = t.bestValidationLoss();
         RecordedTrial.Evaluation atBest = t.evaluations().stream()
                 .filter(e -> Double.compare(e.validationLoss(), best) == 0).findFirst().orElse(null);
