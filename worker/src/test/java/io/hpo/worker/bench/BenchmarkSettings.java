@@ -26,10 +26,12 @@ package io.hpo.worker.bench;
  * @param ashaMinSteps    ASHA's first rung (min_steps)
  * @param reductionFactor ASHA's reduction factor
  * @param threads         searches run at once, each on one thread
+ * @param strategies      which of random, tpe and tpe+asha to run, comma-separated; "steps to random best" needs random
+ * @param trialLog        CSV file for one row per trial ({@link TrialLog}); empty for none
  */
 record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches, int sentences,
                          String widths, int layers, int seqLength, int startup, int maxWarmup, int ashaMinSteps,
-                         int reductionFactor, int threads) {
+                         int reductionFactor, int threads, String strategies, String trialLog) {
 
     static final int SEEDS = 5;
     static final int MAX_STEPS = 90;
@@ -46,6 +48,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
     static final int ASHA_MIN_STEPS = MAX_STEPS / REDUCTION_FACTOR;
     /** One search per core: surefire sets OMP_NUM_THREADS=1, so each search's ND4J ops stay on its own thread. */
     static final int THREADS = 2;
+    static final String STRATEGIES = "random,tpe,tpe+asha";
 
     static BenchmarkSettings fromSystemProperties() {
         return new BenchmarkSettings(integer("seeds", SEEDS), integer("budget", BUDGET_STEPS),
@@ -54,7 +57,8 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                 System.getProperty("hpo.bench.widths", WIDTHS), integer("layers", LAYERS),
                 integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP), integer("max_warmup", MAX_WARMUP),
                 integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
-                integer("threads", THREADS));
+                integer("threads", THREADS), System.getProperty("hpo.bench.strategies", STRATEGIES),
+                System.getProperty("hpo.bench.trial_log", ""));
     }
 
     private static int integer(String key, int fallback) {

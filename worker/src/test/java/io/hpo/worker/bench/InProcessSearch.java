@@ -38,7 +38,8 @@ final class InProcessSearch {
         this.budgetSteps = budgetSteps;
     }
 
-    SearchCurve run() {
+    /** Runs the search; each trial's configuration and outcome go to {@code trials} (see {@link TrialLog}). */
+    SearchCurve run(TrialLog trials) {
         Sampler sampler = Samplers.forSpec(spec);
         Pruner pruner = Pruners.forSpec(spec);
         List<FinishedTrial> finished = new ArrayList<>();
@@ -57,6 +58,7 @@ final class InProcessSearch {
                     hp.batchSize(), spec.training().evalBatches());
             Random windows = new Random(spec.seed() * 7919 + index);
             double best = Double.NaN;
+            double firstRungLoss = Double.NaN;
             long step = 0;
             boolean pruned = false;
             while (step < spec.budget().maxStepsPerTrial() && spent < budgetSteps && !pruned) {
@@ -69,6 +71,9 @@ final class InProcessSearch {
                         break;
                     }
                     best = Double.isNaN(best) ? loss : Math.min(best, loss);
+                    if (Double.isNaN(firstRungLoss) && step >= trials.firstRungStep()) {
+                        firstRungLoss = loss;
+                    }
                     curve.evaluated(spent, loss);
                     PruneDecision decision = pruner.report(trialId, step, loss);
                     pruned = decision.prune();
@@ -77,6 +82,7 @@ final class InProcessSearch {
             pruner.trialEnded(trialId);
             curve.trialEnded(pruned);
             finished.add(new FinishedTrial(hp, best, step));
+            trials.trialEnded(index, hp, step, spent, firstRungLoss, best, pruned);
         }
         return curve;
     }

@@ -7,11 +7,14 @@ import io.hpo.worker.data.QuestionFormationCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,18 +43,26 @@ class StrategyBenchmark {
         BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
         System.out.println("strategy benchmark: " + settings);
         long started = System.nanoTime();
+        Path trialLog = settings.trialLog().isEmpty() ? null : Path.of(settings.trialLog());
+        TrialLog.start(trialLog);
+        Set<String> chosen = new LinkedHashSet<>(Arrays.asList(settings.strategies().split(",")));
+        if (!STRATEGIES.keySet().containsAll(chosen)) {
+            throw new IllegalArgumentException("hpo.bench.strategies: " + chosen + " names one not in "
+                    + STRATEGIES.keySet());
+        }
         Map<Long, Map<String, Future<SearchCurve>>> searches = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         try {
             for (long seed = 1; seed <= settings.seeds(); seed++) {
                 Map<String, Future<SearchCurve>> bySeed = new LinkedHashMap<>();
-                for (Map.Entry<String, String[]> s : STRATEGIES.entrySet()) {
+                for (String name : chosen) {
                     long searchSeed = seed;
-                    bySeed.put(s.getKey(), pool.submit(() -> search(settings, searchSeed, s.getValue())));
+                    TrialLog log = TrialLog.of(trialLog, seed, name, settings.ashaMinSteps());
+                    bySeed.put(name, pool.submit(() -> search(settings, searchSeed, STRATEGIES.get(name), log)));
                 }
                 searches.put(seed, bySeed);
             }
-            report(settings, searches);
+            report(settings, chosen, searches);
         } finally {
             pool.shutdownNow();
         }
@@ -59,27 +70,30 @@ class StrategyBenchmark {
                 settings.threads());
     }
 
-    private static SearchCurve search(BenchmarkSettings settings, long seed, String[] strategyAndPruner) {
+    private static SearchCurve search(BenchmarkSettings settings, long seed, String[] strategyAndPruner,
+                                      TrialLog log) {
         SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategyAndPruner[0], strategyAndPruner[1]),
                 "benchmark");
         CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(settings.sentences(), seed),
                 spec.data().validationFraction(), seed);
-        return new InProcessSearch(spec, data, settings.budgetSteps()).run();
+        return new InProcessSearch(spec, data, settings.budgetSteps()).run(log);
     }
 
     /** Prints each seed's rows once its three searches are done, seeds in order, then the medians. */
-    private static void report(BenchmarkSettings settings, Map<Long, Map<String, Future<SearchCurve>>> searches)
+    private static void report(BenchmarkSettings settings, Set<String> chosen,
+                               Map<Long, Map<String, Future<SearchCurve>>> searches)
             throws InterruptedException, ExecutionException {
         Map<String, List<Double>> bests = new LinkedHashMap<>();
         Map<String, List<Long>> toReach = new LinkedHashMap<>();
-        STRATEGIES.keySet().forEach(s -> {
+        chosen.forEach(s -> {
             bests.put(s, new ArrayList<>());
             toReach.put(s, new ArrayList<>());
         });
         System.out.printf("%-5s %-9s %13s %22s %7s %7s%n", "seed", "strategy", "best val loss",
                 "steps to random best", "trials", "pruned");
         for (Map.Entry<Long, Map<String, Future<SearchCurve>>> seed : searches.entrySet()) {
-            double randomBest = seed.getValue().get("random").get().best();
+            Future<SearchCurve> random = seed.getValue().get("random");
+            double randomBest = random == null ? Double.NEGATIVE_INFINITY : random.get().best();
             for (Map.Entry<String, Future<SearchCurve>> s : seed.getValue().entrySet()) {
                 SearchCurve curve = s.getValue().get();
                 long steps = curve.stepsToReach(randomBest);
@@ -93,8 +107,8 @@ class StrategyBenchmark {
                 settings.budgetSteps());
         System.out.printf("%-9s %13s %22s %16s %18s%n", "strategy", "best val loss", "steps to random best",
                 "share of budget", "share of random's");
-        long randomSteps = median(toReach.get("random"));
-        for (String s : STRATEGIES.keySet()) {
+        long randomSteps = chosen.contains("random") ? median(toReach.get("random")) : Long.MAX_VALUE;
+        for (String s : chosen) {
             long steps = median(toReach.get(s));
             boolean reached = steps != Long.MAX_VALUE;
             System.out.printf("%-9s %13.4f %22s %16s %18s%n", s, medianLoss(bests.get(s)),
