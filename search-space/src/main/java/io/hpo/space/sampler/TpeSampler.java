@@ -42,7 +42,8 @@ public final class TpeSampler implements Sampler {
         // slot i of the vector drives leaf i, as Arbiter's own generators arrange it
         this.space.setIndices(IntStream.range(0, space.numParameters()).toArray());
         this.coordinates = new Coordinates(spec);
-        this.estimator = new TreeParzen(coordinates.dimensions(), settings.eiCandidates());
+        this.estimator = new TreeParzen(coordinates.dimensions(), settings.eiCandidates(),
+                settings.multivariate());
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -67,6 +68,13 @@ final class NodeReader {
 
     boolean isNull(Node node) {
         return node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+    }
+
+    boolean bool(Node node, String what) {
+        if (!(node instanceof ScalarNode scalar) || !scalar.getTag().equals(Tag.BOOL)) {
+            throw error(node, what + " must be true or false, got " + describe(node));
+        }
+        return Boolean.parseBoolean(scalar.getValue().trim().toLowerCase(Locale.ROOT));
     }
 
     String text(Node node, String what) {

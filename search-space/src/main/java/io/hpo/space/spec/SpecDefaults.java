@@ -27,6 +27,7 @@ public final class SpecDefaults {
     public static final int TPE_STARTUP_TRIALS = 10;
     public static final int TPE_EI_CANDIDATES = 24;
     public static final double TPE_GAMMA = 0.25;
+    public static final boolean TPE_MULTIVARIATE = true;
 
     public static final PrunerType PRUNER = PrunerType.NONE;
     public static final int PRUNER_STARTUP_TRIALS = 5;

@@ -26,6 +26,7 @@ import java.nio.file.Path;
  *   startup_trials: 10       # tpe: random trials first; default 10
  *   ei_candidates: 24        # tpe: candidates per suggestion; default 24
  *   gamma: 0.25              # tpe: share of trials in the good group (at most 25); default 0.25
+ *   multivariate: true       # tpe: joint densities over all parameters, else one per parameter; default true
  * pruner:
  *   type: none               # none | median | asha; default none
  *   startup_trials: 5        # median: ended trials before pruning starts; default 5

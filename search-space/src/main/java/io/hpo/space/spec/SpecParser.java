@@ -29,7 +29,8 @@ final class SpecParser {
             List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "space", "constraints");
     private static final List<String> DATA_KEYS = List.of("source", "demo_sentences", "validation_fraction");
     private static final List<String> STRATEGY_KEYS =
-            List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma");
+            List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
+                    "multivariate");
     private static final List<String> PRUNER_KEYS = List.of("type", "startup_trials", "warmup_steps", "min_steps",
             "reduction_factor", "min_early_stopping_rate");
     private static final List<String> BUDGET_KEYS =
@@ -249,7 +250,9 @@ final class SpecParser {
                 throw reader.error(gammaNode.get(), "gamma must be in (0, 1), got " + gamma);
             }
         }
-        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma));
+        boolean multivariate = m.value("multivariate").map(n -> reader.bool(n, "multivariate"))
+                .orElse(SpecDefaults.TPE_MULTIVARIATE);
+        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate));
     }
 
     private PrunerSpec pruner(Optional<NodeReader.Mapping> section) {

@@ -9,8 +9,11 @@ import java.io.Serializable;
  * @param eiCandidates  candidates drawn from the good-trial density per suggestion; the best ratio l/g wins
  * @param gamma         share of the observed trials (best first) that form the good group, capped at
  *                      {@link SpecLimits#MAX_TPE_GOOD_TRIALS}
+ * @param multivariate  whether l and g are joint densities over all parameters, which keep what a trial combined,
+ *                      rather than one density per parameter
  */
-public record TpeSpec(int startupTrials, int eiCandidates, double gamma) implements Serializable {
+public record TpeSpec(int startupTrials, int eiCandidates, double gamma, boolean multivariate)
+        implements Serializable {
 
     public TpeSpec {
         if (startupTrials < 1 || startupTrials > SpecLimits.MAX_TPE_STARTUP_TRIALS) {
@@ -27,6 +30,7 @@ public record TpeSpec(int startupTrials, int eiCandidates, double gamma) impleme
     }
 
     public static TpeSpec defaults() {
-        return new TpeSpec(SpecDefaults.TPE_STARTUP_TRIALS, SpecDefaults.TPE_EI_CANDIDATES, SpecDefaults.TPE_GAMMA);
+        return new TpeSpec(SpecDefaults.TPE_STARTUP_TRIALS, SpecDefaults.TPE_EI_CANDIDATES, SpecDefaults.TPE_GAMMA,
+                SpecDefaults.TPE_MULTIVARIATE);
     }
 }

@@ -34,6 +34,8 @@ class HostileSpecTest {
                         "unknown key 'sourse' in data; did you mean 'source'?"),
                 Arguments.of("unknown strategy key", "name: t\nstrategy:\n  type: tpe\n  gama: 0.2\n", 4,
                         "unknown key 'gama' in strategy; did you mean 'gamma'?"),
+                Arguments.of("multivariate not a boolean", "name: t\nstrategy:\n  type: tpe\n  multivariate: yes please\n",
+                        4, "multivariate must be true or false, got 'yes please'"),
                 Arguments.of("unknown pruner key", "name: t\npruner:\n  type: asha\n  rungs: 3\n", 4,
                         "unknown key 'rungs' in pruner"),
                 Arguments.of("unknown budget key", "name: t\nbudget:\n  max_steps: 10\n", 3,

@@ -63,8 +63,10 @@ class SpecLoaderTest {
                 pruner: {type: asha, min_steps: 25, reduction_factor: 4, min_early_stopping_rate: 1}
                 """, "inline");
 
-        assertEquals(new StrategySpec(StrategyType.TPE, 3, new TpeSpec(4, 48, 0.2)), spec.strategy());
+        assertEquals(new StrategySpec(StrategyType.TPE, 3, new TpeSpec(4, 48, 0.2, true)), spec.strategy());
         assertEquals(new PrunerSpec(PrunerType.ASHA, 5, 0, 25, 4, 1), spec.pruner());
+        assertFalse(SpecLoader.parse("name: i\nstrategy: {type: tpe, multivariate: false}\n", "i").strategy().tpe()
+                .multivariate());
         assertEquals(new PrunerSpec(PrunerType.MEDIAN, 2, 40, 0, 3, 0),
                 SpecLoader.parse("name: m\npruner: {type: median, startup_trials: 2, warmup_steps: 40}\n", "m")
                         .pruner());
@@ -77,7 +79,7 @@ class SpecLoaderTest {
         assertEquals(SpecDefaults.SEED, spec.seed());
         assertEquals(new DataSpec("demo", 3000, 0.1), spec.data());
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
-        assertEquals(new TpeSpec(10, 24, 0.25), spec.strategy().tpe());
+        assertEquals(new TpeSpec(10, 24, 0.25, true), spec.strategy().tpe());
         assertEquals(PrunerSpec.none(), spec.pruner());
         assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0), spec.pruner());
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());

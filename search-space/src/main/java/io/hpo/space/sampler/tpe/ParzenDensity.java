@@ -15,12 +15,10 @@ import java.util.Random;
  * than 1e-12 of the prior kernel's share.
  */
 final class ParzenDensity implements Density {
-    private static final double PRIOR_CENTRE = 0.5;
-    private static final double PRIOR_WIDTH = 1.0;
+    static final double PRIOR_CENTRE = 0.5;
+    static final double PRIOR_WIDTH = 1.0;
     private static final int MAX_SHARPNESS = 100;
     private static final double CUTOFF_WIDTHS = 9;
-    /** Draws outside [0, 1] before a kernel sample falls back to a uniform draw; practically never reached. */
-    private static final int MAX_REJECTIONS = 64;
 
     private final int observations;
     /** observation kernels, sorted by centre */
@@ -72,18 +70,12 @@ final class ParzenDensity implements Density {
         cumulativeCount = new double[kernels];
         double total = 0;
         for (int k = 0; k < kernels; k++) {
-            scale[k] = count[k] / (n + 1) / normaliser(centre[k], width[k]);
+            scale[k] = count[k] / (n + 1) / Gaussian.unitNormaliser(centre[k], width[k]);
             total += count[k];
             cumulativeCount[k] = total;
         }
-        priorScale = 1.0 / (n + 1) / normaliser(PRIOR_CENTRE, PRIOR_WIDTH);
+        priorScale = 1.0 / (n + 1) / Gaussian.unitNormaliser(PRIOR_CENTRE, PRIOR_WIDTH);
         cutoff = CUTOFF_WIDTHS * widest;
-    }
-
-    /** width * sqrt(2 pi) * the kernel's mass inside [0, 1] */
-    private static double normaliser(double centre, double width) {
-        double mass = Gaussian.cdf((1 - centre) / width) - Gaussian.cdf(-centre / width);
-        return width * Math.exp(Gaussian.LOG_SQRT_2PI) * mass;
     }
 
     @Override
@@ -120,13 +112,7 @@ final class ParzenDensity implements Density {
             mu = centre[k];
             sigma = width[k];
         }
-        for (int i = 0; i < MAX_REJECTIONS; i++) {
-            double x = mu + sigma * rng.nextGaussian();
-            if (x >= 0 && x <= 1) {
-                return x;
-            }
-        }
-        return rng.nextDouble();
+        return Gaussian.sampleUnit(mu, sigma, rng);
     }
 
     private int firstWithCount(int k) {

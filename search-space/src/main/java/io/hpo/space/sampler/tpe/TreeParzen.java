@@ -1,7 +1,6 @@
 package io.hpo.space.sampler.tpe;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -10,9 +9,9 @@ import java.util.function.Predicate;
 
 /**
  * The tree-structured Parzen estimator over points of {@link Dimension}s. Given the good trials' points and the bad
- * ones', it fits one density l (good) and one g (bad) per coordinate, each from the trials where that coordinate
- * exists; draws candidates from l, parents before their conditional children; and returns the acceptable candidate
- * with the largest sum over its existing coordinates of log l - log g (the ratio that orders expected improvement).
+ * ones', it fits a density l to the good and g to the bad ({@link GroupDensity}: per coordinate or joint); draws
+ * candidates from l, parents before their conditional children; and returns the acceptable candidate with the
+ * largest log l - log g (the ratio that orders expected improvement).
  */
 public final class TreeParzen {
     /** Rounds of fresh candidates tried when every candidate of a round is unacceptable. */
@@ -20,8 +19,13 @@ public final class TreeParzen {
 
     private final List<Dimension> dimensions;
     private final int candidates;
+    private final boolean joint;
 
-    public TreeParzen(List<Dimension> dimensions, int candidates) {
+    /**
+     * @param joint whether l and g are multivariate ({@link JointParzen}) rather than products of per-coordinate
+     *              densities
+     */
+    public TreeParzen(List<Dimension> dimensions, int candidates, boolean joint) {
         for (int d = 0; d < dimensions.size(); d++) {
             Dimension dim = dimensions.get(d);
             if (dim.parent() >= d || dim.parent() >= 0 && !dimensions.get(dim.parent()).isCategorical()) {
@@ -33,6 +37,7 @@ public final class TreeParzen {
         }
         this.dimensions = List.copyOf(dimensions);
         this.candidates = candidates;
+        this.joint = joint;
     }
 
     /**
@@ -44,17 +49,13 @@ public final class TreeParzen {
      */
     public Optional<double[]> suggest(List<double[]> good, List<double[]> bad, Random rng,
                                       Predicate<double[]> acceptable) {
-        List<Density> l = new ArrayList<>();
-        List<Density> g = new ArrayList<>();
-        for (int d = 0; d < dimensions.size(); d++) {
-            l.add(Density.fit(dimensions.get(d), coordinate(good, d)));
-            g.add(Density.fit(dimensions.get(d), coordinate(bad, d)));
-        }
+        GroupDensity l = GroupDensity.fit(dimensions, good, joint);
+        GroupDensity g = GroupDensity.fit(dimensions, bad, joint);
         for (int round = 0; round < MAX_ROUNDS; round++) {
             List<Scored> scored = new ArrayList<>(candidates);
             for (int c = 0; c < candidates; c++) {
-                double[] point = draw(l, rng);
-                scored.add(new Scored(point, score(point, l, g)));
+                double[] point = l.sample(rng);
+                scored.add(new Scored(point, l.logDensity(point) - g.logDensity(point)));
             }
             scored.sort(Comparator.comparingDouble(Scored::score).reversed());
             for (Scored s : scored) {
@@ -64,36 +65,6 @@ public final class TreeParzen {
             }
         }
         return Optional.empty();
-    }
-
-    private double[] draw(List<Density> l, Random rng) {
-        double[] point = new double[dimensions.size()];
-        for (int d = 0; d < point.length; d++) {
-            point[d] = dimensions.get(d).isActiveIn(point) ? l.get(d).sample(rng) : Double.NaN;
-        }
-        return point;
-    }
-
-    private static double score(double[] point, List<Density> l, List<Density> g) {
-        double score = 0;
-        for (int d = 0; d < point.length; d++) {
-            if (!Double.isNaN(point[d])) {
-                score += l.get(d).logDensity(point[d]) - g.get(d).logDensity(point[d]);
-            }
-        }
-        return score;
-    }
-
-    /** Coordinate {@code d} of the points where it exists. */
-    private static double[] coordinate(List<double[]> points, int d) {
-        double[] values = new double[points.size()];
-        int n = 0;
-        for (double[] p : points) {
-            if (!Double.isNaN(p[d])) {
-                values[n++] = p[d];
-            }
-        }
-        return n == values.length ? values : Arrays.copyOf(values, n);
     }
 
     private record Scored(double[] point, double score) {

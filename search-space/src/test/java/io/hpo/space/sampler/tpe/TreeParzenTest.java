@@ -1,6 +1,8 @@
 package io.hpo.space.sampler.tpe;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,9 +27,10 @@ class TreeParzenTest {
         return p[0] == 1 ? Math.abs(p[2] - 0.8) : 0.5 + Math.abs(p[1] - 0.5);
     }
 
-    @Test
-    void conditionalCoordinatesExistOnlyUnderTheirParentAndTheGoodBranchWins() {
-        TreeParzen tpe = new TreeParzen(CONDITIONAL, 24);
+    @ParameterizedTest(name = "joint {0}")
+    @ValueSource(booleans = {true, false})
+    void conditionalCoordinatesExistOnlyUnderTheirParentAndTheGoodBranchWins(boolean joint) {
+        TreeParzen tpe = new TreeParzen(CONDITIONAL, 24, joint);
         Random rng = new Random(3);
         List<double[]> observed = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -55,8 +58,43 @@ class TreeParzenTest {
     @Test
     void aParentMustBeAnEarlierCategoricalDimension() {
         assertThrows(IllegalArgumentException.class, () -> new TreeParzen(List.of(
-                Dimension.numeric("lr"), Dimension.numeric("x").when(0, Set.of(0))), 24));
+                Dimension.numeric("lr"), Dimension.numeric("x").when(0, Set.of(0))), 24, true));
         assertThrows(IllegalArgumentException.class, () -> new TreeParzen(List.of(
-                Dimension.numeric("x").when(1, Set.of(0)), Dimension.categorical("c", 2)), 24));
+                Dimension.numeric("x").when(1, Set.of(0)), Dimension.categorical("c", 2)), 24, true));
+    }
+
+    /**
+     * The best learning rate depends on the batch category (low for category 0, high for 1), and the good trials
+     * hold both kinds. Per-parameter densities forget which went with which and propose the crossed combinations
+     * about half the time; joint densities keep proposing matched ones.
+     */
+    @Test
+    void jointDensitiesKeepTheCombinationsGoodTrialsHad() {
+        List<Dimension> space = List.of(Dimension.categorical("batch", 2), Dimension.numeric("lr"));
+        Random history = new Random(5);
+        List<double[]> good = new ArrayList<>();
+        List<double[]> bad = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            good.add(new double[]{0, 0.1 + 0.1 * history.nextDouble()});
+            good.add(new double[]{1, 0.8 + 0.1 * history.nextDouble()});
+        }
+        for (int i = 0; i < 24; i++) {
+            bad.add(new double[]{history.nextInt(2), 0.35 + 0.3 * history.nextDouble()});
+        }
+        int joint = matched(new TreeParzen(space, 24, true), good, bad);
+        int independent = matched(new TreeParzen(space, 24, false), good, bad);
+        assertTrue(joint >= 36, "joint: " + joint + " of 40 matched");
+        assertTrue(independent <= 30, "independent: " + independent + " of 40 matched");
+    }
+
+    /** Of 40 suggestions, how many pair category 0 with a low learning rate or category 1 with a high one. */
+    private static int matched(TreeParzen tpe, List<double[]> good, List<double[]> bad) {
+        Random rng = new Random(11);
+        int count = 0;
+        for (int i = 0; i < 40; i++) {
+            double[] p = tpe.suggest(good, bad, rng, x -> true).orElseThrow();
+            count += (p[0] == 0) == (p[1] < 0.5) ? 1 : 0;
+        }
+        return count;
     }
 }

@@ -1,0 +1,128 @@
+package io.hpo.space.sampler.tpe;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A multivariate Parzen estimator: an equal-weight mixture of one product kernel per trial plus a broad prior
+ * kernel. Unlike {@link IndependentDensities} it remembers which values a trial combined, so a good trial's high
+ * learning rate does not vouch for the batch size it happened to run with: a combination no trial of the group tried
+ * has little density there. Numeric kernels are normals truncated to [0, 1] whose width is a fixed share of the range
+ * shrinking as the group grows (n^(-1/(D+4)), the rate of Scott's rule in D dimensions), never below 1/min(100, n+1);
+ * a categorical kernel keeps its trial's category with weight (1 + 1/K)/2 and spreads the rest evenly. A coordinate
+ * the trial lacks but the point has is scored by the prior.
+ */
+final class JointParzen implements GroupDensity {
+    /** Kernel width for a single trial, as a share of the unit range: broad enough to move off a lucky value. */
+    private static final double WIDTH_AT_ONE = 0.2;
+    private static final int MAX_SHARPNESS = 100;
+
+    private final List<Dimension> dimensions;
+    private final double[][] points;
+    private final double width;
+    /** per categorical coordinate: log of a kernel's weight on its trial's category, and on each other one */
+    private final double[] logKeep;
+    private final double[] logOther;
+    /** log of each numeric kernel's normaliser, per trial and coordinate */
+    private final double[][] logNormaliser;
+    private final double priorLogNormaliser;
+
+    JointParzen(List<Dimension> dimensions, List<double[]> observed) {
+        this.dimensions = dimensions;
+        int n = observed.size();
+        int dims = dimensions.size();
+        this.points = observed.toArray(new double[0][]);
+        double shrunk = WIDTH_AT_ONE * Math.pow(Math.max(n, 1), -1.0 / (dims + 4));
+        this.width = Math.min(1, Math.max(1.0 / Math.min(MAX_SHARPNESS, n + 1), shrunk));
+        this.logKeep = new double[dims];
+        this.logOther = new double[dims];
+        this.logNormaliser = new double[n][dims];
+        for (int d = 0; d < dims; d++) {
+            Dimension dim = dimensions.get(d);
+            if (dim.isCategorical()) {
+                double k = dim.categories();
+                logKeep[d] = Math.log((1 + 1 / k) / 2);
+                logOther[d] = Math.log(1 / k / 2);
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                double x = points[i][d];
+                logNormaliser[i][d] = Double.isNaN(x) ? 0 : Math.log(Gaussian.unitNormaliser(x, width));
+            }
+        }
+        this.priorLogNormaliser = Math.log(Gaussian.unitNormaliser(ParzenDensity.PRIOR_CENTRE,
+                ParzenDensity.PRIOR_WIDTH));
+    }
+
+    @Override
+    public double logDensity(double[] point) {
+        int n = points.length;
+        double prior = 0;
+        for (int d = 0; d < point.length; d++) {
+            if (!Double.isNaN(point[d])) {
+                prior += logPrior(d, point[d]);
+            }
+        }
+        double[] terms = new double[n + 1];
+        terms[n] = prior;
+        double max = prior;
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int d = 0; d < point.length; d++) {
+                double x = point[d];
+                if (Double.isNaN(x)) {
+                    continue;
+                }
+                double centre = points[i][d];
+                sum += Double.isNaN(centre) ? logPrior(d, x) : logKernel(i, d, x);
+            }
+            terms[i] = sum;
+            max = Math.max(max, sum);
+        }
+        double total = 0;
+        for (double t : terms) {
+            total += Math.exp(t - max);
+        }
+        return max + Math.log(total / (n + 1));
+    }
+
+    private double logKernel(int trial, int d, double x) {
+        double centre = points[trial][d];
+        if (dimensions.get(d).isCategorical()) {
+            return x == centre ? logKeep[d] : logOther[d];
+        }
+        double z = (x - centre) / width;
+        return -0.5 * z * z - logNormaliser[trial][d];
+    }
+
+    private double logPrior(int d, double x) {
+        Dimension dim = dimensions.get(d);
+        if (dim.isCategorical()) {
+            return -Math.log(dim.categories());
+        }
+        double z = (x - ParzenDensity.PRIOR_CENTRE) / ParzenDensity.PRIOR_WIDTH;
+        return -0.5 * z * z - priorLogNormaliser;
+    }
+
+    @Override
+    public double[] sample(Random rng) {
+        int pick = rng.nextInt(points.length + 1);
+        double[] centre = pick < points.length ? points[pick] : null;
+        double[] point = new double[dimensions.size()];
+        for (int d = 0; d < point.length; d++) {
+            Dimension dim = dimensions.get(d);
+            if (!dim.isActiveIn(point)) {
+                point[d] = Double.NaN;
+            } else if (centre == null || Double.isNaN(centre[d])) {
+                point[d] = dim.isCategorical() ? rng.nextInt(dim.categories())
+                        : Gaussian.sampleUnit(ParzenDensity.PRIOR_CENTRE, ParzenDensity.PRIOR_WIDTH, rng);
+            } else if (dim.isCategorical()) {
+                // keep the trial's category with probability (1 + 1/K)/2, else any category uniformly
+                point[d] = rng.nextBoolean() ? centre[d] : rng.nextInt(dim.categories());
+            } else {
+                point[d] = Gaussian.sampleUnit(centre[d], width, rng);
+            }
+        }
+        return point;
+    }
+}
