@@ -74,9 +74,9 @@ class ResultsCliTest {
     @Test
     void theLeaderboardShowsAttemptsOnlyWhenATrialRanMoreThanOnce() {
         TrialResult once = new TrialResult(1, "t1", "COMPLETED", Map.of(), 2.0, 10L, 100L, 10L, 100L, null, null,
-                null, null, null, 1);
+                null, null, null, 1, null, null, null, null);
         TrialResult twice = new TrialResult(2, "t2", "COMPLETED", Map.of(), 2.5, 10L, 100L, 10L, 100L, null, null,
-                null, null, null, 2);
+                null, null, null, 2, null, null, null, null);
         assertFalse(ResultsCli.leaderboardTable(List.of(once)).render().contains("ATTEMPT"));
         List<String> lines = ResultsCli.leaderboardTable(List.of(once, twice)).render().lines().toList();
         assertEquals("RANK  TRIAL  STATUS     BEST VAL LOSS  STEP  TOKENS  ATTEMPT", lines.get(0));
