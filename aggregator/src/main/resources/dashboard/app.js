@@ -227,6 +227,7 @@ function searchPage(searchId) {
         COSTS.map(([key, label]) => el("option", {value: key, selected: key === state.cost}, label)))),
         el("span", {class: "legend"}, p ? `front: ${p.front.length} of ${p.trials.length} trials` : "")),
       Charts.xyChart(points, {xLabel: `${p ? p.cost : ""} (${unit})`, yLabel: "best val loss", cls: "pareto",
+        width: 860, height: 320,
         logX: points.length > 1 && points.every(q => q.x > 0) && Math.max(...points.map(q => q.x))
           / Math.min(...points.map(q => q.x)) > 20, joinRinged: true, onHover: highlight,
         empty: "no finished trial with a cost yet"}),

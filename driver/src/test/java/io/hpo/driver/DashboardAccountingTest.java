@@ -8,6 +8,7 @@ import io.hpo.space.spec.SpecDefaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The search and trial pages in headless Chromium for trials with accounting: the loss-vs-cost chart rings exactly
  * the Pareto front, the N-vs-D² chart places every sized trial, the leaderboard shows the OVERFITTING badge and
  * the cost columns, the loss charts offer the 1-nat line, and the trial page lists its cost and why it is flagged.
+ * A screenshot of the search page lands in target/screenshots/cost-search.png.
  */
 class DashboardAccountingTest {
     private static final String SEARCH = "cost-search";
@@ -63,6 +65,8 @@ class DashboardAccountingTest {
             assertTrue(trialPage.contains("FLOPs (6·N·tokens)") && trialPage.contains("log N / (2 log D)"), trialPage);
             assertTrue(trialPage.contains("id=\"overfitting\">validation loss 1.600 exceeds"), trialPage);
             assertTrue(trialPage.contains("class=\"one-nat\""), trialPage);
+            Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+            browser.screenshot(base + "search/" + SEARCH, shots.resolve("cost-search.png"), 1400, 1500);
         }
     }
 
