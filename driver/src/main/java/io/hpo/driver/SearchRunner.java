@@ -92,8 +92,9 @@ public final class SearchRunner {
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
             TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus), publisher, progress, metrics,
-                    data, costs, trialId -> cancellations.trialStop(trialId).or(() -> System.currentTimeMillis() > deadline
-                    ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
+                    data, costs, trialId -> cancellations.trialStop(trialId)
+                    .or(() -> System.currentTimeMillis() > deadline
+                            ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
             for (RecordedTrial t : prior.unfinishedTrials()) {
@@ -137,7 +138,8 @@ public final class SearchRunner {
             SearchStatus status = cancellations.searchCancelled() ? SearchStatus.CANCELLED
                     : System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED
                     : overBudget.isPresent() ? SearchStatus.BUDGET_EXHAUSTED : SearchStatus.COMPLETED;
-            String finalStatus = status.name() + (status == SearchStatus.BUDGET_EXHAUSTED ? ": " + overBudget.get() : "");
+            String finalStatus = status.name()
+                    + (status == SearchStatus.BUDGET_EXHAUSTED ? ": " + overBudget.get() : "");
             publisher.publish(LifecycleEvent.searchFinished(searchId, finalStatus));
             publisher.flush();
             out.println("search " + searchId + " " + finalStatus + ": " + progress.statusLine());

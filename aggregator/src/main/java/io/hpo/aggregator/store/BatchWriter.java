@@ -188,7 +188,8 @@ final class BatchWriter {
         String verdict = null;
         try (PreparedStatement ps = c.prepareStatement("WITH tr AS (SELECT search_id, trial_id, attempt, parameters,"
                 + " training_tokens FROM trials WHERE search_id = ? AND trial_id = ?),"
-                + " latest AS (SELECT e.step, e.val_loss FROM evaluations e JOIN tr USING (search_id, trial_id, attempt)"
+                + " latest AS (SELECT e.step, e.val_loss FROM evaluations e"
+                + " JOIN tr USING (search_id, trial_id, attempt)"
                 + " ORDER BY e.step DESC LIMIT 1),"
                 + " previous AS (SELECT COALESCE(max(e.step), 0) AS step FROM evaluations e"
                 + " JOIN tr USING (search_id, trial_id, attempt) WHERE e.step < (SELECT step FROM latest))"

@@ -40,7 +40,8 @@ public final class OverfittingRule {
         double gap = validationLoss - trainingLoss;
         if (gap > MAX_GAP_NATS && validationLoss > MAX_RATIO * trainingLoss) {
             return Optional.of(String.format(Locale.ROOT, "validation loss %.3f exceeds training loss %.3f by %.3f"
-                    + " nats (x%.2f) at step %d", validationLoss, trainingLoss, gap, validationLoss / trainingLoss, step));
+                    + " nats (x%.2f) at step %d", validationLoss, trainingLoss, gap, validationLoss / trainingLoss,
+                    step));
         }
         if (trainingLoss < MEMORISED_NATS && parameters != null && trainingTokens != null
                 && parameters >= trainingTokens) {

@@ -25,7 +25,7 @@ public record Spend(double executorSeconds, long tokens, double flops, double en
     private static final double JOULES_PER_KWH = 3.6e6;
     private static final double SECONDS_PER_HOUR = 3600;
 
-    /** One trial's spend: {@code workers} held for {@code wallTimeMs}, {@code tokens} seen by a model of {@code parameters}. */
+    /** One trial's spend: {@code workers} held for {@code wallTimeMs}, {@code tokens} seen by {@code parameters}. */
     public static Spend ofTrial(CostSpec prices, long parameters, int workers, long wallTimeMs, long tokens) {
         if (parameters < 0 || workers < 1 || wallTimeMs < 0 || tokens < 0) {
             throw new IllegalArgumentException("parameters " + parameters + ", workers " + workers + ", wall time "
