@@ -33,6 +33,15 @@ const num = v => v === null || v === undefined ? "–" : Number(v).toLocaleStrin
 const param = v => typeof v === "number" ? (Number.isInteger(v) ? String(v) : +v.toPrecision(4) + "") : String(v);
 const time = t => t ? new Date(t).toLocaleString() : "–";
 const status = s => el("span", {class: "status " + s}, s);
+// a trial flagged by the aggregator's overfitting rule; the reason shows on hover
+const overfitBadge = t => t.overfitting ? el("span", {class: "badge overfitting", title: t.overfitting}, "OVERFITTING") : null;
+const sig = v => v === null || v === undefined ? "–" : Number(v).toPrecision(3);
+// the cost measures of the Pareto chart: the API's ?cost= keys
+const COSTS = [["energy_kwh", "energy (kWh)"], ["executor_hours", "executor-hours"], ["flops", "FLOPs"],
+  ["tokens", "tokens"], ["co2_kg", "CO2 (kg)"], ["cost", "money"]];
+/** log N / (2 log D): 1 where the model's parameters N equal the square of its training tokens D. */
+const sizeToData = t => t.parameters > 1 && t.trainingTokens > 1
+  ? Math.log(t.parameters) / (2 * Math.log(t.trainingTokens)) : null;
 
 function crumbs(...parts) {
   const nav = document.getElementById("crumbs");
@@ -59,6 +68,13 @@ function serialized(fn) {
     return running;
   };
   return run;
+}
+
+/** The checkbox that draws a reference line at 1 nat on loss charts (see README: memorisation and the loss floor). */
+function oneNatToggle(checked, onChange) {
+  return el("label", {title: "cross-entropy near which a model memorising a small data set tends to settle"},
+    el("input", {type: "checkbox", class: "one-nat", checked, onchange: e => onChange(e.target.checked)}),
+    " 1 nat line");
 }
 
 // ---------------------------------------------------------------- searches
@@ -113,7 +129,7 @@ function curvePoints(curve) {
 
 function searchPage(searchId) {
   const state = {search: null, trials: [], curves: new Map(), loadedAt: new Map(), sort: {key: "rank", dir: 1},
-    log: false, colors: new Map()};
+    log: false, oneNat: false, cost: COSTS[0][0], pareto: null, colors: new Map()};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
 
   const colorOf = id => {
@@ -122,8 +138,9 @@ function searchPage(searchId) {
   };
 
   const refresh = serialized(async () => {
-    const [search, trials] = await Promise.all([api("/api/searches/" + enc(searchId)),
-      api("/api/searches/" + enc(searchId) + "/trials")]);
+    const [search, trials, pareto] = await Promise.all([api("/api/searches/" + enc(searchId)),
+      api("/api/searches/" + enc(searchId) + "/trials"),
+      api("/api/searches/" + enc(searchId) + "/pareto?cost=" + enc(state.cost))]);
     [...trials].sort((a, b) => a.trialId.localeCompare(b.trialId)).forEach(t => colorOf(t.trialId));
     // only curves that can have changed: trials still going, or whose progress moved since the last read
     const stale = trials.filter(t => !TERMINAL.has(t.status) || state.loadedAt.get(t.trialId) !== t.finalStep + "/" + t.status);
@@ -134,12 +151,14 @@ function searchPage(searchId) {
     }));
     state.search = search;
     state.trials = trials;
+    state.pareto = pareto;
     render();
   });
 
   function sorted() {
     const {key, dir} = state.sort;
-    const value = t => key in t ? t[key] : t.config[key];
+    const value = t => key === "energyKwh" ? (t.spend ? t.spend.energyKwh : null)
+      : key === "executorSeconds" ? (t.spend ? t.spend.executorSeconds : null) : key in t ? t[key] : t.config[key];
     return [...state.trials].sort((a, b) => {
       const va = value(a), vb = value(b);
       if (va === vb) return a.rank - b.rank;
@@ -152,7 +171,8 @@ function searchPage(searchId) {
   function leaderboard(varying) {
     const cols = [["rank", "rank", true], ["trialId", "trial", false], ["status", "status", false],
       ["bestValLoss", "best val loss", true], ["bestStep", "best step", true], ["finalStep", "steps", true],
-      ["tokensSeen", "tokens", true], ...varying.map(k => [k, k, true])];
+      ["tokensSeen", "tokens", true], ["parameters", "params", true], ["executorSeconds", "executor s", true],
+      ["energyKwh", "kWh", true], ...varying.map(k => [k, k, true])];
     const head = el("tr", {}, cols.map(([key, label, numeric]) => el("th", {
       class: "sortable" + (numeric ? " num" : ""), "data-sort": key,
       onclick: () => {
@@ -164,11 +184,14 @@ function searchPage(searchId) {
       el("td", {class: "num", "data-col": "rank"}, t.rank),
       el("td", {"data-col": "trialId"}, el("span", {class: "swatch", style: "background:" + colorOf(t.trialId)}),
         el("a", {href: "#/search/" + enc(searchId) + "/trial/" + enc(t.trialId)}, t.trialId)),
-      el("td", {"data-col": "status"}, status(t.status)),
+      el("td", {"data-col": "status"}, status(t.status), overfitBadge(t)),
       el("td", {class: "num", "data-col": "bestValLoss"}, loss(t.bestValLoss)),
       el("td", {class: "num", "data-col": "bestStep"}, num(t.bestStep)),
       el("td", {class: "num", "data-col": "finalStep"}, num(t.finalStep)),
       el("td", {class: "num", "data-col": "tokensSeen"}, num(t.tokensSeen)),
+      el("td", {class: "num", "data-col": "parameters"}, num(t.parameters)),
+      el("td", {class: "num", "data-col": "executorSeconds"}, t.spend ? num(Math.round(t.spend.executorSeconds)) : "–"),
+      el("td", {class: "num", "data-col": "energyKwh"}, t.spend ? sig(t.spend.energyKwh) : "–"),
       varying.map(k => el("td", {class: "num"}, param(t.config[k])))));
     return el("table", {id: "leaderboard"}, el("thead", {}, head), el("tbody", {}, rows));
   }
@@ -181,11 +204,48 @@ function searchPage(searchId) {
     return el("div", {class: "panel"}, el("h2", {}, "Loss curves"),
       el("div", {class: "controls"}, el("label", {}, el("input", {type: "checkbox", checked: state.log,
         onchange: e => { state.log = e.target.checked; render(); }}), " log scale"),
+        oneNatToggle(state.oneNat, on => { state.oneNat = on; render(); }),
         el("span", {class: "legend"}, "hover a curve, dot or row to highlight its trial")),
       el("h3", {}, "Validation loss (evaluations)"),
-      Charts.lossChart(series, {log: state.log, showTrain: false, height: 240, onHover: highlight}),
+      Charts.lossChart(series, {log: state.log, showTrain: false, height: 240, onHover: highlight,
+        reference: state.oneNat ? 1 : null}),
       el("h3", {}, "Training loss per step (mean over workers)"),
-      Charts.lossChart(series, {log: state.log, showVal: false, height: 240, yLabel: "step loss", onHover: highlight}));
+      Charts.lossChart(series, {log: state.log, showVal: false, height: 240, yLabel: "step loss", onHover: highlight,
+        reference: state.oneNat ? 1 : null}));
+  }
+
+  // best validation loss against a cost measure; the non-dominated trials ringed and joined
+  function paretoPanel() {
+    const p = state.pareto;
+    const unit = p ? p.unit : "";
+    const points = p ? p.trials.map(t => ({id: t.trialId, color: colorOf(t.trialId), x: t.cost, y: t.bestValLoss,
+      ring: t.onFront, tip: `${t.trialId}${t.onFront ? " (front)" : ""}\nbest val loss ${loss(t.bestValLoss)}\n`
+        + `${p.cost} ${sig(t.cost)} ${unit}`})) : [];
+    return el("div", {class: "panel", id: "pareto"}, el("h2", {}, "Loss vs cost"),
+      el("div", {class: "controls"}, el("label", {}, "cost ", el("select", {id: "cost-measure",
+        onchange: e => { state.cost = e.target.value; refresh(); }},
+        COSTS.map(([key, label]) => el("option", {value: key, selected: key === state.cost}, label)))),
+        el("span", {class: "legend"}, p ? `front: ${p.front.length} of ${p.trials.length} trials` : "")),
+      Charts.xyChart(points, {xLabel: `${p ? p.cost : ""} (${unit})`, yLabel: "best val loss", cls: "pareto",
+        width: 860, height: 320,
+        logX: points.length > 1 && points.every(q => q.x > 0) && Math.max(...points.map(q => q.x))
+          / Math.min(...points.map(q => q.x)) > 20, joinRinged: true, onHover: highlight,
+        empty: "no finished trial with a cost yet"}),
+      el("p", {class: "note"}, "Ringed: the Pareto front, trials no other trial beats on both loss and cost."));
+  }
+
+  // where each trial's model size N sits against the search's training tokens D: log N / (2 log D) is 1 at N = D²
+  function sizePanel() {
+    const sized = state.trials.filter(t => sizeToData(t) !== null);
+    const d = sized.length ? sized[0].trainingTokens : null;
+    const points = sized.map(t => ({id: t.trialId, color: colorOf(t.trialId), x: t.parameters, y: sizeToData(t),
+      ring: !!t.overfitting, tip: `${t.trialId}\nN = ${num(t.parameters)} parameters\nD = ${num(t.trainingTokens)}`
+        + ` tokens\nlog N / (2 log D) = ${sizeToData(t).toFixed(3)}${t.overfitting ? "\n" + t.overfitting : ""}`}));
+    return el("div", {class: "panel", id: "size-vs-data"}, el("h2", {}, "Model size vs data (N vs D²)"),
+      Charts.xyChart(points, {xLabel: "parameters N", yLabel: "log N / (2 log D)", logX: true, reference: 1,
+        referenceLabel: "N = D²", cls: "size", onHover: highlight, empty: "no finished trial with its size yet"}),
+      el("p", {class: "note"}, d === null ? "" : `D = ${num(d)} training tokens, so N = D² would be `
+        + `${Number(d * d).toPrecision(2)} parameters. Ringed: flagged OVERFITTING.`));
   }
 
   function paramsPanel(varying) {
@@ -214,6 +274,7 @@ function searchPage(searchId) {
           s.bestTrialId ? " (" + s.bestTrialId + ")" : "")),
         el("div", {}, el("span", {class: "k"}, "started"), el("span", {class: "v"}, time(s.startedAt)))),
       el("div", {class: "grid"}, curvesPanel(), paramsPanel(varying)),
+      el("div", {class: "grid"}, paretoPanel(), sizePanel()),
       el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), leaderboard(varying)));
     window.scrollTo(0, scrollY);
     document.body.setAttribute("data-rendered", "search");
@@ -227,6 +288,7 @@ function searchPage(searchId) {
 function trialPage(searchId, trialId) {
   crumbs(el("a", {href: "#/"}, "searches"), el("a", {href: "#/search/" + enc(searchId)}, searchId), trialId);
   let log = false;
+  let oneNat = false;
   let last = null;
   const refresh = serialized(async () => {
     const trials = await api("/api/searches/" + enc(searchId) + "/trials");
@@ -242,17 +304,22 @@ function trialPage(searchId, trialId) {
     const row = (k, v) => el("tr", {}, el("th", {}, k), el("td", {}, v));
     const lrs = new Map(last.curve.steps.filter(s => s.worker === 0).map(s => [s.step, s.learningRate]));
     app.replaceChildren(...[
-      el("h1", {}, t.trialId, " ", status(t.status)),
+      el("h1", {}, t.trialId, " ", status(t.status), overfitBadge(t)),
+      t.overfitting ? el("div", {class: "panel"}, el("h2", {}, "Overfitting"),
+        el("div", {class: "reason", id: "overfitting"}, t.overfitting)) : null,
       t.reason ? el("div", {class: "panel"}, el("h2", {}, t.status === "COMPLETED" ? "Note" : "Failure reason"),
         el("div", {class: "reason", id: "reason"}, t.reason)) : null,
       el("div", {class: "grid"},
         el("div", {class: "panel"}, el("h2", {}, "Loss curves"),
           el("div", {class: "controls"}, el("label", {}, el("input", {type: "checkbox", checked: log,
-            onchange: e => { log = e.target.checked; render(); }}), " log scale")),
+            onchange: e => { log = e.target.checked; render(); }}), " log scale"),
+            oneNatToggle(oneNat, on => { oneNat = on; render(); })),
           el("h3", {}, "Validation loss (evaluations)"),
-          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showTrain: false, height: 220}),
+          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showTrain: false, height: 220,
+            reference: oneNat ? 1 : null}),
           el("h3", {}, "Training loss per step (mean over workers)"),
-          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showVal: false, height: 220, yLabel: "step loss"}),
+          Charts.lossChart([{id: t.trialId, color: Charts.color(0), ...points}], {log, showVal: false, height: 220,
+            yLabel: "step loss", reference: oneNat ? 1 : null}),
           el("h2", {}, "Learning rate"),
           Charts.lossChart([{id: t.trialId, color: "#6c757d", train: [...lrs.entries()], val: []}],
             {height: 160, log: false, yLabel: "learning rate"})),
@@ -261,6 +328,13 @@ function trialPage(searchId, trialId) {
             row("tokens at best", num(t.tokensAtBest)), row("steps", num(t.finalStep)),
             row("tokens", num(t.tokensSeen)), row("created", time(t.createdAt)), row("started", time(t.startedAt)),
             row("ended", time(t.endedAt)))),
+          el("div", {class: "panel"}, el("h2", {}, "Cost (estimates)"), t.spend ? el("table", {id: "cost"},
+            row("parameters N", num(t.parameters)), row("training tokens D", num(t.trainingTokens)),
+            row("log N / (2 log D)", sizeToData(t) === null ? "–" : sizeToData(t).toFixed(3)),
+            row("executor-seconds", sig(t.spend.executorSeconds)), row("tokens processed", num(t.spend.tokens)),
+            row("FLOPs (6·N·tokens)", sig(t.spend.flops)), row("energy (kWh)", sig(t.spend.energyKwh)),
+            row("CO2 (kg)", sig(t.spend.co2Kg)), row("money", sig(t.spend.cost)))
+            : el("div", {class: "empty"}, "recorded when the trial ends")),
           el("div", {class: "panel"}, el("h2", {}, "Configuration"), el("table", {id: "config", class: "mono"},
             Object.entries(t.config).map(([k, v]) => row(k, param(v)))))))].filter(c => c !== null));
     document.body.setAttribute("data-rendered", "trial");

@@ -110,7 +110,8 @@ const Charts = (() => {
 
   /**
    * Loss curves, many trials overlaid. series: [{id, color, train: [[step, loss]], val: [[step, loss]]}].
-   * opts: {log, onHover(id or null), height, showTrain, showVal, yLabel}.
+   * opts: {log, onHover(id or null), height, showTrain, showVal, yLabel, reference: a loss to mark with a dashed
+   * horizontal line (the axis stretches to include it) or null}.
    * Each curve is a path with data-trial and data-points (what the browser test counts).
    */
   function lossChart(series, opts) {
@@ -120,7 +121,8 @@ const Charts = (() => {
       "data-series": series.length});
     const shown = s => [...(opts.showTrain === false ? [] : s.train), ...(opts.showVal === false ? [] : s.val)];
     const xe = extent(series.flatMap(s => shown(s).map(p => p[0])), false);
-    const ye = extent(series.flatMap(s => shown(s).map(p => p[1])), opts.log);
+    const reference = Number.isFinite(opts.reference) ? [opts.reference] : [];
+    const ye = extent(series.flatMap(s => shown(s).map(p => p[1])).concat(reference), opts.log);
     if (!xe || !ye) {
       svg.appendChild(svgEl("text", {x: width / 2, y: height / 2, "text-anchor": "middle"}, "no steps yet"));
       return svg;
@@ -129,6 +131,11 @@ const Charts = (() => {
     const ys = scale(ye[0], ye[1], box.bottom, box.top, opts.log);
     axes(svg, box, xs, ys, linearTicks(Math.min(0, xe[0]), xe[1], 8), opts.log ? logTicks(ye[0], ye[1])
       : linearTicks(ye[0], ye[1], 6), "step", (opts.yLabel || "loss (nats/token)") + (opts.log ? ", log" : ""));
+    for (const r of reference) {
+      svg.appendChild(svgEl("line", {class: "reference", x1: box.left, x2: box.right, y1: ys(r), y2: ys(r)}));
+      svg.appendChild(svgEl("text", {class: "reference-label", x: box.right - 4, y: ys(r) - 4, "text-anchor": "end"},
+        r + " nat"));
+    }
     const usable = p => Number.isFinite(p[1]) && (!opts.log || p[1] > 0);
     const d = pts => pts.filter(usable).map((p, i) => (i ? "L" : "M") + xs(p[0]).toFixed(1) + " " + ys(p[1]).toFixed(1)).join("");
     const plotted = [];
@@ -236,5 +243,57 @@ const Charts = (() => {
     return svg;
   }
 
-  return {color, lossChart, scatter, hideTip};
+  /**
+   * Numeric points on two axes. points: [{id, color, x, y, ring, tip}]; ringed points are drawn larger with a dark
+   * ring (the Pareto front; a path joins them in x order when opts.joinRinged). opts: {xLabel, yLabel, logX,
+   * reference: a y value marked with a dashed line and opts.referenceLabel, onHover(id or null), cls}.
+   */
+  function xyChart(points, opts) {
+    const width = opts.width || 560, height = opts.height || 300;
+    const box = {left: 56, right: width - 12, top: 12, bottom: height - 40};
+    const ok = points.filter(p => Number.isFinite(p.x) && Number.isFinite(p.y) && (!opts.logX || p.x > 0));
+    const svg = svgEl("svg", {class: "chart xy " + (opts.cls || ""), viewBox: `0 0 ${width} ${height}`,
+      "data-points": ok.length});
+    const reference = Number.isFinite(opts.reference) ? [opts.reference] : [];
+    const xr = extent(ok.map(p => p.x), opts.logX);
+    const yr = extent(ok.map(p => p.y).concat(reference), false);
+    if (!xr || !yr) {
+      svg.appendChild(svgEl("text", {x: width / 2, y: height / 2, "text-anchor": "middle"}, opts.empty || "nothing yet"));
+      return svg;
+    }
+    const pad = (yr[1] - yr[0]) * 0.08;
+    const ye = [yr[0] - pad, yr[1] + pad];
+    const xs = scale(xr[0], xr[1], box.left + 10, box.right - 10, opts.logX);
+    const ys = scale(ye[0], ye[1], box.bottom, box.top, false);
+    axes(svg, box, xs, ys, opts.logX ? logTicks(xr[0], xr[1]) : linearTicks(xr[0], xr[1], 6),
+      linearTicks(ye[0], ye[1], 5), opts.xLabel, opts.yLabel);
+    for (const r of reference) {
+      svg.appendChild(svgEl("line", {class: "reference", x1: box.left, x2: box.right, y1: ys(r), y2: ys(r)}));
+      svg.appendChild(svgEl("text", {class: "reference-label", x: box.right - 4, y: ys(r) - 4, "text-anchor": "end"},
+        opts.referenceLabel || String(r)));
+    }
+    if (opts.joinRinged) {
+      const ringed = ok.filter(p => p.ring).sort((a, b) => a.x - b.x || a.y - b.y);
+      if (ringed.length > 1) {
+        svg.appendChild(svgEl("path", {class: "front-line", d: ringed.map((p, i) =>
+          (i ? "L" : "M") + xs(p.x).toFixed(1) + " " + ys(p.y).toFixed(1)).join("")}));
+      }
+    }
+    for (const p of ok) {
+      const c = svgEl("circle", {cx: xs(p.x), cy: ys(p.y), r: p.ring ? 6 : 4, fill: p.color,
+        class: "dot" + (p.ring ? " ringed" : ""), "data-trial": p.id});
+      c.addEventListener("mouseenter", ev => {
+        showTip(p.tip, ev);
+        if (opts.onHover) opts.onHover(p.id);
+      });
+      c.addEventListener("mouseleave", () => {
+        hideTip();
+        if (opts.onHover) opts.onHover(null);
+      });
+      svg.appendChild(c);
+    }
+    return svg;
+  }
+
+  return {color, lossChart, scatter, xyChart, hideTip};
 })();

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar hpo-aggregator.jar [--config FILE] [serve | searches | leaderboard ID [--wait S] | best ID |
- * curve ID TRIAL]}. {@code serve} (the default) runs until SIGTERM/SIGINT; the others print and exit.
+ * curve ID TRIAL | watch ID | pareto ID [--cost MEASURE]]}. {@code serve} (the default) runs until SIGTERM/SIGINT;
+ * the others print and exit.
  */
 public final class AggregatorMain {
     static {

@@ -1,5 +1,7 @@
 package io.hpo.driver;
 
+import io.hpo.space.cost.Spend;
+import io.hpo.space.cost.SpendMeasure;
 import io.hpo.worker.trial.TrialOutcome;
 import io.hpo.worker.trial.TrialResult;
 
@@ -9,17 +11,22 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Terminal progress of a search: trials done of total, running, best validation loss so far and an ETA, printed
- * whenever something changes (a trial starts, is evaluated, or ends). Thread-safe: trials report concurrently.
+ * Terminal progress of a search: trials done of total, running, best validation loss so far, an ETA, and the
+ * finished trials' spend (against each spend budget the spec sets; energy and executor-hours when it sets none),
+ * printed whenever something changes (a trial starts, is evaluated, or ends). Thread-safe: trials report
+ * concurrently.
  */
 final class ProgressReporter {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final PrintStream out;
     private final String searchId;
+    private final Map<SpendMeasure, Double> spendLimits;
     private final long startedMs;
     private final Map<TrialOutcome, Integer> ended = new EnumMap<>(TrialOutcome.class);
     /** fraction of its step budget each running trial has reached, for the ETA */
@@ -30,10 +37,12 @@ final class ProgressReporter {
     private int recorded;
     private double bestLoss = Double.NaN;
     private String bestTrial;
+    private Spend spent = Spend.NONE;
 
-    ProgressReporter(PrintStream out, String searchId, int totalTrials) {
+    ProgressReporter(PrintStream out, String searchId, int totalTrials, Map<SpendMeasure, Double> spendLimits) {
         this.out = out;
         this.searchId = searchId;
+        this.spendLimits = Map.copyOf(spendLimits);
         this.totalTrials = totalTrials;
         this.startedMs = System.currentTimeMillis();
     }
@@ -50,10 +59,11 @@ final class ProgressReporter {
         print(String.format("%s step %d/%d: validation loss %.4f", trialId, step, maxSteps, loss));
     }
 
-    synchronized void trialEnded(String trialId, TrialResult result) {
+    synchronized void trialEnded(String trialId, TrialResult result, Spend spend) {
         running--;
         runningProgress.remove(trialId);
         ended.merge(result.outcome(), 1, Integer::sum);
+        spent = spent.plus(spend);
         double seconds = result.wallTimeMs() / 1000.0;
         String throughput = seconds > 0 && result.tokensSeen() > 0
                 ? String.format(", %d tokens in %.0f s, %.0f tokens/s", result.tokensSeen(), seconds,
@@ -62,8 +72,9 @@ final class ProgressReporter {
     }
 
     /** A trial that had finished before the search was resumed. */
-    synchronized void recorded(String trialId, TrialResult result) {
+    synchronized void recorded(String trialId, TrialResult result, Spend spend) {
         recorded++;
+        spent = spent.plus(spend);
         ended.merge(result.outcome(), 1, Integer::sum);
         noteLoss(trialId, result.bestValLoss());
     }
@@ -88,6 +99,11 @@ final class ProgressReporter {
         print("search space exhausted after " + trials + " trials");
     }
 
+    /** A spend budget was reached: no trial starts after this. */
+    synchronized void budgetExhausted(String which) {
+        print("spend budget exhausted, no new trials: " + which);
+    }
+
     synchronized String statusLine() {
         int done = ended.values().stream().mapToInt(Integer::intValue).sum();
         long elapsed = System.currentTimeMillis() - startedMs;
@@ -105,8 +121,19 @@ final class ProgressReporter {
         }
         s.append(", ").append(running).append(" running | best val loss ")
                 .append(Double.isNaN(bestLoss) ? "-" : String.format("%.4f (%s)", bestLoss, bestTrial))
-                .append(" | elapsed ").append(format(elapsed)).append(", ETA ").append(eta);
+                .append(" | elapsed ").append(format(elapsed)).append(", ETA ").append(eta)
+                .append(" | spent ").append(spendLine());
         return s.toString();
+    }
+
+    private String spendLine() {
+        if (spendLimits.isEmpty()) {
+            return List.of(SpendMeasure.ENERGY_KWH, SpendMeasure.EXECUTOR_HOURS).stream()
+                    .map(m -> m.format(spent.get(m))).collect(Collectors.joining(", "));
+        }
+        return spendLimits.keySet().stream().sorted()
+                .map(m -> m.format(spent.get(m)) + " of " + m.format(spendLimits.get(m)))
+                .collect(Collectors.joining(", "));
     }
 
     private void print(String event) {

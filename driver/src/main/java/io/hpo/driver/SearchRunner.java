@@ -3,9 +3,11 @@ package io.hpo.driver;
 import io.hpo.events.BusConfig;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
+import io.hpo.events.TrialAccounting;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.Spend;
 import io.hpo.space.pruner.PruneDecision;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.pruner.Pruners;
@@ -38,8 +40,10 @@ import java.util.function.Function;
  * Runs a search on the driver: asks the sampler for configurations (giving it the finished trials and the running
  * ones), keeps up to max_concurrent_trials trials training at once (each a Spark job per averaging round, in its
  * own job group), lets the pruner judge every evaluation and stops a pruned trial before its next round, publishes
- * every lifecycle event, and stops launching when the trial or wall-time budget is spent or the search is
- * cancelled. A cancelled trial (or every trial of a cancelled search) stops before its next round.
+ * every lifecycle event, and stops launching when the trial or wall-time budget is spent, the finished trials'
+ * spend reaches a spend budget, or the search is cancelled. A cancelled trial (or every trial of a cancelled search)
+ * stops before its next round; trials running when a spend budget is reached finish (their spend is already under
+ * way, and a finished trial is worth more than a cancelled one).
  */
 public final class SearchRunner {
     private final JavaSparkContext sc;
@@ -67,7 +71,9 @@ public final class SearchRunner {
         long deadline = started + spec.budget().maxWallTime().toMillis();
         CorpusSplit data = SearchData.load(spec, sc);
         int concurrency = Math.min(spec.budget().maxConcurrentTrials(), spec.budget().maxTrials());
-        ProgressReporter progress = new ProgressReporter(out, searchId, spec.budget().maxTrials());
+        ProgressReporter progress = new ProgressReporter(out, searchId, spec.budget().maxTrials(),
+                spec.budget().spendLimits());
+        TrialCosts costs = new TrialCosts(spec.cost(), data.tokenizer().vocabSize(), data.train().length);
         out.println("search " + searchId + ": " + spec.budget().maxTrials() + " trials, " + concurrency
                 + " at a time, " + spec.training().workers() + " workers each, " + spec.budget().maxStepsPerTrial()
                 + " steps per trial; vocabulary " + data.tokenizer().vocabSize() + " symbols, "
@@ -86,8 +92,9 @@ public final class SearchRunner {
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
             TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus), publisher, progress, metrics,
-                    data, trialId -> cancellations.trialStop(trialId).or(() -> System.currentTimeMillis() > deadline
-                    ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
+                    data, costs, trialId -> cancellations.trialStop(trialId)
+                    .or(() -> System.currentTimeMillis() > deadline
+                            ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
             for (RecordedTrial t : prior.unfinishedTrials()) {
@@ -99,9 +106,17 @@ public final class SearchRunner {
                 running++;
             }
             boolean exhausted = false;
+            Optional<String> overBudget = Optional.empty();
             while (true) {
                 while (!exhausted && running < concurrency && state.launched() < spec.budget().maxTrials()
                         && System.currentTimeMillis() <= deadline && !cancellations.searchCancelled()) {
+                    if (overBudget.isEmpty()) {
+                        overBudget = spec.budget().spendExhausted(state.spent());
+                        overBudget.ifPresent(progress::budgetExhausted);
+                    }
+                    if (overBudget.isPresent()) {
+                        break;
+                    }
                     Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(state.history()));
                     if (next.isEmpty()) {
                         exhausted = true;
@@ -121,10 +136,13 @@ public final class SearchRunner {
                 running--;
             }
             SearchStatus status = cancellations.searchCancelled() ? SearchStatus.CANCELLED
-                    : System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED : SearchStatus.COMPLETED;
-            publisher.publish(LifecycleEvent.searchFinished(searchId, status.name()));
+                    : System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED
+                    : overBudget.isPresent() ? SearchStatus.BUDGET_EXHAUSTED : SearchStatus.COMPLETED;
+            String finalStatus = status.name()
+                    + (status == SearchStatus.BUDGET_EXHAUSTED ? ": " + overBudget.get() : "");
+            publisher.publish(LifecycleEvent.searchFinished(searchId, finalStatus));
             publisher.flush();
-            out.println("search " + searchId + " " + status + ": " + progress.statusLine());
+            out.println("search " + searchId + " " + finalStatus + ": " + progress.statusLine());
             return new SearchOutcome(searchId, status, state.finished(), System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
@@ -145,12 +163,15 @@ public final class SearchRunner {
      * One trial from STARTED to its terminal event, on a pool thread. A trial whose Spark job failed because an
      * executor was lost runs again from scratch as its next attempt, up to {@code retries} times.
      * {@code mustStop} says why a trial has to end before its budget (cancelled, out of wall time), if it has.
+     * The terminal event carries the trial's accounting, its wall time taken over all its attempts.
      */
     private record TrialExecution(JavaSparkContext sc, TrialRunner runner, EventPublisher publisher,
                                   ProgressReporter progress, DriverMetrics metrics, CorpusSplit data,
-                                  Function<String, Optional<String>> mustStop, Pruner pruner, int retries) {
+                                  TrialCosts costs, Function<String, Optional<String>> mustStop, Pruner pruner,
+                                  int retries) {
 
         TrialSummary run(TrialPlan first, String startReason) {
+            long started = System.currentTimeMillis();
             TrialPlan plan = first;
             AtomicReference<PruneDecision> pruned = new AtomicReference<>();
             int retriesLeft = retries;
@@ -166,15 +187,19 @@ public final class SearchRunner {
             TrialResult result = attempt.result();
             String searchId = plan.searchId();
             String trialId = plan.trialId();
-            publisher.publish(result.outcome() == TrialOutcome.PRUNED
+            TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started,
+                    result.tokensSeen());
+            LifecycleEvent ended = result.outcome() == TrialOutcome.PRUNED
                     ? LifecycleEvent.trialPruned(searchId, trialId, plan.attempt(), result.steps(),
                     result.tokensSeen(), pruned.get().rung() >= 0 ? pruned.get().rung() : null, result.reason())
                     : LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(), TrialOutcomes.terminalEvent(result.outcome()),
-                    result.steps(), result.tokensSeen(), result.reason()));
+                    result.steps(), result.tokensSeen(), result.reason());
+            publisher.publish(ended.withAccounting(accounting));
             publisher.flush();
-            progress.trialEnded(trialId, result);
+            Spend spend = TrialCosts.spend(accounting);
+            progress.trialEnded(trialId, result, spend);
             metrics.trialEnded(result);
-            return new TrialSummary(trialId, plan.hyperparameters(), result);
+            return new TrialSummary(trialId, plan.hyperparameters(), result, spend);
         }
 
         /** How one attempt ended: with a result, or failed for a lost executor with the reason to run again. */

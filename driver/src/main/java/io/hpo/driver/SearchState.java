@@ -3,6 +3,7 @@ package io.hpo.driver;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.Spend;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.sampler.Sampler;
@@ -26,6 +27,7 @@ final class SearchState {
     private final Map<String, Hyperparameters> pending = new LinkedHashMap<>();
     private final List<FinishedTrial> history = new ArrayList<>();
     private final List<TrialSummary> finished = new ArrayList<>();
+    private Spend spent = Spend.NONE;
 
     private SearchState() {
     }
@@ -50,9 +52,10 @@ final class SearchState {
             }
             t.evaluations().forEach(e -> pruner.report(t.trialId(), e.step(), e.validationLoss()));
             pruner.trialEnded(t.trialId());
-            TrialSummary summary = new TrialSummary(t.trialId(), hp, recordedResult(t));
+            TrialSummary summary = new TrialSummary(t.trialId(), hp, recordedResult(t),
+                    TrialCosts.spend(t.terminal().accounting()));
             state.finish(summary);
-            progress.recorded(t.trialId(), summary.result());
+            progress.recorded(t.trialId(), summary.result(), summary.spend());
         }
         if (!prior.trials().isEmpty()) {
             out.println("resuming " + prior.searchId() + ": " + state.finished.size() + " trials finished before, "
@@ -96,7 +99,13 @@ final class SearchState {
     void finish(TrialSummary done) {
         pending.remove(done.trialId());
         finished.add(done);
+        spent = spent.plus(done.spend());
         history.add(new FinishedTrial(done.hyperparameters(), done.result().bestValLoss(), done.result().steps()));
+    }
+
+    /** What the finished trials spent, those finished before a resume included. */
+    Spend spent() {
+        return spent;
     }
 
     List<TrialSummary> finished() {

@@ -1,8 +1,9 @@
 package io.hpo.driver;
 
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.Spend;
 import io.hpo.worker.trial.TrialResult;
 
-/** A finished trial as the driver saw it. */
-public record TrialSummary(String trialId, Hyperparameters hyperparameters, TrialResult result) {
+/** A finished trial as the driver saw it, with what it spent. */
+public record TrialSummary(String trialId, Hyperparameters hyperparameters, TrialResult result, Spend spend) {
 }

@@ -3,6 +3,8 @@ package io.hpo.driver;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
+import io.hpo.events.TrialAccounting;
+import io.hpo.space.cost.Spend;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.pruner.AshaPruner;
 import io.hpo.space.sampler.Sampler;
@@ -17,18 +19,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SearchStateTest {
+    private static final TrialAccounting SPENT = new TrialAccounting(1000, 5000, 12.5, 400, 2.4e6, 1e-3, 5e-4, 0.02);
+
     private static final String SPEC = """
             name: resume
             seed: 11
             data: {source: demo, demo_sentences: 400}
             strategy: {type: %s}
-            budget: {max_trials: 6, max_concurrent_trials: 2, max_steps_per_trial: 40}
+            budget: {max_trials: 6, max_concurrent_trials: 2, max_steps_per_trial: 40, max_tokens: 400}
             training: {eval_every: 10}
             space:
               learning_rate: {choice: [1.0e-3, 2.0e-3, 3.0e-3, 4.0e-3, 5.0e-3, 6.0e-3]}
@@ -53,16 +58,23 @@ class SearchStateTest {
                 events.add(LifecycleEvent.trialStarted("s", id, 1, null));
                 if (i < 2) {
                     events.add(LifecycleEvent.trialEvaluated("s", id, 1, 40, 2.0 + i, 400));
-                    events.add(LifecycleEvent.trialEnded("s", id, 1, LifecycleType.TRIAL_COMPLETED, 40, 400, null));
+                    // the first trial's event carries accounting; the second is as older drivers published it
+                    LifecycleEvent ended = LifecycleEvent.trialEnded("s", id, 1, LifecycleType.TRIAL_COMPLETED, 40,
+                            400, null);
+                    events.add(i == 0 ? ended.withAccounting(SPENT) : ended);
                 }
             }
             Sampler resumed = Samplers.forSpec(spec);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
             SearchState state = SearchState.resume(RecordedSearch.of("s", events), resumed,
-                    new AshaPruner(10, 2, 0, 40), new ProgressReporter(print, "s", 6), print);
+                    new AshaPruner(10, 2, 0, 40), new ProgressReporter(print, "s", 6, spec.budget().spendLimits()),
+                    print);
 
             assertEquals(3, state.launched(), strategy);
+            assertEquals(new Spend(12.5, 400, 2.4e6, 1e-3, 5e-4, 0.02), state.spent(), strategy);
+            assertEquals("max_tokens 400 tokens reached: 400 tokens spent",
+                    spec.budget().spendExhausted(state.spent()).orElseThrow());
             assertEquals(2, state.finished().size(), strategy);
             assertEquals(sequence.get(2), state.pending(SearchIds.trialId(2)), strategy);
             assertEquals(2, state.history().finished().size());
@@ -86,7 +98,7 @@ class SearchStateTest {
         }
         PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         SearchState.resume(RecordedSearch.of("s", events), Samplers.forSpec(spec), pruner,
-                new ProgressReporter(print, "s", 6), print);
+                new ProgressReporter(print, "s", 6, Map.of()), print);
         // rung 0 holds 1.0 and 2.0: a third trial at 3.0 ranks last of 3 and only the best 1 goes on
         assertTrue(pruner.report("trial-002", 10, 3.0).prune());
         assertFalse(pruner.report("trial-003", 10, 0.5).prune());

@@ -23,13 +23,16 @@ import java.util.Objects;
  * @param reason         TRIAL_DIVERGED / TRIAL_FAILED / TRIAL_PRUNED: why; TRIAL_STARTED of a later attempt: why the
  *                       trial runs again; SEARCH_FINISHED: the search's final status
  * @param rung           TRIAL_PRUNED by successive halving: the rung (0 = lowest) where the trial stopped
+ * @param accounting     terminal trial events: the trial's size, data size and spend; null in events published
+ *                       before the driver measured them
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LifecycleEvent(int schemaVersion, String eventId, String searchId, String trialId, Integer attempt,
                              LifecycleType type,
                              long timeMs, String searchName, String specYaml, Map<String, Object> config,
-                             Long step, Double validationLoss, Long tokensSeen, String reason, Integer rung) {
+                             Long step, Double validationLoss, Long tokensSeen, String reason, Integer rung,
+                             TrialAccounting accounting) {
 
     public LifecycleEvent {
         Objects.requireNonNull(searchId, "searchId");
@@ -42,13 +45,13 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
     public static LifecycleEvent searchStarted(String searchId, String name, String specYaml) {
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/started", searchId, null,
                 null, LifecycleType.SEARCH_STARTED, System.currentTimeMillis(), name, specYaml, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     public static LifecycleEvent searchFinished(String searchId, String status) {
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/finished", searchId, null,
                 null, LifecycleType.SEARCH_FINISHED, System.currentTimeMillis(), null, null, null, null, null, null, status,
-                null);
+                null, null);
     }
 
     public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config) {
@@ -89,7 +92,16 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         String id = searchId + "/" + trialId + (attempt != null && attempt > 1 ? "/a" + attempt : "") + "/" + type
                 + (type == LifecycleType.TRIAL_EVALUATED ? "/" + step : "");
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, id, searchId, trialId, attempt, type,
-                System.currentTimeMillis(), null, null, config, step, validationLoss, tokensSeen, reason, rung);
+                System.currentTimeMillis(), null, null, config, step, validationLoss, tokensSeen, reason, rung, null);
+    }
+
+    /** This terminal trial event carrying the trial's accounting. */
+    public LifecycleEvent withAccounting(TrialAccounting accounting) {
+        if (!type.isTrialTerminal()) {
+            throw new IllegalArgumentException("only a terminal trial event carries accounting, not " + type);
+        }
+        return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs, searchName,
+                specYaml, config, step, validationLoss, tokensSeen, reason, rung, accounting);
     }
 
     /** Which run of the trial this event belongs to (1 when the event does not say). */

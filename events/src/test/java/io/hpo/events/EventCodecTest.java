@@ -62,6 +62,27 @@ class EventCodecTest {
     }
 
     @Test
+    void terminalEventsCarryAccountingAndOldOnesWithoutItStillDecode() throws Exception {
+        TrialAccounting accounting = new TrialAccounting(107_000, 150_000, 42.5, 61_440, 6.0 * 107_000 * 61_440,
+                100 * 42.5 / 3.6e6, 100 * 42.5 / 3.6e6 * 0.475, 0.1 * 42.5 / 3600);
+        LifecycleEvent ended = LifecycleEvent.trialEnded("s", "t", 2, LifecycleType.TRIAL_COMPLETED, 60, 61_440, null)
+                .withAccounting(accounting);
+        assertEquals(ended, EventCodec.decodeLifecycle(EventCodec.encode(ended)));
+        assertEquals(ended.eventId(), LifecycleEvent.trialEnded("s", "t", 2, LifecycleType.TRIAL_COMPLETED, 60,
+                61_440, null).eventId(), "accounting leaves the event's id alone");
+        assertThrows(IllegalArgumentException.class,
+                () -> LifecycleEvent.trialStarted("s", "t", 1, null).withAccounting(accounting));
+
+        LifecycleEvent old = EventCodec.decodeLifecycle(("{\"schemaVersion\":1,\"eventId\":\"s/t/TRIAL_COMPLETED\","
+                + "\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_COMPLETED\",\"timeMs\":1,\"step\":60,"
+                + "\"tokensSeen\":61440}").getBytes(StandardCharsets.UTF_8));
+        assertNull(old.accounting());
+        assertEquals(1, old.attemptOrFirst());
+        String json = new String(EventCodec.encode(LifecycleEvent.trialStarted("s", "t", 1, null)), StandardCharsets.UTF_8);
+        assertTrue(!json.contains("accounting"), json);
+    }
+
+    @Test
     void corruptRecordsAreRejectedWithTheReason() {
         CorruptEventException notJson = assertThrows(CorruptEventException.class,
                 () -> EventCodec.decodeStep("{not json".getBytes(StandardCharsets.UTF_8)));

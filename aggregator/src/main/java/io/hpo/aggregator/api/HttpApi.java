@@ -17,6 +17,7 @@ import io.hpo.aggregator.store.TrialResult;
 import io.hpo.aggregator.store.TrialStatus;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.PrometheusRegistries;
+import io.hpo.space.cost.SpendMeasure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +47,12 @@ import java.util.function.Supplier;
  * GET /api/searches/{id}/trials                    trials in ranking order
  * GET /api/searches/{id}/trials/{trialId}/curve    step losses and evaluations
  * GET /api/searches/{id}/best                      the winner and a spec that reruns it
+ * GET /api/searches/{id}/pareto[?cost=MEASURE]     loss against a cost measure (default energy_kwh), the front marked
  * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
  * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
  * </pre>
- * Errors are {@code {"error": "..."}}: 400 malformed path, 401 missing or wrong bearer token, 403 read-only (no token
+ * Errors are {@code {"error": "..."}}: 400 malformed path or unknown cost measure, 401 missing or wrong bearer
+ * token, 403 read-only (no token
  * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best not available yet or
  * the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. Non-finite losses are
  * JSON null (see {@link Json}).
@@ -136,7 +139,8 @@ public final class HttpApi implements AutoCloseable {
                 handedOver = true;
                 return;
             } else {
-                reply = path == null ? Reply.error(400, "malformed percent-encoding in path") : route(path);
+                reply = path == null ? Reply.error(400, "malformed percent-encoding in path")
+                        : route(path, ex.getRequestURI().getRawQuery());
             }
             send(ex, reply, method.equals("HEAD"));
         } catch (IOException | RuntimeException | Error e) {
@@ -150,7 +154,7 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private Reply route(List<String> path) {
+    private Reply route(List<String> path, String rawQuery) {
         try {
             if (path.equals(List.of("health"))) {
                 return health();
@@ -183,6 +187,15 @@ public final class HttpApi implements AutoCloseable {
             }
             if (path.size() == 4 && path.get(3).equals("best")) {
                 return Reply.ok(results.best(searchId));
+            }
+            if (path.size() == 4 && path.get(3).equals("pareto")) {
+                SpendMeasure measure;
+                try {
+                    measure = Results.costMeasure(queryParameter(rawQuery, "cost"));
+                } catch (IllegalArgumentException e) {
+                    return Reply.error(400, e.getMessage());
+                }
+                return Reply.ok(results.pareto(searchId, measure));
             }
             if (path.size() == 6 && path.get(3).equals("trials") && path.get(5).equals("curve")) {
                 Curve curve = results.curve(searchId, path.get(4));
@@ -262,6 +275,21 @@ public final class HttpApi implements AutoCloseable {
 
     private static Reply notFound(List<String> path) {
         return Reply.error(404, "no such resource: /" + String.join("/", path));
+    }
+
+    /** The first value of {@code name} in a raw query string, decoded; null when absent. */
+    private static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     /** Decoded path segments (ids may hold any character, percent-encoded); null if the encoding is broken. */

@@ -3,6 +3,7 @@ package io.hpo.aggregator.cli;
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.results.BestTrial;
 import io.hpo.aggregator.results.NotReadyException;
+import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
@@ -11,6 +12,7 @@ import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.TrialResult;
+import io.hpo.space.cost.SpendMeasure;
 
 import java.io.PrintStream;
 import java.sql.SQLException;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,7 +30,8 @@ import java.util.Set;
 /**
  * Commands that read the results database directly (same configuration keys as the service):
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
- * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]}. Exit codes: {@value #OK}
+ * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
+ * {@code pareto <search-id> [--cost MEASURE]}. Exit codes: {@value #OK}
  * done, {@value #FAILED} database error, {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
  * search did not finish within --wait), {@value #USAGE} bad arguments.
  */
@@ -45,6 +49,8 @@ public final class ResultsCli {
             "  best <search-id>                        the winner's fixed-value spec YAML, alone on stdout",
             "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
             "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
+            "  pareto <search-id> [--cost MEASURE]     trials no other beats on both loss and cost; MEASURE: "
+                    + String.join(", ", SpendMeasure.keys()) + " (default " + Results.DEFAULT_PARETO_COST.key() + ")",
             "options: --config FILE (properties with hpo.* keys)");
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
     /** ANSI: cursor home, then erase the screen, so each frame of watch replaces the previous one. */
@@ -73,6 +79,7 @@ public final class ResultsCli {
                 case "curve" -> args.size() == 2 ? curve(results, args.get(0), args.get(1))
                         : usage("curve <search-id> <trial-id>");
                 case "watch" -> watch(results, args);
+                case "pareto" -> pareto(results, args);
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (UnknownIdException e) {
@@ -205,14 +212,23 @@ public final class ResultsCli {
 
     /**
      * Rank, outcome and the hyperparameters that differ between the trials (the ones the search explored); the
-     * attempt when any trial ran more than once.
+     * attempt when any trial ran more than once; parameters, executor-seconds and energy when any trial recorded
+     * them; OVERFITTING when any trial is flagged (the reason is in the API and dashboard).
      */
     static TextTable leaderboardTable(List<TrialResult> trials) {
         List<String> varying = varyingKeys(trials);
         boolean retried = trials.stream().anyMatch(r -> r.attempt() > 1);
+        boolean accounted = trials.stream().anyMatch(r -> r.spend() != null);
+        boolean flagged = trials.stream().anyMatch(r -> r.overfitting() != null);
         List<String> headers = new ArrayList<>(List.of("RANK", "TRIAL", "STATUS", "BEST VAL LOSS", "STEP", "TOKENS"));
         if (retried) {
             headers.add("ATTEMPT");
+        }
+        if (accounted) {
+            headers.addAll(List.of("PARAMS", "EXEC S", "kWh"));
+        }
+        if (flagged) {
+            headers.add("FLAG");
         }
         headers.addAll(varying);
         TextTable t = new TextTable(headers);
@@ -222,10 +238,44 @@ public final class ResultsCli {
             if (retried) {
                 row.add(String.valueOf(r.attempt()));
             }
+            if (accounted) {
+                row.add(Format.number(r.parameters()));
+                row.add(r.spend() == null ? "-" : Format.number(r.spend().executorSeconds()));
+                row.add(r.spend() == null ? "-" : Format.number(r.spend().energyKwh()));
+            }
+            if (flagged) {
+                row.add(r.overfitting() == null ? "" : "OVERFITTING");
+            }
             varying.forEach(k -> row.add(Format.number(r.config().get(k))));
             t.add(row);
         }
         return t;
+    }
+
+    private int pareto(Results results, List<String> args) throws SQLException, UnknownIdException {
+        String cost = null;
+        if (args.size() == 3 && args.get(1).equals("--cost")) {
+            cost = args.get(2);
+        } else if (args.size() != 1) {
+            return usage("pareto <search-id> [--cost MEASURE]");
+        }
+        SpendMeasure measure;
+        try {
+            measure = Results.costMeasure(cost);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        ParetoTrials p = results.pareto(args.get(0), measure);
+        out.println("Pareto front of " + p.searchId() + ": best validation loss against " + p.cost() + " ("
+                + p.unit() + "), " + p.front().size() + " of " + p.trials().size() + " trials with both");
+        TextTable t = new TextTable(List.of("TRIAL", "STATUS", "BEST VAL LOSS", p.cost().toUpperCase(Locale.ROOT),
+                "FLAG"));
+        for (ParetoTrials.Trial trial : p.front()) {
+            t.add(List.of(trial.trialId(), trial.status(), Format.loss(trial.bestValLoss()),
+                    Format.number(trial.cost()), trial.overfitting() == null ? "" : "OVERFITTING"));
+        }
+        out.print(t.render());
+        return OK;
     }
 
     private static List<String> varyingKeys(List<TrialResult> trials) {

@@ -4,10 +4,12 @@ import io.hpo.events.EventCodec;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
+import io.hpo.events.TrialAccounting;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
@@ -21,7 +23,9 @@ import java.util.TreeSet;
  * others: rows are created by whichever event comes first, inserts skip rows already there, statuses only move
  * forward (CREATED, RUNNING, terminal), first values win and progress takes the maximum. So redelivery and any
  * arrival order across topics and partitions end in the same state. A trial's attempt only goes up; progress and
- * the best loss are its latest attempt's, and rows of earlier attempts stay stored.
+ * the best loss are its latest attempt's, and rows of earlier attempts stay stored. A trial's overfitting verdict is
+ * recomputed from what is stored whenever its steps, evaluations or accounting arrive, so it too ends the same
+ * whatever the order.
  */
 final class BatchWriter {
     private final Connection c;
@@ -47,15 +51,23 @@ final class BatchWriter {
         insertSteps(steps);
         insertEvents(events);
         Set<TrialKey> evaluated = new TreeSet<>();
+        Set<TrialKey> curveChanged = new TreeSet<>();
+        steps.forEach(s -> curveChanged.add(new TrialKey(s.searchId(), s.trialId())));
         for (LifecycleEvent e : events) {
             apply(e);
             if (e.type() == LifecycleType.TRIAL_EVALUATED || e.type() == LifecycleType.TRIAL_STARTED) {
                 evaluated.add(new TrialKey(e.searchId(), e.trialId()));
             }
+            if (e.trialId() != null && e.type() != LifecycleType.TRIAL_CREATED) {
+                curveChanged.add(new TrialKey(e.searchId(), e.trialId()));
+            }
         }
         recordStepProgress(steps);
         for (TrialKey t : evaluated) {
             refreshBest(t);
+        }
+        for (TrialKey t : curveChanged) {
+            refreshOverfitting(t);
         }
     }
 
@@ -151,8 +163,54 @@ final class BatchWriter {
                         Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
                         TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
                 advance(new TrialKey(e.searchId(), e.trialId()), e.attemptOrFirst(), e.step(), e.tokensSeen());
+                recordAccounting(e);
             }
         }
+    }
+
+    /** The first terminal event with accounting sets it, as the first terminal event sets the status. */
+    private void recordAccounting(LifecycleEvent e) throws SQLException {
+        TrialAccounting a = e.accounting();
+        if (a == null) {
+            return;
+        }
+        update("UPDATE trials SET parameters = ?, training_tokens = ?, executor_seconds = ?, accounted_tokens = ?,"
+                + " flops = ?, energy_kwh = ?, co2_kg = ?, cost = ? WHERE search_id = ? AND trial_id = ?"
+                + " AND parameters IS NULL", a.parameters(), a.trainingTokens(), a.executorSeconds(), a.tokens(),
+                a.flops(), a.energyKwh(), a.co2Kg(), a.cost(), e.searchId(), e.trialId());
+    }
+
+    /**
+     * Applies {@link OverfittingRule} to the latest attempt's latest evaluation and the mean finite training loss
+     * of the steps since the evaluation before it (PostgreSQL orders NaN above Infinity, so one bound drops both).
+     */
+    private void refreshOverfitting(TrialKey t) throws SQLException {
+        String verdict = null;
+        try (PreparedStatement ps = c.prepareStatement("WITH tr AS (SELECT search_id, trial_id, attempt, parameters,"
+                + " training_tokens FROM trials WHERE search_id = ? AND trial_id = ?),"
+                + " latest AS (SELECT e.step, e.val_loss FROM evaluations e"
+                + " JOIN tr USING (search_id, trial_id, attempt)"
+                + " ORDER BY e.step DESC LIMIT 1),"
+                + " previous AS (SELECT COALESCE(max(e.step), 0) AS step FROM evaluations e"
+                + " JOIN tr USING (search_id, trial_id, attempt) WHERE e.step < (SELECT step FROM latest))"
+                + " SELECT latest.step, latest.val_loss, tr.parameters, tr.training_tokens,"
+                + " (SELECT avg(m.loss) FROM step_metrics m JOIN tr t2 USING (search_id, trial_id, attempt)"
+                + " WHERE m.step > previous.step AND m.step <= latest.step AND m.loss > ? AND m.loss < ?) AS train_loss"
+                + " FROM tr, latest, previous")) {
+            ps.setString(1, t.searchId());
+            ps.setString(2, t.trialId());
+            ps.setDouble(3, Double.NEGATIVE_INFINITY);
+            ps.setDouble(4, Double.POSITIVE_INFINITY);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    verdict = OverfittingRule.verdict(rs.getLong("step"), rs.getDouble("val_loss"),
+                            Sql.nullableDouble(rs, "train_loss"), Sql.nullableLong(rs, "parameters"),
+                            Sql.nullableLong(rs, "training_tokens")).orElse(null);
+                }
+            }
+        }
+        update("UPDATE trials SET overfitting = ? WHERE search_id = ? AND trial_id = ?"
+                + " AND overfitting IS DISTINCT FROM ?", verdict, t.searchId(), t.trialId(), verdict);
     }
 
     /** Steps of a trial mean it runs; each batch moves the trial's progress to its furthest step. */

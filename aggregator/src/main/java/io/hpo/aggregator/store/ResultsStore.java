@@ -2,6 +2,7 @@ package io.hpo.aggregator.store;
 
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.StepMetric;
+import io.hpo.space.cost.Spend;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,8 @@ public final class ResultsStore {
             "best_val_loss ASC NULLS LAST, tokens_at_best ASC NULLS LAST, trial_id COLLATE \"C\"";
     private static final String TRIAL_COLUMNS = "trial_id, status, config::text AS config, best_val_loss,"
             + " best_val_step, tokens_at_best, final_step, tokens_seen, reason, created_at, started_at, ended_at,"
-            + " pruned_rung, attempt";
+            + " pruned_rung, attempt, parameters, training_tokens, executor_seconds, accounted_tokens, flops,"
+            + " energy_kwh, co2_kg, cost, overfitting";
 
     private final Database db;
 
@@ -138,11 +140,18 @@ public final class ResultsStore {
                             Sql.nullableLong(rs, "final_step"), Sql.nullableLong(rs, "tokens_seen"),
                             rs.getString("reason"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
                             Sql.instant(rs, "ended_at"), Sql.nullableInteger(rs, "pruned_rung"),
-                            rs.getInt("attempt")));
+                            rs.getInt("attempt"), Sql.nullableLong(rs, "parameters"),
+                            Sql.nullableLong(rs, "training_tokens"), spend(rs), rs.getString("overfitting")));
                 }
             }
         }
         return out;
+    }
+
+    private static Spend spend(ResultSet rs) throws SQLException {
+        Double executorSeconds = Sql.nullableDouble(rs, "executor_seconds");
+        return executorSeconds == null ? null : new Spend(executorSeconds, rs.getLong("accounted_tokens"),
+                rs.getDouble("flops"), rs.getDouble("energy_kwh"), rs.getDouble("co2_kg"), rs.getDouble("cost"));
     }
 
     /** A trial's step losses and evaluations; empty for an unknown trial. */

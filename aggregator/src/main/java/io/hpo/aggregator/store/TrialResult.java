@@ -1,5 +1,7 @@
 package io.hpo.aggregator.store;
 
+import io.hpo.space.cost.Spend;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,9 +19,13 @@ import java.util.Map;
  * @param reason       why a trial diverged, failed or was pruned (or the driver's note on completion)
  * @param prunedRung   the successive-halving rung where a PRUNED trial stopped; null otherwise
  * @param attempt      which run of the trial the figures are from (1 unless it was retried or resumed)
+ * @param parameters   N, the model's parameters; null until the trial's terminal event brings its accounting
+ * @param trainingTokens D, tokens in the search's training split; null likewise
+ * @param spend        what the trial spent (executor time, tokens, FLOPs, energy, CO2, money); null likewise
+ * @param overfitting  why the trial looks overfitted ({@link OverfittingRule}); null when it does not
  */
 public record TrialResult(int rank, String trialId, String status, Map<String, Object> config, Double bestValLoss,
                           Long bestStep, Long tokensAtBest, Long finalStep, Long tokensSeen, String reason,
                           Instant createdAt, Instant startedAt, Instant endedAt, Integer prunedRung,
-                          int attempt) {
+                          int attempt, Long parameters, Long trainingTokens, Spend spend, String overfitting) {
 }

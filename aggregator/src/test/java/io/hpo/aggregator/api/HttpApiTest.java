@@ -7,6 +7,7 @@ import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.support.AccountedSearch;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.SampleSearch;
 import io.hpo.aggregator.support.TestServices;
@@ -46,6 +47,7 @@ class HttpApiTest {
         Migrations.migrate(db);
         ResultsStore store = new ResultsStore(db);
         SampleSearch.store(store, "s1");
+        AccountedSearch.store(store, "acct");
         store.applyBatch(List.of(Events.step("s 2", "t1", 1, 0, 4.0)), List.of(Events.started("s 2"),
                 LifecycleEvent.trialCreated("s 2", "t1", Events.config(1e-3, 16))));
         api = HttpApi.start("127.0.0.1", 0, store, () -> IngestStats.NONE, new AggregatorMetrics(), new LiveUpdates(),
@@ -84,7 +86,7 @@ class HttpApiTest {
     void listsSearchesWithCountsAndBestLoss() throws Exception {
         Response r = get("/api/searches");
         assertEquals(200, r.status());
-        assertEquals(2, r.body().size());
+        assertEquals(3, r.body().size());
         JsonNode s1 = find(r.body(), "s1");
         assertEquals("FINISHED", s1.get("status").asText());
         assertEquals("COMPLETED", s1.get("outcome").asText());
@@ -129,6 +131,45 @@ class HttpApiTest {
         assertEquals("DIVERGED", last.get("status").asText());
         assertEquals("loss is NaN", last.get("reason").asText());
         assertTrue(last.get("bestValLoss").isNull());
+    }
+
+    @Test
+    void trialsCarryTheirAccountingAndOverfittingFlag() throws Exception {
+        JsonNode trials = get("/api/searches/acct/trials").body();
+        JsonNode best = trial(trials, "best");
+        assertEquals(50_000, best.get("parameters").asLong());
+        assertEquals(120_000, best.get("trainingTokens").asLong());
+        JsonNode spend = best.get("spend");
+        assertEquals(360, spend.get("executorSeconds").asDouble());
+        assertEquals(10_240, spend.get("tokens").asLong());
+        assertEquals(6.0 * 50_000 * 10_240, spend.get("flops").asDouble());
+        assertEquals(100 * 360 / 3.6e6, spend.get("energyKwh").asDouble(), 1e-15);
+        assertTrue(spend.has("co2Kg") && spend.has("cost"), spend.toString());
+        assertTrue(best.get("overfitting").asText().startsWith("validation loss 1.800 exceeds"), best.toString());
+        assertTrue(trial(trials, "mid").get("overfitting").isNull());
+        assertTrue(trial(trials, "old").get("spend").isNull(), "no accounting in its event");
+    }
+
+    @Test
+    void paretoReturnsTheFrontForTheChosenCost() throws Exception {
+        Response energy = get("/api/searches/acct/pareto");
+        assertEquals(200, energy.status());
+        assertEquals("energy_kwh", energy.body().get("cost").asText());
+        assertEquals("kWh", energy.body().get("unit").asText());
+        List<String> front = new java.util.ArrayList<>();
+        energy.body().get("front").forEach(t -> front.add(t.get("trialId").asText()));
+        assertEquals(AccountedSearch.FRONT, front);
+        assertEquals(5, energy.body().get("trials").size());
+        assertFalse(trial(energy.body().get("trials"), "dear").get("onFront").asBoolean());
+
+        Response hours = get("/api/searches/acct/pareto?cost=executor_hours");
+        assertEquals("executor_hours", hours.body().get("cost").asText());
+        assertEquals(0.01, hours.body().get("front").get(0).get("cost").asDouble(), 1e-12);
+
+        Response bad = get("/api/searches/acct/pareto?cost=watts");
+        assertEquals(400, bad.status());
+        assertTrue(bad.body().get("error").asText().contains("unknown cost measure 'watts'"), bad.body().toString());
+        assertEquals(404, get("/api/searches/nope/pareto").status());
     }
 
     @Test
@@ -189,6 +230,15 @@ class HttpApiTest {
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static JsonNode trial(JsonNode list, String trialId) {
+        for (JsonNode n : list) {
+            if (n.get("trialId").asText().equals(trialId)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no trial " + trialId + " in " + list);
     }
 
     private static JsonNode find(JsonNode list, String id) {

@@ -5,6 +5,7 @@ import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.support.AccountedSearch;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.SampleSearch;
 import io.hpo.aggregator.support.TestServices;
@@ -41,6 +42,7 @@ class ResultsCliTest {
         Migrations.migrate(db);
         store = new ResultsStore(db);
         SampleSearch.store(store, "s1");
+        AccountedSearch.store(store, "acct");
     }
 
     @AfterAll
@@ -72,11 +74,40 @@ class ResultsCliTest {
     }
 
     @Test
+    void theLeaderboardShowsAccountingAndTheOverfittingFlagWhenTrialsHaveThem() {
+        Run r = run("leaderboard", "acct");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(List.of("RANK", "TRIAL", "STATUS", "BEST", "VAL", "LOSS", "STEP", "TOKENS", "PARAMS", "EXEC", "S",
+                "kWh", "FLAG"), List.of(lines.get(0).trim().split(" +")));
+        assertEquals(List.of("1", "old", "COMPLETED", "1.7000", "10", "10240", "-", "-", "-"),
+                List.of(lines.get(1).trim().split(" +")));
+        assertEquals(List.of("2", "best", "COMPLETED", "1.8000", "10", "10240", "50000", "360", "0.01", "OVERFITTING"),
+                List.of(lines.get(2).trim().split(" +")));
+    }
+
+    @Test
+    void paretoPrintsTheFrontCheapestFirst() {
+        Run r = run("pareto", "acct", "--cost", "executor_hours");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("Pareto front of acct: best validation loss against executor_hours (executor-h), 4 of 5 trials"
+                + " with both", lines.get(0));
+        assertEquals(List.of("cheap", "mid", "best", "twin"), lines.subList(2, 6).stream()
+                .map(l -> l.split(" +")[0]).toList());
+        assertTrue(lines.get(4).endsWith("OVERFITTING"), lines.get(4));
+        assertTrue(run("pareto", "acct").out().contains("against energy_kwh (kWh)"));
+        Run bad = run("pareto", "acct", "--cost", "watts");
+        assertEquals(ResultsCli.USAGE, bad.code());
+        assertTrue(bad.err().contains("unknown cost measure 'watts'"), bad.err());
+    }
+
+    @Test
     void theLeaderboardShowsAttemptsOnlyWhenATrialRanMoreThanOnce() {
         TrialResult once = new TrialResult(1, "t1", "COMPLETED", Map.of(), 2.0, 10L, 100L, 10L, 100L, null, null,
-                null, null, null, 1);
+                null, null, null, 1, null, null, null, null);
         TrialResult twice = new TrialResult(2, "t2", "COMPLETED", Map.of(), 2.5, 10L, 100L, 10L, 100L, null, null,
-                null, null, null, 2);
+                null, null, null, 2, null, null, null, null);
         assertFalse(ResultsCli.leaderboardTable(List.of(once)).render().contains("ATTEMPT"));
         List<String> lines = ResultsCli.leaderboardTable(List.of(once, twice)).render().lines().toList();
         assertEquals("RANK  TRIAL  STATUS     BEST VAL LOSS  STEP  TOKENS  ATTEMPT", lines.get(0));

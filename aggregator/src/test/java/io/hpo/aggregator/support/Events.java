@@ -4,6 +4,7 @@ import io.hpo.events.EventCodec;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
+import io.hpo.events.TrialAccounting;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
@@ -47,10 +48,23 @@ public final class Events {
         return LifecycleEvent.trialEnded(search, trial, 1, type, step, step * 1024, reason);
     }
 
+    /**
+     * A completed trial's terminal event with accounting as the driver computes it at default prices: {@code step}
+     * × 1024 tokens, energy from 100 W per worker-second, 475 gCO2/kWh, 0.10 per worker-hour.
+     */
+    public static LifecycleEvent completedWithAccounting(String search, String trial, long step, long parameters,
+                                                         long trainingTokens, double executorSeconds) {
+        long tokens = step * 1024;
+        double energy = 100 * executorSeconds / 3.6e6;
+        return ended(search, trial, LifecycleType.TRIAL_COMPLETED, step, null).withAccounting(new TrialAccounting(
+                parameters, trainingTokens, executorSeconds, tokens, 6.0 * parameters * tokens, energy,
+                energy * 0.475, 0.10 * executorSeconds / 3600));
+    }
+
     /** A search event at a fixed time, so that tests can compare times. */
     public static LifecycleEvent started(String search) {
         LifecycleEvent e = LifecycleEvent.searchStarted(search, "tiny " + search, SPEC_YAML);
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, e.eventId(), search, null, null, e.type(), 1_764_000_000_000L,
-                e.searchName(), e.specYaml(), null, null, null, null, null, null);
+                e.searchName(), e.specYaml(), null, null, null, null, null, null, null);
     }
 }

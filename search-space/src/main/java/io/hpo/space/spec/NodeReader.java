@@ -138,6 +138,12 @@ final class NodeReader {
         return scalar.getTag().equals(Tag.NULL) ? "nothing" : "'" + excerpt(scalar.getValue()) + "'";
     }
 
+    /** A limit as an error message writes it: 100000 rather than 100000.0, 1E+30 rather than 1.0E30. */
+    static String plain(double limit) {
+        return limit == Math.rint(limit) && Math.abs(limit) < 1e15 ? String.valueOf((long) limit)
+                : BigDecimal.valueOf(limit).stripTrailingZeros().toString();
+    }
+
     /** A written value as an error message quotes it: a hostile spec's long value must not flood the terminal. */
     static String excerpt(String value) {
         return value.length() <= MAX_QUOTED ? value

@@ -24,12 +24,13 @@ import java.util.Objects;
  * @param pruner      how running trials are stopped early
  * @param budget      limits of the search
  * @param training    how each trial trains
+ * @param cost        prices that turn a trial's executor time into energy, emissions and money
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
                          List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
-                         TrainingSpec training, String yaml, String origin) implements Serializable {
+                         TrainingSpec training, CostSpec cost, String yaml, String origin) implements Serializable {
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");
@@ -40,6 +41,7 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         Objects.requireNonNull(pruner, "pruner");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(cost, "cost");
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(origin, "origin");
         if (!space.keySet().equals(new HashSet<>(Hyperparameters.NAMES))) {

@@ -47,6 +47,13 @@ public final class SpecDefaults {
     public static final int EVAL_EVERY = 50;
     public static final int EVAL_BATCHES = 8;
 
+    /**
+     * Prices of the {@code cost:} section: 100 W per worker (about one loaded server CPU socket's share; a GPU
+     * worker draws 300-700 W), 475 gCO2/kWh (roughly the world's average grid) and 0.10 per worker-hour. They are
+     * placeholders for a search that states none: set your hardware's, grid's and provider's figures.
+     */
+    public static final CostSpec COST = new CostSpec(100, 475, 0.10);
+
     private SpecDefaults() {
     }
 }

@@ -62,6 +62,14 @@ public final class SpecLimits {
     public static final int MAX_AVERAGING_FREQUENCY = 1_000_000;
     public static final int MAX_EVAL_BATCHES = 100_000;
 
+    /** Largest power per worker: a typo guard, above any accelerator's draw. */
+    public static final double MAX_DEVICE_WATTS = 100_000;
+    /** Largest grid carbon intensity, gCO2/kWh; coal-fired grids are near 1,000. */
+    public static final double MAX_GRID_GCO2_PER_KWH = 10_000;
+    public static final double MAX_PRICE_PER_HOUR = 1_000_000;
+    /** Largest value of any spend budget (max_tokens, max_flops, ...); FLOPs of a frontier model are near 1e26. */
+    public static final double MAX_SPEND_LIMIT = 1e30;
+
     private SpecLimits() {
     }
 }

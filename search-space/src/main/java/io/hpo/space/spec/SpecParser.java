@@ -1,6 +1,7 @@
 package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.SpendMeasure;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -16,25 +17,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** One parse of one spec text; see {@link SpecLoader} for the format. */
 final class SpecParser {
 
     private static final List<String> TOP_KEYS =
-            List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "space", "constraints");
+            List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints");
     private static final List<String> DATA_KEYS = List.of("source", "demo_sentences", "validation_fraction");
     private static final List<String> STRATEGY_KEYS =
             List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
                     "multivariate");
     private static final List<String> PRUNER_KEYS = List.of("type", "startup_trials", "warmup_steps", "min_steps",
             "reduction_factor", "min_early_stopping_rate");
-    private static final List<String> BUDGET_KEYS =
-            List.of("max_trials", "max_concurrent_trials", "max_steps_per_trial", "max_wall_time");
+    private static final List<String> BUDGET_KEYS = Stream.concat(
+            Stream.of("max_trials", "max_concurrent_trials", "max_steps_per_trial", "max_wall_time"),
+            Arrays.stream(SpendMeasure.values()).map(SpendMeasure::budgetKey)).toList();
+    private static final List<String> COST_KEYS = List.of("device_watts", "grid_gco2_per_kwh", "price_per_hour");
     private static final List<String> TRAINING_KEYS =
             List.of("workers", "averaging_frequency", "eval_every", "eval_batches");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -77,6 +83,7 @@ final class SpecParser {
         BudgetSpec budget = budget(section(top, "budget", BUDGET_KEYS));
         TrainingSpec training = training(section(top, "training", TRAINING_KEYS), budget);
         PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS));
+        CostSpec cost = cost(section(top, "cost", COST_KEYS));
         Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
 
@@ -90,8 +97,8 @@ final class SpecParser {
         MemoryEstimate.problem(space).ifPresent(problem -> {
             throw reader.error(spaceNode, problem);
         });
-        return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, yaml,
-                origin);
+        return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, cost,
+                yaml, origin);
     }
 
     private Node compose() {
@@ -292,8 +299,36 @@ final class SpecParser {
                 SpecDefaults.MAX_STEPS_PER_TRIAL);
         Duration wallTime = section.flatMap(m -> m.value("max_wall_time")).map(this::duration)
                 .orElse(SpecDefaults.MAX_WALL_TIME);
+        Map<SpendMeasure, Double> spendLimits = new EnumMap<>(SpendMeasure.class);
+        for (SpendMeasure measure : SpendMeasure.values()) {
+            section.flatMap(m -> m.value(measure.budgetKey())).ifPresent(n -> spendLimits.put(measure,
+                    realIn(n, measure.budgetKey(), false, SpecLimits.MAX_SPEND_LIMIT)));
+        }
         // more concurrent trials than trials is harmless: never more than max_trials can run
-        return new BudgetSpec(trials, Math.min(concurrent, trials), steps, wallTime);
+        return new BudgetSpec(trials, Math.min(concurrent, trials), steps, wallTime, spendLimits);
+    }
+
+    private CostSpec cost(Optional<NodeReader.Mapping> section) {
+        CostSpec d = SpecDefaults.COST;
+        return new CostSpec(
+                real(section, "device_watts", SpecLimits.MAX_DEVICE_WATTS, d.deviceWatts()),
+                real(section, "grid_gco2_per_kwh", SpecLimits.MAX_GRID_GCO2_PER_KWH, d.gridGramsCo2PerKwh()),
+                real(section, "price_per_hour", SpecLimits.MAX_PRICE_PER_HOUR, d.pricePerHour()));
+    }
+
+    /** An optional real in [0, max]. */
+    private double real(Optional<NodeReader.Mapping> section, String key, double max, double fallback) {
+        return section.flatMap(m -> m.value(key)).map(n -> realIn(n, key, true, max)).orElse(fallback);
+    }
+
+    /** A finite real in [0, max] with {@code zeroAllowed}, else in (0, max]. */
+    private double realIn(Node node, String key, boolean zeroAllowed, double max) {
+        double value = reader.real(node, key);
+        if (value > max || value < 0 || (!zeroAllowed && value == 0)) {
+            throw reader.error(node, key + " must be in " + (zeroAllowed ? "[0, " : "(0, ") + NodeReader.plain(max)
+                    + "], got " + NodeReader.describe(node));
+        }
+        return value;
     }
 
     private Duration duration(Node node) {

@@ -33,7 +33,8 @@ public final class SpecWriter {
     }
 
     /**
-     * The whole spec as it was understood: every default written out and the data path absolute, so the record
+     * The whole spec as it was understood: every default written out (but the cost section's, see below) and the
+     * data path absolute, so the record
      * of a search means the same thing wherever and whenever it is read ({@link SpecLoader#parseRecorded}).
      */
     public static String canonical(SearchSpec spec) {
@@ -69,12 +70,22 @@ public final class SpecWriter {
         out.append("  max_concurrent_trials: ").append(maxConcurrent).append('\n');
         out.append("  max_steps_per_trial: ").append(budget.maxStepsPerTrial()).append('\n');
         out.append("  max_wall_time: ").append(Durations.format(budget.maxWallTime())).append('\n');
+        budget.spendLimits().forEach((measure, limit) ->
+                out.append("  ").append(measure.budgetKey()).append(": ").append(limit).append('\n'));
         TrainingSpec training = spec.training();
         out.append("training:\n");
         out.append("  workers: ").append(training.workers()).append('\n');
         out.append("  averaging_frequency: ").append(training.averagingFrequency()).append('\n');
         out.append("  eval_every: ").append(training.evalEvery()).append('\n');
         out.append("  eval_batches: ").append(training.evalBatches()).append('\n');
+        CostSpec cost = spec.cost();
+        // default prices stay unwritten, so a search recorded before the cost section existed still matches its spec
+        if (!cost.equals(SpecDefaults.COST)) {
+            out.append("cost:\n");
+            out.append("  device_watts: ").append(cost.deviceWatts()).append('\n');
+            out.append("  grid_gco2_per_kwh: ").append(cost.gridGramsCo2PerKwh()).append('\n');
+            out.append("  price_per_hour: ").append(cost.pricePerHour()).append('\n');
+        }
     }
 
     private static String yaml(ParamSpec param) {

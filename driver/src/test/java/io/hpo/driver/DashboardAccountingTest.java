@@ -1,0 +1,97 @@
+package io.hpo.driver;
+
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleType;
+import io.hpo.events.StepMetric;
+import io.hpo.events.TrialAccounting;
+import io.hpo.space.spec.SpecDefaults;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The search and trial pages in headless Chromium for trials with accounting: the loss-vs-cost chart rings exactly
+ * the Pareto front, the N-vs-D² chart places every sized trial, the leaderboard shows the OVERFITTING badge and
+ * the cost columns, the loss charts offer the 1-nat line, and the trial page lists its cost and why it is flagged.
+ * A screenshot of the search page lands in target/screenshots/cost-search.png.
+ */
+class DashboardAccountingTest {
+    private static final String SEARCH = "cost-search";
+
+    @Test
+    void costParetoFrontSizeAndOverfittingAreOnThePages(@TempDir Path dir) throws Exception {
+        HeadlessChromium browser = HeadlessChromium.find(dir.resolve("chromium-profile")).orElse(null);
+        assumeTrue(browser != null, "SKIPPED browser test: no chromium on the PATH (Debian package chromium;"
+                + " .ci/run installs it)");
+        try (ResultsStack stack = ResultsStack.start(dir)) {
+            List<StepMetric> steps = new ArrayList<>();
+            List<LifecycleEvent> events = new ArrayList<>(List.of(
+                    LifecycleEvent.searchStarted(SEARCH, "costs", "name: costs\n")));
+            // best val loss / executor-seconds / training loss: a and b on the front, c dominated by a; b overfits
+            trial("a", 2.0, 100, 2.0, steps, events);
+            trial("b", 1.6, 400, 0.9, steps, events);
+            trial("c", 2.2, 300, 2.2, steps, events);
+            events.add(LifecycleEvent.searchFinished(SEARCH, "COMPLETED"));
+            stack.store().applyBatch(steps, events);
+
+            String base = stack.aggregator().url() + "/?live=0#/";
+            String dom = browser.dumpDom(base + "search/" + SEARCH);
+            assertTrue(dom.contains("data-rendered=\"search\""), dom);
+            String pareto = chart(dom, "pareto");
+            assertEquals(3, count(pareto, "class=\"dot"), pareto);
+            assertEquals(2, count(pareto, "class=\"dot ringed\""), pareto);
+            assertTrue(pareto.contains("class=\"front-line\""), pareto);
+            assertTrue(dom.contains("front: 2 of 3 trials"), dom);
+            String size = chart(dom, "size");
+            assertEquals(3, count(size, "class=\"dot"), size);
+            assertTrue(size.contains("N = D²"), size);
+            assertEquals(1, count(dom, "class=\"badge overfitting\""), "only b is flagged");
+            assertTrue(dom.contains("title=\"validation loss 1.600 exceeds training loss 0.900"), dom);
+            assertEquals(1, count(dom, "class=\"one-nat\""), "one toggle for both loss charts of the search page");
+            assertTrue(dom.contains("data-col=\"energyKwh\">0.0111<"), "b's energy: 100 W x 400 s: " + dom);
+
+            String trialPage = browser.dumpDom(base + "search/" + SEARCH + "/trial/b");
+            assertTrue(trialPage.contains("data-rendered=\"trial\""), trialPage);
+            assertTrue(trialPage.contains("FLOPs (6·N·tokens)") && trialPage.contains("log N / (2 log D)"), trialPage);
+            assertTrue(trialPage.contains("id=\"overfitting\">validation loss 1.600 exceeds"), trialPage);
+            assertTrue(trialPage.contains("class=\"one-nat\""), trialPage);
+            Path shots = Files.createDirectories(Path.of("target", "screenshots"));
+            browser.screenshot(base + "search/" + SEARCH, shots.resolve("cost-search.png"), 1400, 1500);
+        }
+    }
+
+    /** 10 steps at {@code trainLoss}, an evaluation at step 10 and a completion with default-price accounting. */
+    private static void trial(String id, double valLoss, double executorSeconds, double trainLoss,
+                              List<StepMetric> steps, List<LifecycleEvent> events) {
+        events.add(LifecycleEvent.trialCreated(SEARCH, id, SpecDefaults.HYPERPARAMETERS.toMap()));
+        events.add(LifecycleEvent.trialStarted(SEARCH, id, 1, null));
+        for (int step = 1; step <= 10; step++) {
+            steps.add(StepMetric.of(SEARCH, id, 1, step, 0, step * 1024L, 1e-3, trainLoss, 1_764_000_000_000L));
+        }
+        events.add(LifecycleEvent.trialEvaluated(SEARCH, id, 1, 10, valLoss, 10_240));
+        double energy = 100 * executorSeconds / 3.6e6;
+        events.add(LifecycleEvent.trialEnded(SEARCH, id, 1, LifecycleType.TRIAL_COMPLETED, 10, 10_240, null)
+                .withAccounting(new TrialAccounting(110_000, 150_000, executorSeconds, 10_240, 6.0 * 110_000 * 10_240,
+                        energy, energy * 0.475, 0.1 * executorSeconds / 3600)));
+    }
+
+    private static String chart(String dom, String kind) {
+        Matcher m = Pattern.compile("<svg class=\"chart xy " + kind + "\".*?</svg>", Pattern.DOTALL).matcher(dom);
+        assertTrue(m.find(), "no " + kind + " chart in " + dom);
+        return m.group();
+    }
+
+    private static int count(String text, String needle) {
+        return text.split(Pattern.quote(needle), -1).length - 1;
+    }
+}

@@ -1,0 +1,35 @@
+package io.hpo.driver;
+
+import io.hpo.events.TrialAccounting;
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.Spend;
+import io.hpo.space.spec.CostSpec;
+import io.hpo.space.spec.SpecDefaults;
+import io.hpo.worker.model.TransformerModel;
+import io.hpo.worker.trial.TrialPlan;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TrialCostsTest {
+
+    @Test
+    void aTrialsAccountingUsesItsModelsSizeItsWorkersAndTheSearchsData() {
+        Hyperparameters hp = SpecDefaults.HYPERPARAMETERS;
+        TrialPlan plan = new TrialPlan("s", "t", 1, hp, 100, 3, 5, 50, 2, 1);
+        TrialAccounting a = new TrialCosts(new CostSpec(200, 300, 0.9), 31, 150_000).account(plan, 40_000, 96_000);
+
+        long n = TransformerModel.parameterCount(hp, 31);
+        assertEquals(n, a.parameters());
+        assertEquals(150_000, a.trainingTokens());
+        assertEquals(120, a.executorSeconds(), 1e-12);
+        assertEquals(96_000, a.tokens());
+        assertEquals(6.0 * n * 96_000, a.flops(), 1e-3);
+        assertEquals(200 * 120 / 3.6e6, a.energyKwh(), 1e-15);
+        assertEquals(a.energyKwh() * 0.3, a.co2Kg(), 1e-15);
+        assertEquals(0.9 * 120 / 3600, a.cost(), 1e-15);
+        assertEquals(new Spend(a.executorSeconds(), a.tokens(), a.flops(), a.energyKwh(), a.co2Kg(), a.cost()),
+                TrialCosts.spend(a));
+        assertEquals(Spend.NONE, TrialCosts.spend(null), "an event from before accounting spent nothing known");
+    }
+}
