@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,7 +54,6 @@ class GpuSchedulingClusterTest {
                 for (String p : placements) {
                     assertTrue(p.matches("\\d+ sees [01] and PCI_BUS_ID, task gpu \\[0]"), p);
                 }
-                Set<String> devices = placements.stream().map(p -> p.split(" ")[2]).collect(Collectors.toSet());
                 System.out.println("GPU task placements: " + placements);
 
                 SparkException e = assertThrows(SparkException.class, () -> sc.parallelize(List.of(0), 1)
@@ -64,7 +61,6 @@ class GpuSchedulingClusterTest {
                 assertTrue(e.getMessage().contains("Spark assigned GPU 0 to this trial worker (executor "), e.getMessage());
                 assertTrue(e.getMessage().contains("but ND4J runs on org.nd4j.linalg.cpu.nativecpu.CpuBackend, not its "
                         + "CUDA backend"), e.getMessage());
-                assertTrue(Set.of("0", "1").containsAll(devices), devices::toString);
             }
         }
     }
