@@ -37,6 +37,12 @@ spark.kubernetes.executor.label.app.kubernetes.io/instance: {{ .Release.Name | q
 {{- range $k, $v := .Values.kafka.client }}
 spark.hpo.kafka.client.{{ $k }}: {{ $v | quote }}
 {{- end }}
+{{- if .Values.gpu.workerGpus }}
+spark.hpo.worker.gpus: {{ .Values.gpu.workerGpus | quote }}
+spark.executor.resource.gpu.amount: {{ .Values.gpu.executorGpus | quote }}
+spark.executor.resource.gpu.vendor: {{ .Values.gpu.vendor | quote }}
+spark.executor.resource.gpu.discoveryScript: {{ .Values.gpu.discoveryScript | quote }}
+{{- end }}
 {{- range $k, $v := .Values.spark.conf }}
 {{ $k }}: {{ $v | quote }}
 {{- end }}

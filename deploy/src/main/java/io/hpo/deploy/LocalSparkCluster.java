@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: one master and N workers, each its own JVM, run from Spark's
@@ -49,17 +51,45 @@ public final class LocalSparkCluster implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** What to start: ports (0 = any free one), and each worker's share of the machine. */
-    public record Settings(int masterPort, int masterWebUiPort, int workers, int coresPerWorker, String memoryPerWorker) {
+    /**
+     * What to start: ports (0 = any free one), and each worker's share of the machine. With {@code gpusPerWorker}
+     * above 0, worker i offers Spark the machine's GPUs i × gpusPerWorker onwards, found by
+     * {@code gpuDiscoveryScript} (deploy/gpu/discover-gpus.sh): the worker and the executors it starts see only
+     * those (CUDA_VISIBLE_DEVICES), so no two workers hand out the same GPU.
+     */
+    public record Settings(int masterPort, int masterWebUiPort, int workers, int coresPerWorker, String memoryPerWorker,
+                           int gpusPerWorker, Path gpuDiscoveryScript) {
         public Settings {
             if (workers < 1 || coresPerWorker < 1) {
                 throw new IllegalArgumentException("need at least one worker with at least one core");
             }
+            if (gpusPerWorker < 0 || (gpusPerWorker > 0 && gpuDiscoveryScript == null)) {
+                throw new IllegalArgumentException("GPUs per worker must be 0, or more with a discovery script");
+            }
         }
 
-        /** Defaults for one small machine: 2 workers of 1 core and 2g each, free ports. */
+        /** Defaults for one small machine: 2 workers of 1 core and 2g each, no GPUs, free ports. */
         public static Settings small() {
-            return new Settings(0, 0, 2, 1, "2g");
+            return new Settings(0, 0, 2, 1, "2g", 0, null);
+        }
+
+        public Settings withGpus(int perWorker, Path discoveryScript) {
+            return new Settings(masterPort, masterWebUiPort, workers, coresPerWorker, memoryPerWorker, perWorker,
+                    discoveryScript);
+        }
+
+        /** The GPU settings of worker {@code i}: its JVM's system properties and its environment. */
+        List<String> workerGpuProperties() {
+            return gpusPerWorker == 0 ? List.of() : List.of("-Dspark.worker.resource.gpu.amount=" + gpusPerWorker,
+                    "-Dspark.worker.resource.gpu.discoveryScript=" + gpuDiscoveryScript.toAbsolutePath());
+        }
+
+        Map<String, String> workerGpuEnvironment(int i) {
+            if (gpusPerWorker == 0) {
+                return Map.of();
+            }
+            return Map.of("CUDA_VISIBLE_DEVICES", IntStream.range(i * gpusPerWorker, (i + 1) * gpusPerWorker)
+                    .mapToObj(String::valueOf).collect(Collectors.joining(",")));
         }
     }
 
@@ -71,8 +101,8 @@ public final class LocalSparkCluster implements AutoCloseable {
         List<Process> started = new ArrayList<>();
         try {
             Files.createDirectories(dir);
-            Process master = spark(sparkHome, dir.resolve("master.log"), "org.apache.spark.deploy.master.Master",
-                    "--host", Ports.LOOPBACK, "--port", String.valueOf(port), "--webui-port", String.valueOf(webUi));
+            Process master = spark(sparkHome, dir.resolve("master.log"), List.of(), Map.of(),
+                    "org.apache.spark.deploy.master.Master", "--host", Ports.LOOPBACK, "--port", String.valueOf(port), "--webui-port", String.valueOf(webUi));
             started.add(master);
             Ports.awaitOpen(port, Duration.ofSeconds(60), master::isAlive, "Spark master (log: " + dir.resolve("master.log") + ")");
             List<Process> workers = new ArrayList<>();
@@ -80,8 +110,8 @@ public final class LocalSparkCluster implements AutoCloseable {
             for (int i = 0; i < settings.workers(); i++) {
                 Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
                 int workerUi = Ports.freeOr(0);
-                Process w = spark(sparkHome, dir.resolve("worker-" + i + ".log"), "org.apache.spark.deploy.worker.Worker",
-                        "--host", Ports.LOOPBACK, "--cores", String.valueOf(settings.coresPerWorker()),
+                Process w = spark(sparkHome, dir.resolve("worker-" + i + ".log"), settings.workerGpuProperties(),
+                        settings.workerGpuEnvironment(i), "org.apache.spark.deploy.worker.Worker", "--host", Ports.LOOPBACK, "--cores", String.valueOf(settings.coresPerWorker()),
                         "--memory", settings.memoryPerWorker(), "--webui-port", String.valueOf(workerUi),
                         "--work-dir", workDir.toString(), "spark://" + Ports.LOOPBACK + ":" + port);
                 started.add(w);
@@ -139,15 +169,18 @@ public final class LocalSparkCluster implements AutoCloseable {
                 "SPARK_LOCAL_IP", Ports.LOOPBACK, "OMP_NUM_THREADS", "1");
     }
 
-    private static Process spark(Path sparkHome, Path log, String mainClass, String... args) throws IOException {
+    private static Process spark(Path sparkHome, Path log, List<String> properties, Map<String, String> environment,
+                                 String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms128m", "-Xmx512m"));
         cmd.addAll(sparkJvmFlags());
+        cmd.addAll(properties);
         cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", mainClass));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(sparkEnvironment(sparkHome));
+        pb.environment().putAll(environment);
         return pb.start();
     }
 

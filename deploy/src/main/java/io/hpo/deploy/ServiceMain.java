@@ -2,6 +2,7 @@ package io.hpo.deploy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -10,13 +11,16 @@ import java.util.concurrent.CountDownLatch;
  * <pre>ServiceMain kafka|postgres|spark DATA_DIR PORT</pre>
  * For {@code spark}, PORT is the master's; system properties shape the rest of the standalone cluster:
  * {@value #SPARK_WEBUI_PORT} (master web UI, default 8080), {@value #SPARK_WORKERS} (default 2),
- * {@value #SPARK_WORKER_CORES} (default 1) and {@value #SPARK_WORKER_MEMORY} (default 2g).
+ * {@value #SPARK_WORKER_CORES} (default 1), {@value #SPARK_WORKER_MEMORY} (default 2g), and
+ * {@value #SPARK_WORKER_GPUS} (default 0) with {@value #SPARK_GPU_DISCOVERY_SCRIPT}.
  */
 public final class ServiceMain {
     public static final String SPARK_WEBUI_PORT = "hpo.spark.webui.port";
     public static final String SPARK_WORKERS = "hpo.spark.workers";
     public static final String SPARK_WORKER_CORES = "hpo.spark.worker.cores";
     public static final String SPARK_WORKER_MEMORY = "hpo.spark.worker.memory";
+    public static final String SPARK_WORKER_GPUS = "hpo.spark.worker.gpus";
+    public static final String SPARK_GPU_DISCOVERY_SCRIPT = "hpo.spark.gpu.discovery.script";
     private static final List<String> SERVICES = List.of("kafka", "postgres", "spark");
 
     private ServiceMain() {
@@ -38,7 +42,9 @@ public final class ServiceMain {
         } else if (args[0].equals("spark")) {
             LocalSparkCluster cluster = LocalSparkCluster.start(data, new LocalSparkCluster.Settings(port,
                     Integer.getInteger(SPARK_WEBUI_PORT, 8080), Integer.getInteger(SPARK_WORKERS, 2),
-                    Integer.getInteger(SPARK_WORKER_CORES, 1), System.getProperty(SPARK_WORKER_MEMORY, "2g")));
+                    Integer.getInteger(SPARK_WORKER_CORES, 1), System.getProperty(SPARK_WORKER_MEMORY, "2g"),
+                    Integer.getInteger(SPARK_WORKER_GPUS, 0),
+                    Optional.ofNullable(System.getProperty(SPARK_GPU_DISCOVERY_SCRIPT)).map(Path::of).orElse(null)));
             System.out.println("Spark master " + cluster.masterUrl() + " with " + cluster.aliveWorkers()
                     + " workers, web UI " + cluster.masterWebUiUrl() + " (logs " + data + ")");
             service = cluster;

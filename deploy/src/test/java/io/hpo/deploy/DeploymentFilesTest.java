@@ -64,11 +64,24 @@ class DeploymentFilesTest {
         }
 
         JsonNode gpu = YAML.readTree(run(compose, "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config")).get("services");
+        Set<String> gpuIds = new HashSet<>();
+        String dockerfile = Files.readString(ROOT.resolve("docker/driver/Dockerfile"));
         for (String worker : List.of("spark-worker-1", "spark-worker-2")) {
             JsonNode device = gpu.path(worker).path("deploy").path("resources").path("reservations").path("devices").get(0);
             assertEquals("nvidia", device.path("driver").asText(), worker);
             assertEquals("gpu", device.path("capabilities").get(0).asText(), worker);
+            gpuIds.add(device.path("device_ids").get(0).asText());
+            // the worker offers its GPU to Spark through the script the image carries, and keeps its metrics
+            String opts = gpu.path(worker).path("environment").path("SPARK_WORKER_OPTS").asText();
+            assertTrue(opts.contains("-Dspark.worker.resource.gpu.amount=1"), opts);
+            assertTrue(opts.contains("-Dspark.worker.resource.gpu.discoveryScript=/opt/hpo/discover-gpus.sh"), opts);
+            assertTrue(opts.contains("prometheusServlet"), opts);
+            assertEquals(services.path(worker).path("environment").path("SPARK_WORKER_MEMORY"),
+                    gpu.path(worker).path("environment").path("SPARK_WORKER_MEMORY"), worker);
         }
+        assertTrue(dockerfile.contains("COPY deploy/gpu/discover-gpus.sh /opt/hpo/discover-gpus.sh"), dockerfile);
+        assertEquals(Set.of("0", "1"), gpuIds, "each worker its own GPU");
+        assertEquals("1", gpu.path("submit").path("environment").path("HPO_WORKER_GPUS").asText());
         assertTrue(gpu.path("spark-master").path("deploy").isMissingNode(), "only workers reserve GPUs");
     }
 

@@ -158,6 +158,22 @@ class HelmChartsTest {
         assertEquals(spec.volumes().get(0).getName(), spec.driver().volumeMounts().get(0).getName());
     }
 
+    /** GPU values become the Spark settings the driver checks (GpuScheduling), the same in both modes. */
+    @Test
+    void searchChartAsksForGpuExecutorsInBothModes() throws Exception {
+        Map<String, String> gpu = Map.of("spark.hpo.worker.gpus", "1", "spark.executor.resource.gpu.amount", "1",
+                "spark.executor.resource.gpu.vendor", "nvidia.com",
+                "spark.executor.resource.gpu.discoveryScript", "/opt/hpo/discover-gpus.sh");
+        List<String> args = only(render("hpo-search", t -> t.set("gpu.workerGpus", "1")), Job.class)
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        gpu.forEach((k, v) -> assertTrue(args.contains(k + "=" + v), args::toString));
+        assertContains(only(render("hpo-search", t -> t.set("mode", "sparkApplication").set("gpu.workerGpus", "1")),
+                SparkApplication.class).spec().sparkConf(), gpu);
+        List<String> cpu = only(render("hpo-search", t -> t), Job.class)
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        assertTrue(cpu.stream().noneMatch(a -> a.contains(".gpu")), "no GPU settings by default: " + cpu);
+    }
+
     @Test
     void searchChartRejectsAnUnknownMode() {
         Exception e = assertThrows(Exception.class, () -> render("hpo-search", t -> t.set("mode", "yarn")));

@@ -28,6 +28,13 @@ final class DriverSettings {
     static final String TRIAL_RETRIES = "hpo.trial.retries";
     static final String TRIAL_RETRIES_DEFAULT = "2";
 
+    /**
+     * GPUs each trial worker (one Spark task) trains on: 0 (CPU) or 1. With 1 the driver asks Spark for GPU
+     * scheduling ({@link GpuScheduling}) and each worker trains on the GPU Spark assigned its task.
+     */
+    static final String WORKER_GPUS = "hpo.worker.gpus";
+    static final String WORKER_GPUS_DEFAULT = "0";
+
     private DriverSettings() {
     }
 
@@ -58,6 +65,15 @@ final class DriverSettings {
             // reported below with the key's name
         }
         throw new IllegalArgumentException(TRIAL_RETRIES + " must be a whole number >= 0, got '" + value + "'");
+    }
+
+    static int workerGpus(SparkConf conf) {
+        String value = settings(conf).getOrDefault(WORKER_GPUS, WORKER_GPUS_DEFAULT).trim();
+        if (value.equals("0") || value.equals("1")) {
+            return Integer.parseInt(value);
+        }
+        throw new IllegalArgumentException(WORKER_GPUS + " must be 0 (train on CPUs) or 1 (one GPU per trial "
+                + "worker), got '" + value + "': a worker trains one model, which uses one GPU");
     }
 
     static String metricsHost(SparkConf conf) {

@@ -8,6 +8,7 @@ import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.space.spec.SpecWriter;
 import io.hpo.worker.data.DataException;
+import io.hpo.worker.gpu.Nd4jBackends;
 import org.apache.kafka.common.KafkaException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -49,6 +50,8 @@ public final class SearchDriverMain {
             bus = DriverSettings.bus(conf);
             metricsPort = DriverSettings.metricsPort(conf);
             retries = DriverSettings.trialRetries(conf);
+            GpuScheduling.apply(conf, DriverSettings.workerGpus(conf),
+                    Nd4jBackends.cudaPackaged(SearchDriverMain.class.getClassLoader()));
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

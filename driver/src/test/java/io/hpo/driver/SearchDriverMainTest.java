@@ -46,6 +46,23 @@ class SearchDriverMainTest {
         assertTrue(err.contains("search id"), err);
     }
 
+    /** The default jar carries only ND4J's CPU backend: a GPU request fails before the spec is read or Spark starts. */
+    @Test
+    void aGpuRequestWithoutTheCudaBackendIsRefused(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("ok.yaml"), "name: ok\n");
+        System.setProperty("spark.hpo.worker.gpus", "1");
+        System.setProperty("spark.master", "spark://127.0.0.1:1");
+        String err;
+        try {
+            err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
+        } finally {
+            System.clearProperty("spark.hpo.worker.gpus");
+            System.clearProperty("spark.master");
+        }
+        assertEquals("error: hpo.worker.gpus=1 asks for GPU executors, but this driver jar has no CUDA backend "
+                + "(nd4j-cuda-11.6): build it with `mvn -Pgpu package`", err.strip());
+    }
+
     /** Spark starts and reads the data, but the data is checked before the first event is published. */
     @Test
     void dataTooSmallForOneBatchFailsBeforeAnyTrialWithExitCode2(@TempDir Path dir) throws Exception {

@@ -4,6 +4,7 @@ import io.hpo.events.BusConfig;
 import io.hpo.space.Hyperparameters;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.TokenBatches;
+import io.hpo.worker.gpu.TaskGpu;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
 import org.apache.spark.api.java.JavaRDD;
@@ -107,7 +108,8 @@ public final class TrialRunner {
 
     /**
      * Exactly {@code workers x roundSteps} minibatches in {@code workers} equal partitions: one split, so one
-     * averaging round per fit, with every worker taking {@code roundSteps} steps.
+     * averaging round per fit, with every worker taking {@code roundSteps} steps. Each partition first puts its
+     * task on the GPU Spark assigned it, if any ({@link TaskGpu}).
      */
     private JavaRDD<DataSet> roundData(TrialPlan plan, CorpusSplit data, int roundSteps, Random windows) {
         Hyperparameters hp = plan.hyperparameters();
@@ -115,7 +117,7 @@ public final class TrialRunner {
         for (int i = 0; i < plan.workers() * roundSteps; i++) {
             batches.add(TokenBatches.randomWindows(data.train(), hp.seqLength(), hp.batchSize(), windows));
         }
-        return sc.parallelize(batches, plan.workers());
+        return sc.parallelize(batches, plan.workers()).mapPartitions(new TaskGpu<>());
     }
 
     private static ParameterAveragingTrainingMaster trainingMaster(TrialPlan plan, GlobalStepHook globalStep) {
@@ -129,6 +131,9 @@ public final class TrialRunner {
                 .saveUpdater(true)
                 // Export writes batches to a shared filesystem first; Direct suits batches built on the driver
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
+                // no cache: the training task computes its partition itself, so TaskGpu binds that task's thread
+                // (a round's batches are built on the driver and cheap to read twice: once counted, once trained)
+                .storageLevel(null)
                 .collectTrainingStats(false)
                 .rngSeed(plan.seed())
                 .trainingHooks(globalStep)
