@@ -24,12 +24,15 @@ import java.util.Objects;
  * @param pruner      how running trials are stopped early
  * @param budget      limits of the search
  * @param training    how each trial trains
+ * @param checkpoints where completed trials save their models, and which do
+ * @param init        the checkpoint every trial starts from, or null for trials trained from scratch
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
                          List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
-                         TrainingSpec training, String yaml, String origin) implements Serializable {
+                         TrainingSpec training, CheckpointsSpec checkpoints, InitSpec init, String yaml,
+                         String origin) implements Serializable {
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");
@@ -40,6 +43,7 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         Objects.requireNonNull(pruner, "pruner");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(origin, "origin");
         if (!space.keySet().equals(new HashSet<>(Hyperparameters.NAMES))) {
@@ -52,6 +56,11 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         }
         space = Collections.unmodifiableMap(ordered);
         constraints = List.copyOf(constraints);
+    }
+
+    /** The checkpoint trials start from; empty when they train from scratch. */
+    public java.util.Optional<InitSpec> initial() {
+        return java.util.Optional.ofNullable(init);
     }
 
     /** Whether {@code hp} meets every written constraint (width % heads == 0 holds for any Hyperparameters). */
