@@ -1,5 +1,6 @@
 package io.hpo.driver;
 
+import io.hpo.aggregator.cli.ResultsCli;
 import io.hpo.aggregator.results.BestTrial;
 import io.hpo.aggregator.results.Results;
 import io.hpo.driver.history.RecordedSearch;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -165,6 +167,18 @@ class FineTuningEndToEndTest {
         SearchSpec rerun = SpecLoader.parse(best.spec(), "best.yaml", dir);
         assertEquals(dir.resolve("checkpoints/pretrain-search/trial-000.zip").toString(),
                 rerun.initial().orElseThrow().checkpoint());
+
+        // what ./hpo best prints
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new ResultsCli(stack.config(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run("best", List.of("fine-tune-search"));
+        String printed = err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8);
+        System.out.print("./hpo best fine-tune-search:\n" + printed);
+        assertEquals(ResultsCli.OK, code, printed);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("model saved at " + best.checkpoint()), printed);
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("# trained model, for init: {checkpoint: ...}: "
+                + best.checkpoint() + "\n"), printed);
     }
 
     @Test
