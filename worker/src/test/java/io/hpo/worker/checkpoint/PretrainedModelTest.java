@@ -26,7 +26,6 @@ import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -123,6 +122,5 @@ class PretrainedModelTest {
         System.out.printf("negation after %d steps: from scratch %.4f, fine-tuned from question formation %.4f nats%n",
                 FINE_TUNE_STEPS, fromScratch, fineTuned);
         assertTrue(fineTuned < fromScratch, "fine-tuned " + fineTuned + " not below from scratch " + fromScratch);
-        assertNotEquals(fromScratch, fineTuned);
     }
 }
