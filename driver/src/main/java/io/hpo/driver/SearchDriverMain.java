@@ -3,6 +3,7 @@ package io.hpo.driver;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.BusConfig;
+import io.hpo.space.checkpoint.CheckpointException;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
@@ -109,7 +110,7 @@ public final class SearchDriverMain {
             Thread.currentThread().interrupt();
             System.err.println("search " + searchId + " interrupted");
             return 1;
-        } catch (DataException e) {
+        } catch (DataException | CheckpointException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {

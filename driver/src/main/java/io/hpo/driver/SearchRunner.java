@@ -13,8 +13,10 @@ import io.hpo.space.pruner.Pruner;
 import io.hpo.space.pruner.Pruners;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
+import io.hpo.space.spec.InitSpec;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecWriter;
+import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.StopSignal;
 import io.hpo.worker.trial.TrialFailures;
@@ -77,7 +79,8 @@ public final class SearchRunner {
         out.println("search " + searchId + ": " + spec.budget().maxTrials() + " trials, " + concurrency
                 + " at a time, " + spec.training().workers() + " workers each, " + spec.budget().maxStepsPerTrial()
                 + " steps per trial; vocabulary " + data.tokenizer().vocabSize() + " symbols, "
-                + data.train().length + " training / " + data.validation().length + " validation tokens");
+                + data.train().length + " training / " + data.validation().length + " validation tokens"
+                + spec.initial().map(init -> "; every trial starts from checkpoint " + init.checkpoint()).orElse(""));
 
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "trial-" + THREADS.incrementAndGet());
@@ -91,8 +94,9 @@ public final class SearchRunner {
             Pruner pruner = Pruners.forSpec(spec);
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
-            TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus), publisher, progress, metrics,
-                    data, costs, trialId -> cancellations.trialStop(trialId)
+            SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
+            TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus, checkpoints), publisher,
+                    progress, metrics, data, costs, trialId -> cancellations.trialStop(trialId)
                     .or(() -> System.currentTimeMillis() > deadline
                             ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
@@ -153,10 +157,17 @@ public final class SearchRunner {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    /** The bar a resumed search's next checkpoint must beat under save: best (NaN when nothing completed). */
+    private static double bestCompleted(SearchState state) {
+        return state.finished().stream().filter(t -> t.result().outcome() == TrialOutcome.COMPLETED)
+                .mapToDouble(t -> t.result().bestValLoss()).filter(Double::isFinite).min().orElse(Double.NaN);
+    }
+
     private static TrialPlan plan(SearchSpec spec, String searchId, int index, Hyperparameters hp, int attempt) {
         var t = spec.training();
         return new TrialPlan(searchId, SearchIds.trialId(index), attempt, hp, spec.budget().maxStepsPerTrial(), t.workers(),
-                t.averagingFrequency(), t.evalEvery(), t.evalBatches(), spec.seed() * 7919 + index);
+                t.averagingFrequency(), t.evalEvery(), t.evalBatches(), spec.seed() * 7919 + index,
+                spec.initial().map(InitSpec::checkpoint).orElse(null));
     }
 
     /**
@@ -189,11 +200,15 @@ public final class SearchRunner {
             String trialId = plan.trialId();
             TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started,
                     result.tokensSeen());
-            LifecycleEvent ended = result.outcome() == TrialOutcome.PRUNED
-                    ? LifecycleEvent.trialPruned(searchId, trialId, plan.attempt(), result.steps(),
-                    result.tokensSeen(), pruned.get().rung() >= 0 ? pruned.get().rung() : null, result.reason())
-                    : LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(), TrialOutcomes.terminalEvent(result.outcome()),
-                    result.steps(), result.tokensSeen(), result.reason());
+            LifecycleEvent ended = switch (result.outcome()) {
+                case PRUNED -> LifecycleEvent.trialPruned(searchId, trialId, plan.attempt(), result.steps(),
+                        result.tokensSeen(), pruned.get().rung() >= 0 ? pruned.get().rung() : null, result.reason());
+                case COMPLETED -> LifecycleEvent.trialCompleted(searchId, trialId, plan.attempt(), result.steps(),
+                        result.tokensSeen(), result.checkpoint());
+                default -> LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(),
+                        TrialOutcomes.terminalEvent(result.outcome()), result.steps(), result.tokensSeen(),
+                        result.reason());
+            };
             publisher.publish(ended.withAccounting(accounting));
             publisher.flush();
             Spend spend = TrialCosts.spend(accounting);

@@ -23,24 +23,32 @@ final class ResultsStack implements AutoCloseable {
     private LocalKafkaBroker kafka;
     private final LocalPostgres postgres;
     private final AggregatorService aggregator;
+    private final AggregatorConfig config;
 
-    private ResultsStack(LocalKafkaBroker kafka, LocalPostgres postgres, AggregatorService aggregator) {
+    private ResultsStack(LocalKafkaBroker kafka, LocalPostgres postgres, AggregatorService aggregator,
+                         AggregatorConfig config) {
         this.kafka = kafka;
         this.postgres = postgres;
         this.aggregator = aggregator;
+        this.config = config;
     }
 
     static ResultsStack start(Path dir) throws Exception {
         LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
         LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0);
-        AggregatorService aggregator = AggregatorService.start(AggregatorConfig.of(Map.of(
+        AggregatorConfig config = AggregatorConfig.of(Map.of(
                 AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
                 AggregatorConfig.USER, postgres.user(),
                 AggregatorConfig.PASSWORD, postgres.password(),
                 AggregatorConfig.HTTP_PORT, "0",
                 AggregatorConfig.API_TOKEN, API_TOKEN,
-                BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
-        return new ResultsStack(kafka, postgres, aggregator);
+                BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
+        return new ResultsStack(kafka, postgres, AggregatorService.start(config), config);
+    }
+
+    /** The aggregator's settings, for the results CLI ({@code ./hpo best} and the like) on the same store. */
+    AggregatorConfig config() {
+        return config;
     }
 
     BusConfig bus() {

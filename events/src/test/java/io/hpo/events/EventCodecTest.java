@@ -30,6 +30,13 @@ class EventCodecTest {
         String json = new String(EventCodec.encode(created), StandardCharsets.UTF_8);
         assertTrue(!json.contains("validationLoss") && !json.contains("specYaml"), json);
 
+        LifecycleEvent completed = LifecycleEvent.trialCompleted("s", "t", 2, 100, 4096, "/ckpt/s/t.zip");
+        assertEquals(completed, EventCodec.decodeLifecycle(EventCodec.encode(completed)));
+        assertEquals(LifecycleEvent.trialEnded("s", "t", 2, LifecycleType.TRIAL_COMPLETED, 100, 4096, null).eventId(),
+                completed.eventId());
+        assertTrue(!new String(EventCodec.encode(LifecycleEvent.trialCompleted("s", "t", 1, 1, 1, null)),
+                StandardCharsets.UTF_8).contains("checkpoint"));
+
         LifecycleEvent finished = LifecycleEvent.searchFinished("s", "COMPLETED");
         assertNull(finished.trialId());
         assertEquals("s", EventCodec.decodeLifecycle(EventCodec.encode(finished)).key());

@@ -22,10 +22,14 @@ import java.util.Map;
  * @param seqLength      tokens per training sequence (context length)
  * @param optimizer      update rule
  * @param gradClip       per-layer L2 gradient-norm clip threshold; 0 disables clipping
+ * @param frozenBlocks   fine-tuning: how many of the lowest blocks (with the embeddings below them) keep the
+ *                       checkpoint's weights; 0 for a model trained from scratch
+ * @param fineTuneMode   fine-tuning: {@link FineTuneMode#FEATURE_EXTRACTION} trains only the output head
  */
 public record Hyperparameters(double learningRate, int warmupSteps, Schedule schedule, int batchSize, double dropout,
                               double weightDecay, int layers, int width, int heads, int mlpMultiplier, int seqLength,
-                              Optimizer optimizer, double gradClip) implements Serializable {
+                              Optimizer optimizer, double gradClip, int frozenBlocks, FineTuneMode fineTuneMode)
+        implements Serializable {
 
     public static final String LEARNING_RATE = "learning_rate";
     public static final String WARMUP_STEPS = "warmup_steps";
@@ -40,10 +44,18 @@ public record Hyperparameters(double learningRate, int warmupSteps, Schedule sch
     public static final String SEQ_LENGTH = "seq_length";
     public static final String OPTIMIZER = "optimizer";
     public static final String GRAD_CLIP = "grad_clip";
+    public static final String FROZEN_BLOCKS = "frozen_blocks";
+    public static final String FINE_TUNE_MODE = "fine_tune_mode";
 
     /** Every hyperparameter name, in the order the spec documents them. */
     public static final java.util.List<String> NAMES = java.util.List.of(LEARNING_RATE, WARMUP_STEPS, SCHEDULE,
-            BATCH_SIZE, DROPOUT, WEIGHT_DECAY, LAYERS, WIDTH, HEADS, MLP_MULTIPLIER, SEQ_LENGTH, OPTIMIZER, GRAD_CLIP);
+            BATCH_SIZE, DROPOUT, WEIGHT_DECAY, LAYERS, WIDTH, HEADS, MLP_MULTIPLIER, SEQ_LENGTH, OPTIMIZER, GRAD_CLIP,
+            FROZEN_BLOCKS, FINE_TUNE_MODE);
+    /** The architecture: what a checkpoint fixes for every trial that fine-tunes it. */
+    public static final java.util.List<String> ARCHITECTURE = java.util.List.of(LAYERS, WIDTH, HEADS, MLP_MULTIPLIER,
+            SEQ_LENGTH);
+    /** Only a trial that starts from a checkpoint may set these to other than their from-scratch values. */
+    public static final java.util.List<String> FINE_TUNING = java.util.List.of(FROZEN_BLOCKS, FINE_TUNE_MODE);
 
     public Hyperparameters {
         require(learningRate > 0 && Double.isFinite(learningRate), LEARNING_RATE, "must be > 0", learningRate);
@@ -60,6 +72,22 @@ public record Hyperparameters(double learningRate, int warmupSteps, Schedule sch
         require(seqLength >= 2, SEQ_LENGTH, "must be >= 2", seqLength);
         require(optimizer != null, OPTIMIZER, "is required", null);
         require(gradClip >= 0 && Double.isFinite(gradClip), GRAD_CLIP, "must be >= 0", gradClip);
+        require(frozenBlocks >= 0, FROZEN_BLOCKS, "must be >= 0", frozenBlocks);
+        require(frozenBlocks <= layers, FROZEN_BLOCKS, "must be at most layers (" + layers + ")", frozenBlocks);
+        require(fineTuneMode != null, FINE_TUNE_MODE, "is required", null);
+    }
+
+    /** A configuration trained from scratch: nothing frozen. */
+    public Hyperparameters(double learningRate, int warmupSteps, Schedule schedule, int batchSize, double dropout,
+                           double weightDecay, int layers, int width, int heads, int mlpMultiplier, int seqLength,
+                           Optimizer optimizer, double gradClip) {
+        this(learningRate, warmupSteps, schedule, batchSize, dropout, weightDecay, layers, width, heads, mlpMultiplier,
+                seqLength, optimizer, gradClip, 0, FineTuneMode.FULL);
+    }
+
+    /** Whether this configuration freezes anything, which only a trial starting from a checkpoint can do. */
+    public boolean freezesAny() {
+        return frozenBlocks > 0 || fineTuneMode == FineTuneMode.FEATURE_EXTRACTION;
     }
 
     private static void require(boolean ok, String name, String what, Object value) {
@@ -84,13 +112,18 @@ public record Hyperparameters(double learningRate, int warmupSteps, Schedule sch
         m.put(SEQ_LENGTH, seqLength);
         m.put(OPTIMIZER, optimizer.name().toLowerCase(Locale.ROOT));
         m.put(GRAD_CLIP, gradClip);
+        m.put(FROZEN_BLOCKS, frozenBlocks);
+        m.put(FINE_TUNE_MODE, fineTuneMode.name().toLowerCase(Locale.ROOT));
         return m;
     }
 
-    /** Reads the map form; numbers may be any {@link Number} or numeric string (JSON and YAML give both). */
+    /**
+     * Reads the map form; numbers may be any {@link Number} or numeric string (JSON and YAML give both). The
+     * fine-tuning keys may be missing: configurations recorded before they existed trained from scratch.
+     */
     public static Hyperparameters fromMap(Map<String, ?> m) {
         for (String name : NAMES) {
-            if (!m.containsKey(name)) {
+            if (!m.containsKey(name) && !FINE_TUNING.contains(name)) {
                 throw new IllegalArgumentException("missing hyperparameter '" + name + "'");
             }
         }
@@ -102,7 +135,9 @@ public record Hyperparameters(double learningRate, int warmupSteps, Schedule sch
         return new Hyperparameters(dbl(m, LEARNING_RATE), integer(m, WARMUP_STEPS),
                 enumOf(Schedule.class, m, SCHEDULE), integer(m, BATCH_SIZE), dbl(m, DROPOUT), dbl(m, WEIGHT_DECAY),
                 integer(m, LAYERS), integer(m, WIDTH), integer(m, HEADS), integer(m, MLP_MULTIPLIER),
-                integer(m, SEQ_LENGTH), enumOf(Optimizer.class, m, OPTIMIZER), dbl(m, GRAD_CLIP));
+                integer(m, SEQ_LENGTH), enumOf(Optimizer.class, m, OPTIMIZER), dbl(m, GRAD_CLIP),
+                m.containsKey(FROZEN_BLOCKS) ? integer(m, FROZEN_BLOCKS) : 0,
+                m.containsKey(FINE_TUNE_MODE) ? enumOf(FineTuneMode.class, m, FINE_TUNE_MODE) : FineTuneMode.FULL);
     }
 
     private static double dbl(Map<String, ?> m, String k) {

@@ -295,7 +295,12 @@ public final class ResultsCli {
     private int best(Results results, String searchId) throws SQLException, UnknownIdException, NotReadyException {
         BestTrial best = results.best(searchId);
         err.println("best trial " + best.trialId() + " (" + best.status() + "): validation loss "
-                + Format.loss(best.bestValLoss()) + " at step " + best.bestStep());
+                + Format.loss(best.bestValLoss()) + " at step " + best.bestStep() + "; "
+                + (best.checkpoint() == null ? "no saved model" : "model saved at " + best.checkpoint()));
+        if (best.checkpoint() != null) {
+            // in the YAML too, so that it survives a redirect to a file
+            out.println("# trained model, for init: {checkpoint: ...}: " + best.checkpoint());
+        }
         out.print(best.spec().endsWith("\n") ? best.spec() : best.spec() + "\n");
         return OK;
     }

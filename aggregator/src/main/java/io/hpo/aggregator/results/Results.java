@@ -80,7 +80,8 @@ public final class Results {
             throw new NotReadyException("the configuration of trial '" + t.trialId() + "' has not arrived yet");
         }
         return new BestTrial(searchId, t.trialId(), t.status(), t.bestValLoss(), t.bestStep(), t.tokensAtBest(),
-                t.config(), FixedSpec.render(search.specYaml(), searchId, t.config()));
+                t.config(), FixedSpec.render(search.specYaml(), searchId, t.config()),
+                store.checkpoint(searchId, t.trialId()).orElse(null));
     }
 
     private static UnknownIdException unknownSearch(String searchId) {

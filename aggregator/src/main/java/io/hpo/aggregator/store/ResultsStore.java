@@ -128,6 +128,23 @@ public final class ResultsStore {
                 + " AND best_val_loss IS NOT NULL ORDER BY " + RANKING + " LIMIT 1", searchId)).stream().findFirst();
     }
 
+    /**
+     * Where the trial's latest attempt saved its model, read from its TRIAL_COMPLETED event as stored (the event is
+     * the record of it; no column needed); empty when it did not complete or saved nothing.
+     */
+    public Optional<String> checkpoint(String searchId, String trialId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT payload->>'checkpoint' FROM lifecycle_events"
+                    + " WHERE search_id = ? AND trial_id = ? AND type = 'TRIAL_COMPLETED'"
+                    + " AND COALESCE((payload->>'attempt')::int, 1) = " + LATEST_ATTEMPT)) {
+                bindTrialTwice(ps, searchId, trialId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
     private static List<TrialResult> trials(Connection c, String sql, String searchId) throws SQLException {
         List<TrialResult> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {

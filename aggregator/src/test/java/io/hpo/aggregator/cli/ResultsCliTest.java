@@ -167,6 +167,28 @@ class ResultsCliTest {
     }
 
     @Test
+    void bestNamesTheWinnersSavedModelOfItsLatestAttempt() throws Exception {
+        String s = "saved";
+        store.applyBatch(List.of(), List.of(Events.started(s),
+                LifecycleEvent.trialCreated(s, "t1", Events.config(2e-3, 16)),
+                Events.evaluated(s, "t1", 10, 2.0, 100),
+                LifecycleEvent.trialCompleted(s, "t1", 1, 10, 100, "/ckpt/saved/t1-first.zip"),
+                LifecycleEvent.trialStarted(s, "t1", 2, "resumed"),
+                LifecycleEvent.trialEvaluated(s, "t1", 2, 10, 1.5, 100),
+                LifecycleEvent.trialCompleted(s, "t1", 2, 10, 100, "/ckpt/saved/t1.zip")));
+
+        Run r = run("best", s);
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        assertTrue(r.err().endsWith("model saved at /ckpt/saved/t1.zip\n"), r.err());
+        assertTrue(r.out().startsWith("# trained model, for init: {checkpoint: ...}: /ckpt/saved/t1.zip\n"), r.out());
+        assertEquals("tiny-best", SpecLoader.parse(r.out(), "best.yaml").name());
+
+        Run unsaved = run("best", "s1");
+        assertTrue(unsaved.err().endsWith("; no saved model\n"), unsaved.err());
+        assertTrue(!unsaved.out().contains("trained model"), unsaved.out());
+    }
+
+    @Test
     void unknownIdsExitWithTwo() {
         Run best = run("best", "nope");
         assertEquals(ResultsCli.UNKNOWN_ID, best.code());

@@ -11,11 +11,20 @@ import java.util.Objects;
  *                           local paths into absolute ones
  * @param demoSentences      sentences the demo corpus generates (ignored for other sources)
  * @param validationFraction share of the text held out for validation, in (0, 0.5]
+ * @param demoTask           which transformation the demo corpus pairs each sentence with (ignored for other
+ *                           sources): {@link #QUESTION_FORMATION} or {@link #NEGATION}; both share one vocabulary, so a
+ *                           model trained on one can be fine-tuned on the other
  */
-public record DataSpec(String source, int demoSentences, double validationFraction) implements Serializable {
+public record DataSpec(String source, int demoSentences, double validationFraction, String demoTask)
+        implements Serializable {
 
     /** The source name of the built-in demo corpus. */
     public static final String DEMO = "demo";
+    /** Demo task: the sentence and its yes/no question (the main clause's auxiliary fronted). */
+    public static final String QUESTION_FORMATION = "question_formation";
+    /** Demo task: the sentence and its negation ("not" after the main clause's auxiliary). */
+    public static final String NEGATION = "negation";
+    public static final java.util.List<String> DEMO_TASKS = java.util.List.of(QUESTION_FORMATION, NEGATION);
 
     public DataSpec {
         Objects.requireNonNull(source, "source");
@@ -28,6 +37,9 @@ public record DataSpec(String source, int demoSentences, double validationFracti
         if (!(validationFraction > 0 && validationFraction <= SpecLimits.MAX_VALIDATION_FRACTION)) {
             throw new IllegalArgumentException("validationFraction must be in (0, "
                     + SpecLimits.MAX_VALIDATION_FRACTION + "], got " + validationFraction);
+        }
+        if (!DEMO_TASKS.contains(demoTask)) {
+            throw new IllegalArgumentException("demoTask must be one of " + DEMO_TASKS + ", got " + demoTask);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.FineTuneMode;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
@@ -21,7 +22,8 @@ public final class HyperparameterDomain {
 
     private static final Map<String, List<String>> ENUM_NAMES = Map.of(
             Hyperparameters.SCHEDULE, lowerCaseNames(Schedule.values()),
-            Hyperparameters.OPTIMIZER, lowerCaseNames(Optimizer.values()));
+            Hyperparameters.OPTIMIZER, lowerCaseNames(Optimizer.values()),
+            Hyperparameters.FINE_TUNE_MODE, lowerCaseNames(FineTuneMode.values()));
 
     private HyperparameterDomain() {
     }
@@ -53,6 +55,8 @@ public final class HyperparameterDomain {
         Map<String, Object> probe = new HashMap<>(SpecDefaults.HYPERPARAMETERS.toMap());
         // heads = 1 divides any width, and a legal heads value is checked with width = itself: the pair never fails
         probe.put(Hyperparameters.HEADS, 1);
+        // frozen_blocks is checked against the checkpoint's layers, not against the default's
+        probe.put(Hyperparameters.LAYERS, SpecLimits.HYPERPARAMETER_MAX.get(Hyperparameters.LAYERS).intValue());
         probe.put(name, value);
         if (name.equals(Hyperparameters.HEADS) && value instanceof Number n && n.doubleValue() >= 1) {
             probe.put(Hyperparameters.WIDTH, value);

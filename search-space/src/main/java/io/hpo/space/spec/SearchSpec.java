@@ -25,12 +25,15 @@ import java.util.Objects;
  * @param budget      limits of the search
  * @param training    how each trial trains
  * @param cost        prices that turn a trial's executor time into energy, emissions and money
+ * @param checkpoints where completed trials save their models, and which do
+ * @param init        the checkpoint every trial starts from, or null for trials trained from scratch
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
                          List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
-                         TrainingSpec training, CostSpec cost, String yaml, String origin) implements Serializable {
+                         TrainingSpec training, CostSpec cost, CheckpointsSpec checkpoints, InitSpec init,
+                         String yaml, String origin) implements Serializable {
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");
@@ -42,6 +45,7 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(cost, "cost");
+        Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(origin, "origin");
         if (!space.keySet().equals(new HashSet<>(Hyperparameters.NAMES))) {
@@ -54,6 +58,11 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         }
         space = Collections.unmodifiableMap(ordered);
         constraints = List.copyOf(constraints);
+    }
+
+    /** The checkpoint trials start from; empty when they train from scratch. */
+    public java.util.Optional<InitSpec> initial() {
+        return java.util.Optional.ofNullable(init);
     }
 
     /** Whether {@code hp} meets every written constraint (width % heads == 0 holds for any Hyperparameters). */

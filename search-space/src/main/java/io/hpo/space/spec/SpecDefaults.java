@@ -1,5 +1,6 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.FineTuneMode;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
@@ -12,15 +13,21 @@ public final class SpecDefaults {
     /**
      * Values of the hyperparameters a spec leaves out of {@code space}: learning_rate 1e-3, warmup_steps 10,
      * schedule cosine, batch_size 16, dropout 0, weight_decay 0, layers 2, width 64, heads 4, mlp_multiplier 4,
-     * seq_length 64, optimizer adam, grad_clip 1.0. Small enough to train on a laptop CPU.
+     * seq_length 64, optimizer adam, grad_clip 1.0, frozen_blocks 0, fine_tune_mode full. Small enough to train on
+     * a laptop CPU. A spec that starts from a checkpoint takes the architecture from it instead.
      */
     public static final Hyperparameters HYPERPARAMETERS = new Hyperparameters(1e-3, 10, Schedule.COSINE, 16, 0.0,
-            0.0, 2, 64, 4, 4, 64, Optimizer.ADAM, 1.0);
+            0.0, 2, 64, 4, 4, 64, Optimizer.ADAM, 1.0, 0, FineTuneMode.FULL);
 
     public static final long SEED = 0;
     public static final String DATA_SOURCE = DataSpec.DEMO;
     public static final int DEMO_SENTENCES = 3000;
     public static final double VALIDATION_FRACTION = 0.1;
+    public static final String DEMO_TASK = DataSpec.QUESTION_FORMATION;
+
+    /** Checkpoints go under the driver's working directory, which for {@code ./hpo} is the repository root. */
+    public static final String CHECKPOINT_DIR = ".hpo/checkpoints";
+    public static final CheckpointPolicy CHECKPOINT_POLICY = CheckpointPolicy.BEST;
 
     public static final StrategyType STRATEGY = StrategyType.RANDOM;
     public static final int GRID_POINTS = 3;

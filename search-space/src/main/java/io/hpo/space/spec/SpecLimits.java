@@ -25,7 +25,8 @@ public final class SpecLimits {
             Map.entry(Hyperparameters.HEADS, 256.0),
             Map.entry(Hyperparameters.MLP_MULTIPLIER, 32.0),
             Map.entry(Hyperparameters.SEQ_LENGTH, 4096.0),
-            Map.entry(Hyperparameters.GRAD_CLIP, 1000.0));
+            Map.entry(Hyperparameters.GRAD_CLIP, 1000.0),
+            Map.entry(Hyperparameters.FROZEN_BLOCKS, 64.0));
 
     /** Bytes of a spec file, and characters of a spec text: specs are a few kB; past this is not a spec. */
     public static final int MAX_SPEC_SIZE = 1 << 20;

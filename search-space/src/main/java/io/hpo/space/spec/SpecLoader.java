@@ -20,6 +20,13 @@ import java.nio.file.Path;
  *                            # relative paths are relative to the spec file; local ones must exist
  *   demo_sentences: 3000     # default 3000, only for demo, in [100, 1000000]
  *   validation_fraction: 0.1 # default 0.1, in (0, 0.5]
+ *   demo_task: negation      # question_formation (default) | negation; only for demo
+ * checkpoints:
+ *   dir: ckpt                # default .hpo/checkpoints under the working directory; relative to the spec file
+ *   save: best               # best (default) | all | none
+ * init:                      # optional; one of:
+ *   from_trial: SEARCH/TRIAL # that trial's checkpoint under checkpoints.dir, or
+ *   checkpoint: model.zip    # a checkpoint file; the architecture comes from it
  * strategy:
  *   type: random             # random | grid | tpe; default random
  *   grid_points: 3           # values per continuous (or wider integer) range in a grid; default 3
@@ -48,6 +55,8 @@ import java.nio.file.Path;
  *   learning_rate: {log_uniform: [1.0e-4, 3.0e-3]}   # {choice: [...]}; omitted ones are fixed at defaults
  *   width: {choice: [32, 64]}
  *   heads: {choice: [2, 4]}
+ *   frozen_blocks: {int: [0, 1]}                    # only with init; default 0
+ *   fine_tune_mode: {choice: [full, feature_extraction]}   # only with init; default full
  * constraints:               # "a OP b" (== != < <= > >=) or "a % b == 0"; width % heads == 0 always applies
  *   - heads <= layers
  * }</pre>

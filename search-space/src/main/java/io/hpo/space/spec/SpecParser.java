@@ -30,8 +30,10 @@ import java.util.stream.Stream;
 final class SpecParser {
 
     private static final List<String> TOP_KEYS =
-            List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints");
-    private static final List<String> DATA_KEYS = List.of("source", "demo_sentences", "validation_fraction");
+            List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints",
+                    "checkpoints", "init");
+    private static final List<String> DATA_KEYS =
+            List.of("source", "demo_sentences", "validation_fraction", "demo_task");
     private static final List<String> STRATEGY_KEYS =
             List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
                     "multivariate");
@@ -85,6 +87,11 @@ final class SpecParser {
         PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS));
         CostSpec cost = cost(section(top, "cost", COST_KEYS));
         Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null));
+        FineTuningSections fineTuning = new FineTuningSections(reader, baseDir, checkLocalData);
+        CheckpointsSpec checkpoints = fineTuning.checkpoints(section(top, "checkpoints",
+                FineTuningSections.CHECKPOINTS_KEYS));
+        InitSpec init = fineTuning.init(section(top, "init", FineTuningSections.INIT_KEYS), checkpoints, space,
+                section(top, "space", Hyperparameters.NAMES));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);
@@ -98,7 +105,7 @@ final class SpecParser {
             throw reader.error(spaceNode, problem);
         });
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, cost,
-                yaml, origin);
+                checkpoints, init, yaml, origin);
     }
 
     private Node compose() {
@@ -178,13 +185,16 @@ final class SpecParser {
     private DataSpec data(Optional<NodeReader.Mapping> section) {
         if (section.isEmpty()) {
             return new DataSpec(SpecDefaults.DATA_SOURCE, SpecDefaults.DEMO_SENTENCES,
-                    SpecDefaults.VALIDATION_FRACTION);
+                    SpecDefaults.VALIDATION_FRACTION, SpecDefaults.DEMO_TASK);
         }
         NodeReader.Mapping m = section.get();
         String source = m.value("source").map(this::source).orElse(SpecDefaults.DATA_SOURCE);
-        if (!source.equals(DataSpec.DEMO) && m.value("demo_sentences").isPresent()) {
-            throw reader.error(m.keyNode("demo_sentences"), "demo_sentences applies only to source: demo");
+        for (String demoOnly : List.of("demo_sentences", "demo_task")) {
+            if (!source.equals(DataSpec.DEMO) && m.value(demoOnly).isPresent()) {
+                throw reader.error(m.keyNode(demoOnly), demoOnly + " applies only to source: demo");
+            }
         }
+        String task = m.value("demo_task").map(this::demoTask).orElse(SpecDefaults.DEMO_TASK);
         int sentences = m.value("demo_sentences").map(n -> reader.integer(n, "demo_sentences",
                 SpecLimits.MIN_DEMO_SENTENCES, SpecLimits.MAX_DEMO_SENTENCES)).orElse(SpecDefaults.DEMO_SENTENCES);
         double fraction = SpecDefaults.VALIDATION_FRACTION;
@@ -196,7 +206,16 @@ final class SpecParser {
                         + SpecLimits.MAX_VALIDATION_FRACTION + "], got " + fraction);
             }
         }
-        return new DataSpec(source, sentences, fraction);
+        return new DataSpec(source, sentences, fraction, task);
+    }
+
+    private String demoTask(Node node) {
+        String task = reader.text(node, "demo_task").trim().toLowerCase(Locale.ROOT);
+        if (!DataSpec.DEMO_TASKS.contains(task)) {
+            throw reader.error(node, "demo_task must be one of " + String.join(", ", DataSpec.DEMO_TASKS) + ", got '"
+                    + NodeReader.excerpt(task) + "'" + Suggestions.hint(task, DataSpec.DEMO_TASKS));
+        }
+        return task;
     }
 
     /** "demo", a remote URI as written, or a local file/folder that must exist, made absolute. */

@@ -59,6 +59,7 @@ public final class SpecWriter {
         out.append("  source: ").append(quoted(data.source())).append('\n');
         if (data.isDemo()) {
             out.append("  demo_sentences: ").append(data.demoSentences()).append('\n');
+            out.append("  demo_task: ").append(data.demoTask()).append('\n');
         }
         out.append("  validation_fraction: ").append(data.validationFraction()).append('\n');
         out.append("strategy:\n");
@@ -86,6 +87,13 @@ public final class SpecWriter {
             out.append("  grid_gco2_per_kwh: ").append(cost.gridGramsCo2PerKwh()).append('\n');
             out.append("  price_per_hour: ").append(cost.pricePerHour()).append('\n');
         }
+        CheckpointsSpec checkpoints = spec.checkpoints();
+        out.append("checkpoints:\n");
+        out.append("  dir: ").append(quoted(checkpoints.dir())).append('\n');
+        out.append("  save: ").append(checkpoints.policy().name().toLowerCase(Locale.ROOT)).append('\n');
+        // the resolved file, not from_trial: the record must mean the same file wherever checkpoints.dir points later
+        spec.initial().ifPresent(init -> out.append("init:\n  checkpoint: ").append(quoted(init.checkpoint()))
+                .append('\n'));
     }
 
     private static String yaml(ParamSpec param) {

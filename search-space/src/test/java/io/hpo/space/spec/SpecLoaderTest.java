@@ -50,7 +50,7 @@ class SpecLoaderTest {
 
         assertEquals(new StrategySpec(StrategyType.GRID, 3), spec.strategy());
         assertEquals(Duration.ofMinutes(90), spec.budget().maxWallTime());
-        assertEquals(new DataSpec("demo", 2000, 0.1), spec.data());
+        assertEquals(new DataSpec("demo", 2000, 0.1, DataSpec.QUESTION_FORMATION), spec.data());
         assertEquals(2, spec.constraints().size());
         assertEquals(List.copyOf(Hyperparameters.NAMES), List.copyOf(spec.space().keySet()));
     }
@@ -77,7 +77,7 @@ class SpecLoaderTest {
         SearchSpec spec = SpecLoader.parse("name: minimal\n", "inline");
 
         assertEquals(SpecDefaults.SEED, spec.seed());
-        assertEquals(new DataSpec("demo", 3000, 0.1), spec.data());
+        assertEquals(new DataSpec("demo", 3000, 0.1, DataSpec.QUESTION_FORMATION), spec.data());
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
         assertEquals(new TpeSpec(10, 24, 0.25, true), spec.strategy().tpe());
         assertEquals(PrunerSpec.none(), spec.pruner());

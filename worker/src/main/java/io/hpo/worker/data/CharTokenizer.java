@@ -32,6 +32,33 @@ public final class CharTokenizer implements Serializable {
         return new CharTokenizer(distinct);
     }
 
+    /** The vocabulary's characters in id order (id 0, unknown, excluded); {@link #fromText} of it rebuilds this. */
+    public String symbols() {
+        return new String(chars);
+    }
+
+    /**
+     * Fails when {@code text} holds characters outside this vocabulary: a model trained on it has no embedding for
+     * them. {@code where} names the text, {@code vocabularyOrigin} the vocabulary (a checkpoint, say).
+     */
+    public void requireCovers(CharSequence text, String where, String vocabularyOrigin) {
+        java.util.TreeSet<Character> unknown = new java.util.TreeSet<>();
+        for (int i = 0; i < text.length(); i++) {
+            if (idOf(text.charAt(i)) == UNKNOWN_ID) {
+                unknown.add(text.charAt(i));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            StringBuilder shown = new StringBuilder();
+            unknown.stream().limit(20).forEach(c -> shown.append(shown.isEmpty() ? "" : ", ")
+                    .append(c == '\n' ? "'\\n'" : "'" + c + "'").append(String.format(" (U+%04X)", (int) c)));
+            throw new DataException(where + " has " + unknown.size() + " character" + (unknown.size() == 1 ? "" : "s")
+                    + " outside the vocabulary of " + vocabularyOrigin + " (" + (vocabSize() - 1) + " symbols): "
+                    + shown + (unknown.size() > 20 ? ", ..." : "")
+                    + "; fine-tune on text written in the same characters as the pretraining data");
+        }
+    }
+
     /** Number of ids, the unknown id included: the size of the model's embedding and output layer. */
     public int vocabSize() {
         return chars.length + 1;

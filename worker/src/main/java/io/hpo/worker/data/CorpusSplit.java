@@ -37,6 +37,16 @@ public final class CorpusSplit implements Serializable {
      * for validation. Each line is followed by a newline, so examples stay separated in the token stream.
      */
     public static CorpusSplit ofLines(List<String> lines, double validationFraction, long seed) {
+        return ofLines(lines, validationFraction, seed, null);
+    }
+
+    /**
+     * {@link #ofLines(List, double, long)} encoded with a given vocabulary (the demo corpus's fixed one, or a
+     * checkpoint's); null builds it from the text. The text must not hold characters outside a given vocabulary
+     * ({@link CharTokenizer#requireCovers}).
+     */
+    public static CorpusSplit ofLines(List<String> lines, double validationFraction, long seed,
+                                      CharTokenizer tokenizer) {
         Objects.requireNonNull(lines, "lines");
         requireFraction(validationFraction);
         if (lines.size() < 2) {
@@ -49,19 +59,24 @@ public final class CorpusSplit implements Serializable {
                 Math.round(lines.size() * validationFraction)));
         String trainText = joinLines(shuffled.subList(0, lines.size() - validationLines));
         String validationText = joinLines(shuffled.subList(lines.size() - validationLines, lines.size()));
-        return encode(trainText, validationText);
+        return encode(trainText, validationText, tokenizer);
     }
 
     /** Keeps the last {@code validationFraction} of the characters for validation; no shuffling, so no seed. */
     public static CorpusSplit ofText(String text, double validationFraction) {
+        return ofText(text, validationFraction, null);
+    }
+
+    /** {@link #ofText(String, double)} with a given vocabulary, as {@link #ofLines(List, double, long, CharTokenizer)}. */
+    public static CorpusSplit ofText(String text, double validationFraction, CharTokenizer tokenizer) {
         Objects.requireNonNull(text, "text");
         requireFraction(validationFraction);
         int cut = (int) Math.round(text.length() * (1 - validationFraction));
-        return encode(text.substring(0, cut), text.substring(cut));
+        return encode(text.substring(0, cut), text.substring(cut), tokenizer);
     }
 
-    private static CorpusSplit encode(String trainText, String validationText) {
-        CharTokenizer tokenizer = CharTokenizer.fromText(trainText + validationText);
+    private static CorpusSplit encode(String trainText, String validationText, CharTokenizer given) {
+        CharTokenizer tokenizer = given != null ? given : CharTokenizer.fromText(trainText + validationText);
         return new CorpusSplit(tokenizer, tokenizer.encode(trainText), tokenizer.encode(validationText));
     }
 

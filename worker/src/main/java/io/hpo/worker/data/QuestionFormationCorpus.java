@@ -11,10 +11,15 @@ import java.util.stream.Stream;
  * Subjects often carry a relative clause with an auxiliary of its own, so "front the first auxiliary" is wrong
  * and a model has to pick up the hierarchical rule.
  *
+ * <p>A second task on the same grammar ({@link DemoTask#NEGATION}) pairs each sentence with its negation instead:
+ * "not" goes after the main clause's auxiliary, so it needs the same structure. Both tasks draw their sentences the
+ * same way and share one {@link #tokenizer()}, so a model trained on one can be fine-tuned on the other.
+ *
  * <p>Line format, one example per line, words separated by single spaces:
  * {@code <declarative> . <question> ?}, for example
- * {@code the dog that can run will see the cat . will the dog that can run see the cat ?}.
- * The only {@code " . "} in a line is the separator, so {@link Example#parse} splits on it.
+ * {@code the dog that can run will see the cat . will the dog that can run see the cat ?}, or for negation
+ * {@code the dog that can run will see the cat . the dog that can run will not see the cat .}.
+ * The first {@code " . "} in a line is the separator, so {@link Example#parse} splits on it.
  */
 public final class QuestionFormationCorpus {
 
@@ -32,6 +37,9 @@ public final class QuestionFormationCorpus {
             "must", "does");
     public static final List<String> PREPOSITIONS = List.of("near", "behind", "with", "by", "above", "beside");
     public static final String RELATIVIZER = "that";
+    public static final String NEGATOR = "not";
+    /** Punctuation and the line break that ends every example. */
+    private static final String PUNCTUATION = " .?\n";
 
     private static final double SUBJECT_RELATIVE_CLAUSE = 0.5;
     private static final double SUBJECT_PREPOSITION = 0.15;
@@ -43,20 +51,20 @@ public final class QuestionFormationCorpus {
     private QuestionFormationCorpus() {
     }
 
-    /** One declarative sentence and its question, each with its final punctuation token. */
-    public record Example(String declarative, String question) {
+    /** One declarative sentence and what the task makes of it, each with its final punctuation token. */
+    public record Example(String declarative, String target) {
 
         static final String SEPARATOR = " . ";
 
         public String line() {
-            return declarative + " " + question;
+            return declarative + " " + target;
         }
 
         /** Inverse of {@link #line()}. */
         public static Example parse(String line) {
             int at = line.indexOf(SEPARATOR);
-            if (at < 0 || !line.endsWith(" ?")) {
-                throw new IllegalArgumentException("not a question-formation line: '" + line + "'");
+            if (at < 0 || !(line.endsWith(" ?") || line.endsWith(" ."))) {
+                throw new IllegalArgumentException("not a demo corpus line: '" + line + "'");
             }
             return new Example(line.substring(0, at + 2), line.substring(at + SEPARATOR.length()));
         }
@@ -69,29 +77,49 @@ public final class QuestionFormationCorpus {
                 .flatMap(List::stream).distinct().toList();
     }
 
-    /** {@code sentences} lines in the documented format; the same seed gives the same lines. */
+    /**
+     * The demo corpus's vocabulary, the same for every task and corpus size: every character the grammar and either
+     * task can emit, whatever a given sample happens to contain.
+     */
+    public static CharTokenizer tokenizer() {
+        return CharTokenizer.fromText(String.join("", vocabulary()) + NEGATOR + PUNCTUATION);
+    }
+
+    /** {@code sentences} question-formation lines in the documented format; the same seed gives the same lines. */
     public static List<String> generate(int sentences, long seed) {
-        return examples(sentences, seed).stream().map(Example::line).toList();
+        return generate(sentences, seed, DemoTask.QUESTION_FORMATION);
+    }
+
+    /** {@code sentences} lines of {@code task}; the same seed gives the same declaratives for every task. */
+    public static List<String> generate(int sentences, long seed, DemoTask task) {
+        return examples(sentences, seed, task).stream().map(Example::line).toList();
     }
 
     public static List<Example> examples(int sentences, long seed) {
+        return examples(sentences, seed, DemoTask.QUESTION_FORMATION);
+    }
+
+    public static List<Example> examples(int sentences, long seed, DemoTask task) {
         if (sentences < 0) {
             throw new IllegalArgumentException("sentences must be >= 0, got " + sentences);
         }
         Random rnd = new Random(seed);
         List<Example> out = new ArrayList<>(sentences);
         for (int i = 0; i < sentences; i++) {
-            out.add(example(rnd));
+            out.add(example(rnd, task));
         }
         return out;
     }
 
-    private static Example example(Random rnd) {
+    private static Example example(Random rnd, DemoTask task) {
         String subject = subject(rnd);
         String auxiliary = pick(rnd, AUXILIARIES);
         String predicate = predicate(rnd);
-        return new Example(subject + " " + auxiliary + " " + predicate + " .",
-                auxiliary + " " + subject + " " + predicate + " ?");
+        String declarative = subject + " " + auxiliary + " " + predicate + " .";
+        return new Example(declarative, switch (task) {
+            case QUESTION_FORMATION -> auxiliary + " " + subject + " " + predicate + " ?";
+            case NEGATION -> subject + " " + auxiliary + " " + NEGATOR + " " + predicate + " .";
+        });
     }
 
     private static String subject(Random rnd) {

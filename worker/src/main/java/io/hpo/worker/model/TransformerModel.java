@@ -39,6 +39,7 @@ public final class TransformerModel {
 
     public static final String INPUT = "tokens";
     public static final String OUTPUT = "lmHead";
+    public static final String FINAL_NORM = "finalNorm";
     /** Momentum of the Nesterov optimizer: the common default, not searched. */
     static final double NESTEROV_MOMENTUM = 0.9;
 
@@ -84,18 +85,23 @@ public final class TransformerModel {
                 graph.addLayer("dropout" + i, new DropoutLayer.Builder(1 - hp.dropout()).build(), previous);
                 previous = "dropout" + i;
             }
-            graph.addLayer("block" + i, decayed(
+            graph.addLayer(block(i), decayed(
                     new CausalTransformerBlock(width, hp.heads(), hp.mlpMultiplier(), seqLength), hp), previous);
-            previous = "block" + i;
+            previous = block(i);
         }
         RnnOutputLayer.Builder head = new RnnOutputLayer.Builder(LossFunctions.LossFunction.SPARSE_MCXENT)
                 .activation(Activation.SOFTMAX).nIn(width).nOut(vocabSize);
         head.setRegularization(weightDecay(hp));
         return graph
-                .addLayer("finalNorm", new SequenceLayerNorm(width), previous)
-                .addLayer(OUTPUT, head.build(), "finalNorm")
+                .addLayer(FINAL_NORM, new SequenceLayerNorm(width), previous)
+                .addLayer(OUTPUT, head.build(), FINAL_NORM)
                 .setOutputs(OUTPUT)
                 .build();
+    }
+
+    /** The vertex name of block {@code index} (0 = lowest). */
+    public static String block(int index) {
+        return "block" + index;
     }
 
     /**

@@ -14,20 +14,32 @@ import java.io.Serializable;
  * @param evalEvery          steps between validation evaluations (and one at the end)
  * @param evalBatches        validation batches per evaluation
  * @param seed               seeds the model's initialisation and the order of training windows
+ * @param initCheckpoint     path of the checkpoint the model starts from, or null to train from scratch
  */
 public record TrialPlan(String searchId, String trialId, int attempt, Hyperparameters hyperparameters, int maxSteps, int workers,
-                        int averagingFrequency, int evalEvery, int evalBatches, long seed) implements Serializable {
+                        int averagingFrequency, int evalEvery, int evalBatches, long seed, String initCheckpoint)
+        implements Serializable {
 
     public TrialPlan {
         if (attempt < 1 || maxSteps < 1 || workers < 1 || averagingFrequency < 1 || evalEvery < 1 || evalBatches < 1) {
             throw new IllegalArgumentException("attempt, maxSteps, workers, averagingFrequency, evalEvery and evalBatches must be >= 1");
         }
+        if (initCheckpoint == null && hyperparameters.freezesAny()) {
+            throw new IllegalArgumentException("frozen_blocks and fine_tune_mode need a checkpoint to start from");
+        }
     }
 
-    /** The same trial, run again from scratch. */
+    /** A trial trained from scratch. */
+    public TrialPlan(String searchId, String trialId, int attempt, Hyperparameters hyperparameters, int maxSteps,
+                     int workers, int averagingFrequency, int evalEvery, int evalBatches, long seed) {
+        this(searchId, trialId, attempt, hyperparameters, maxSteps, workers, averagingFrequency, evalEvery, evalBatches,
+                seed, null);
+    }
+
+    /** The same trial, run again from the start (from its checkpoint, if it has one). */
     public TrialPlan nextAttempt() {
         return new TrialPlan(searchId, trialId, attempt + 1, hyperparameters, maxSteps, workers, averagingFrequency,
-                evalEvery, evalBatches, seed);
+                evalEvery, evalBatches, seed, initCheckpoint);
     }
 
     /** Training tokens one step consumes across all workers. */

@@ -2,6 +2,7 @@ package io.hpo.worker.trial;
 
 import io.hpo.events.BusConfig;
 import io.hpo.space.Hyperparameters;
+import io.hpo.worker.checkpoint.PretrainedModel;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.gpu.TaskGpu;
@@ -16,6 +17,7 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,11 +36,19 @@ public final class TrialRunner {
 
     private final JavaSparkContext sc;
     private final BusConfig bus;
+    private final CheckpointSink checkpoints;
 
+    /** A runner that saves no model. */
     public TrialRunner(JavaSparkContext sc, BusConfig bus) {
+        this(sc, bus, CheckpointSink.NONE);
+    }
+
+    /** @param checkpoints gets every completed trial's model */
+    public TrialRunner(JavaSparkContext sc, BusConfig bus, CheckpointSink checkpoints) {
         SameDiffDebugFilter.install();
         this.sc = sc;
         this.bus = bus;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -51,7 +61,10 @@ public final class TrialRunner {
         sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
         Hyperparameters hp = plan.hyperparameters();
         data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), hp.batchSize(), plan.evalBatches());
-        ComputationGraph net = TransformerModel.build(hp, data.tokenizer().vocabSize(), plan.maxSteps(), plan.seed());
+        int vocabSize = data.tokenizer().vocabSize();
+        ComputationGraph net = plan.initCheckpoint() == null
+                ? TransformerModel.build(hp, vocabSize, plan.maxSteps(), plan.seed())
+                : PretrainedModel.fineTune(Path.of(plan.initCheckpoint()), hp, vocabSize, plan.maxSteps(), plan.seed());
         GlobalStepHook globalStep = new GlobalStepHook();
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, trainingMaster(plan, globalStep));
         List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(), hp.batchSize(),
@@ -85,7 +98,9 @@ public final class TrialRunner {
                 evals.add(step, valLoss);
             }
         }
-        return evals.result(TrialOutcome.COMPLETED, step, plan, null, started);
+        TrialResult completed = evals.result(TrialOutcome.COMPLETED, step, plan, null, started);
+        return checkpoints.completed(plan, sparkNet.getNetwork(), completed, data.tokenizer(), evals.last)
+                .map(completed::withCheckpoint).orElse(completed);
     }
 
     /**
@@ -140,12 +155,14 @@ public final class TrialRunner {
                 .build();
     }
 
-    /** The best validation loss so far, ties going to the earlier (fewer-token) step. */
+    /** The best validation loss so far, ties going to the earlier (fewer-token) step, and the latest one. */
     private static final class Evaluations {
         private double best = Double.NaN;
         private long bestStep;
+        private double last = Double.NaN;
 
         void add(long step, double loss) {
+            last = loss;
             if (Double.isNaN(best) || loss < best) {
                 best = loss;
                 bestStep = step;

@@ -41,8 +41,8 @@ class QuestionFormationCorpusTest {
     void everyQuestionFrontsTheMainClauseAuxiliary() {
         for (Example e : EXAMPLES) {
             List<String> declarative = words(e.declarative());
-            List<String> question = words(e.question());
-            assertTrue(QuestionFormationCorpus.AUXILIARIES.contains(question.get(0)), e.question());
+            List<String> question = words(e.target());
+            assertTrue(QuestionFormationCorpus.AUXILIARIES.contains(question.get(0)), e.target());
             assertEquals("?", question.get(question.size() - 1));
             int main = mainAuxiliary(declarative, question);
             assertEquals(question.get(0), declarative.get(main), e.line());
@@ -57,7 +57,7 @@ class QuestionFormationCorpusTest {
     void manyQuestionsMoveAnAuxiliaryThatIsNotTheFirst() {
         long hierarchical = EXAMPLES.stream().filter(e -> {
             List<String> declarative = words(e.declarative());
-            int main = mainAuxiliary(declarative, words(e.question()));
+            int main = mainAuxiliary(declarative, words(e.target()));
             return declarative.subList(0, main).stream().anyMatch(QuestionFormationCorpus.AUXILIARIES::contains);
         }).count();
         assertTrue(hierarchical > EXAMPLES.size() / 5, "only " + hierarchical + " examples need the hierarchical rule");
@@ -69,6 +69,35 @@ class QuestionFormationCorpusTest {
             assertEquals(e, Example.parse(e.line()));
             assertTrue(e.line().contains(" . "), e.line());
         }
+    }
+
+    @Test
+    void negationPutsNotAfterTheMainAuxiliaryOfTheSameSentences() {
+        List<Example> negations = QuestionFormationCorpus.examples(2000, 42, DemoTask.NEGATION);
+        for (int i = 0; i < EXAMPLES.size(); i++) {
+            Example question = EXAMPLES.get(i);
+            Example negation = negations.get(i);
+            assertEquals(question.declarative(), negation.declarative());
+            List<String> declarative = words(question.declarative());
+            int main = mainAuxiliary(declarative, words(question.target()));
+            List<String> expected = new ArrayList<>(declarative);
+            expected.add(main + 1, QuestionFormationCorpus.NEGATOR);
+            assertEquals(String.join(" ", expected), negation.target());
+            assertEquals(negation, Example.parse(negation.line()));
+        }
+    }
+
+    @Test
+    void bothTasksShareOneVocabularyWhateverTheSample() {
+        CharTokenizer tokenizer = QuestionFormationCorpus.tokenizer();
+        for (DemoTask task : DemoTask.values()) {
+            String text = String.join("\n", QuestionFormationCorpus.generate(3000, 1, task)) + "\n";
+            tokenizer.requireCovers(text, task.name(), "the demo corpus");
+        }
+        String questions = String.join("\n", QuestionFormationCorpus.generate(3000, 1)) + "\n";
+        assertEquals(tokenizer, CharTokenizer.fromText(questions), "question formation uses every symbol");
+        CharTokenizer tiny = CorpusSplit.ofLines(QuestionFormationCorpus.generate(3, 1), 0.3, 1, tokenizer).tokenizer();
+        assertEquals(tokenizer, tiny);
     }
 
     /**

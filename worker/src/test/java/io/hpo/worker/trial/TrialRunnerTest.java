@@ -7,7 +7,16 @@ import io.hpo.events.StepMetric;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
+import io.hpo.space.FineTuneMode;
+import io.hpo.space.checkpoint.CheckpointFile;
+import io.hpo.space.spec.CheckpointPolicy;
+import io.hpo.space.spec.CheckpointsSpec;
+import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
+import io.hpo.worker.model.TransformerModel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.io.TempDir;
 import io.hpo.worker.data.QuestionFormationCorpus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One trial on Spark local with two averaging workers, publishing to a real Kafka broker. */
@@ -102,6 +112,44 @@ class TrialRunnerTest {
         double lrStep12 = lr(metrics, 12);
         assertTrue(lrStep1 < lrStep4, lrStep1 + " < " + lrStep4);
         assertTrue(lrStep12 < lrStep4 / 2, "decay after warm-up continues in later rounds: " + lrStep12);
+    }
+
+    /**
+     * Through dl4j-spark's averaging (which rebuilds every worker's network from the configuration's JSON each
+     * round) and the global-step hook: a trial that starts from a checkpoint with its block frozen leaves that block
+     * and the embeddings bit-identical, trains the rest, still warms its learning rate up once across rounds, and
+     * saves its model.
+     */
+    @Test
+    void aFineTunedTrialKeepsItsFrozenWeightsThroughAveragingAndSavesItsModel(@TempDir Path dir) throws Exception {
+        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
+                .with(BusConfig.STEPS_TOPIC, "steps-fine-tune");
+        SearchCheckpoints saveAll = new SearchCheckpoints(new CheckpointsSpec(dir.toString(), CheckpointPolicy.ALL),
+                Double.NaN, System.err);
+        TrialRunner runner = new TrialRunner(sc, bus, saveAll);
+        TrialResult pretrained = runner.run(new TrialPlan("s1", "trial-pre", 1, small(3e-3), 10, 2, 5, 10, 1, 7),
+                demoData(), (step, loss, tokens) -> { }, StopSignal.never());
+        assertEquals(dir.resolve("s1/trial-pre.zip").toString(), pretrained.checkpoint());
+
+        Hyperparameters frozen = new Hyperparameters(1e-2, 4, Schedule.COSINE, 8, 0.1, 0.1, 1, 32, 4, 2, 24,
+                Optimizer.ADAM, 1.0, 1, FineTuneMode.FULL);
+        TrialPlan plan = new TrialPlan("s2", "trial-ft", 1, frozen, 12, 2, 5, 12, 1, 8, pretrained.checkpoint());
+        TrialResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
+
+        assertEquals(TrialOutcome.COMPLETED, tuned.outcome(), String.valueOf(tuned.reason()));
+        assertEquals(frozen, CheckpointFile.read(Path.of(tuned.checkpoint())).hyperparameters());
+        ComputationGraph before = ModelSerializer.restoreComputationGraph(pretrained.checkpoint(), false);
+        ComputationGraph after = ModelSerializer.restoreComputationGraph(tuned.checkpoint(), false);
+        for (String layer : List.of("tokenEmbedding", "positionEmbedding", "block0")) {
+            assertEquals(before.getLayer(layer).params(), after.getLayer(layer).params(), layer + " is frozen");
+        }
+        for (String layer : List.of(TransformerModel.FINAL_NORM, TransformerModel.OUTPUT)) {
+            assertNotEquals(before.getLayer(layer).params(), after.getLayer(layer).params(), layer + " trains");
+        }
+        List<StepMetric> metrics = readSteps(bus, 24);
+        assertTrue(lr(metrics, 1) < lr(metrics, 4) && lr(metrics, 12) < lr(metrics, 4) / 2,
+                "one warm-up, then decay, across rounds: " + lr(metrics, 1) + ", " + lr(metrics, 4) + ", "
+                        + lr(metrics, 12));
     }
 
     @Test
