@@ -18,12 +18,15 @@ final class JointParzen implements GroupDensity {
     private static final int MAX_SHARPNESS = 100;
 
     private final List<Dimension> dimensions;
+    /** the trials' points, by trial */
     private final double[][] points;
+    /** the same values by coordinate, so that a density sums each coordinate over all trials in one tight loop */
+    private final double[][] centres;
     private final double width;
     /** per categorical coordinate: log of a kernel's weight on its trial's category, and on each other one */
     private final double[] logKeep;
     private final double[] logOther;
-    /** log of each numeric kernel's normaliser, per trial and coordinate */
+    /** log of each numeric kernel's normaliser, by coordinate and trial */
     private final double[][] logNormaliser;
     private final double priorLogNormaliser;
 
@@ -34,10 +37,14 @@ final class JointParzen implements GroupDensity {
         this.points = observed.toArray(new double[0][]);
         double shrunk = WIDTH_AT_ONE * Math.pow(Math.max(n, 1), -1.0 / (dims + 4));
         this.width = Math.min(1, Math.max(1.0 / Math.min(MAX_SHARPNESS, n + 1), shrunk));
+        this.centres = new double[dims][n];
         this.logKeep = new double[dims];
         this.logOther = new double[dims];
-        this.logNormaliser = new double[n][dims];
+        this.logNormaliser = new double[dims][];
         for (int d = 0; d < dims; d++) {
+            for (int i = 0; i < n; i++) {
+                centres[d][i] = points[i][d];
+            }
             Dimension dim = dimensions.get(d);
             if (dim.isCategorical()) {
                 double k = dim.categories();
@@ -45,9 +52,10 @@ final class JointParzen implements GroupDensity {
                 logOther[d] = Math.log(1 / k / 2);
                 continue;
             }
+            logNormaliser[d] = new double[n];
             for (int i = 0; i < n; i++) {
-                double x = points[i][d];
-                logNormaliser[i][d] = Double.isNaN(x) ? 0 : Math.log(Gaussian.unitNormaliser(x, width));
+                double x = centres[d][i];
+                logNormaliser[d][i] = Double.isNaN(x) ? 0 : Math.log(Gaussian.unitNormaliser(x, width));
             }
         }
         this.priorLogNormaliser = Math.log(Gaussian.unitNormaliser(ParzenDensity.PRIOR_CENTRE,
@@ -57,42 +65,40 @@ final class JointParzen implements GroupDensity {
     @Override
     public double logDensity(double[] point) {
         int n = points.length;
-        double prior = 0;
+        // terms[i]: log of trial i's kernel at the point; terms[n]: the prior's
+        double[] terms = new double[n + 1];
         for (int d = 0; d < point.length; d++) {
-            if (!Double.isNaN(point[d])) {
-                prior += logPrior(d, point[d]);
+            double x = point[d];
+            if (Double.isNaN(x)) {
+                continue;
+            }
+            double prior = logPrior(d, x);
+            terms[n] += prior;
+            double[] c = centres[d];
+            if (dimensions.get(d).isCategorical()) {
+                for (int i = 0; i < n; i++) {
+                    terms[i] += c[i] == x ? logKeep[d] : Double.isNaN(c[i]) ? prior : logOther[d];
+                }
+            } else {
+                double[] norm = logNormaliser[d];
+                double scale = 1 / width;
+                for (int i = 0; i < n; i++) {
+                    double z = (x - c[i]) * scale;
+                    // a NaN centre (the trial lacks the coordinate) makes z NaN: the prior scores it instead
+                    double k = -0.5 * z * z - norm[i];
+                    terms[i] += Double.isNaN(k) ? prior : k;
+                }
             }
         }
-        double[] terms = new double[n + 1];
-        terms[n] = prior;
-        double max = prior;
-        for (int i = 0; i < n; i++) {
-            double sum = 0;
-            for (int d = 0; d < point.length; d++) {
-                double x = point[d];
-                if (Double.isNaN(x)) {
-                    continue;
-                }
-                double centre = points[i][d];
-                sum += Double.isNaN(centre) ? logPrior(d, x) : logKernel(i, d, x);
-            }
-            terms[i] = sum;
-            max = Math.max(max, sum);
+        double max = Double.NEGATIVE_INFINITY;
+        for (double t : terms) {
+            max = Math.max(max, t);
         }
         double total = 0;
         for (double t : terms) {
             total += Math.exp(t - max);
         }
         return max + Math.log(total / (n + 1));
-    }
-
-    private double logKernel(int trial, int d, double x) {
-        double centre = points[trial][d];
-        if (dimensions.get(d).isCategorical()) {
-            return x == centre ? logKeep[d] : logOther[d];
-        }
-        double z = (x - centre) / width;
-        return -0.5 * z * z - logNormaliser[trial][d];
     }
 
     private double logPrior(int d, double x) {
