@@ -22,6 +22,7 @@ package io.hpo.worker.bench;
  * @param layers          transformer blocks
  * @param seqLength       tokens per sequence
  * @param startup         random trials before TPE takes over
+ * @param gamma           TPE's share of trials in the good group
  * @param maxWarmup       upper end of the warmup_steps range
  * @param ashaMinSteps    ASHA's first rung (min_steps)
  * @param reductionFactor ASHA's reduction factor
@@ -30,8 +31,8 @@ package io.hpo.worker.bench;
  * @param trialLog        CSV file for one row per trial ({@link TrialLog}); empty for none
  */
 record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches, int sentences,
-                         String widths, int layers, int seqLength, int startup, int maxWarmup, int ashaMinSteps,
-                         int reductionFactor, int threads, String strategies, String trialLog) {
+                         String widths, int layers, int seqLength, int startup, double gamma, int maxWarmup,
+                         int ashaMinSteps, int reductionFactor, int threads, String strategies, String trialLog) {
 
     static final int SEEDS = 5;
     static final int MAX_STEPS = 90;
@@ -43,6 +44,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
     static final int LAYERS = 1;
     static final int SEQ_LENGTH = 24;
     static final int STARTUP = 8;
+    static final double GAMMA = 0.25;
     static final int MAX_WARMUP = MAX_STEPS / 6;
     static final int REDUCTION_FACTOR = 3;
     static final int ASHA_MIN_STEPS = MAX_STEPS / REDUCTION_FACTOR;
@@ -55,7 +57,9 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                 integer("max_steps", MAX_STEPS), integer("eval_every", EVAL_EVERY),
                 integer("eval_batches", EVAL_BATCHES), integer("sentences", SENTENCES),
                 System.getProperty("hpo.bench.widths", WIDTHS), integer("layers", LAYERS),
-                integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP), integer("max_warmup", MAX_WARMUP),
+                integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP),
+                Double.parseDouble(System.getProperty("hpo.bench.gamma", Double.toString(GAMMA))),
+                integer("max_warmup", MAX_WARMUP),
                 integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
                 integer("threads", THREADS), System.getProperty("hpo.bench.strategies", STRATEGIES),
                 System.getProperty("hpo.bench.trial_log", ""));
@@ -71,7 +75,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                 name: strategy-benchmark
                 seed: %d
                 data: {source: demo, demo_sentences: %d}
-                strategy: {type: %s, startup_trials: %d}
+                strategy: {type: %s, startup_trials: %d, gamma: %s}
                 pruner: {type: %s, min_steps: %d, reduction_factor: %d}
                 budget: {max_trials: 100000, max_steps_per_trial: %d}
                 training: {eval_every: %d, eval_batches: %d}
@@ -86,7 +90,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                   width: {choice: %s}
                   heads: 2
                   seq_length: %d
-                """.formatted(seed, sentences, strategy, startup, pruner, ashaMinSteps, reductionFactor, maxSteps,
+                """.formatted(seed, sentences, strategy, startup, gamma, pruner, ashaMinSteps, reductionFactor, maxSteps,
                 evalEvery, evalBatches, maxWarmup, layers, widths, seqLength);
     }
 }
