@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,14 +51,9 @@ final class FineTuningSections {
     }
 
     private CheckpointPolicy policy(Node node) {
-        String text = reader.text(node, "checkpoints.save").trim().toLowerCase(Locale.ROOT);
-        List<String> known = java.util.Arrays.stream(CheckpointPolicy.values())
-                .map(p -> p.name().toLowerCase(Locale.ROOT)).toList();
-        if (!known.contains(text)) {
-            throw reader.error(node, "checkpoints.save must be one of " + String.join(", ", known) + ", got '"
-                    + NodeReader.excerpt(text) + "'" + Suggestions.hint(text, known));
-        }
-        return CheckpointPolicy.valueOf(text.toUpperCase(Locale.ROOT));
+        List<String> known = Arrays.stream(CheckpointPolicy.values()).map(p -> p.name().toLowerCase(Locale.ROOT))
+                .toList();
+        return CheckpointPolicy.valueOf(reader.oneOf(node, "checkpoints.save", known).toUpperCase(Locale.ROOT));
     }
 
     /**

@@ -77,6 +77,16 @@ final class NodeReader {
         return Boolean.parseBoolean(scalar.getValue().trim().toLowerCase(Locale.ROOT));
     }
 
+    /** The text at {@code node}, trimmed and lower-cased, which must be one of {@code known}. */
+    String oneOf(Node node, String what, List<String> known) {
+        String value = text(node, what).trim().toLowerCase(Locale.ROOT);
+        if (!known.contains(value)) {
+            throw error(node, what + " must be one of " + String.join(", ", known) + ", got '" + excerpt(value) + "'"
+                    + Suggestions.hint(value, known));
+        }
+        return value;
+    }
+
     String text(Node node, String what) {
         if (!(node instanceof ScalarNode scalar) || isNull(node)) {
             throw error(node, what + " must be a text value, got " + describe(node));

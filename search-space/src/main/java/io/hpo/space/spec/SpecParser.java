@@ -194,7 +194,8 @@ final class SpecParser {
                 throw reader.error(m.keyNode(demoOnly), demoOnly + " applies only to source: demo");
             }
         }
-        String task = m.value("demo_task").map(this::demoTask).orElse(SpecDefaults.DEMO_TASK);
+        String task = m.value("demo_task").map(n -> reader.oneOf(n, "demo_task", DataSpec.DEMO_TASKS))
+                .orElse(SpecDefaults.DEMO_TASK);
         int sentences = m.value("demo_sentences").map(n -> reader.integer(n, "demo_sentences",
                 SpecLimits.MIN_DEMO_SENTENCES, SpecLimits.MAX_DEMO_SENTENCES)).orElse(SpecDefaults.DEMO_SENTENCES);
         double fraction = SpecDefaults.VALIDATION_FRACTION;
@@ -207,15 +208,6 @@ final class SpecParser {
             }
         }
         return new DataSpec(source, sentences, fraction, task);
-    }
-
-    private String demoTask(Node node) {
-        String task = reader.text(node, "demo_task").trim().toLowerCase(Locale.ROOT);
-        if (!DataSpec.DEMO_TASKS.contains(task)) {
-            throw reader.error(node, "demo_task must be one of " + String.join(", ", DataSpec.DEMO_TASKS) + ", got '"
-                    + NodeReader.excerpt(task) + "'" + Suggestions.hint(task, DataSpec.DEMO_TASKS));
-        }
-        return task;
     }
 
     /** "demo", a remote URI as written, or a local file/folder that must exist, made absolute. */
