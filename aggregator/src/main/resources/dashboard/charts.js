@@ -229,18 +229,24 @@ const Charts = (() => {
     g.appendChild(svgEl("text", {x: (box.left + box.right) / 2, y: box.bottom + 30, "text-anchor": "middle"}, opts.xLabel));
     svg.appendChild(g);
     for (const p of ok) {
-      const c = svgEl("circle", {cx: xs(p.x), cy: ys(p.y), r: 4.5, fill: p.color, class: "dot", "data-trial": p.id});
-      c.addEventListener("mouseenter", ev => {
-        showTip(`${p.id}\n${opts.xLabel} = ${p.x}\nbest val loss ${p.y.toFixed(4)}`, ev);
-        if (opts.onHover) opts.onHover(p.id);
-      });
-      c.addEventListener("mouseleave", () => {
-        hideTip();
-        if (opts.onHover) opts.onHover(null);
-      });
-      svg.appendChild(c);
+      svg.appendChild(trialDot({cx: xs(p.x), cy: ys(p.y), r: 4.5, fill: p.color, class: "dot", "data-trial": p.id},
+        `${p.id}\n${opts.xLabel} = ${p.x}\nbest val loss ${p.y.toFixed(4)}`, p.id, opts.onHover));
     }
     return svg;
+  }
+
+  /** A trial's dot that shows tip and tells onHover (if any) the trial while the pointer is on it. */
+  function trialDot(attrs, tip, id, onHover) {
+    const c = svgEl("circle", attrs);
+    c.addEventListener("mouseenter", ev => {
+      showTip(tip, ev);
+      if (onHover) onHover(id);
+    });
+    c.addEventListener("mouseleave", () => {
+      hideTip();
+      if (onHover) onHover(null);
+    });
+    return c;
   }
 
   /**
@@ -280,17 +286,8 @@ const Charts = (() => {
       }
     }
     for (const p of ok) {
-      const c = svgEl("circle", {cx: xs(p.x), cy: ys(p.y), r: p.ring ? 6 : 4, fill: p.color,
-        class: "dot" + (p.ring ? " ringed" : ""), "data-trial": p.id});
-      c.addEventListener("mouseenter", ev => {
-        showTip(p.tip, ev);
-        if (opts.onHover) opts.onHover(p.id);
-      });
-      c.addEventListener("mouseleave", () => {
-        hideTip();
-        if (opts.onHover) opts.onHover(null);
-      });
-      svg.appendChild(c);
+      svg.appendChild(trialDot({cx: xs(p.x), cy: ys(p.y), r: p.ring ? 6 : 4, fill: p.color,
+        class: "dot" + (p.ring ? " ringed" : ""), "data-trial": p.id}, p.tip, p.id, opts.onHover));
     }
     return svg;
   }
