@@ -57,7 +57,7 @@ class StrategyBenchmark {
                 Map<String, Future<SearchCurve>> bySeed = new LinkedHashMap<>();
                 for (String name : chosen) {
                     long searchSeed = seed;
-                    TrialLog log = TrialLog.of(trialLog, seed, name, settings.ashaMinSteps());
+                    TrialLog log = new TrialLog(trialLog, seed, name, settings.ashaMinSteps());
                     bySeed.put(name, pool.submit(() -> search(settings, searchSeed, STRATEGIES.get(name), log)));
                 }
                 searches.put(seed, bySeed);

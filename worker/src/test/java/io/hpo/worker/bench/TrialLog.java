@@ -22,16 +22,12 @@ final class TrialLog {
     private final String strategy;
     private final long firstRungStep;
 
-    private TrialLog(Path file, long seed, String strategy, long firstRungStep) {
+    /** A log into {@code file}, or one that drops rows when {@code file} is null. */
+    TrialLog(Path file, long seed, String strategy, long firstRungStep) {
         this.file = file;
         this.seed = seed;
         this.strategy = strategy;
         this.firstRungStep = firstRungStep;
-    }
-
-    /** A log into {@code file}, or one that drops rows when {@code file} is null. */
-    static TrialLog of(Path file, long seed, String strategy, long firstRungStep) {
-        return new TrialLog(file, seed, strategy, firstRungStep);
     }
 
     static void start(Path file) {
