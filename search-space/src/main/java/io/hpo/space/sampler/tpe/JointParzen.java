@@ -18,9 +18,8 @@ final class JointParzen implements GroupDensity {
     private static final int MAX_SHARPNESS = 100;
 
     private final List<Dimension> dimensions;
-    /** the trials' points, by trial */
-    private final double[][] points;
-    /** the same values by coordinate, so that a density sums each coordinate over all trials in one tight loop */
+    private final int trials;
+    /** the trials' points by coordinate, so that a density sums each coordinate over all trials in one tight loop */
     private final double[][] centres;
     private final double width;
     /** per categorical coordinate: log of a kernel's weight on its trial's category, and on each other one */
@@ -34,7 +33,7 @@ final class JointParzen implements GroupDensity {
         this.dimensions = dimensions;
         int n = observed.size();
         int dims = dimensions.size();
-        this.points = observed.toArray(new double[0][]);
+        this.trials = n;
         double shrunk = WIDTH_AT_ONE * Math.pow(Math.max(n, 1), -1.0 / (dims + 4));
         this.width = Math.min(1, Math.max(1.0 / Math.min(MAX_SHARPNESS, n + 1), shrunk));
         this.centres = new double[dims][n];
@@ -43,7 +42,7 @@ final class JointParzen implements GroupDensity {
         this.logNormaliser = new double[dims][];
         for (int d = 0; d < dims; d++) {
             for (int i = 0; i < n; i++) {
-                centres[d][i] = points[i][d];
+                centres[d][i] = observed.get(i)[d];
             }
             Dimension dim = dimensions.get(d);
             if (dim.isCategorical()) {
@@ -64,7 +63,7 @@ final class JointParzen implements GroupDensity {
 
     @Override
     public double logDensity(double[] point) {
-        int n = points.length;
+        int n = trials;
         // terms[i]: log of trial i's kernel at the point; terms[n]: the prior's
         double[] terms = new double[n + 1];
         for (int d = 0; d < point.length; d++) {
@@ -112,21 +111,20 @@ final class JointParzen implements GroupDensity {
 
     @Override
     public double[] sample(Random rng) {
-        int pick = rng.nextInt(points.length + 1);
-        double[] centre = pick < points.length ? points[pick] : null;
+        int pick = rng.nextInt(trials + 1);
         double[] point = new double[dimensions.size()];
         for (int d = 0; d < point.length; d++) {
             Dimension dim = dimensions.get(d);
             if (!dim.isActiveIn(point)) {
                 point[d] = Double.NaN;
-            } else if (centre == null || Double.isNaN(centre[d])) {
+            } else if (pick == trials || Double.isNaN(centres[d][pick])) {
                 point[d] = dim.isCategorical() ? rng.nextInt(dim.categories())
                         : Gaussian.sampleUnit(ParzenDensity.PRIOR_CENTRE, ParzenDensity.PRIOR_WIDTH, rng);
             } else if (dim.isCategorical()) {
                 // keep the trial's category with probability (1 + 1/K)/2, else any category uniformly
-                point[d] = rng.nextBoolean() ? centre[d] : rng.nextInt(dim.categories());
+                point[d] = rng.nextBoolean() ? centres[d][pick] : rng.nextInt(dim.categories());
             } else {
-                point[d] = Gaussian.sampleUnit(centre[d], width, rng);
+                point[d] = Gaussian.sampleUnit(centres[d][pick], width, rng);
             }
         }
         return point;
