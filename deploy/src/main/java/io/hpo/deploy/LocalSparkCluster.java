@@ -102,7 +102,8 @@ public final class LocalSparkCluster implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Process master = spark(sparkHome, dir.resolve("master.log"), List.of(), Map.of(),
-                    "org.apache.spark.deploy.master.Master", "--host", Ports.LOOPBACK, "--port", String.valueOf(port), "--webui-port", String.valueOf(webUi));
+                    "org.apache.spark.deploy.master.Master", "--host", Ports.LOOPBACK, "--port", String.valueOf(port),
+                    "--webui-port", String.valueOf(webUi));
             started.add(master);
             Ports.awaitOpen(port, Duration.ofSeconds(60), master::isAlive, "Spark master (log: " + dir.resolve("master.log") + ")");
             List<Process> workers = new ArrayList<>();
@@ -111,7 +112,8 @@ public final class LocalSparkCluster implements AutoCloseable {
                 Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
                 int workerUi = Ports.freeOr(0);
                 Process w = spark(sparkHome, dir.resolve("worker-" + i + ".log"), settings.workerGpuProperties(),
-                        settings.workerGpuEnvironment(i), "org.apache.spark.deploy.worker.Worker", "--host", Ports.LOOPBACK, "--cores", String.valueOf(settings.coresPerWorker()),
+                        settings.workerGpuEnvironment(i), "org.apache.spark.deploy.worker.Worker", "--host",
+                        Ports.LOOPBACK, "--cores", String.valueOf(settings.coresPerWorker()),
                         "--memory", settings.memoryPerWorker(), "--webui-port", String.valueOf(workerUi),
                         "--work-dir", workDir.toString(), "spark://" + Ports.LOOPBACK + ":" + port);
                 started.add(w);
