@@ -1,21 +1,17 @@
 package io.hpo.worker.model;
 
-import java.util.Map;
 import java.util.Objects;
 
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Adds a learned vector per position to the token embeddings: input and output {@code [batch, width, seqLength]},
  * parameter {@code [width, seqLength]} broadcast over the batch. Sequences must be exactly {@code seqLength} long.
  */
-public class LearnedPositionEmbedding extends SameDiffLayer {
+public class LearnedPositionEmbedding extends ExplicitGradientLayer {
 
     static final String POSITIONS = "positions";
 
@@ -37,19 +33,13 @@ public class LearnedPositionEmbedding extends SameDiffLayer {
     }
 
     @Override
-    public void defineParameters(SDLayerParams params) {
-        params.addWeightParam(POSITIONS, width, seqLength);
+    ParamLayout paramLayout() {
+        return new ParamLayout().weight(POSITIONS, width, seqLength);
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
-        LayerInit.normal(params.get(POSITIONS), CausalTransformerBlock.INIT_STD);
-    }
-
-    @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> params,
-                                  SDVariable mask) {
-        return DoubledGradientCompensation.layerOutput(sd, layerInput.add(params.get(POSITIONS)));
+    ExplicitGradientLayerImpl<?> newLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new LearnedPositionEmbeddingImpl(conf, networkDataType);
     }
 
     @Override

@@ -1,21 +1,17 @@
 package io.hpo.worker.model;
 
-import java.util.Map;
 import java.util.Objects;
 
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * LayerNorm over the channels of each position of {@code [batch, width, seqLength]} activations: the final norm of
  * a pre-LN transformer. Gain and bias are bias parameters, so weight decay leaves them alone.
  */
-public class SequenceLayerNorm extends SameDiffLayer {
+public class SequenceLayerNorm extends ExplicitGradientLayer {
 
     static final String GAIN = "gain";
     static final String BIAS = "bias";
@@ -35,22 +31,13 @@ public class SequenceLayerNorm extends SameDiffLayer {
     }
 
     @Override
-    public void defineParameters(SDLayerParams params) {
-        params.addBiasParam(GAIN, width);
-        params.addBiasParam(BIAS, width);
+    ParamLayout paramLayout() {
+        return new ParamLayout().bias(GAIN, width, ParamLayout.Init.ONES).bias(BIAS, width, ParamLayout.Init.ZEROS);
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
-        params.get(GAIN).assign(1);
-        params.get(BIAS).assign(0);
-    }
-
-    @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> params,
-                                  SDVariable mask) {
-        return DoubledGradientCompensation.layerOutput(sd,
-                sd.nn.layerNorm(layerInput, params.get(GAIN), params.get(BIAS), true, 1));
+    ExplicitGradientLayerImpl<?> newLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new SequenceLayerNormImpl(conf, networkDataType);
     }
 
     @Override

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -80,8 +79,8 @@ public final class TransformerModel {
         String previous = "positionEmbedding";
         for (int i = 0; i < hp.layers(); i++) {
             if (hp.dropout() > 0) {
-                // DL4J's SameDiff layers ignore dropOut(..), so dropout is a layer of its own; it takes the
-                // RETAIN probability. Before block 0 this is the dropout on the embeddings.
+                // dropout is a layer of its own (the blocks apply no dropOut(..)); it takes the RETAIN
+                // probability. Before block 0 this is the dropout on the embeddings.
                 graph.addLayer("dropout" + i, new DropoutLayer.Builder(1 - hp.dropout()).build(), previous);
                 previous = "dropout" + i;
             }
@@ -117,7 +116,7 @@ public final class TransformerModel {
         return decay;
     }
 
-    private static <L extends AbstractSameDiffLayer> L decayed(L layer, Hyperparameters hp) {
+    private static <L extends ExplicitGradientLayer> L decayed(L layer, Hyperparameters hp) {
         layer.setRegularization(weightDecay(hp));
         return layer;
     }

@@ -15,11 +15,6 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
  * After the round's last step it flushes, so the round's task only succeeds once its metrics are acknowledged.
  */
 final class StepMetricsListener extends BaseTrainingListener implements java.io.Serializable {
-    static {
-        // executors load this class before their first fit of a trial: the earliest hook we have there
-        SameDiffDebugFilter.install();
-    }
-
     private final BusConfig bus;
     private final String searchId;
     private final String trialId;

@@ -45,7 +45,6 @@ public final class TrialRunner {
 
     /** @param checkpoints gets every completed trial's model */
     public TrialRunner(JavaSparkContext sc, BusConfig bus, CheckpointSink checkpoints) {
-        SameDiffDebugFilter.install();
         this.sc = sc;
         this.bus = bus;
         this.checkpoints = checkpoints;
