@@ -55,7 +55,7 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
         INDArray x = SequenceRows.rows(input);
 
         RowLayerNorm.Normalised attnNorm = RowLayerNorm.forward(x, getParam(LN_ATTN_GAIN), getParam(LN_ATTN_BIAS));
-        INDArray qkv = attnNorm.out().mmul(getParam(QKV_WEIGHT)).addiRowVector(getParam(QKV_BIAS))
+        INDArray qkv = RowMatmul.product(attnNorm.out(), getParam(QKV_WEIGHT), false, false).addiRowVector(getParam(QKV_BIAS))
                 .reshape('c', batch, seq, 3, c.getHeads(), headSize)
                 .permute(2, 0, 3, 1, 4).dup('c')
                 .reshape('c', 3, stacks, seq, headSize);
@@ -63,21 +63,21 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
         INDArray queries = qkv.slice(0).muli(1.0 / Math.sqrt(headSize));
         INDArray keys = qkv.slice(1);
         INDArray values = qkv.slice(2);
-        INDArray scores = Nd4j.matmul(queries, keys, false, true, false);
+        INDArray scores = RowMatmul.product(queries, keys, false, true);
         scores.reshape('c', stacks, (long) seq * seq).addiRowVector(causalMask(input.dataType(), seq));
         INDArray attention = scores.reshape('c', stacks * seq, seq);
         Nd4j.exec(new SoftMax(attention, attention, 1));
-        INDArray attended = Nd4j.matmul(scores, values)
+        INDArray attended = RowMatmul.product(scores, values, false, false)
                 .reshape('c', batch, c.getHeads(), seq, headSize)
                 .permute(0, 2, 1, 3).dup('c')
                 .reshape('c', batch * seq, c.getWidth());                // heads concatenated per token
-        INDArray x1 = attended.mmul(getParam(PROJ_WEIGHT)).addiRowVector(getParam(PROJ_BIAS)).addi(x);
+        INDArray x1 = RowMatmul.product(attended, getParam(PROJ_WEIGHT), false, false).addiRowVector(getParam(PROJ_BIAS)).addi(x);
 
         RowLayerNorm.Normalised mlpNorm = RowLayerNorm.forward(x1, getParam(LN_MLP_GAIN), getParam(LN_MLP_BIAS));
-        INDArray up = mlpNorm.out().mmul(getParam(UP_WEIGHT)).addiRowVector(getParam(UP_BIAS));
+        INDArray up = RowMatmul.product(mlpNorm.out(), getParam(UP_WEIGHT), false, false).addiRowVector(getParam(UP_BIAS));
         INDArray upSigmoid = Transforms.sigmoid(up.mul(GELU_SCALE), false);
         INDArray activated = up.mul(upSigmoid);
-        INDArray out = activated.mmul(getParam(DOWN_WEIGHT)).addiRowVector(getParam(DOWN_BIAS)).addi(x1);
+        INDArray out = RowMatmul.product(activated, getParam(DOWN_WEIGHT), false, false).addiRowVector(getParam(DOWN_BIAS)).addi(x1);
 
         pass = training ? new ForwardPass(batch, attnNorm, queries, keys, values, scores, attended, mlpNorm, up,
                 upSigmoid, activated) : null;
@@ -110,15 +110,15 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
                 .permute(0, 2, 1, 3).dup('c')
                 .reshape('c', stacks, seq, headSize);
         INDArray dQkv = Nd4j.createUninitialized(dOut.dataType(), 3, stacks, seq, headSize);
-        INDArray dScores = Nd4j.matmul(dAttended, pass.values(), false, true, false);
-        Nd4j.matmul(pass.attention(), dAttended, dQkv.slice(2), true, false, false);
+        INDArray dScores = RowMatmul.product(dAttended, pass.values(), false, true);
+        RowMatmul.into(pass.attention(), dAttended, true, false, dQkv.slice(2));
         // softmax backward, row by row: p * (dp - sum(dp * p))
         INDArray p = pass.attention().reshape('c', stacks * seq, seq);
         INDArray dp = dScores.reshape('c', stacks * seq, seq);
-        dp.subiColumnVector(dp.mul(p).sum(1)).muli(p);
-        Nd4j.matmul(dScores, pass.keys(), dQkv.slice(0), false, false, false);
+        dp.subiColumnVector(RowMatmul.rowSums(dp.mul(p))).muli(p);
+        RowMatmul.into(dScores, pass.keys(), false, false, dQkv.slice(0));
         dQkv.slice(0).muli(1.0 / Math.sqrt(headSize));
-        Nd4j.matmul(dScores, pass.queries(), dQkv.slice(1), true, false, false);
+        RowMatmul.into(dScores, pass.queries(), true, false, dQkv.slice(1));
         INDArray dQkvRows = dQkv.reshape('c', 3, batch, c.getHeads(), seq, headSize)
                 .permute(1, 3, 0, 2, 4).dup('c')
                 .reshape('c', batch * seq, 3L * c.getWidth());
@@ -130,9 +130,9 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
 
     /** For {@code out = in * W + b}: writes W's and b's gradients, returns the gradient with respect to {@code in}. */
     private INDArray linearBackward(INDArray dOut, INDArray in, String weight, String bias) {
-        Nd4j.matmul(in, dOut, gradientView(weight), true, false, false);
-        gradientView(bias).assign(dOut.sum(0));
-        return Nd4j.matmul(dOut, getParam(weight), false, true, false);
+        RowMatmul.into(in, dOut, true, false, gradientView(weight));
+        RowMatmul.columnSums(dOut, gradientView(bias));
+        return RowMatmul.product(dOut, getParam(weight), false, true);
     }
 
     /** [1, T * T]: 0 where a query may see a key (key <= query), {@link #MASKED} above the diagonal. */

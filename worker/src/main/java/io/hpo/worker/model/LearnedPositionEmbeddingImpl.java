@@ -21,7 +21,9 @@ final class LearnedPositionEmbeddingImpl extends ExplicitGradientLayerImpl<Learn
 
     @Override
     INDArray backward(INDArray outputGradient) {
-        gradientView(LearnedPositionEmbedding.POSITIONS).assign(outputGradient.sum(0));
+        INDArray positions = gradientView(LearnedPositionEmbedding.POSITIONS);
+        RowMatmul.columnSums(outputGradient.reshape('c', outputGradient.size(0), positions.length()),
+                positions.reshape('c', 1, positions.length()));
         return outputGradient.dup();
     }
 

@@ -18,19 +18,20 @@ final class RowLayerNorm {
 
     /** {@code (x - mean) / sqrt(var + EPSILON) * gain + bias}, row by row; {@code gain} and {@code bias} [1, width]. */
     static Normalised forward(INDArray x, INDArray gain, INDArray bias) {
-        INDArray inverseStd = Transforms.pow(x.var(false, 1).addi(EPSILON), -0.5, false);
-        INDArray standardised = x.subColumnVector(x.mean(1)).muliColumnVector(inverseStd);
+        INDArray centred = x.subColumnVector(RowMatmul.rowMeans(x));
+        INDArray inverseStd = Transforms.pow(RowMatmul.rowMeans(centred.mul(centred)).addi(EPSILON), -0.5, false);
+        INDArray standardised = centred.muliColumnVector(inverseStd);
         return new Normalised(standardised.mulRowVector(gain).addiRowVector(bias), standardised, inverseStd);
     }
 
     /** Writes the gain and bias gradients and returns the gradient with respect to {@code x}. */
     static INDArray backward(INDArray outGradient, Normalised n, INDArray gain, INDArray gainGradient,
                              INDArray biasGradient) {
-        gainGradient.assign(outGradient.mul(n.standardised()).sum(0));
-        biasGradient.assign(outGradient.sum(0));
+        RowMatmul.columnSums(outGradient.mul(n.standardised()), gainGradient);
+        RowMatmul.columnSums(outGradient, biasGradient);
         INDArray dStandardised = outGradient.mulRowVector(gain);
-        INDArray meanGradient = dStandardised.mean(1);
-        INDArray meanProjection = dStandardised.mul(n.standardised()).mean(1);
+        INDArray meanGradient = RowMatmul.rowMeans(dStandardised);
+        INDArray meanProjection = RowMatmul.rowMeans(dStandardised.mul(n.standardised()));
         return dStandardised.subiColumnVector(meanGradient)
                 .subi(n.standardised().mulColumnVector(meanProjection))
                 .muliColumnVector(n.inverseStd());
