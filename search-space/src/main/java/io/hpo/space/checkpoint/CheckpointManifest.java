@@ -29,7 +29,11 @@ public record CheckpointManifest(Hyperparameters hyperparameters, String vocabul
 
     /** The zip entry; DL4J's ModelSerializer ignores entries it does not know. */
     public static final String ENTRY = "hpo/manifest.properties";
-    static final int FORMAT = 1;
+    /**
+     * 2 since the transformer layers lay out their own parameters: a format 1 checkpoint holds SameDiff layers'
+     * parameters in another order under the same layer names and sizes, so it is refused rather than misread.
+     */
+    static final int FORMAT = 2;
     private static final String HYPERPARAMETER_PREFIX = "hp.";
 
     public CheckpointManifest {

@@ -171,6 +171,29 @@ class FineTuningSpecTest {
         assertReason("folder.zip", "is not a file");
     }
 
+    @Test
+    void aCheckpointOfAnOlderManifestFormatIsRefused() throws IOException {
+        Path good = goodCheckpoint("good.zip");
+        Path old = dir.resolve("format1.zip");
+        try (var in = new java.util.zip.ZipFile(good.toFile());
+             ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(old))) {
+            for (ZipEntry entry : java.util.Collections.list(in.entries())) {
+                byte[] content = in.getInputStream(entry).readAllBytes();
+                if (entry.getName().equals(CheckpointManifest.ENTRY)) {
+                    content = new String(content, StandardCharsets.ISO_8859_1).replace("format=2", "format=1")
+                            .getBytes(StandardCharsets.ISO_8859_1);
+                }
+                zip.putNextEntry(new ZipEntry(entry.getName()));
+                zip.write(content);
+                zip.closeEntry();
+            }
+        }
+        SpecException e = error("name: ft\ninit:\n  checkpoint: format1.zip\n");
+        assertEquals(3, e.line(), e.getMessage());
+        assertTrue(e.reason().endsWith(old + ": its manifest has format 1; this build reads format 2"),
+                e.getMessage());
+    }
+
     private void assertReason(String file, String reason) {
         SpecException e = error("name: ft\ninit:\n  checkpoint: " + file + "\n");
         assertEquals(3, e.line(), e.getMessage());

@@ -55,7 +55,7 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
         INDArray x = SequenceRows.rows(input);
 
         RowLayerNorm.Normalised attnNorm = RowLayerNorm.forward(x, getParam(LN_ATTN_GAIN), getParam(LN_ATTN_BIAS));
-        INDArray qkv = RowMatmul.product(attnNorm.out(), getParam(QKV_WEIGHT), false, false).addiRowVector(getParam(QKV_BIAS))
+        INDArray qkv = linear(attnNorm.out(), QKV_WEIGHT, QKV_BIAS)
                 .reshape('c', batch, seq, 3, c.getHeads(), headSize)
                 .permute(2, 0, 3, 1, 4).dup('c')
                 .reshape('c', 3, stacks, seq, headSize);
@@ -71,13 +71,13 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
                 .reshape('c', batch, c.getHeads(), seq, headSize)
                 .permute(0, 2, 1, 3).dup('c')
                 .reshape('c', batch * seq, c.getWidth());                // heads concatenated per token
-        INDArray x1 = RowMatmul.product(attended, getParam(PROJ_WEIGHT), false, false).addiRowVector(getParam(PROJ_BIAS)).addi(x);
+        INDArray x1 = linear(attended, PROJ_WEIGHT, PROJ_BIAS).addi(x);
 
         RowLayerNorm.Normalised mlpNorm = RowLayerNorm.forward(x1, getParam(LN_MLP_GAIN), getParam(LN_MLP_BIAS));
-        INDArray up = RowMatmul.product(mlpNorm.out(), getParam(UP_WEIGHT), false, false).addiRowVector(getParam(UP_BIAS));
+        INDArray up = linear(mlpNorm.out(), UP_WEIGHT, UP_BIAS);
         INDArray upSigmoid = Transforms.sigmoid(up.mul(GELU_SCALE), false);
         INDArray activated = up.mul(upSigmoid);
-        INDArray out = RowMatmul.product(activated, getParam(DOWN_WEIGHT), false, false).addiRowVector(getParam(DOWN_BIAS)).addi(x1);
+        INDArray out = linear(activated, DOWN_WEIGHT, DOWN_BIAS).addi(x1);
 
         pass = training ? new ForwardPass(batch, attnNorm, queries, keys, values, scores, attended, mlpNorm, up,
                 upSigmoid, activated) : null;
@@ -126,6 +126,11 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
         INDArray dX = RowLayerNorm.backward(dAttnNorm, pass.attnNorm(), getParam(LN_ATTN_GAIN),
                 gradientView(LN_ATTN_GAIN), gradientView(LN_ATTN_BIAS)).addi(dX1);
         return SequenceRows.sequences(dX, batch);
+    }
+
+    /** {@code in * W + b}. */
+    private INDArray linear(INDArray in, String weight, String bias) {
+        return RowMatmul.product(in, getParam(weight), false, false).addiRowVector(getParam(bias));
     }
 
     /** For {@code out = in * W + b}: writes W's and b's gradients, returns the gradient with respect to {@code in}. */
