@@ -12,7 +12,8 @@ package io.hpo.worker.bench;
  *   <li>trials are short enough that one run (15 searches, two at a time) fits in about half an hour on 2 cores.</li>
  * </ul>
  *
- * @param seeds           searches per strategy, seeds 1..seeds
+ * @param firstSeed       the first search's seed
+ * @param seeds           searches per strategy, seeds firstSeed..firstSeed + seeds - 1
  * @param budgetSteps     training steps summed over all trials of one search
  * @param maxSteps        step budget of one trial (max_steps_per_trial)
  * @param evalEvery       steps between validation evaluations
@@ -23,6 +24,7 @@ package io.hpo.worker.bench;
  * @param seqLength       tokens per sequence
  * @param startup         random trials before TPE takes over
  * @param gamma           TPE's share of trials in the good group
+ * @param eiCandidates    candidates TPE draws from the good density per suggestion (the spec's default)
  * @param maxWarmup       upper end of the warmup_steps range
  * @param ashaMinSteps    ASHA's first rung (min_steps)
  * @param reductionFactor ASHA's reduction factor
@@ -30,10 +32,12 @@ package io.hpo.worker.bench;
  * @param strategies      which of random, tpe and tpe+asha to run, comma-separated; "steps to random best" needs random
  * @param trialLog        CSV file for one row per trial ({@link TrialLog}); empty for none
  */
-record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches, int sentences,
-                         String widths, int layers, int seqLength, int startup, double gamma, int maxWarmup,
-                         int ashaMinSteps, int reductionFactor, int threads, String strategies, String trialLog) {
+record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches,
+                         int sentences, String widths, int layers, int seqLength, int startup, double gamma,
+                         int eiCandidates, int maxWarmup, int ashaMinSteps, int reductionFactor, int threads,
+                         String strategies, String trialLog) {
 
+    static final int FIRST_SEED = 1;
     static final int SEEDS = 5;
     static final int MAX_STEPS = 90;
     static final int BUDGET_STEPS = 30 * MAX_STEPS;
@@ -45,6 +49,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
     static final int SEQ_LENGTH = 24;
     static final int STARTUP = 8;
     static final double GAMMA = 0.25;
+    static final int EI_CANDIDATES = 24;
     static final int MAX_WARMUP = MAX_STEPS / 6;
     static final int REDUCTION_FACTOR = 3;
     static final int ASHA_MIN_STEPS = MAX_STEPS / REDUCTION_FACTOR;
@@ -53,12 +58,13 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
     static final String STRATEGIES = "random,tpe,tpe+asha";
 
     static BenchmarkSettings fromSystemProperties() {
-        return new BenchmarkSettings(integer("seeds", SEEDS), integer("budget", BUDGET_STEPS),
+        return new BenchmarkSettings(integer("first_seed", FIRST_SEED), integer("seeds", SEEDS), integer("budget", BUDGET_STEPS),
                 integer("max_steps", MAX_STEPS), integer("eval_every", EVAL_EVERY),
                 integer("eval_batches", EVAL_BATCHES), integer("sentences", SENTENCES),
                 System.getProperty("hpo.bench.widths", WIDTHS), integer("layers", LAYERS),
                 integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP),
                 Double.parseDouble(System.getProperty("hpo.bench.gamma", Double.toString(GAMMA))),
+                integer("ei_candidates", EI_CANDIDATES),
                 integer("max_warmup", MAX_WARMUP),
                 integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
                 integer("threads", THREADS), System.getProperty("hpo.bench.strategies", STRATEGIES),
@@ -75,7 +81,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                 name: strategy-benchmark
                 seed: %d
                 data: {source: demo, demo_sentences: %d}
-                strategy: {type: %s, startup_trials: %d, gamma: %s}
+                strategy: {type: %s, startup_trials: %d, gamma: %s, ei_candidates: %d}
                 pruner: {type: %s, min_steps: %d, reduction_factor: %d}
                 budget: {max_trials: 100000, max_steps_per_trial: %d}
                 training: {eval_every: %d, eval_batches: %d}
@@ -90,7 +96,7 @@ record BenchmarkSettings(int seeds, int budgetSteps, int maxSteps, int evalEvery
                   width: {choice: %s}
                   heads: 2
                   seq_length: %d
-                """.formatted(seed, sentences, strategy, startup, gamma, pruner, ashaMinSteps, reductionFactor, maxSteps,
+                """.formatted(seed, sentences, strategy, startup, gamma, eiCandidates, pruner, ashaMinSteps, reductionFactor, maxSteps,
                 evalEvery, evalBatches, maxWarmup, layers, widths, seqLength);
     }
 }

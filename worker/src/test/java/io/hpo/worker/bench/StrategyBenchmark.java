@@ -53,7 +53,7 @@ class StrategyBenchmark {
         Map<Long, Map<String, Future<SearchCurve>>> searches = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         try {
-            for (long seed = 1; seed <= settings.seeds(); seed++) {
+            for (long seed = settings.firstSeed(); seed < settings.firstSeed() + settings.seeds(); seed++) {
                 Map<String, Future<SearchCurve>> bySeed = new LinkedHashMap<>();
                 for (String name : chosen) {
                     long searchSeed = seed;
