@@ -86,10 +86,6 @@ final class CausalTransformerBlockImpl extends ExplicitGradientLayerImpl<CausalT
 
     @Override
     INDArray backward(INDArray outputGradient) {
-        if (pass == null) {
-            throw new IllegalStateException("backward pass of " + layerConf().getLayerName()
-                    + " without a training forward pass");
-        }
         CausalTransformerBlock c = layerConf();
         long batch = pass.batch();
         long stacks = batch * c.getHeads();

@@ -71,8 +71,9 @@ public abstract class ExplicitGradientLayer extends BaseLayer {
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
+        long params = paramLayout().numParams(this);
         return new LayerMemoryReport.Builder(layerName, getClass(), inputType, getOutputType(-1, inputType))
-                .standardMemory(paramLayout().numParams(this), paramLayout().numParams(this))
+                .standardMemory(params, params)
                 .workingMemory(0, 0, 0, 0)
                 .cacheMemory(0, 0)
                 .build();

@@ -20,6 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 abstract class ExplicitGradientLayerImpl<C extends ExplicitGradientLayer> extends BaseLayer<C> {
 
+    /** Whether the last forward pass was a training one, whose intermediates {@link #backward} may use. */
+    private boolean forwardKept;
+
     ExplicitGradientLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -40,6 +43,7 @@ abstract class ExplicitGradientLayerImpl<C extends ExplicitGradientLayer> extend
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
+        forwardKept = training;
         try (MemoryWorkspace ignored = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
             return forward(input, training);
         }
@@ -48,11 +52,13 @@ abstract class ExplicitGradientLayerImpl<C extends ExplicitGradientLayer> extend
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        if (!forwardKept) {
+            throw new IllegalStateException("backward pass of " + layerConf().getLayerName()
+                    + " without a training forward pass");
+        }
         INDArray inputGradient = backward(epsilon);
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        for (String param : layerConf().initializer().paramKeys(layerConf())) {
-            gradient.gradientForVariable().put(param, gradientViews.get(param));
-        }
+        gradient.gradientForVariable().putAll(gradientViews);
         return new Pair<>(gradient, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, inputGradient));
     }
 
@@ -64,6 +70,7 @@ abstract class ExplicitGradientLayerImpl<C extends ExplicitGradientLayer> extend
     @Override
     public void clear() {
         super.clear();
+        forwardKept = false;
         forgetForwardPass();
     }
 }

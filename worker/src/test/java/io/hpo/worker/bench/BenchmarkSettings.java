@@ -58,14 +58,13 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
     static final String STRATEGIES = "random,tpe,tpe+asha";
 
     static BenchmarkSettings fromSystemProperties() {
-        return new BenchmarkSettings(integer("first_seed", FIRST_SEED), integer("seeds", SEEDS), integer("budget", BUDGET_STEPS),
-                integer("max_steps", MAX_STEPS), integer("eval_every", EVAL_EVERY),
+        return new BenchmarkSettings(integer("first_seed", FIRST_SEED), integer("seeds", SEEDS),
+                integer("budget", BUDGET_STEPS), integer("max_steps", MAX_STEPS), integer("eval_every", EVAL_EVERY),
                 integer("eval_batches", EVAL_BATCHES), integer("sentences", SENTENCES),
                 System.getProperty("hpo.bench.widths", WIDTHS), integer("layers", LAYERS),
                 integer("seq_length", SEQ_LENGTH), integer("startup", STARTUP),
                 Double.parseDouble(System.getProperty("hpo.bench.gamma", Double.toString(GAMMA))),
-                integer("ei_candidates", EI_CANDIDATES),
-                integer("max_warmup", MAX_WARMUP),
+                integer("ei_candidates", EI_CANDIDATES), integer("max_warmup", MAX_WARMUP),
                 integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
                 integer("threads", THREADS), System.getProperty("hpo.bench.strategies", STRATEGIES),
                 System.getProperty("hpo.bench.trial_log", ""));
@@ -96,7 +95,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                   width: {choice: %s}
                   heads: 2
                   seq_length: %d
-                """.formatted(seed, sentences, strategy, startup, gamma, eiCandidates, pruner, ashaMinSteps, reductionFactor, maxSteps,
-                evalEvery, evalBatches, maxWarmup, layers, widths, seqLength);
+                """.formatted(seed, sentences, strategy, startup, gamma, eiCandidates, pruner, ashaMinSteps,
+                reductionFactor, maxSteps, evalEvery, evalBatches, maxWarmup, layers, widths, seqLength);
     }
 }
