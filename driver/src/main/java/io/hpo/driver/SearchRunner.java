@@ -166,7 +166,8 @@ public final class SearchRunner {
     private static TrialPlan plan(SearchSpec spec, String searchId, int index, Hyperparameters hp, int attempt) {
         var t = spec.training();
         return new TrialPlan(searchId, SearchIds.trialId(index), attempt, hp, spec.budget().maxStepsPerTrial(), t.workers(),
-                t.averagingFrequency(), t.evalEvery(), t.evalBatches(), spec.seed() * 7919 + index,
+                t.averagingFrequency(), t.evalEvery(), t.evalBatches(),
+                (int) spec.space().get(Hyperparameters.BATCH_SIZE).largest(), spec.seed() * 7919 + index,
                 spec.initial().map(InitSpec::checkpoint).orElse(null));
     }
 

@@ -13,33 +13,37 @@ import java.io.Serializable;
  * @param averagingFrequency local steps each worker takes between two averagings
  * @param evalEvery          steps between validation evaluations (and one at the end)
  * @param evalBatches        validation batches per evaluation
+ * @param evalBatchSize      validation windows per batch: in a search, the largest batch size of its space, so that
+ *                           every trial is scored on the same windows whatever batch size it trains with
  * @param seed               seeds the model's initialisation and the order of training windows
  * @param initCheckpoint     path of the checkpoint the model starts from, or null to train from scratch
  */
 public record TrialPlan(String searchId, String trialId, int attempt, Hyperparameters hyperparameters, int maxSteps, int workers,
-                        int averagingFrequency, int evalEvery, int evalBatches, long seed, String initCheckpoint)
-        implements Serializable {
+                        int averagingFrequency, int evalEvery, int evalBatches, int evalBatchSize, long seed,
+                        String initCheckpoint) implements Serializable {
 
     public TrialPlan {
-        if (attempt < 1 || maxSteps < 1 || workers < 1 || averagingFrequency < 1 || evalEvery < 1 || evalBatches < 1) {
-            throw new IllegalArgumentException("attempt, maxSteps, workers, averagingFrequency, evalEvery and evalBatches must be >= 1");
+        if (attempt < 1 || maxSteps < 1 || workers < 1 || averagingFrequency < 1 || evalEvery < 1 || evalBatches < 1
+                || evalBatchSize < 1) {
+            throw new IllegalArgumentException("attempt, maxSteps, workers, averagingFrequency, evalEvery, evalBatches"
+                    + " and evalBatchSize must be >= 1");
         }
         if (initCheckpoint == null && hyperparameters.freezesAny()) {
             throw new IllegalArgumentException("frozen_blocks and fine_tune_mode need a checkpoint to start from");
         }
     }
 
-    /** A trial trained from scratch. */
+    /** A trial trained from scratch, scored on validation batches of its own batch size. */
     public TrialPlan(String searchId, String trialId, int attempt, Hyperparameters hyperparameters, int maxSteps,
                      int workers, int averagingFrequency, int evalEvery, int evalBatches, long seed) {
         this(searchId, trialId, attempt, hyperparameters, maxSteps, workers, averagingFrequency, evalEvery, evalBatches,
-                seed, null);
+                hyperparameters.batchSize(), seed, null);
     }
 
     /** The same trial, run again from the start (from its checkpoint, if it has one). */
     public TrialPlan nextAttempt() {
         return new TrialPlan(searchId, trialId, attempt + 1, hyperparameters, maxSteps, workers, averagingFrequency,
-                evalEvery, evalBatches, seed, initCheckpoint);
+                evalEvery, evalBatches, evalBatchSize, seed, initCheckpoint);
     }
 
     /** Training tokens one step consumes across all workers. */

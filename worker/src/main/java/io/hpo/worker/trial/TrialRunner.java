@@ -59,15 +59,17 @@ public final class TrialRunner {
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
         sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
         Hyperparameters hp = plan.hyperparameters();
-        data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), hp.batchSize(), plan.evalBatches());
+        // the eval batch size is the search's largest batch size, so this also covers the trial's training batch
+        data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), plan.evalBatchSize(),
+                plan.evalBatches());
         int vocabSize = data.tokenizer().vocabSize();
         ComputationGraph net = plan.initCheckpoint() == null
                 ? TransformerModel.build(hp, vocabSize, plan.maxSteps(), plan.seed())
                 : PretrainedModel.fineTune(Path.of(plan.initCheckpoint()), hp, vocabSize, plan.maxSteps(), plan.seed());
         GlobalStepHook globalStep = new GlobalStepHook();
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, trainingMaster(plan, globalStep));
-        List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(), hp.batchSize(),
-                plan.evalBatches());
+        List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
+                plan.evalBatchSize(), plan.evalBatches());
         Random windows = new Random(plan.seed());
         Evaluations evals = new Evaluations();
         long step = 0;

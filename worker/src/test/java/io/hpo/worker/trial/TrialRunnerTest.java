@@ -133,7 +133,8 @@ class TrialRunnerTest {
 
         Hyperparameters frozen = new Hyperparameters(1e-2, 4, Schedule.COSINE, 8, 0.1, 0.1, 1, 32, 4, 2, 24,
                 Optimizer.ADAM, 1.0, 1, FineTuneMode.FULL);
-        TrialPlan plan = new TrialPlan("s2", "trial-ft", 1, frozen, 12, 2, 5, 12, 1, 8, pretrained.checkpoint());
+        TrialPlan plan = new TrialPlan("s2", "trial-ft", 1, frozen, 12, 2, 5, 12, 1, frozen.batchSize(), 8,
+                pretrained.checkpoint());
         TrialResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
 
         assertEquals(TrialOutcome.COMPLETED, tuned.outcome(), String.valueOf(tuned.reason()));
