@@ -9,37 +9,30 @@ import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
 import io.hpo.space.sampler.SearchHistory;
 import io.hpo.space.spec.SearchSpec;
-import io.hpo.worker.data.CorpusSplit;
-import io.hpo.worker.data.TokenBatches;
-import io.hpo.worker.model.LossEvaluator;
-import io.hpo.worker.model.TransformerModel;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * One search as the driver runs it (the spec's sampler and pruner, fed the same history), but with trials trained
- * one after another in this JVM on the same model and data, without Spark: the compute budget is what is compared,
- * and Spark's per-round overhead would only slow the benchmark down. The last trial is cut when the budget runs out.
+ * one after another in this JVM, without Spark: the compute budget is what is compared, and Spark's per-round
+ * overhead would only slow the benchmark down. The last trial is cut when the budget runs out.
  */
 final class InProcessSearch {
 
     private final SearchSpec spec;
-    private final CorpusSplit data;
+    private final TrialTraining.Factory trials;
     private final long budgetSteps;
 
-    InProcessSearch(SearchSpec spec, CorpusSplit data, long budgetSteps) {
+    InProcessSearch(SearchSpec spec, TrialTraining.Factory trials, long budgetSteps) {
         this.spec = spec;
-        this.data = data;
+        this.trials = trials;
         this.budgetSteps = budgetSteps;
     }
 
-    /** Runs the search; each trial's configuration and outcome go to {@code trials} (see {@link TrialLog}). */
-    SearchCurve run(TrialLog trials) {
+    /** Runs the search; each trial's configuration and outcome go to {@code log} (see {@link TrialLog}). */
+    SearchCurve run(TrialLog log) {
         Sampler sampler = Samplers.forSpec(spec);
         Pruner pruner = Pruners.forSpec(spec);
         List<FinishedTrial> finished = new ArrayList<>();
@@ -52,26 +45,22 @@ final class InProcessSearch {
             }
             String trialId = "trial-" + index;
             Hyperparameters hp = next.get();
-            ComputationGraph net = TransformerModel.build(hp, data.tokenizer().vocabSize(),
-                    spec.budget().maxStepsPerTrial(), spec.seed() * 7919 + index);
-            List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
-                    hp.batchSize(), spec.training().evalBatches());
-            Random windows = new Random(spec.seed() * 7919 + index);
+            TrialTraining trial = trials.start(hp, index);
             double best = Double.NaN;
             double firstRungLoss = Double.NaN;
             long step = 0;
             boolean pruned = false;
             while (step < spec.budget().maxStepsPerTrial() && spent < budgetSteps && !pruned) {
-                net.fit(TokenBatches.randomWindows(data.train(), hp.seqLength(), hp.batchSize(), windows));
+                trial.step();
                 step++;
                 spent++;
                 if (step % spec.training().evalEvery() == 0 || step == spec.budget().maxStepsPerTrial()) {
-                    double loss = LossEvaluator.meanTokenLoss(net, validation);
+                    double loss = trial.validationLoss();
                     if (!Double.isFinite(loss)) {
                         break;
                     }
                     best = Double.isNaN(best) ? loss : Math.min(best, loss);
-                    if (Double.isNaN(firstRungLoss) && step >= trials.firstRungStep()) {
+                    if (Double.isNaN(firstRungLoss) && step >= log.firstRungStep()) {
                         firstRungLoss = loss;
                     }
                     curve.evaluated(spent, loss);
@@ -82,7 +71,7 @@ final class InProcessSearch {
             pruner.trialEnded(trialId);
             curve.trialEnded(pruned);
             finished.add(new FinishedTrial(hp, best, step));
-            trials.trialEnded(index, hp, step, spent, firstRungLoss, best, pruned);
+            log.trialEnded(index, hp, step, spent, firstRungLoss, best, pruned);
         }
         return curve;
     }

@@ -50,6 +50,15 @@ class StrategyBenchmark {
             throw new IllegalArgumentException("hpo.bench.strategies: " + chosen + " names one not in "
                     + STRATEGIES.keySet());
         }
+        SurrogateModel surrogate = switch (settings.trainer()) {
+            case "transformer" -> null;
+            case "surrogate" -> SurrogateModel.fitMeasured(settings.maxSteps());
+            default -> throw new IllegalArgumentException("hpo.bench.trainer: " + settings.trainer()
+                    + " is neither transformer nor surrogate");
+        };
+        if (surrogate != null) {
+            System.out.println(surrogate);
+        }
         Map<Long, Map<String, Future<SearchCurve>>> searches = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         try {
@@ -58,7 +67,8 @@ class StrategyBenchmark {
                 for (String name : chosen) {
                     long searchSeed = seed;
                     TrialLog log = new TrialLog(trialLog, seed, name, settings.ashaMinSteps());
-                    bySeed.put(name, pool.submit(() -> search(settings, searchSeed, STRATEGIES.get(name), log)));
+                    bySeed.put(name, pool.submit(() -> search(settings, searchSeed, STRATEGIES.get(name), surrogate,
+                            log)));
                 }
                 searches.put(seed, bySeed);
             }
@@ -70,16 +80,28 @@ class StrategyBenchmark {
                 settings.threads());
     }
 
+    /** @param surrogate the model trials follow; null to train the real transformer */
     private static SearchCurve search(BenchmarkSettings settings, long seed, String[] strategyAndPruner,
-                                      TrialLog log) {
+                                      SurrogateModel surrogate, TrialLog log) {
         SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategyAndPruner[0], strategyAndPruner[1]),
                 "benchmark");
-        CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(settings.sentences(), seed),
-                spec.data().validationFraction(), seed);
-        return new InProcessSearch(spec, data, settings.budgetSteps()).run(log);
+        TrialTraining.Factory trials = surrogate != null
+                ? SurrogateTraining.on(surrogate, spec, settings.ashaMinSteps())
+                : TransformerTraining.on(spec, CorpusSplit.ofLines(
+                        QuestionFormationCorpus.generate(settings.sentences(), seed),
+                        spec.data().validationFraction(), seed));
+        return new InProcessSearch(spec, trials, settings.budgetSteps()).run(log);
     }
 
-    /** Prints each seed's rows once its three searches are done, seeds in order, then the medians. */
+    /** Seeds up to which each seed's rows are printed; past it only the summaries. */
+    private static final int SEED_ROWS_UP_TO = 20;
+    /** Seeds per group in the spread of medians: the minimum. */
+    private static final int GROUP = 5;
+
+    /**
+     * Prints each seed's rows once its searches are done, seeds in order, then the medians, then (for 2 groups or
+     * more) how the median of {@value #GROUP} consecutive seeds spreads: what a run of {@value #GROUP} seeds may show.
+     */
     private static void report(BenchmarkSettings settings, Set<String> chosen,
                                Map<Long, Map<String, Future<SearchCurve>>> searches)
             throws InterruptedException, ExecutionException {
@@ -99,8 +121,10 @@ class StrategyBenchmark {
                 long steps = curve.stepsToReach(randomBest);
                 bests.get(s.getKey()).add(curve.best());
                 toReach.get(s.getKey()).add(steps < 0 ? Long.MAX_VALUE : steps);
-                System.out.printf("%-5d %-9s %13.4f %22s %7d %7d%n", seed.getKey(), s.getKey(), curve.best(),
-                        steps < 0 ? "not reached" : Long.toString(steps), curve.trials(), curve.pruned());
+                if (settings.seeds() <= SEED_ROWS_UP_TO) {
+                    System.out.printf("%-5d %-9s %13.4f %22s %7d %7d%n", seed.getKey(), s.getKey(), curve.best(),
+                            steps < 0 ? "not reached" : Long.toString(steps), curve.trials(), curve.pruned());
+                }
             }
         }
         System.out.printf("%nmedian over %d seeds, budget %d steps per search%n", settings.seeds(),
@@ -116,6 +140,27 @@ class StrategyBenchmark {
                     reached ? String.format("%.2f", steps / (double) settings.budgetSteps()) : "-",
                     reached ? String.format("%.2f", steps / (double) randomSteps) : "-");
         }
+        int groups = settings.seeds() / GROUP;
+        if (groups < 2) {
+            return;
+        }
+        System.out.printf("%nmedian share of budget in %d groups of %d consecutive seeds%n", groups, GROUP);
+        System.out.printf("%-9s %10s %10s %10s %22s%n", "strategy", "lowest", "middle", "highest", "groups at most 1/3");
+        for (String s : chosen) {
+            List<Long> groupMedians = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                groupMedians.add(median(toReach.get(s).subList(g * GROUP, (g + 1) * GROUP)));
+            }
+            groupMedians.sort(null);
+            long withinThird = groupMedians.stream().filter(m -> m * 3 <= settings.budgetSteps()).count();
+            System.out.printf("%-9s %10s %10s %10s %22s%n", s, share(groupMedians.get(0), settings),
+                    share(median(groupMedians), settings), share(groupMedians.get(groups - 1), settings),
+                    withinThird + " of " + groups);
+        }
+    }
+
+    private static String share(long steps, BenchmarkSettings settings) {
+        return steps == Long.MAX_VALUE ? "not reached" : String.format("%.2f", steps / (double) settings.budgetSteps());
     }
 
     private static long median(List<Long> values) {

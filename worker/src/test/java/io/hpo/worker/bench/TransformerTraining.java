@@ -1,0 +1,48 @@
+package io.hpo.worker.bench;
+
+import io.hpo.space.Hyperparameters;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.worker.data.CorpusSplit;
+import io.hpo.worker.data.TokenBatches;
+import io.hpo.worker.model.LossEvaluator;
+import io.hpo.worker.model.TransformerModel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.List;
+import java.util.Random;
+
+/** A trial that trains the real transformer in this JVM (plain {@code ComputationGraph.fit}, no Spark). */
+final class TransformerTraining implements TrialTraining {
+
+    private final ComputationGraph net;
+    private final List<DataSet> validation;
+    private final int[] train;
+    private final Hyperparameters hp;
+    private final Random windows;
+
+    private TransformerTraining(SearchSpec spec, CorpusSplit data, Hyperparameters hp, int index) {
+        long seed = spec.seed() * 7919 + index;
+        this.net = TransformerModel.build(hp, data.tokenizer().vocabSize(), spec.budget().maxStepsPerTrial(), seed);
+        // as the driver does: every trial is scored on the same windows, batches of the space's largest batch size
+        this.validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
+                (int) spec.space().get(Hyperparameters.BATCH_SIZE).largest(), spec.training().evalBatches());
+        this.train = data.train();
+        this.hp = hp;
+        this.windows = new Random(seed);
+    }
+
+    static TrialTraining.Factory on(SearchSpec spec, CorpusSplit data) {
+        return (hp, index) -> new TransformerTraining(spec, data, hp, index);
+    }
+
+    @Override
+    public void step() {
+        net.fit(TokenBatches.randomWindows(train, hp.seqLength(), hp.batchSize(), windows));
+    }
+
+    @Override
+    public double validationLoss() {
+        return LossEvaluator.meanTokenLoss(net, validation);
+    }
+}

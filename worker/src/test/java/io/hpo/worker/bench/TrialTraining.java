@@ -1,0 +1,17 @@
+package io.hpo.worker.bench;
+
+import io.hpo.space.Hyperparameters;
+
+/** One trial of an {@link InProcessSearch} as it trains: a step at a time, with validation evaluations between. */
+interface TrialTraining {
+
+    void step();
+
+    /** Mean validation loss per token now; NaN or infinite once the trial diverged. */
+    double validationLoss();
+
+    /** Starts trials: the {@code index}-th trial of a search trains {@code hp}. */
+    interface Factory {
+        TrialTraining start(Hyperparameters hp, int index);
+    }
+}
