@@ -163,7 +163,7 @@ public final class SearchRunner {
                 .mapToDouble(t -> t.result().bestValLoss()).filter(Double::isFinite).min().orElse(Double.NaN);
     }
 
-    private static TrialPlan plan(SearchSpec spec, String searchId, int index, Hyperparameters hp, int attempt) {
+    static TrialPlan plan(SearchSpec spec, String searchId, int index, Hyperparameters hp, int attempt) {
         var t = spec.training();
         return new TrialPlan(searchId, SearchIds.trialId(index), attempt, hp, spec.budget().maxStepsPerTrial(), t.workers(),
                 t.averagingFrequency(), t.evalEvery(), t.evalBatches(),

@@ -89,7 +89,19 @@ final class SurrogateModel {
             n++;
         }
         return new SurrogateModel(firstRungFit, finalFit, Math.sqrt(ss1 / n), Math.sqrt(ss2 / n),
-                cross / Math.sqrt(ss1 * ss2));
+                ss1 * ss2 > 0 ? cross / Math.sqrt(ss1 * ss2) : 0);
+    }
+
+    double firstRungNoise() {
+        return firstRungNoise;
+    }
+
+    double finalNoise() {
+        return finalNoise;
+    }
+
+    double correlation() {
+        return correlation;
     }
 
     /** The losses one training run of {@code hp} reaches at the first rung and at the end, noise drawn from rng. */
