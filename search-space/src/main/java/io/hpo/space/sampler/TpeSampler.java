@@ -16,7 +16,8 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * Tree-structured Parzen estimator. The first startup_trials finished trials come from random draws; after that the
+ * Tree-structured Parzen estimator. Until startup_trials trials have finished, the first startup_trials trials
+ * follow a Latin hypercube ({@link LatinHypercube}) and any more (while those run) random draws; after that the
  * finished trials, best first ({@link FinishedTrial#BEST_FIRST}), split into the good ceil(gamma * n) (at most
  * {@link SpecLimits#MAX_TPE_GOOD_TRIALS}) and the rest, and {@link TreeParzen} picks the next point. Running trials
  * join the bad group as if they had failed (a constant liar), which pushes concurrent suggestions apart; a
@@ -26,12 +27,15 @@ import java.util.stream.IntStream;
 public final class TpeSampler implements Sampler {
     /** Random draws tried before giving up on a space whose untried feasible configurations have run out. */
     static final int MAX_DRAWS = 10_000;
+    private static final long STARTUP_DESIGN_STREAM = 0x5DEECE66DL;
 
     private final SearchSpec spec;
     private final TpeSpec settings;
     private final CandidateSpace space;
     private final Coordinates coordinates;
     private final TreeParzen estimator;
+    /** Where the start-up trials go, in order: a Latin hypercube of startup_trials points. */
+    private final double[][] startupDesign;
     /** Points of configurations seen in histories; bounded by the search's trial count. */
     private final Map<Hyperparameters, double[]> encoded = new HashMap<>();
 
@@ -44,6 +48,9 @@ public final class TpeSampler implements Sampler {
         this.coordinates = new Coordinates(spec);
         this.estimator = new TreeParzen(coordinates.dimensions(), settings.eiCandidates(),
                 settings.multivariate());
+        // a stream of its own, so that the design does not shift with the per-suggestion generators
+        this.startupDesign = LatinHypercube.design(settings.startupTrials(), space.numParameters(),
+                new Random(spec.seed() ^ STARTUP_DESIGN_STREAM));
     }
 
     @Override
@@ -90,7 +97,16 @@ public final class TpeSampler implements Sampler {
         return marked;
     }
 
+    /** The start-up design's point for the next trial (trials started so far index it), else a random draw. */
     private Optional<Hyperparameters> randomDraw(SearchHistory history, Random rng) {
+        int started = history.finished().size() + history.pending().size();
+        if (started < startupDesign.length) {
+            Optional<Hyperparameters> designed = space.feasibleAt(startupDesign[started])
+                    .filter(h -> !history.contains(h));
+            if (designed.isPresent()) {
+                return designed;
+            }
+        }
         int n = coordinates.dimensions().size();
         for (int draw = 0; draw < MAX_DRAWS; draw++) {
             double[] vector = new double[n];

@@ -56,6 +56,39 @@ class TpeSamplerTest {
         assertTrue(tpeWins >= SEEDS.length - 2, "tpe won " + tpeWins + " of " + SEEDS.length + "; " + figures);
     }
 
+    /**
+     * Independent draws often leave a whole end of a range to one trial or none (here: learning rates above 1e-2 in
+     * a log range from 1e-5, a quarter of it); the start-up design gives each eighth of every range one trial.
+     */
+    @Test
+    void startUpTrialsCoverEachRangeEvenlyAndEachCategoryAlike() {
+        SearchSpec spec = SpecLoader.parse("""
+                name: startup
+                seed: 5
+                strategy: {type: tpe, startup_trials: 8}
+                space:
+                  learning_rate: {log_uniform: [1.0e-5, 1.0e-1]}
+                  dropout: {uniform: [0.0, 0.4]}
+                  batch_size: {choice: [8, 16]}
+                """, "startup.yaml");
+        Sampler sampler = new TpeSampler(spec);
+        List<Hyperparameters> running = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            running.add(sampler.suggest(new SearchHistory(List.of(), running)).orElseThrow());
+        }
+        Set<Integer> learningRateStrata = new HashSet<>();
+        Set<Integer> dropoutStrata = new HashSet<>();
+        int batch16 = 0;
+        for (Hyperparameters hp : running) {
+            learningRateStrata.add((int) Math.floor(2 * Math.log10(hp.learningRate() / 1e-5)));
+            dropoutStrata.add((int) Math.floor(hp.dropout() / 0.05));
+            batch16 += hp.batchSize() == 16 ? 1 : 0;
+        }
+        assertEquals(8, learningRateStrata.size(), "learning rates: " + running);
+        assertEquals(8, dropoutStrata.size(), "dropouts: " + running);
+        assertEquals(4, batch16, "batch sizes: " + running);
+    }
+
     @Test
     void sameSeedAndHistoryGiveTheSameSuggestion() {
         SearchSpec spec = SyntheticObjective.spec(11, "tpe");

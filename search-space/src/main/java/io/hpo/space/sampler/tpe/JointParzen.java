@@ -8,14 +8,9 @@ import java.util.Random;
  * kernel. Unlike {@link IndependentDensities} it remembers which values a trial combined, so a good trial's high
  * learning rate does not vouch for the batch size it happened to run with: a combination no trial of the group tried
  * has little density there. Numeric kernels are normals truncated to [0, 1] whose width is a fixed share of the range
- * shrinking as the group grows (n^(-1/(D+4)), the rate of Scott's rule in D dimensions), never below 1/min(100, n+1).
- * A categorical kernel (Aitchison-Aitken) keeps its trial's category with weight 1 - s and spreads s evenly over all
- * K categories, its own included, where the smoothing s = n^(-1/(D+4)) shrinks at the same rate: a group of a few
- * trials only leans towards their categories, and the lean grows with the evidence (for 2 categories and 7
- * coordinates: 0.53 on the trial's own with 2 trials, 0.70 with 300). A fixed weight such as Optuna's (1 + 1/K)/2,
- * 0.75 there, lets the categories that the first few good trials happened to share lock the search in: on the
- * strategy benchmark's surrogate (README, Benchmarks) it needed about 8% more compute to reach random search's best.
- * A coordinate the trial lacks but the point has is scored by the prior.
+ * shrinking as the group grows (n^(-1/(D+4)), the rate of Scott's rule in D dimensions), never below 1/min(100, n+1);
+ * a categorical kernel keeps its trial's category with weight (1 + 1/K)/2 and spreads the rest evenly. A coordinate
+ * the trial lacks but the point has is scored by the prior.
  */
 final class JointParzen implements GroupDensity {
     /** Kernel width for a single trial, as a share of the unit range: broad enough to move off a lucky value. */
@@ -27,8 +22,6 @@ final class JointParzen implements GroupDensity {
     /** the trials' points by coordinate, so that a density sums each coordinate over all trials in one tight loop */
     private final double[][] centres;
     private final double width;
-    /** share of a categorical kernel's weight on its trial's category beyond the even spread */
-    private final double keep;
     /** per categorical coordinate: log of a kernel's weight on its trial's category, and on each other one */
     private final double[] logKeep;
     private final double[] logOther;
@@ -43,7 +36,6 @@ final class JointParzen implements GroupDensity {
         this.trials = n;
         double shrunk = WIDTH_AT_ONE * Math.pow(Math.max(n, 1), -1.0 / (dims + 4));
         this.width = Math.min(1, Math.max(1.0 / Math.min(MAX_SHARPNESS, n + 1), shrunk));
-        this.keep = 1 - Math.pow(Math.max(n, 1), -1.0 / (dims + 4));
         this.centres = new double[dims][n];
         this.logKeep = new double[dims];
         this.logOther = new double[dims];
@@ -55,8 +47,8 @@ final class JointParzen implements GroupDensity {
             Dimension dim = dimensions.get(d);
             if (dim.isCategorical()) {
                 double k = dim.categories();
-                logKeep[d] = Math.log(keep + (1 - keep) / k);
-                logOther[d] = Math.log((1 - keep) / k);
+                logKeep[d] = Math.log((1 + 1 / k) / 2);
+                logOther[d] = Math.log(1 / k / 2);
                 continue;
             }
             logNormaliser[d] = new double[n];
@@ -129,8 +121,8 @@ final class JointParzen implements GroupDensity {
                 point[d] = dim.isCategorical() ? rng.nextInt(dim.categories())
                         : Gaussian.sampleUnit(ParzenDensity.PRIOR_CENTRE, ParzenDensity.PRIOR_WIDTH, rng);
             } else if (dim.isCategorical()) {
-                // keep the trial's category with probability keep, else any category uniformly
-                point[d] = rng.nextDouble() < keep ? centres[d][pick] : rng.nextInt(dim.categories());
+                // keep the trial's category with probability (1 + 1/K)/2, else any category uniformly
+                point[d] = rng.nextBoolean() ? centres[d][pick] : rng.nextInt(dim.categories());
             } else {
                 point[d] = Gaussian.sampleUnit(centres[d][pick], width, rng);
             }

@@ -87,31 +87,6 @@ class TreeParzenTest {
         assertTrue(independent <= 30, "independent: " + independent + " of 40 matched");
     }
 
-    /**
-     * A category that the few good trials so far share is only a lean of the good density, so the l/g ratio still
-     * lets the other category win where the numeric coordinates favour it; shared by many good trials, it weighs
-     * several times more.
-     */
-    @Test
-    void aCategoryOfFewGoodTrialsIsALeanAndOfManyARule() {
-        List<Dimension> space = List.of(Dimension.categorical("batch", 2), Dimension.numeric("lr"));
-        double few = otherCategoryShare(space, 2);
-        double many = otherCategoryShare(space, 200);
-        assertTrue(few > 0.7, "2 good trials: the other category's density is " + few + " of theirs");
-        assertTrue(many < 0.35, "200 good trials: the other category's density is " + many + " of theirs");
-    }
-
-    /** Density of the good trials' group at category 1 over that at category 0, all of them having had 0. */
-    private static double otherCategoryShare(List<Dimension> space, int trials) {
-        Random history = new Random(3);
-        List<double[]> good = new ArrayList<>();
-        for (int i = 0; i < trials; i++) {
-            good.add(new double[]{0, 0.75 + 0.1 * history.nextDouble()});
-        }
-        GroupDensity l = GroupDensity.fit(space, good, true);
-        return Math.exp(l.logDensity(new double[]{1, 0.8}) - l.logDensity(new double[]{0, 0.8}));
-    }
-
     /** Of 40 suggestions, how many pair category 0 with a low learning rate or category 1 with a high one. */
     private static int matched(TreeParzen tpe, List<double[]> good, List<double[]> bad) {
         Random rng = new Random(11);
