@@ -7,13 +7,10 @@ import io.hpo.space.spec.SpecLimits;
 import io.hpo.space.spec.TpeSpec;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.stream.IntStream;
 
 /**
  * Tree-structured Parzen estimator. Until startup_trials trials have finished, the first startup_trials trials
@@ -25,44 +22,27 @@ import java.util.stream.IntStream;
  * spec's seed and the history's size: the same seed and history give the same suggestion.
  */
 public final class TpeSampler implements Sampler {
-    /** Random draws tried before giving up on a space whose untried feasible configurations have run out. */
-    static final int MAX_DRAWS = 10_000;
-    private static final long STARTUP_DESIGN_STREAM = 0x5DEECE66DL;
 
-    private final SearchSpec spec;
     private final TpeSpec settings;
-    private final CandidateSpace space;
-    private final Coordinates coordinates;
+    private final ModelSpace space;
     private final TreeParzen estimator;
-    /** Where the start-up trials go, in order: a Latin hypercube of startup_trials points. */
-    private final double[][] startupDesign;
-    /** Points of configurations seen in histories; bounded by the search's trial count. */
-    private final Map<Hyperparameters, double[]> encoded = new HashMap<>();
 
     public TpeSampler(SearchSpec spec) {
-        this.spec = spec;
         this.settings = spec.strategy().tpe();
-        this.space = new CandidateSpace(spec);
-        // slot i of the vector drives leaf i, as Arbiter's own generators arrange it
-        this.space.setIndices(IntStream.range(0, space.numParameters()).toArray());
-        this.coordinates = new Coordinates(spec);
-        this.estimator = new TreeParzen(coordinates.dimensions(), settings.eiCandidates(),
-                settings.multivariate());
-        // a stream of its own, so that the design does not shift with the per-suggestion generators
-        this.startupDesign = LatinHypercube.design(settings.startupTrials(), space.numParameters(),
-                new Random(spec.seed() ^ STARTUP_DESIGN_STREAM));
+        this.space = new ModelSpace(spec, settings.startupTrials());
+        this.estimator = new TreeParzen(space.dimensions(), settings.eiCandidates(), settings.multivariate());
     }
 
     @Override
     public Optional<Hyperparameters> suggest(SearchHistory history) {
-        Random rng = new Random(seed(history));
+        Random rng = space.generatorFor(history);
         if (history.finished().size() >= settings.startupTrials()) {
             Optional<Hyperparameters> guided = guided(history, rng);
             if (guided.isPresent()) {
                 return guided;
             }
         }
-        return randomDraw(history, rng);
+        return space.startupOrRandom(history, rng);
     }
 
     private Optional<Hyperparameters> guided(SearchHistory history, Random rng) {
@@ -73,11 +53,11 @@ public final class TpeSampler implements Sampler {
         List<double[]> goodPoints = new ArrayList<>(good);
         List<double[]> badPoints = new ArrayList<>(finished.size() - good + history.pending().size());
         for (int i = 0; i < finished.size(); i++) {
-            (isGood[i] ? goodPoints : badPoints).add(point(finished.get(i).config()));
+            (isGood[i] ? goodPoints : badPoints).add(space.point(finished.get(i).config()));
         }
-        history.pending().forEach(hp -> badPoints.add(point(hp)));
-        return estimator.suggest(goodPoints, badPoints, rng, p -> untried(p, history).isPresent())
-                .flatMap(p -> untried(p, history));
+        history.pending().forEach(hp -> badPoints.add(space.point(hp)));
+        return estimator.suggest(goodPoints, badPoints, rng, p -> space.untried(p, history).isPresent())
+                .flatMap(p -> space.untried(p, history));
     }
 
     /** Marks the {@code k} best trials by {@link FinishedTrial#BEST_FIRST}, ties going to the earlier trial. */
@@ -95,44 +75,5 @@ public final class TpeSampler implements Sampler {
         boolean[] marked = new boolean[trials.size()];
         worstOnTop.forEach(i -> marked[i] = true);
         return marked;
-    }
-
-    /** The start-up design's point for the next trial (trials started so far index it), else a random draw. */
-    private Optional<Hyperparameters> randomDraw(SearchHistory history, Random rng) {
-        int started = history.finished().size() + history.pending().size();
-        if (started < startupDesign.length) {
-            Optional<Hyperparameters> designed = space.feasibleAt(startupDesign[started])
-                    .filter(h -> !history.contains(h));
-            if (designed.isPresent()) {
-                return designed;
-            }
-        }
-        int n = coordinates.dimensions().size();
-        for (int draw = 0; draw < MAX_DRAWS; draw++) {
-            double[] vector = new double[n];
-            for (int d = 0; d < n; d++) {
-                vector[d] = rng.nextDouble();
-            }
-            Optional<Hyperparameters> hp = space.feasibleAt(vector).filter(h -> !history.contains(h));
-            if (hp.isPresent()) {
-                return hp;
-            }
-        }
-        return Optional.empty();
-    }
-
-    private Optional<Hyperparameters> untried(double[] point, SearchHistory history) {
-        return space.feasibleAt(coordinates.candidateVector(point)).filter(h -> !history.contains(h));
-    }
-
-    private double[] point(Hyperparameters hp) {
-        return encoded.computeIfAbsent(hp, coordinates::encode);
-    }
-
-    /** Mixes the spec's seed with the history's size, so each state of the search draws differently. */
-    private long seed(SearchHistory history) {
-        long h = spec.seed() * 0x9E3779B97F4A7C15L + history.finished().size();
-        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + history.pending().size();
-        return h ^ (h >>> 29);
     }
 }
