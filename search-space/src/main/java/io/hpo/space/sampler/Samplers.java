@@ -13,6 +13,7 @@ public final class Samplers {
             case RANDOM -> new RandomSampler(spec);
             case GRID -> new GridSampler(spec);
             case TPE -> new TpeSampler(spec);
+            case GP -> new GpSampler(spec);
         };
     }
 }

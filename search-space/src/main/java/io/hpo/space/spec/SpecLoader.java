@@ -28,9 +28,9 @@ import java.nio.file.Path;
  *   from_trial: SEARCH/TRIAL # that trial's checkpoint under checkpoints.dir, or
  *   checkpoint: model.zip    # a checkpoint file; the architecture comes from it
  * strategy:
- *   type: random             # random | grid | tpe; default random
+ *   type: random             # random | grid | tpe | gp; default random
  *   grid_points: 3           # values per continuous (or wider integer) range in a grid; default 3
- *   startup_trials: 10       # tpe: random trials first; default 10
+ *   startup_trials: 10       # tpe, gp: start-up trials (a Latin hypercube) first; default 10
  *   ei_candidates: 24        # tpe: candidates per suggestion; default 24
  *   gamma: 0.25              # tpe: share of trials in the good group (at most 25); default 0.25
  *   multivariate: true       # tpe: joint densities over all parameters, else one per parameter; default true

@@ -7,5 +7,7 @@ public enum StrategyType {
     /** every point of the grid, in order; continuous and wide integer ranges are cut into grid_points values */
     GRID,
     /** tree-structured Parzen estimator: random start-up trials, then where good trials are denser than bad ones */
-    TPE
+    TPE,
+    /** Gaussian-process Bayesian optimisation: the same start-up trials, then the largest expected improvement */
+    GP
 }

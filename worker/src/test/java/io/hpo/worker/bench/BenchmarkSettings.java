@@ -29,7 +29,8 @@ package io.hpo.worker.bench;
  * @param ashaMinSteps    ASHA's first rung (min_steps)
  * @param reductionFactor ASHA's reduction factor
  * @param threads         searches run at once, each on one thread
- * @param strategies      which of random, tpe and tpe+asha to run, comma-separated; "steps to random best" needs random
+ * @param strategies      which of random, tpe, tpe+asha, gp and gp+asha to run, comma-separated; "steps to random best"
+ *                        needs random
  * @param trialLog        CSV file for one row per trial ({@link TrialLog}); empty for none
  * @param trainer         how trials train: transformer (the real model) or surrogate ({@link SurrogateModel})
  */

@@ -36,6 +36,8 @@ class StrategyBenchmark {
         STRATEGIES.put("random", new String[]{"random", "none"});
         STRATEGIES.put("tpe", new String[]{"tpe", "none"});
         STRATEGIES.put("tpe+asha", new String[]{"tpe", "asha"});
+        STRATEGIES.put("gp", new String[]{"gp", "none"});
+        STRATEGIES.put("gp+asha", new String[]{"gp", "asha"});
     }
 
     @Test

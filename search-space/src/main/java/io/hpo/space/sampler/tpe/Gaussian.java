@@ -3,11 +3,12 @@ package io.hpo.space.sampler.tpe;
 import java.util.Random;
 
 /**
- * The standard normal distribution's CDF, fast enough to normalise ten thousand kernels per suggestion, and the
- * normal kernels truncated to [0, 1] that TPE's densities are built from.
+ * The standard normal distribution's density and CDF, fast enough to normalise ten thousand kernels per suggestion
+ * (also used for the Gaussian-process sampler's expected improvement), and the normal kernels truncated to [0, 1]
+ * that TPE's densities are built from.
  */
-final class Gaussian {
-    static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+public final class Gaussian {
+    private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
     /** Draws outside [0, 1] before a kernel sample falls back to a uniform draw; practically never reached. */
     private static final int MAX_REJECTIONS = 64;
@@ -32,8 +33,13 @@ final class Gaussian {
         return rng.nextDouble();
     }
 
+    /** phi(x), the standard normal density. */
+    public static double pdf(double x) {
+        return Math.exp(-0.5 * x * x - LOG_SQRT_2PI);
+    }
+
     /** Phi(x), absolute error below 1e-7 (Abramowitz and Stegun 26.2.17). */
-    static double cdf(double x) {
+    public static double cdf(double x) {
         if (x < -40) {
             return 0;
         }
