@@ -4,6 +4,9 @@ import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A cheap stand-in for a training run with a known optimum (loss 0): learning_rate 2e-3, warmup_steps 6, dropout
  * 0.05, width 48, schedule cosine. Each term has the shape a real search sees: a log-scale bowl, an integer bowl,
@@ -27,6 +30,20 @@ final class SyntheticObjective {
     static SearchSpec spec(long seed, String strategy) {
         return SpecLoader.parse("name: synthetic\nseed: " + seed + "\nstrategy:\n  type: " + strategy
                 + "\n  startup_trials: 10\n" + SPACE, "synthetic");
+    }
+
+    /** Best loss of a sequential search of {@code trials} trials with the spec's sampler. */
+    static double bestOf(SearchSpec spec, int trials) {
+        Sampler sampler = Samplers.forSpec(spec);
+        List<FinishedTrial> finished = new ArrayList<>();
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < trials; i++) {
+            Hyperparameters hp = sampler.suggest(new SearchHistory(finished, List.of())).orElseThrow();
+            double loss = loss(hp);
+            finished.add(new FinishedTrial(hp, loss, 100));
+            best = Math.min(best, loss);
+        }
+        return best;
     }
 
     static double loss(Hyperparameters hp) {

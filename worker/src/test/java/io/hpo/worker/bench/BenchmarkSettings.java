@@ -32,12 +32,11 @@ package io.hpo.worker.bench;
  * @param strategies      which of random, tpe, tpe+asha, gp and gp+asha to run, comma-separated; "steps to random best"
  *                        needs random
  * @param trialLog        CSV file for one row per trial ({@link TrialLog}); empty for none
- * @param trainer         how trials train: transformer (the real model) or surrogate ({@link SurrogateModel})
  */
 record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches,
                          int sentences, String widths, int layers, int seqLength, int startup, double gamma,
                          int eiCandidates, int maxWarmup, int ashaMinSteps, int reductionFactor, int threads,
-                         String strategies, String trialLog, String trainer) {
+                         String strategies, String trialLog) {
 
     static final int FIRST_SEED = 1;
     static final int SEEDS = 20;
@@ -58,7 +57,6 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
     /** One search per core: surefire sets OMP_NUM_THREADS=1, so each search's ND4J ops stay on its own thread. */
     static final int THREADS = 2;
     static final String STRATEGIES = "random,tpe,tpe+asha";
-    static final String TRAINER = "transformer";
 
     static BenchmarkSettings fromSystemProperties() {
         return new BenchmarkSettings(integer("first_seed", FIRST_SEED), integer("seeds", SEEDS),
@@ -70,7 +68,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                 integer("ei_candidates", EI_CANDIDATES), integer("max_warmup", MAX_WARMUP),
                 integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
                 integer("threads", THREADS), System.getProperty("hpo.bench.strategies", STRATEGIES),
-                System.getProperty("hpo.bench.trial_log", ""), System.getProperty("hpo.bench.trainer", TRAINER));
+                System.getProperty("hpo.bench.trial_log", ""));
     }
 
     private static int integer(String key, int fallback) {

@@ -52,15 +52,6 @@ class StrategyBenchmark {
             throw new IllegalArgumentException("hpo.bench.strategies: " + chosen + " names one not in "
                     + STRATEGIES.keySet());
         }
-        SurrogateModel surrogate = switch (settings.trainer()) {
-            case "transformer" -> null;
-            case "surrogate" -> SurrogateModel.fitMeasured(settings.maxSteps());
-            default -> throw new IllegalArgumentException("hpo.bench.trainer: " + settings.trainer()
-                    + " is neither transformer nor surrogate");
-        };
-        if (surrogate != null) {
-            System.out.println(surrogate);
-        }
         Map<Long, Map<String, Future<SearchCurve>>> searches = new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         try {
@@ -69,8 +60,7 @@ class StrategyBenchmark {
                 for (String name : chosen) {
                     long searchSeed = seed;
                     TrialLog log = new TrialLog(trialLog, seed, name, settings.ashaMinSteps());
-                    bySeed.put(name, pool.submit(() -> search(settings, searchSeed, STRATEGIES.get(name), surrogate,
-                            log)));
+                    bySeed.put(name, pool.submit(() -> search(settings, searchSeed, STRATEGIES.get(name), log)));
                 }
                 searches.put(seed, bySeed);
             }
@@ -82,17 +72,13 @@ class StrategyBenchmark {
                 settings.threads());
     }
 
-    /** @param surrogate the model trials follow; null to train the real transformer */
     private static SearchCurve search(BenchmarkSettings settings, long seed, String[] strategyAndPruner,
-                                      SurrogateModel surrogate, TrialLog log) {
+                                      TrialLog log) {
         SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategyAndPruner[0], strategyAndPruner[1]),
                 "benchmark");
-        TrialTraining.Factory trials = surrogate != null
-                ? SurrogateTraining.on(surrogate, spec, settings.ashaMinSteps())
-                : TransformerTraining.on(spec, CorpusSplit.ofLines(
-                        QuestionFormationCorpus.generate(settings.sentences(), seed),
-                        spec.data().validationFraction(), seed));
-        return new InProcessSearch(spec, trials, settings.budgetSteps()).run(log);
+        CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(settings.sentences(), seed),
+                spec.data().validationFraction(), seed);
+        return new InProcessSearch(spec, TransformerTraining.on(spec, data), settings.budgetSteps()).run(log);
     }
 
     /** Seeds up to which each seed's rows are printed; past it only the summaries. */
