@@ -17,7 +17,8 @@ import java.util.Map;
  * The whole search space as one Arbiter {@link ParameterSpace} producing {@link Hyperparameters}. Arbiter 1.0.0-beta7
  * has no composite map space (only DL4J-network ones), so this composes one leaf per hyperparameter: the leaves are
  * the non-fixed hyperparameters in {@link Hyperparameters#NAMES} order, and candidate vector entry i drives leaf i
- * once indices are set (Arbiter's generators set them on construction).
+ * once indices are set (Arbiter's generators set them on construction). A conditional hyperparameter has its leaf
+ * like any other; its value is replaced when its parent excludes it.
  */
 public final class HyperparameterSpace implements ParameterSpace<Hyperparameters> {
 
@@ -32,7 +33,7 @@ public final class HyperparameterSpace implements ParameterSpace<Hyperparameters
         Map<String, ParamSpec> ordered = new LinkedHashMap<>();
         for (String name : Hyperparameters.NAMES) {
             ordered.put(name, space.get(name));
-            spaces.put(name, ArbiterSpaces.of(space.get(name)));
+            spaces.put(name, ArbiterSpaces.of(space.get(name).sampled()));
         }
         this.specs = Collections.unmodifiableMap(ordered);
     }
@@ -52,14 +53,17 @@ public final class HyperparameterSpace implements ParameterSpace<Hyperparameters
         return Hyperparameters.fromMap(valuesAt(values));
     }
 
-    /** The snake_case values at a candidate vector, before any rule is checked. */
+    /**
+     * The snake_case values at a candidate vector, before any rule is checked; a conditional hyperparameter whose
+     * parent excludes it takes its otherwise value, whatever its slot holds.
+     */
     public Map<String, Object> valuesAt(double[] values) {
         if (values.length != numParameters()) {
             throw new IllegalArgumentException("expected " + numParameters() + " values, got " + values.length);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        spaces.forEach((name, space) -> out.put(name, inRange(specs.get(name), space.getValue(values))));
-        return out;
+        spaces.forEach((name, space) -> out.put(name, inRange(specs.get(name).sampled(), space.getValue(values))));
+        return ParamSpec.Conditional.settle(specs, out);
     }
 
     /** The spec each hyperparameter was built from, in {@link Hyperparameters#NAMES} order. */

@@ -7,33 +7,58 @@ import io.hpo.space.spec.ParamSpec;
 import io.hpo.space.spec.SearchSpec;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Maps configurations to the points TPE works on and back to Arbiter's candidate vectors. There is one coordinate
  * per slot of the {@link HyperparameterSpace} vector: a choice becomes a categorical coordinate (its index), any
  * range a numeric one in [0, 1] placed as Arbiter's leaf reads it (log ranges in log space, an integer k of
- * [min, max] at the middle of its cell).
+ * [min, max] at the middle of its cell). Conditional hyperparameters come after all others, so that each parent
+ * precedes its children as TPE requires; while its parent excludes it, a coordinate is NaN (missing).
  */
 final class Coordinates {
 
     private final List<String> names = new ArrayList<>();
     private final List<ParamSpec> specs = new ArrayList<>();
     private final List<Dimension> dimensions = new ArrayList<>();
+    /** The candidate vector slot of each coordinate. */
+    private final List<Integer> slots = new ArrayList<>();
 
     Coordinates(SearchSpec spec) {
         HyperparameterSpace space = HyperparameterSpace.of(spec);
+        List<String> searched = new ArrayList<>();
         space.getNestedSpaces().forEach((name, leaf) -> {
-            if (leaf.numParameters() == 0) {
-                return;
+            if (leaf.numParameters() > 0) {
+                searched.add(name);
             }
-            ParamSpec p = space.specs().get(name);
-            names.add(name);
-            specs.add(p);
-            dimensions.add(p instanceof ParamSpec.Choice c ? Dimension.categorical(name, c.values().size())
-                    : Dimension.numeric(name));
         });
+        for (boolean conditional : new boolean[]{false, true}) {
+            for (String name : searched) {
+                ParamSpec p = space.specs().get(name);
+                if ((p instanceof ParamSpec.Conditional) == conditional) {
+                    add(name, p, searched.indexOf(name));
+                }
+            }
+        }
+    }
+
+    private void add(String name, ParamSpec p, int slot) {
+        Dimension dim = p.sampled() instanceof ParamSpec.Choice c ? Dimension.categorical(name, c.values().size())
+                : Dimension.numeric(name);
+        if (p instanceof ParamSpec.Conditional c) {
+            int parent = names.indexOf(c.parent());
+            List<Object> parentChoices = ((ParamSpec.Choice) specs.get(parent)).values();
+            Set<Integer> active = new HashSet<>();
+            c.parentValues().forEach(v -> active.add(parentChoices.indexOf(v)));
+            dim = dim.when(parent, active);
+        }
+        names.add(name);
+        specs.add(p);
+        dimensions.add(dim);
+        slots.add(slot);
     }
 
     List<Dimension> dimensions() {
@@ -44,16 +69,20 @@ final class Coordinates {
         Map<String, Object> values = hp.toMap();
         double[] point = new double[names.size()];
         for (int d = 0; d < point.length; d++) {
-            point[d] = encode(specs.get(d), values.get(names.get(d)));
+            ParamSpec p = specs.get(d);
+            boolean inactive = p instanceof ParamSpec.Conditional c && !c.isActiveIn(values);
+            point[d] = inactive ? Double.NaN : encode(p.sampled(), values.get(names.get(d)));
         }
         return point;
     }
 
-    /** The Arbiter candidate vector (entries in [0, 1]) of a point. */
+    /** The Arbiter candidate vector (entries in [0, 1]) of a point; a missing coordinate's slot is not read. */
     double[] candidateVector(double[] point) {
         double[] vector = new double[point.length];
         for (int d = 0; d < point.length; d++) {
-            vector[d] = specs.get(d) instanceof ParamSpec.Choice c ? (point[d] + 0.5) / c.values().size() : point[d];
+            double v = point[d];
+            vector[slots.get(d)] = Double.isNaN(v) ? 0.5
+                    : specs.get(d).sampled() instanceof ParamSpec.Choice c ? (v + 0.5) / c.values().size() : v;
         }
         return vector;
     }

@@ -21,7 +21,8 @@ import java.util.Random;
  * with the largest expected improvement over the best loss wins: where TPE only draws near its good trials, expected
  * improvement also follows a trend the model has learnt (a learning rate towards the end of its range) and values
  * its uncertainty. Each fit is O(n^3) in the trials it sees, so past {@link #MAX_OBSERVATIONS} it sees the best half
- * of them and the most recent rest; TPE scales further.
+ * of them and the most recent rest; TPE scales further. A conditional hyperparameter's coordinate sits at a fixed
+ * value while its parent excludes it ({@link ModelSpace#complete}).
  */
 public final class GpSampler implements Sampler {
     static final int MAX_OBSERVATIONS = 200;
@@ -63,11 +64,11 @@ public final class GpSampler implements Sampler {
         List<double[]> points = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         for (FinishedTrial t : finished) {
-            points.add(space.point(t.config()));
+            points.add(space.complete(space.point(t.config())));
             losses.add(Double.isFinite(t.loss()) ? t.loss() : worst);
         }
         for (Hyperparameters running : history.pending()) {
-            points.add(space.point(running));
+            points.add(space.complete(space.point(running)));
             losses.add(worst);
         }
         GaussianProcess gp = GaussianProcess.fit(space.dimensions(), points,
@@ -112,13 +113,13 @@ public final class GpSampler implements Sampler {
             for (int d = 0; d < c.length; d++) {
                 c[d] = dims.get(d).isCategorical() ? rng.nextInt(dims.get(d).categories()) : rng.nextDouble();
             }
-            candidates.add(c);
+            candidates.add(space.complete(c));
         }
         finished.stream().filter(t -> Double.isFinite(t.loss()))
                 .sorted(Comparator.comparingDouble(FinishedTrial::loss)).limit(INCUMBENTS)
                 .forEach(t -> {
                     for (int i = 0; i < PERTURBATIONS; i++) {
-                        candidates.add(perturb(space.point(t.config()), PERTURBATION_WIDTH, rng));
+                        candidates.add(perturb(space.complete(space.point(t.config())), PERTURBATION_WIDTH, rng));
                     }
                 });
         return candidates;
@@ -156,7 +157,7 @@ public final class GpSampler implements Sampler {
                 c[d] = Math.min(1, Math.max(0, c[d] + width * rng.nextGaussian()));
             }
         }
-        return c;
+        return space.complete(c);
     }
 
     /** E[max(best - loss, 0)] under the process's posterior at {@code point}. */

@@ -47,6 +47,24 @@ final class ModelSpace {
         return encoded.computeIfAbsent(hp, coordinates::encode);
     }
 
+    /**
+     * The point with every coordinate its parent excludes at a fixed value (the middle of a range, the first
+     * category) rather than missing, and with any active coordinate that is missing at that value too: for a model
+     * that needs every coordinate, such as the Gaussian process. Inactive coordinates then agree between any two
+     * points, so only the parent's difference counts.
+     */
+    double[] complete(double[] point) {
+        double[] out = point.clone();
+        List<Dimension> dims = dimensions();
+        for (int d = 0; d < out.length; d++) {
+            Dimension dim = dims.get(d);
+            if (Double.isNaN(out[d]) || !dim.isActiveIn(out)) {
+                out[d] = dim.isCategorical() ? 0 : 0.5;
+            }
+        }
+        return out;
+    }
+
     /** The configuration at a point, unless it breaks a constraint or was tried or is running. */
     Optional<Hyperparameters> untried(double[] point, SearchHistory history) {
         return space.feasibleAt(coordinates.candidateVector(point)).filter(h -> !history.contains(h));

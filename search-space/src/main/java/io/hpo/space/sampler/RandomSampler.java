@@ -9,9 +9,11 @@ import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Collectors;
@@ -88,7 +90,8 @@ public final class RandomSampler implements Sampler {
     private static LinkedHashSet<Hyperparameters> feasibleConfigurations(SearchSpec spec) {
         List<String> names = new ArrayList<>(spec.space().keySet());
         List<List<Object>> axes = new ArrayList<>();
-        for (ParamSpec p : spec.space().values()) {
+        for (ParamSpec written : spec.space().values()) {
+            ParamSpec p = written.sampled();
             if (!p.isFinite() || p.size() > FINITE_LIMIT) {
                 return null;
             }
@@ -98,7 +101,9 @@ public final class RandomSampler implements Sampler {
             return null;
         }
         LinkedHashSet<Hyperparameters> feasible = new LinkedHashSet<>();
-        ValueCombinations.visit(names, axes, values -> {
+        ValueCombinations.visit(names, axes, sampled -> {
+            // combinations differing only in a value their condition excludes are one configuration
+            Map<String, Object> values = ParamSpec.Conditional.settle(spec.space(), new HashMap<>(sampled));
             if (Constraint.WIDTH_DIVISIBLE_BY_HEADS.test(values)) {
                 Hyperparameters hp = Hyperparameters.fromMap(values);
                 if (spec.accepts(hp)) {

@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * Finds out whether any configuration of a space meets its constraints (plus width % heads == 0), so that a search
- * that could never start fails at load time. Only the hyperparameters the constraints read are varied. Finite
- * choices and small integer ranges are enumerated exactly; continuous ranges are probed at evenly spread points (for
- * a grid search, exactly its grid points), and products too large to enumerate are sampled.
+ * that could never start fails at load time. Only the hyperparameters the constraints read, and the parents of
+ * conditional ones among them, are varied; a conditional one takes its otherwise value where its parent excludes
+ * it. Finite choices and small integer ranges are enumerated exactly; continuous ranges are probed at evenly spread
+ * points (for a grid search, exactly its grid points), and products too large to enumerate are sampled.
  */
 final class FeasibilityCheck {
 
@@ -36,14 +38,24 @@ final class FeasibilityCheck {
         constraints.addAll(written);
         Set<String> used = new LinkedHashSet<>();
         constraints.forEach(c -> used.addAll(c.names()));
+        // a conditional hyperparameter's value depends on its parent's
+        List.copyOf(used).forEach(n -> {
+            if (space.get(n) instanceof ParamSpec.Conditional c) {
+                used.add(c.parent());
+            }
+        });
         List<String> names = Hyperparameters.NAMES.stream().filter(used::contains).toList();
-        List<List<Object>> axes = names.stream().map(n -> probe(space.get(n), strategy)).toList();
+        List<List<Object>> axes = names.stream().map(n -> probe(space.get(n).sampled(), strategy)).toList();
+        Predicate<Map<String, Object>> meetsAll = sampled -> {
+            Map<String, Object> values = ParamSpec.Conditional.settle(space, new HashMap<>(sampled));
+            return constraints.stream().allMatch(c -> c.test(values));
+        };
 
         long combinations = ValueCombinations.count(axes);
         boolean exhaustive = combinations <= ENUMERATION_LIMIT;
         boolean found = exhaustive
-                ? !ValueCombinations.visit(names, axes, values -> !meetsAll(constraints, values))
-                : sampleFinds(names, axes, constraints, seed);
+                ? !ValueCombinations.visit(names, axes, values -> !meetsAll.test(values))
+                : sampleFinds(names, axes, meetsAll, seed);
         if (found) {
             return Optional.empty();
         }
@@ -61,8 +73,8 @@ final class FeasibilityCheck {
         return spec.probe(spec instanceof ParamSpec.IntRange ? INTEGER_PROBES : CONTINUOUS_PROBES);
     }
 
-    private static boolean sampleFinds(List<String> names, List<List<Object>> axes, List<Constraint> constraints,
-                                       long seed) {
+    private static boolean sampleFinds(List<String> names, List<List<Object>> axes,
+                                       Predicate<Map<String, Object>> meetsAll, long seed) {
         Random random = new Random(seed);
         Map<String, Object> values = new HashMap<>();
         for (int s = 0; s < SAMPLES; s++) {
@@ -70,14 +82,10 @@ final class FeasibilityCheck {
                 List<Object> axis = axes.get(i);
                 values.put(names.get(i), axis.get(random.nextInt(axis.size())));
             }
-            if (meetsAll(constraints, values)) {
+            if (meetsAll.test(values)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean meetsAll(List<Constraint> constraints, Map<String, Object> values) {
-        return constraints.stream().allMatch(c -> c.test(values));
     }
 }

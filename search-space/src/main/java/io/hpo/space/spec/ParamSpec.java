@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Objects;
  * {@link HyperparameterDomain.Kind}: Double for real ones, Integer for integer ones, the lower-case name for enums.
  */
 public sealed interface ParamSpec extends Serializable
-        permits ParamSpec.Fixed, ParamSpec.RealRange, ParamSpec.IntRange, ParamSpec.Choice {
+        permits ParamSpec.Fixed, ParamSpec.RealRange, ParamSpec.IntRange, ParamSpec.Choice, ParamSpec.Conditional {
 
     /** Whether the spec has finitely many values (continuous ranges with distinct ends do not). */
     boolean isFinite();
@@ -36,6 +37,11 @@ public sealed interface ParamSpec extends Serializable
     /** Points this spec contributes to a grid with {@code gridPoints} values per range. */
     default long gridSize(int gridPoints) {
         return Math.min(size(), gridPoints);
+    }
+
+    /** What a sampler draws from: this spec, or a {@link Conditional}'s spec for while it is active. */
+    default ParamSpec sampled() {
+        return this;
     }
 
     /** A single value. */
@@ -166,6 +172,83 @@ public sealed interface ParamSpec extends Serializable
         @Override
         public long gridSize(int gridPoints) {
             return values.size();
+        }
+    }
+
+    /**
+     * A hyperparameter searched only while another, its parent (a choice that is not itself conditional), takes one
+     * of {@code parentValues}; with any other parent value a trial uses {@code otherwise}. Model-based samplers see
+     * the coordinate as missing while it is inactive, so its values there neither help nor hurt it.
+     *
+     * @param sampled      the values while active: any form but another condition
+     * @param parent       the hyperparameter deciding whether this one is searched
+     * @param parentValues the parent's choices under which it is
+     * @param otherwise    its value under the parent's other choices
+     */
+    record Conditional(ParamSpec sampled, String parent, List<Object> parentValues, Object otherwise)
+            implements ParamSpec {
+        public Conditional {
+            Objects.requireNonNull(sampled, "sampled");
+            Objects.requireNonNull(parent, "parent");
+            if (sampled instanceof Conditional) {
+                throw new IllegalArgumentException("a condition cannot wrap another");
+            }
+            parentValues = List.copyOf(parentValues);
+            if (parentValues.isEmpty()) {
+                throw new IllegalArgumentException("a condition needs at least one parent value");
+            }
+            parentValues.forEach(ParamSpec::requireValue);
+            requireValue(otherwise);
+        }
+
+        /** Whether the hyperparameter is searched in a configuration with these (snake_case) values. */
+        public boolean isActiveIn(Map<String, Object> values) {
+            return parentValues.contains(values.get(parent));
+        }
+
+        /**
+         * Sets every conditional hyperparameter of {@code space} that {@code values} names and whose parent there
+         * excludes it to its {@code otherwise} value: sampled values become the ones a trial trains with. Parents
+         * are never conditional, so one pass settles all.
+         */
+        public static Map<String, Object> settle(Map<String, ParamSpec> space, Map<String, Object> values) {
+            space.forEach((name, spec) -> {
+                if (spec instanceof Conditional c && values.containsKey(name) && !c.isActiveIn(values)) {
+                    values.put(name, c.otherwise());
+                }
+            });
+            return values;
+        }
+
+        @Override
+        public boolean isFinite() {
+            return sampled.isFinite();
+        }
+
+        @Override
+        public long size() {
+            long n = sampled.size();
+            if (n == Long.MAX_VALUE) {
+                return n;
+            }
+            // a finite spec's probe with n points lists all n values
+            return n <= Integer.MAX_VALUE && sampled.probe((int) n).contains(otherwise) ? n : n + 1;
+        }
+
+        /** The sampled spec's points and {@code otherwise}, which trials with an inactive parent use. */
+        @Override
+        public List<Object> probe(int points) {
+            List<Object> out = new ArrayList<>(sampled.probe(points));
+            if (!out.contains(otherwise)) {
+                out.add(otherwise);
+            }
+            return out;
+        }
+
+        /** A grid walks the sampled spec's points; trials whose parent is inactive collapse onto one. */
+        @Override
+        public long gridSize(int gridPoints) {
+            return sampled.gridSize(gridPoints);
         }
     }
 

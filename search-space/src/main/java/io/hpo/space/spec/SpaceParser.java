@@ -1,6 +1,7 @@
 package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameters;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -10,15 +11,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Reads the {@code space} section: each hyperparameter a fixed value or one of the range/choice forms. */
+/**
+ * Reads the {@code space} section: each hyperparameter a fixed value or one of the range/choice forms, the latter
+ * optionally searched only under some choices of another hyperparameter ({@code when}, with {@code otherwise}).
+ */
 final class SpaceParser {
 
     static final String UNIFORM = "uniform";
     static final String LOG_UNIFORM = "log_uniform";
     static final String INT = "int";
     static final String CHOICE = "choice";
+    static final String WHEN = "when";
+    static final String OTHERWISE = "otherwise";
     private static final List<String> FORMS = List.of(UNIFORM, LOG_UNIFORM, INT, CHOICE);
+    private static final List<String> KEYS = List.of(UNIFORM, LOG_UNIFORM, INT, CHOICE, WHEN, OTHERWISE);
 
     private final NodeReader reader;
 
@@ -34,9 +42,19 @@ final class SpaceParser {
             return space;
         }
         NodeReader.Mapping mapping = reader.mapping(spaceNode, "space", Hyperparameters.NAMES);
+        Map<String, NodeReader.Mapping> conditional = new LinkedHashMap<>();
         for (String name : mapping.keys()) {
-            space.put(name, param(name, mapping.value(name).orElseThrow()));
+            Node node = mapping.value(name).orElseThrow();
+            space.put(name, param(name, node));
+            if (node instanceof MappingNode) {
+                NodeReader.Mapping form = reader.mapping(node, name);
+                if (form.value(WHEN).isPresent()) {
+                    conditional.put(name, form);
+                }
+            }
         }
+        // parents are read first: a condition may name a hyperparameter written below it
+        conditional.forEach((name, form) -> space.put(name, condition(name, form, space, conditional.keySet())));
         return space;
     }
 
@@ -48,17 +66,76 @@ final class SpaceParser {
             throw reader.error(node, name + ": a bare list is ambiguous; write {choice: [...]} for a set of values"
                     + " or a range such as {uniform: [min, max]}");
         }
-        NodeReader.Mapping form = reader.mapping(node, name, FORMS);
-        if (form.keys().size() != 1) {
+        NodeReader.Mapping form = reader.mapping(node, name, KEYS);
+        List<String> kinds = form.keys().stream().filter(FORMS::contains).toList();
+        if (kinds.size() != 1) {
             throw reader.error(node, name + " needs exactly one of " + String.join(", ", FORMS));
         }
-        String kind = form.keys().get(0);
+        if (form.value(OTHERWISE).isPresent() && form.value(WHEN).isEmpty()) {
+            throw reader.error(form.keyNode(OTHERWISE), name + ": otherwise applies only with when");
+        }
+        String kind = kinds.get(0);
         Node argument = form.value(kind).orElseThrow();
         return switch (kind) {
             case CHOICE -> choice(name, argument);
             case INT -> intRange(name, argument);
             default -> realRange(name, kind, argument);
         };
+    }
+
+    /**
+     * {@code name}'s spec, searched only while its parent takes one of the listed choices: {@code when: {parent:
+     * value}} or {@code when: {parent: [values]}}. The parent must be a choice of two or more values that is not
+     * conditional itself, and the listed values some but not all of its choices.
+     */
+    private ParamSpec condition(String name, NodeReader.Mapping form, Map<String, ParamSpec> space,
+                                Set<String> conditional) {
+        Node whenNode = form.value(WHEN).orElseThrow();
+        NodeReader.Mapping when = reader.mapping(whenNode, name + " when", Hyperparameters.NAMES);
+        if (when.keys().size() != 1) {
+            throw reader.error(whenNode, name + ": when names exactly one hyperparameter and its values, e.g."
+                    + " when: {schedule: [linear, cosine]}");
+        }
+        String parent = when.keys().get(0);
+        Node parentKey = when.keyNode(parent);
+        if (parent.equals(name)) {
+            throw reader.error(parentKey, name + ": a hyperparameter cannot depend on itself");
+        }
+        if (conditional.contains(parent)) {
+            throw reader.error(parentKey, name + ": " + parent + " is conditional itself; conditions nest one level"
+                    + " only");
+        }
+        ParamSpec parentSpec = space.get(parent);
+        if (!(parentSpec instanceof ParamSpec.Choice choice)) {
+            throw reader.error(parentKey, name + ": when needs a parent written as {choice: [...]} of two or more"
+                    + " values; " + parent + " is " + (parentSpec instanceof ParamSpec.Fixed f
+                    ? "fixed at " + f.value() + ", so the condition would never change" : "a range"));
+        }
+        Node valuesNode = when.value(parent).orElseThrow();
+        List<Node> items = valuesNode instanceof SequenceNode ? reader.sequence(valuesNode, name + " when " + parent)
+                : List.of(valuesNode);
+        List<Object> values = new ArrayList<>();
+        for (Node item : items) {
+            Object v = value(parent, item);
+            if (!choice.values().contains(v)) {
+                throw reader.error(item, name + ": " + parent + " has no choice " + v + "; its choices are "
+                        + choice.values());
+            }
+            if (values.contains(v)) {
+                throw reader.error(item, name + ": when lists " + v + " twice");
+            }
+            values.add(v);
+        }
+        if (values.isEmpty()) {
+            throw reader.error(valuesNode, name + ": when needs at least one of " + parent + "'s choices");
+        }
+        if (values.size() == choice.values().size()) {
+            throw reader.error(valuesNode, name + ": the condition holds for every choice of " + parent
+                    + "; drop when");
+        }
+        Object otherwise = form.value(OTHERWISE).map(n -> value(name, n))
+                .orElse(SpecDefaults.HYPERPARAMETERS.toMap().get(name));
+        return new ParamSpec.Conditional(space.get(name), parent, values, otherwise);
     }
 
     private ParamSpec choice(String name, Node argument) {

@@ -54,7 +54,8 @@ import java.nio.file.Path;
  * space:                     # a fixed value, or {uniform: [a, b]}, {log_uniform: [a, b]}, {int: [a, b]},
  *   learning_rate: {log_uniform: [1.0e-4, 3.0e-3]}   # {choice: [...]}; omitted ones are fixed at defaults
  *   width: {choice: [32, 64]}
- *   heads: {choice: [2, 4]}
+ *   heads: {choice: [2, 4], when: {width: [64]}, otherwise: 2}  # searched only while width is 64, else 2
+ *                            # (otherwise defaults to the default); the parent is a choice, not conditional
  *   frozen_blocks: {int: [0, 1]}                    # only with init; default 0
  *   fine_tune_mode: {choice: [full, feature_extraction]}   # only with init; default full
  * constraints:               # "a OP b" (== != < <= > >=) or "a % b == 0"; width % heads == 0 always applies

@@ -97,6 +97,13 @@ public final class SpecWriter {
     }
 
     private static String yaml(ParamSpec param) {
+        if (param instanceof ParamSpec.Conditional c) {
+            String sampled = c.sampled() instanceof ParamSpec.Fixed f ? "{choice: [" + f.value() + "]}"
+                    : yaml(c.sampled());
+            return sampled.substring(0, sampled.length() - 1) + ", when: {" + c.parent() + ": ["
+                    + c.parentValues().stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + "]}, otherwise: " + c.otherwise() + "}";
+        }
         if (param instanceof ParamSpec.Uniform u) {
             return "{uniform: [" + u.min() + ", " + u.max() + "]}";
         }

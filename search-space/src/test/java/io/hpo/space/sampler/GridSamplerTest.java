@@ -91,7 +91,10 @@ class GridSamplerTest {
         List<Hyperparameters> all = drain(Samplers.forSpec(spec));
 
         assertTrue(all.stream().allMatch(spec::accepts));
-        // 3 rates * 3 warmups (0, 15, 30; 30 breaks warmup_steps <= 20) * 2 schedules * 3 dropouts * 2 * 2 * 2
-        assertEquals(3 * 2 * 2 * 3 * 2 * 2 * 2, all.size());
+        // 3 rates * 3 warmups (0, 15, 30; 30 breaks warmup_steps <= 20) * 2 schedules * 3 dropouts * 2 layers
+        // * 3 (width, heads): heads 4 only at width 64, so the grid's (32, 4) is (32, 2) once more
+        assertEquals(3 * 2 * 2 * 3 * 2 * 3, all.size());
+        assertTrue(all.stream().anyMatch(hp -> hp.heads() == 4));
+        assertTrue(all.stream().filter(hp -> hp.width() == 32).allMatch(hp -> hp.heads() == 2));
     }
 }

@@ -50,7 +50,7 @@ public final class GaussianProcess {
 
     /**
      * Fits the process to {@code points} (as many as {@code losses}, at least one) whose coordinates are
-     * {@code dimensions}; conditional coordinates must be set (the sampler fits only spaces without them).
+     * {@code dimensions}; every coordinate must be set, conditional ones too (see ModelSpace#complete).
      */
     public static GaussianProcess fit(List<Dimension> dimensions, List<double[]> points, double[] losses) {
         int n = points.size();

@@ -47,7 +47,7 @@ public record Dimension(String name, int categories, int parent, Set<Integer> ac
     }
 
     /** Whether this coordinate exists in a point whose earlier coordinates are already set. */
-    boolean isActiveIn(double[] point) {
+    public boolean isActiveIn(double[] point) {
         if (parent < 0) {
             return true;
         }
