@@ -9,7 +9,8 @@ package io.hpo.worker.bench;
  *       learning rate rather than on how far its warm-up had got;</li>
  *   <li>the warm-up range is at most a sixth of a trial;</li>
  *   <li>the budget is 30 full trials' worth, so TPE gets its start-up trials plus 22 guided ones;</li>
- *   <li>trials are short enough that one run (15 searches, two at a time) fits in about half an hour on 2 cores.</li>
+ *   <li>trials are short enough that the default run (20 seeds, three strategies: 60 searches, two at a time) takes
+ *       under 40 minutes on 2 cores.</li>
  * </ul>
  *
  * @param firstSeed       the first search's seed
