@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One real search (Spark local[2], real broker and PostgreSQL) survives two faults of its aggregator, which runs as
  * a process of its own: first it is SIGKILLed mid-search and started again; then its database stops for 30 s
  * mid-search and starts again on the same data. The store must end exactly as an undisturbed run leaves it, with
- * every count derived from the spec: each event stored once, nothing lost.
+ * every count derived from the spec: each event stored once, nothing lost. The last trial waits to start until the
+ * database has stopped, so both faults fall mid-search however fast the search runs beside the aggregator's restart.
  */
 class AggregatorFaultsTest {
     private static final int TRIALS = 3;
@@ -86,6 +90,7 @@ class AggregatorFaultsTest {
                 2 + TRIALS * (3 + evaluationsPerTrial), 0);
 
         Path log = dir.resolve("aggregator.log");
+        LastTrialGate gate = new LastTrialGate(TRIALS);
         LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
         int pgPort = pg.port();
         try (LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
@@ -104,7 +109,7 @@ class AggregatorFaultsTest {
 
             LocalAggregator first = LocalAggregator.start(classpath, settings, env, log);
             CompletableFuture<SearchOutcome> search = CompletableFuture.supplyAsync(
-                    () -> runSearch(bus, spec, searchId));
+                    () -> runSearch(bus, spec, searchId, gate));
 
             // fault 1: SIGKILL mid-search, once some steps are stored; the search goes on publishing meanwhile
             await(Duration.ofMinutes(3), "the first steps stored", () -> steps(store, searchId) >= 20);
@@ -127,6 +132,7 @@ class AggregatorFaultsTest {
                 assertFalse(search.isDone(), "the outage must begin mid-search");
                 System.out.printf("[faults] PostgreSQL stopped at %.1f s with %d steps stored%n", seconds(started),
                         storedAtStop);
+                gate.open();
                 long outageEnd = System.nanoTime() + OUTAGE.toNanos();
                 await(OUTAGE, "the aggregator to report the outage", () -> {
                     JsonNode health = health(second);
@@ -179,16 +185,17 @@ class AggregatorFaultsTest {
                 second.close();
             }
         } finally {
+            gate.open();
             pg.close();
         }
     }
 
-    private static SearchOutcome runSearch(BusConfig bus, SearchSpec spec, String searchId) {
+    private static SearchOutcome runSearch(BusConfig bus, SearchSpec spec, String searchId, LastTrialGate gate) {
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("faults")
                 .set("spark.ui.enabled", "false"));
              DriverMetrics metrics = new DriverMetrics()) {
-            return new SearchRunner(sc, bus, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    metrics, 0).run(spec, searchId, RecordedSearch.none(searchId));
+            return new SearchRunner(sc, bus, new PrintStream(gate, true, StandardCharsets.UTF_8), metrics, 0)
+                    .run(spec, searchId, RecordedSearch.none(searchId));
         } catch (Exception e) {
             throw new IllegalStateException("the search failed", e);
         }
@@ -220,6 +227,44 @@ class AggregatorFaultsTest {
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
             }
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * The driver's progress output, holding the search on the line that announces the last trial's start until
+     * {@link #open()}: the search thread prints that line before the trial trains, with no other trial running.
+     */
+    private static final class LastTrialGate extends OutputStream {
+        private final int trials;
+        private final CountDownLatch opened = new CountDownLatch(1);
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private int started;
+
+        LastTrialGate(int trials) {
+            this.trials = trials;
+        }
+
+        void open() {
+            opened.countDown();
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            if (b != '\n') {
+                line.write(b);
+                return;
+            }
+            boolean trialStart = line.toString(StandardCharsets.UTF_8).contains(" started: ");
+            line.reset();
+            if (trialStart && ++started == trials) {
+                try {
+                    // bounded, so a search whose test failed before opening the gate still ends
+                    opened.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted at the gate", e);
+                }
+            }
         }
     }
 
