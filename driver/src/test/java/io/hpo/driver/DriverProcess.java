@@ -66,6 +66,23 @@ final class DriverProcess {
         process.destroyForcibly().waitFor();
     }
 
+    /** SIGSTOP: the driver, and under local[n] its executors, stop publishing until {@link #resume()}. */
+    void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -50,11 +50,22 @@ class FaultToleranceIT {
             ResultsStore store = stack.store();
             DriverProcess first = DriverProcess.start("local[2]", stack.bootstrapServers(), List.of(),
                     dir.resolve("first.log"), spec.toString(), "--search-id", searchId);
-            awaitTrials(store, searchId, first, trials -> trials.stream().anyMatch(t -> t.endedAt() != null)
+            Predicate<List<TrialResult>> halfWay = trials -> trials.stream().anyMatch(t -> t.endedAt() != null)
                     && trials.stream().anyMatch(t -> t.endedAt() == null && t.finalStep() != null
-                    && t.finalStep() >= STEPS / 2));
+                    && t.finalStep() >= STEPS / 2);
+            // the store lags the driver, so a trial it shows half-way may have ended already: freeze the driver
+            // until the store has caught up, and kill only if a trial is still half-way then
+            while (true) {
+                awaitTrials(store, searchId, first, halfWay);
+                first.pause();
+                awaitSettled(store, searchId);
+                if (halfWay.test(store.rankedTrials(searchId))) {
+                    break;
+                }
+                first.resume();
+            }
             first.kill();
-            Thread.sleep(2_000);
+            StoreCounts atKill = store.counts(searchId);
             Set<String> finishedBefore = store.rankedTrials(searchId).stream().filter(t -> t.endedAt() != null)
                     .map(TrialResult::trialId).collect(Collectors.toSet());
             Set<String> interrupted = store.rankedTrials(searchId).stream().filter(t -> t.endedAt() == null)
@@ -77,7 +88,9 @@ class FaultToleranceIT {
             assertEquals(TRIALS, counts.trials());
             assertEquals((long) TRIALS * STEPS, counts.steps());
             assertEquals((long) TRIALS * STEPS / EVAL_EVERY, counts.evaluations());
-            assertTrue(counts.supersededSteps() > 0, "the interrupted attempts' steps stay stored");
+            assertTrue(counts.supersededSteps() > 0, "a half-way attempt was interrupted");
+            assertEquals(atKill.steps() - (long) finishedBefore.size() * STEPS, counts.supersededSteps(),
+                    "the interrupted attempts' steps stay stored");
 
             DriverProcess again = DriverProcess.start("local[2]", stack.bootstrapServers(), List.of(),
                     dir.resolve("again.log"), spec.toString(), "--search-id", searchId);
@@ -116,6 +129,24 @@ class FaultToleranceIT {
             // 1 SEARCH_STARTED + per trial CREATED, STARTED, 2 EVALUATED, COMPLETED + 1 SEARCH_FINISHED
             assertEquals(new StoreCounts(TRIALS, (long) TRIALS * STEPS, (long) TRIALS * STEPS / EVAL_EVERY,
                     2 + TRIALS * (3L + STEPS / EVAL_EVERY), 0), store.counts(searchId));
+        }
+    }
+
+    /** Waits until the store's counts for the search stay the same for 2 s. */
+    private static void awaitSettled(ResultsStore store, String searchId) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        StoreCounts last = store.counts(searchId);
+        long stableSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() - stableSince < 2_000) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the store never settled: " + last);
+            }
+            Thread.sleep(250);
+            StoreCounts now = store.counts(searchId);
+            if (!now.equals(last)) {
+                last = now;
+                stableSince = System.currentTimeMillis();
+            }
         }
     }
 
