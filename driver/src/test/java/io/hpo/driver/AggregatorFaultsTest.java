@@ -149,6 +149,7 @@ class AggregatorFaultsTest {
                 SearchOutcome outcome = search.get(5, TimeUnit.MINUTES);
                 System.out.printf("[faults] search ended at %.1f s%n", seconds(started));
                 assertEquals(TRIALS, outcome.trials().size());
+                assertEquals(TRIALS, gate.trialsStarted(), "the gate saw every trial's start line");
                 for (TrialSummary t : outcome.trials()) {
                     assertEquals(TrialOutcome.COMPLETED, t.result().outcome(), t.trialId() + ": " + t.result());
                 }
@@ -246,6 +247,10 @@ class AggregatorFaultsTest {
 
         void open() {
             opened.countDown();
+        }
+
+        synchronized int trialsStarted() {
+            return started;
         }
 
         @Override
