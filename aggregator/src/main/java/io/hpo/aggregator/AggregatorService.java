@@ -44,7 +44,7 @@ public final class AggregatorService implements AutoCloseable {
         LiveUpdates live = new LiveUpdates();
         AggregatorMetrics metrics = new AggregatorMetrics();
         EventConsumer consumer = new EventConsumer(config.bus(), config.groupId(), config.pollInterval(),
-                config.retryMax(), store, new IngestListener() {
+                config.maxPollRecords(), config.retryMax(), store, new IngestListener() {
             @Override
             public void batchStored(int steps, int lifecycle, Duration writeTime, Set<String> searchIds) {
                 metrics.batchStored(steps, lifecycle, writeTime);

@@ -51,6 +51,12 @@ public final class AggregatorConfig {
     /** Longest wait of one Kafka poll, milliseconds. */
     public static final String POLL_MS = "hpo.aggregator.poll.ms";
     public static final String POLL_MS_DEFAULT = "500";
+    /**
+     * Most records one poll returns, and so one transaction stores: larger batches amortise the fixed round trips of
+     * a batch; a batch the database refuses is retried one event at a time, so this also bounds that work.
+     */
+    public static final String MAX_POLL_RECORDS = "hpo.aggregator.max.poll.records";
+    public static final String MAX_POLL_RECORDS_DEFAULT = "5000";
     /** Upper bound of the back-off between retries of a batch the database refused, milliseconds. */
     public static final String RETRY_MAX_MS = "hpo.aggregator.retry.max.ms";
     public static final String RETRY_MAX_MS_DEFAULT = "30000";
@@ -153,6 +159,10 @@ public final class AggregatorConfig {
         return Duration.ofMillis(intValue(POLL_MS, POLL_MS_DEFAULT));
     }
 
+    public int maxPollRecords() {
+        return intValue(MAX_POLL_RECORDS, MAX_POLL_RECORDS_DEFAULT);
+    }
+
     public Duration retryMax() {
         return Duration.ofMillis(intValue(RETRY_MAX_MS, RETRY_MAX_MS_DEFAULT));
     }
@@ -174,7 +184,8 @@ public final class AggregatorConfig {
     @Override
     public String toString() {
         return "AggregatorConfig{http=" + httpHost() + ":" + httpPort() + ", jdbc=" + jdbcUrl() + ", user=" + user()
-                + ", group=" + groupId() + ", poll=" + pollInterval().toMillis() + "ms, api "
+                + ", group=" + groupId() + ", poll=" + pollInterval().toMillis() + "ms, batch=" + maxPollRecords()
+                + ", api "
                 + (apiToken().isPresent() ? "token set" : "read-only") + ", " + bus() + "}";
     }
 }

@@ -70,8 +70,8 @@ public final class EventConsumer implements AutoCloseable {
     // highest offset per partition whose dead letter the broker acknowledged: a redelivered batch does not repeat it
     private final Map<TopicPartition, Long> deadLetteredUpTo = new HashMap<>();
 
-    public EventConsumer(BusConfig bus, String groupId, Duration pollInterval, Duration retryMax, ResultsStore store,
-                         IngestListener listener) {
+    public EventConsumer(BusConfig bus, String groupId, Duration pollInterval, int maxPollRecords, Duration retryMax,
+                         ResultsStore store, IngestListener listener) {
         this.bus = bus;
         this.store = store;
         this.listener = listener;
@@ -82,6 +82,10 @@ public final class EventConsumer implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+        // a partition's fetch must hold a whole batch (a step record is ~250 bytes), or polls come back short
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Math.max(1 << 20,
+                maxPollRecords * 1024)));
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "hpo-aggregator-" + ProcessHandle.current().pid());
         // keys stay raw bytes: a dead letter must carry the record exactly as it came
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.space.Hyperparameters;
 
+import java.sql.Array;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -23,6 +25,14 @@ final class Sql {
 
     static OffsetDateTime timestamp(long epochMs) {
         return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
+    }
+
+    /**
+     * A PostgreSQL array parameter of {@code type} ({@code int8}, {@code text}...) from a Java array, primitive ones
+     * included: a batch's column travels as one parameter.
+     */
+    static Array array(Connection c, String type, Object elements) throws SQLException {
+        return c.unwrap(org.postgresql.PGConnection.class).createArrayOf(type, elements);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

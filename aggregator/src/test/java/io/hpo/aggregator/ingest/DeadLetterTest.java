@@ -202,7 +202,7 @@ class DeadLetterTest {
     }
 
     private static EventConsumer consumer(BusConfig bus, ResultsStore store) {
-        return new EventConsumer(bus, "group-" + bus.stepsTopic(), Duration.ofMillis(200), Duration.ofSeconds(2), store,
-                IngestListener.NONE);
+        return new EventConsumer(bus, "group-" + bus.stepsTopic(), Duration.ofMillis(200), 500, Duration.ofSeconds(2),
+                store, IngestListener.NONE);
     }
 }

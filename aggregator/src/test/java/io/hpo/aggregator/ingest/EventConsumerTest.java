@@ -128,8 +128,8 @@ class EventConsumerTest {
     }
 
     private static EventConsumer consumer(BusConfig bus, ResultsStore store) {
-        return new EventConsumer(bus, "group-" + bus.stepsTopic(), Duration.ofMillis(200), Duration.ofSeconds(2), store,
-                IngestListener.NONE);
+        return new EventConsumer(bus, "group-" + bus.stepsTopic(), Duration.ofMillis(200), 500, Duration.ofSeconds(2),
+                store, IngestListener.NONE);
     }
 
     private static void publishRaw(BusConfig bus, byte[] value) throws Exception {

@@ -1,0 +1,60 @@
+package io.hpo.driver.bench;
+
+import io.hpo.aggregator.AggregatorService;
+import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.deploy.LocalKafkaBroker;
+import io.hpo.deploy.LocalPostgres;
+import io.hpo.events.BusConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The service at production scale, on one real stack (Kafka broker, PostgreSQL, aggregator) started for the run:
+ * ingest rate and step → API latency ({@link IngestScale}). Prints one table. Run with
+ * {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dhpo.bench=scale}; {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps} (10,000) size the
+ * ingested search.
+ */
+@EnabledIfSystemProperty(named = "hpo.bench", matches = "scale")
+class ScaleBenchmark {
+
+    @Test
+    void scale(@TempDir Path dir) throws Exception {
+        int trials = Integer.getInteger("hpo.bench.scale.trials", 100);
+        int steps = Integer.getInteger("hpo.bench.scale.steps", 10_000);
+        List<ScaleFigure> figures = new ArrayList<>();
+        try (LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
+             LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0)) {
+            AggregatorConfig config = AggregatorConfig.of(Map.of(
+                    AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
+                    AggregatorConfig.USER, postgres.user(),
+                    AggregatorConfig.PASSWORD, postgres.password(),
+                    AggregatorConfig.HTTP_PORT, "0",
+                    BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
+            try (AggregatorService aggregator = AggregatorService.start(config)) {
+                figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), aggregator.url(), "ingest-scale",
+                        trials, steps));
+            }
+        }
+        print(figures);
+    }
+
+    private static void print(List<ScaleFigure> figures) {
+        int w1 = "measure".length();
+        int w2 = "value".length();
+        for (ScaleFigure f : figures) {
+            w1 = Math.max(w1, f.measure().length());
+            w2 = Math.max(w2, f.value().length());
+        }
+        String row = "| %-" + w1 + "s | %-" + w2 + "s | %s |%n";
+        System.out.printf(row, "measure", "value", "target");
+        System.out.printf(row, "-".repeat(w1), "-".repeat(w2), "---");
+        figures.forEach(f -> System.out.printf(row, f.measure(), f.value(), f.target()));
+    }
+}
