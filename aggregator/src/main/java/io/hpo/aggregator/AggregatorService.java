@@ -4,7 +4,7 @@ import io.hpo.aggregator.api.ControlRequests;
 import io.hpo.aggregator.api.HttpApi;
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.api.LiveUpdates;
-import io.hpo.aggregator.ingest.EventConsumer;
+import io.hpo.aggregator.ingest.EventConsumers;
 import io.hpo.aggregator.ingest.IngestListener;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
@@ -18,7 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 
-/** The running aggregator: schema migrated, consumer writing events to the store, HTTP API serving them. */
+/** The running aggregator: schema migrated, consumers writing events to the store, HTTP API serving them. */
 public final class AggregatorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregatorService.class);
     /** How long start-up waits for the database to accept connections (it may start alongside us). */
@@ -26,13 +26,13 @@ public final class AggregatorService implements AutoCloseable {
 
     private final Database db;
     private final ResultsStore store;
-    private final EventConsumer consumer;
+    private final EventConsumers consumers;
     private final HttpApi api;
 
-    private AggregatorService(Database db, ResultsStore store, EventConsumer consumer, HttpApi api) {
+    private AggregatorService(Database db, ResultsStore store, EventConsumers consumers, HttpApi api) {
         this.db = db;
         this.store = store;
-        this.consumer = consumer;
+        this.consumers = consumers;
         this.api = api;
     }
 
@@ -43,8 +43,8 @@ public final class AggregatorService implements AutoCloseable {
         ResultsStore store = new ResultsStore(db);
         LiveUpdates live = new LiveUpdates();
         AggregatorMetrics metrics = new AggregatorMetrics();
-        EventConsumer consumer = new EventConsumer(config.bus(), config.groupId(), config.pollInterval(),
-                config.maxPollRecords(), config.retryMax(), store, new IngestListener() {
+        EventConsumers consumers = EventConsumers.start(config.consumers(), config.bus(), config.groupId(),
+                config.pollInterval(), config.maxPollRecords(), config.retryMax(), store, new IngestListener() {
             @Override
             public void batchStored(int steps, int lifecycle, Duration writeTime, Set<String> searchIds) {
                 metrics.batchStored(steps, lifecycle, writeTime);
@@ -56,25 +56,25 @@ public final class AggregatorService implements AutoCloseable {
                 metrics.consumerLag(records);
             }
         });
-        metrics.bindIngest(consumer::stats);
-        consumer.start();
+        metrics.bindIngest(consumers::stats);
         // a producer only where the API may change something
         ControlRequests control = config.apiToken()
                 .map(t -> ControlRequests.withToken(t, new EventPublisher(config.bus())))
                 .orElseGet(ControlRequests::readOnly);
         HttpApi api;
         try {
-            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumer::stats, metrics, live, control);
+            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumers::stats, metrics, live,
+                    control);
         } catch (RuntimeException e) {
             control.close();
             live.close();
-            consumer.close();
+            consumers.close();
             db.close();
             throw e;
         }
         LOG.info("results API listening on {} ({})", api.url(), config.apiToken().isPresent()
                 ? "cancel requests need the API token, go to " + config.bus().controlTopic() : "read-only");
-        return new AggregatorService(db, store, consumer, api);
+        return new AggregatorService(db, store, consumers, api);
     }
 
     private static void migrate(Database db) throws SQLException, InterruptedException {
@@ -101,14 +101,10 @@ public final class AggregatorService implements AutoCloseable {
         return store;
     }
 
-    public EventConsumer consumer() {
-        return consumer;
-    }
-
     @Override
     public void close() {
         api.close();
-        consumer.close();
+        consumers.close();
         db.close();
         LOG.info("stopped");
     }

@@ -57,6 +57,12 @@ public final class AggregatorConfig {
      */
     public static final String MAX_POLL_RECORDS = "hpo.aggregator.max.poll.records";
     public static final String MAX_POLL_RECORDS_DEFAULT = "5000";
+    /**
+     * Consumer threads, each with its own database connection; the steps topic gets at least as many partitions.
+     * Two keep a 2-core machine's database and decoding busy at once.
+     */
+    public static final String CONSUMERS = "hpo.aggregator.consumers";
+    public static final String CONSUMERS_DEFAULT = "2";
     /** Upper bound of the back-off between retries of a batch the database refused, milliseconds. */
     public static final String RETRY_MAX_MS = "hpo.aggregator.retry.max.ms";
     public static final String RETRY_MAX_MS_DEFAULT = "30000";
@@ -159,6 +165,10 @@ public final class AggregatorConfig {
         return Duration.ofMillis(intValue(POLL_MS, POLL_MS_DEFAULT));
     }
 
+    public int consumers() {
+        return intValue(CONSUMERS, CONSUMERS_DEFAULT);
+    }
+
     public int maxPollRecords() {
         return intValue(MAX_POLL_RECORDS, MAX_POLL_RECORDS_DEFAULT);
     }
@@ -184,7 +194,7 @@ public final class AggregatorConfig {
     @Override
     public String toString() {
         return "AggregatorConfig{http=" + httpHost() + ":" + httpPort() + ", jdbc=" + jdbcUrl() + ", user=" + user()
-                + ", group=" + groupId() + ", poll=" + pollInterval().toMillis() + "ms, batch=" + maxPollRecords()
+                + ", group=" + groupId() + ", consumers=" + consumers() + ", poll=" + pollInterval().toMillis() + "ms, batch=" + maxPollRecords()
                 + ", api "
                 + (apiToken().isPresent() ? "token set" : "read-only") + ", " + bus() + "}";
     }

@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
     private static final long FIRST_BACKOFF_MS = 200;
+    // names this process's consumers apart (client ids, threads)
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final BusConfig bus;
     private final ResultsStore store;
@@ -86,11 +89,13 @@ public final class EventConsumer implements AutoCloseable {
         // a partition's fetch must hold a whole batch (a step record is ~250 bytes), or polls come back short
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Math.max(1 << 20,
                 maxPollRecords * 1024)));
-        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "hpo-aggregator-" + ProcessHandle.current().pid());
+        int instance = INSTANCES.incrementAndGet();
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "hpo-aggregator-" + ProcessHandle.current().pid() + "-"
+                + instance);
         // keys stay raw bytes: a dead letter must carry the record exactly as it came
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterWriter(bus);
-        this.thread = new Thread(this::run, "hpo-event-consumer");
+        this.thread = new Thread(this::run, "hpo-event-consumer-" + instance);
     }
 
     /** Starts consuming on the consumer's own thread. */

@@ -54,6 +54,7 @@ final class BatchWriter {
         events.forEach(e -> searches.add(e.searchId()));
 
         createMissingRows(searches, trials);
+        lockInKeyOrder(trials);
         insertSteps(steps);
         insertEvents(events);
         for (StepMetric s : steps) {
@@ -89,6 +90,24 @@ final class BatchWriter {
             ps.setArray(2, Sql.array(c, "text", trials.stream().map(TrialKey::searchId).toArray(String[]::new)));
             ps.setArray(3, Sql.array(c, "text", trials.stream().map(TrialKey::trialId).toArray(String[]::new)));
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Takes the batch's trial rows in key order before updating them, so that writers sharing trials (several
+     * consumers, several aggregators) wait for each other instead of deadlocking: an UPDATE joined to a list locks
+     * rows in whatever order its plan visits them.
+     */
+    private void lockInKeyOrder(Set<TrialKey> trials) throws SQLException {
+        if (trials.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM trials t"
+                + " JOIN unnest(?::text[], ?::text[]) AS v(s, t) ON t.search_id = v.s AND t.trial_id = v.t"
+                + " ORDER BY t.search_id, t.trial_id FOR UPDATE OF t")) {
+            ps.setArray(1, Sql.array(c, "text", trials.stream().map(TrialKey::searchId).toArray(String[]::new)));
+            ps.setArray(2, Sql.array(c, "text", trials.stream().map(TrialKey::trialId).toArray(String[]::new)));
+            ps.executeQuery().close();
         }
     }
 

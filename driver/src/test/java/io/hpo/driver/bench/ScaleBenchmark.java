@@ -10,6 +10,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,7 @@ import java.util.Map;
  * ingest rate and step → API latency ({@link IngestScale}). Prints one table. Run with
  * {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dhpo.bench=scale}; {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps} (10,000) size the
- * ingested search.
+ * ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose latency is measured.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "scale")
 class ScaleBenchmark {
@@ -28,6 +30,7 @@ class ScaleBenchmark {
     void scale(@TempDir Path dir) throws Exception {
         int trials = Integer.getInteger("hpo.bench.scale.trials", 100);
         int steps = Integer.getInteger("hpo.bench.scale.steps", 10_000);
+        int pacedRate = Integer.getInteger("hpo.bench.scale.rate", 100_000);
         List<ScaleFigure> figures = new ArrayList<>();
         try (LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
              LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0)) {
@@ -37,9 +40,11 @@ class ScaleBenchmark {
                     AggregatorConfig.PASSWORD, postgres.password(),
                     AggregatorConfig.HTTP_PORT, "0",
                     BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
-            try (AggregatorService aggregator = AggregatorService.start(config)) {
-                figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), aggregator.url(), "ingest-scale",
-                        trials, steps));
+            try (AggregatorService aggregator = AggregatorService.start(config);
+                 Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(),
+                         postgres.password())) {
+                figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
+                        "ingest-scale", trials, steps, pacedRate));
             }
         }
         print(figures);
