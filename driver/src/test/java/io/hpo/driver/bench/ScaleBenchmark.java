@@ -4,6 +4,7 @@ import io.hpo.aggregator.AggregatorService;
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.deploy.LocalPostgres;
+import io.hpo.driver.DispatchScale;
 import io.hpo.events.BusConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -15,22 +16,27 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The service at production scale, on one real stack (Kafka broker, PostgreSQL, aggregator) started for the run:
- * ingest rate and step → API latency ({@link IngestScale}). Prints one table. Run with
- * {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- * -Dhpo.bench=scale}; {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps} (10,000) size the
- * ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose latency is measured.
+ * The service at production scale, on one real stack (Kafka broker, PostgreSQL, aggregator) started for the run;
+ * prints one table. Parts: ingest rate and step → API latency ({@link IngestScale}) and dispatch through the real
+ * driver ({@link DispatchScale}). Run with {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dhpo.bench=scale}. Settings: {@code -Dhpo.bench.scale.parts}
+ * (ingest,dispatch), {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps} (10,000) size the
+ * ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose latency is measured,
+ * {@code -Dhpo.bench.scale.dispatch_trials} (1,000) the tiny trials run through the driver.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "scale")
 class ScaleBenchmark {
 
     @Test
     void scale(@TempDir Path dir) throws Exception {
+        Set<String> parts = Set.of(System.getProperty("hpo.bench.scale.parts", "ingest,dispatch").split(","));
         int trials = Integer.getInteger("hpo.bench.scale.trials", 100);
         int steps = Integer.getInteger("hpo.bench.scale.steps", 10_000);
         int pacedRate = Integer.getInteger("hpo.bench.scale.rate", 100_000);
+        int dispatchTrials = Integer.getInteger("hpo.bench.scale.dispatch_trials", 1_000);
         List<ScaleFigure> figures = new ArrayList<>();
         try (LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
              LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0)) {
@@ -43,8 +49,13 @@ class ScaleBenchmark {
             try (AggregatorService aggregator = AggregatorService.start(config);
                  Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(),
                          postgres.password())) {
-                figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
-                        "ingest-scale", trials, steps, pacedRate));
+                if (parts.contains("ingest")) {
+                    figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
+                            "ingest-scale", trials, steps, pacedRate));
+                }
+                if (parts.contains("dispatch")) {
+                    figures.addAll(DispatchScale.measure(config.bus(), dispatchTrials));
+                }
             }
         }
         print(figures);
