@@ -26,7 +26,7 @@ public final class SearchIds {
     private SearchIds() {
     }
 
-    static String newId(String specName) {
+    public static String newId(String specName) {
         byte[] salt = new byte[2];
         new SecureRandom().nextBytes(salt);
         String base = specName.replaceAll("[^A-Za-z0-9._-]", "-");
@@ -65,7 +65,7 @@ public final class SearchIds {
         }
     }
 
-    static String trialId(int index) {
+    public static String trialId(int index) {
         return String.format("trial-%03d", index);
     }
 }

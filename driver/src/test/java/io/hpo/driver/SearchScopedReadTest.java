@@ -1,6 +1,7 @@
 package io.hpo.driver;
 
 import io.hpo.deploy.LocalKafkaBroker;
+import io.hpo.driver.bench.NewTopics;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.BusConfig;
@@ -8,8 +9,6 @@ import io.hpo.events.ControlEvent;
 import io.hpo.events.EventCodec;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -18,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -55,9 +56,10 @@ class SearchScopedReadTest {
         kafka.close();
     }
 
-    @Test
-    void resumeReadsExactlyItsSearchsEventsAcrossDriverRunsAndOlderRecords() throws Exception {
-        BusConfig bus = freshBus(3);
+    @ParameterizedTest(name = "{0} partitions")
+    @ValueSource(ints = {1, 3})
+    void resumeReadsExactlyItsSearchsEventsAcrossDriverRunsAndOlderRecords(int partitions) throws Exception {
+        BusConfig bus = freshBus(partitions);
         String target = SearchIds.newId("target");
         String named = "nightly";
         List<LifecycleEvent> targetEvents = new ArrayList<>();
@@ -176,18 +178,7 @@ class SearchScopedReadTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         BusConfig bus = BusConfig.from(Map.of(BusConfig.LIFECYCLE_TOPIC, "lifecycle-" + suffix,
                 BusConfig.CONTROL_TOPIC, "control-" + suffix)).withBootstrapServers(kafka.bootstrapServers());
-        List<String> topics = List.of(bus.lifecycleTopic(), bus.controlTopic());
-        try (Admin admin = Admin.create(bus.kafkaClientProperties())) {
-            admin.createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
-            // an idempotent producer that meets a partition before its leader is up can stay stuck on
-            // OUT_OF_ORDER_SEQUENCE_NUMBER (seen with Kafka 4.3.1): publish only once every partition has one
-            long deadline = System.currentTimeMillis() + WAIT.toMillis();
-            while (!admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
-                assertTrue(System.currentTimeMillis() < deadline, "partitions without a leader after " + WAIT);
-                Thread.sleep(100);
-            }
-        }
+        NewTopics.create(bus, List.of(bus.lifecycleTopic(), bus.controlTopic()), partitions);
         return bus;
     }
 }
