@@ -1,12 +1,13 @@
 package io.hpo.driver;
 
-import io.hpo.driver.history.SearchScopedConsumer;
+import io.hpo.driver.bus.SearchScopedConsumer;
 import io.hpo.events.BusConfig;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.ControlType;
 import io.hpo.events.CorruptEventException;
 import io.hpo.events.EventCodec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 
 import java.io.PrintStream;
@@ -56,13 +57,11 @@ public final class Cancellations implements AutoCloseable {
             Map<TopicPartition, Long> backlog = null;
             while (!closed) {
                 if (backlog == null) {
-                    if (!consumer.assign(BROKER_TIMEOUT)) {
-                        // no topic, so no request yet: look again for one made later
-                        caughtUp.countDown();
+                    backlog = startReading();
+                    if (backlog == null) {
                         Thread.sleep(1_000);
                         continue;
                     }
-                    backlog = consumer.endOffsets(BROKER_TIMEOUT);
                 }
                 consumer.poll(Duration.ofMillis(500)).forEach(this::apply);
                 if (caughtUp.getCount() > 0 && consumer.reached(backlog, BROKER_TIMEOUT)) {
@@ -73,6 +72,21 @@ public final class Cancellations implements AutoCloseable {
             // close() asked the listener to stop
         } finally {
             consumer.close();
+        }
+    }
+
+    /** What the topic holds now, with the consumer at the search's start; null to try again later. */
+    private Map<TopicPartition, Long> startReading() {
+        try {
+            if (!consumer.assign(BROKER_TIMEOUT)) {
+                // no topic, so no request yet
+                caughtUp.countDown();
+                return null;
+            }
+            return consumer.endOffsets(BROKER_TIMEOUT);
+        } catch (TimeoutException e) {
+            out.println("warning: " + consumer.topic() + " unreachable (" + e.getMessage() + "); trying again");
+            return null;
         }
     }
 

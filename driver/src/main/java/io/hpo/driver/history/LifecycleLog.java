@@ -1,6 +1,7 @@
 package io.hpo.driver.history;
 
 import io.hpo.driver.SearchIds;
+import io.hpo.driver.bus.SearchScopedConsumer;
 import io.hpo.events.BusConfig;
 import io.hpo.events.CorruptEventException;
 import io.hpo.events.EventCodec;

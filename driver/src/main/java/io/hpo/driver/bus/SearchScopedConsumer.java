@@ -1,4 +1,4 @@
-package io.hpo.driver.history;
+package io.hpo.driver.bus;
 
 import io.hpo.events.BusConfig;
 import io.hpo.events.SearchHeader;
