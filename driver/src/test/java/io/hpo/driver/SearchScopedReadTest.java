@@ -2,6 +2,7 @@ package io.hpo.driver;
 
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.driver.bench.NewTopics;
+import io.hpo.driver.bus.SearchScopedConsumer;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.BusConfig;
@@ -9,8 +10,10 @@ import io.hpo.events.ControlEvent;
 import io.hpo.events.EventCodec;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
+import io.hpo.events.SearchHeader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -64,16 +67,24 @@ class SearchScopedReadTest {
         String named = "nightly";
         List<LifecycleEvent> targetEvents = new ArrayList<>();
         List<LifecycleEvent> namedEvents = new ArrayList<>();
+        int olderVersionRecords;
         try (EventPublisher publisher = new EventPublisher(bus);
              KafkaProducer<String, byte[]> legacy = legacyProducer(bus)) {
             // a record from long before these searches, unreadable: a read that starts at the beginning reports it
             legacy.send(new ProducerRecord<>(bus.lifecycleTopic(), 0, System.currentTimeMillis()
                     - Duration.ofDays(2).toMillis(), "trial-000", "not json".getBytes(StandardCharsets.UTF_8))).get();
             // the target's first driver run was an older version: records keyed by trial id, without the header
-            for (LifecycleEvent e : run(target, 1, List.of("trial-000", "trial-001"))) {
+            List<LifecycleEvent> firstRun = run(target, 1, List.of("trial-000", "trial-001"));
+            for (LifecycleEvent e : firstRun) {
                 legacy.send(new ProducerRecord<>(bus.lifecycleTopic(), e.key(), EventCodec.encode(e))).get();
                 targetEvents.add(e);
             }
+            olderVersionRecords = 1 + firstRun.size();
+            // another search's record, unreadable: skipped by its header, never decoded
+            ProducerRecord<String, byte[]> others = new ProducerRecord<>(bus.lifecycleTopic(), "trial-000",
+                    "not json".getBytes(StandardCharsets.UTF_8));
+            others.headers().add(SearchHeader.NAME, "someone-else".getBytes(StandardCharsets.UTF_8));
+            legacy.send(others).get();
             for (int run = 2; run <= 3; run++) {
                 for (int other = 0; other < 20; other++) {
                     publishAll(publisher, run(SearchIds.newId("other" + other), 1,
@@ -88,7 +99,7 @@ class SearchScopedReadTest {
         ByteArrayOutputStream warnings = new ByteArrayOutputStream();
         assertEquals(eventIds(targetEvents), eventIds(LifecycleLog.events(bus, target, printer(warnings))),
                 "exactly the target's events of all three driver runs");
-        assertEquals("", warnings.toString(), "the read starts after the old record");
+        assertEquals("", warnings.toString(), "neither the old record nor another search's is decoded");
         RecordedSearch resumed = LifecycleLog.read(bus, target, printer(warnings));
         assertEquals(RecordedSearch.of(target, targetEvents), resumed);
         assertEquals(List.of("trial-000", "trial-001", "trial-002", "trial-003"),
@@ -97,7 +108,22 @@ class SearchScopedReadTest {
 
         assertEquals(eventIds(namedEvents), eventIds(LifecycleLog.events(bus, named, printer(warnings))),
                 "an id without a start time is read from the topic's beginning");
-        assertTrue(warnings.toString().contains("skipped 1 corrupt"), warnings.toString());
+        assertTrue(warnings.toString().contains("skipped 1 corrupt"), "the old record only: " + warnings);
+        assertEquals(olderVersionRecords, headerlessRecords(bus), "every record EventPublisher wrote names its search");
+    }
+
+    /** The lifecycle records that name no search: those the filter hands to a search named by none. */
+    private static long headerlessRecords(BusConfig bus) {
+        try (SearchScopedConsumer consumer = new SearchScopedConsumer(bus, bus.lifecycleTopic(), "-",
+                Optional.empty(), "test")) {
+            assertTrue(consumer.assign(WAIT));
+            Map<TopicPartition, Long> end = consumer.endOffsets(WAIT);
+            long count = 0;
+            while (!consumer.reached(end, WAIT)) {
+                count += consumer.poll(Duration.ofMillis(200)).size();
+            }
+            return count;
+        }
     }
 
     @Test
