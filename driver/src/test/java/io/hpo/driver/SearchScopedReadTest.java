@@ -5,6 +5,7 @@ import io.hpo.driver.bench.NewTopics;
 import io.hpo.driver.bus.SearchScopedConsumer;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
+import io.hpo.driver.history.RecordedTrial;
 import io.hpo.events.BusConfig;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.EventCodec;
@@ -79,7 +80,7 @@ class SearchScopedReadTest {
                 legacy.send(new ProducerRecord<>(bus.lifecycleTopic(), e.key(), EventCodec.encode(e))).get();
                 targetEvents.add(e);
             }
-            olderVersionRecords = 1 + firstRun.size();
+            olderVersionRecords = 1 + firstRun.size(); // the unreadable old record and the first run
             // another search's record, unreadable: skipped by its header, never decoded
             ProducerRecord<String, byte[]> others = new ProducerRecord<>(bus.lifecycleTopic(), "trial-000",
                     "not json".getBytes(StandardCharsets.UTF_8));
@@ -103,7 +104,7 @@ class SearchScopedReadTest {
         RecordedSearch resumed = LifecycleLog.read(bus, target, printer(warnings));
         assertEquals(RecordedSearch.of(target, targetEvents), resumed);
         assertEquals(List.of("trial-000", "trial-001", "trial-002", "trial-003"),
-                resumed.trials().stream().map(t -> t.trialId()).toList());
+                resumed.trials().stream().map(RecordedTrial::trialId).toList());
         assertEquals(3, resumed.trials().get(0).lastAttempt(), "attempts of every run are counted");
 
         assertEquals(eventIds(namedEvents), eventIds(LifecycleLog.events(bus, named, printer(warnings))),
