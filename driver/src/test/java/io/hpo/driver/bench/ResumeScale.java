@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * {@link Cancellations} listener for it until it has caught up. For comparison it also times the read before issue #19: every record of the topic decoded and
  * kept. The first resume read is the one a resuming driver does, its code not yet compiled (publishing has
  * loaded the Kafka client and Jackson, though); the whole-topic read and a second resume read then run on
- * compiled code, the fair comparison. Heap figures are what stays reachable after a full GC (MemoryMXBean, so a
+ * compiled code, the fair comparison, and so does a read that skips every record (what other searches' records
+ * cost a read). Heap figures are what stays reachable after a full GC (MemoryMXBean, so a
  * rough figure) and what the reading thread allocated (com.sun.management.ThreadMXBean). Takes about a minute on
  * a 2-core machine; the topics are left on the broker.
  */
@@ -92,6 +93,9 @@ public final class ResumeScale {
         }
         Measured<List<LifecycleEvent>> again = Measured.of(() -> LifecycleLog.events(own, searchId, silent()));
         figures.add(new ScaleFigure("resume: the same read again, compiled", again.seconds(), "-"));
+        Measured<List<LifecycleEvent>> none = Measured.of(() -> LifecycleLog.events(own, "absent", silent()));
+        figures.add(new ScaleFigure("resume: skipping all " + LIFECYCLE_RECORDS + " records (an id without a stamp"
+                + " and no events), compiled", none.seconds(), "-"));
         figures.add(new ScaleFigure("before #19: read the whole topic, compiled", whole.seconds(),
                 "for comparison"));
         figures.add(new ScaleFigure("before #19: heap kept by the read (" + whole.value().size() + " events)",
