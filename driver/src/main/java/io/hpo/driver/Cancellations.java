@@ -1,55 +1,52 @@
 package io.hpo.driver;
 
+import io.hpo.driver.bus.SearchScopedConsumer;
 import io.hpo.events.BusConfig;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.ControlType;
 import io.hpo.events.CorruptEventException;
 import io.hpo.events.EventCodec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Cancel requests for one search, read from the control topic (where the aggregator's API puts them) on a
- * background thread. The topic is read from its start, so a request made while the driver was down applies when
- * the search resumes. Trials poll it between averaging rounds.
+ * background thread. The topic is read from the search's start (see {@link SearchScopedConsumer}: other searches'
+ * requests are skipped undecoded), so a request made while the driver was down applies when the search resumes.
+ * Trials poll it between averaging rounds.
  */
-final class Cancellations implements AutoCloseable {
+public final class Cancellations implements AutoCloseable {
+    private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(30);
+
     private final String searchId;
     private final AtomicReference<String> searchCancelled = new AtomicReference<>();
     private final Map<String, String> trialsCancelled = new ConcurrentHashMap<>();
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final SearchScopedConsumer consumer;
     private final Thread thread;
     private final PrintStream out;
+    private volatile boolean closed;
 
     private Cancellations(BusConfig bus, String searchId, PrintStream out) {
         this.searchId = searchId;
         this.out = out;
-        Properties p = bus.kafkaClientProperties();
-        // a group of its own, committing nothing: every driver run reads the whole topic
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "hpo-driver-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(bus.controlTopic()));
+        consumer = new SearchScopedConsumer(bus, bus.controlTopic(), searchId, SearchIds.recordsNotBefore(searchId),
+                "hpo-control");
         thread = new Thread(this::poll, "hpo-control-" + searchId);
         thread.setDaemon(true);
     }
 
-    static Cancellations listen(BusConfig bus, String searchId, PrintStream out) {
+    public static Cancellations listen(BusConfig bus, String searchId, PrintStream out) {
         Cancellations c = new Cancellations(bus, searchId, out);
         c.thread.start();
         return c;
@@ -57,24 +54,48 @@ final class Cancellations implements AutoCloseable {
 
     private void poll() {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    apply(r);
+            Map<TopicPartition, Long> backlog = null;
+            while (!closed) {
+                if (backlog == null) {
+                    backlog = startReading();
+                    if (backlog == null) {
+                        Thread.sleep(1_000);
+                        continue;
+                    }
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(this::apply);
+                if (caughtUp.getCount() > 0 && consumer.reached(backlog, BROKER_TIMEOUT)) {
+                    caughtUp.countDown();
                 }
             }
-        } catch (WakeupException e) {
-            // close() asked the consumer to stop
+        } catch (WakeupException | InterruptedException e) {
+            // close() asked the listener to stop
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close();
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> r) {
+    /** What the topic holds now, with the consumer at the search's start; null to try again later. */
+    private Map<TopicPartition, Long> startReading() {
+        try {
+            if (!consumer.assign(BROKER_TIMEOUT)) {
+                // no topic, so no request yet
+                caughtUp.countDown();
+                return null;
+            }
+            return consumer.endOffsets(BROKER_TIMEOUT);
+        } catch (TimeoutException e) {
+            out.println("warning: " + consumer.topic() + " unreachable (" + e.getMessage() + "); trying again");
+            return null;
+        }
+    }
+
+    private void apply(byte[] value) {
         ControlEvent e;
         try {
-            e = EventCodec.decodeControl(r.value());
+            e = EventCodec.decodeControl(value);
         } catch (CorruptEventException ex) {
-            out.println("warning: ignored an unreadable control request at offset " + r.offset() + ": "
+            out.println("warning: ignored an unreadable control request on " + consumer.topic() + ": "
                     + ex.getMessage());
             return;
         }
@@ -91,17 +112,26 @@ final class Cancellations implements AutoCloseable {
         }
     }
 
-    boolean searchCancelled() {
+    /**
+     * Waits until the listener has read every request the topic held when it started (those made while the driver
+     * was down); false if that took longer than {@code timeout}.
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean searchCancelled() {
         return searchCancelled.get() != null;
     }
 
     /** Why the trial must stop, if it must: the search or the trial was cancelled. */
-    Optional<String> trialStop(String trialId) {
+    public Optional<String> trialStop(String trialId) {
         return Optional.ofNullable(searchCancelled.get()).or(() -> Optional.ofNullable(trialsCancelled.get(trialId)));
     }
 
     @Override
     public void close() {
+        closed = true;
         consumer.wakeup();
         try {
             thread.join(10_000);

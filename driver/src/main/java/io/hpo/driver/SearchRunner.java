@@ -28,6 +28,7 @@ import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -91,6 +92,11 @@ public final class SearchRunner {
              Cancellations cancellations = Cancellations.listen(bus, searchId, out)) {
             publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), SpecWriter.canonical(spec)));
             publisher.flush();
+            // a search cancelled while its driver was down starts no trial
+            if (!cancellations.awaitCaughtUp(CONTROL_CATCH_UP)) {
+                out.println("warning: cancel requests on " + bus.controlTopic() + " not read within "
+                        + CONTROL_CATCH_UP.toSeconds() + " s; trials start, and stop when a request is read");
+            }
             Pruner pruner = Pruners.forSpec(spec);
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
@@ -156,6 +162,8 @@ public final class SearchRunner {
     }
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** How long the search waits for the cancel requests made before it started to be read. */
+    private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
 
     /** The bar a resumed search's next checkpoint must beat under save: best (NaN when nothing completed). */
     private static double bestCompleted(SearchState state) {

@@ -51,19 +51,28 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     public void publish(StepMetric metric) {
-        send(config.stepsTopic(), metric.key(), EventCodec.encode(metric));
+        send(new ProducerRecord<>(config.stepsTopic(), metric.key(), EventCodec.encode(metric)));
     }
 
+    /** Carries {@link SearchHeader}: a resuming driver reads its own search's events only. */
     public void publish(LifecycleEvent event) {
-        send(config.lifecycleTopic(), event.key(), EventCodec.encode(event));
+        send(withSearchHeader(config.lifecycleTopic(), event.key(), EventCodec.encode(event), event.searchId()));
     }
 
+    /** Carries {@link SearchHeader}: a driver's cancel listener reads its own search's requests only. */
     public void publish(ControlEvent event) {
-        send(config.controlTopic(), event.key(), EventCodec.encode(event));
+        send(withSearchHeader(config.controlTopic(), event.key(), EventCodec.encode(event), event.searchId()));
     }
 
-    private void send(String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
+    private static ProducerRecord<String, byte[]> withSearchHeader(String topic, String key, byte[] value,
+                                                                   String searchId) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
+        r.headers().add(SearchHeader.of(searchId));
+        return r;
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
+        producer.send(record, (md, e) -> {
             if (e != null) {
                 firstError.compareAndSet(null, e);
             }
