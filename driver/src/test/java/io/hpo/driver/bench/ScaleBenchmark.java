@@ -20,11 +20,11 @@ import java.util.Set;
 
 /**
  * The service at production scale, on one real stack (Kafka broker, PostgreSQL, aggregator) started for the run;
- * prints one table. Parts: ingest rate and step → API latency ({@link IngestScale}) and dispatch through the real
- * driver ({@link DispatchScale}). Run with {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false -Dhpo.bench=scale}. Settings: {@code -Dhpo.bench.scale.parts}
- * (ingest,dispatch), {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps} (10,000) size the
- * ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose latency is measured,
+ * prints one table. Parts: ingest rate and step → API latency ({@link IngestScale}), resume among many searches
+ * ({@link ResumeScale}) and dispatch through the real driver ({@link DispatchScale}). Run with
+ * {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dhpo.bench=scale}. Settings: {@code -Dhpo.bench.scale.parts} (ingest,resume,dispatch),
+ * {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps} (10,000) size the ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose latency is measured,
  * {@code -Dhpo.bench.scale.dispatch_trials} (1,000) the tiny trials run through the driver.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "scale")
@@ -32,7 +32,8 @@ class ScaleBenchmark {
 
     @Test
     void scale(@TempDir Path dir) throws Exception {
-        Set<String> parts = Set.of(System.getProperty("hpo.bench.scale.parts", "ingest,dispatch").split(","));
+        Set<String> parts = Set.of(System.getProperty("hpo.bench.scale.parts",
+                "ingest,resume,dispatch").split(","));
         int trials = Integer.getInteger("hpo.bench.scale.trials", 100);
         int steps = Integer.getInteger("hpo.bench.scale.steps", 10_000);
         int pacedRate = Integer.getInteger("hpo.bench.scale.rate", 100_000);
@@ -52,6 +53,9 @@ class ScaleBenchmark {
                 if (parts.contains("ingest")) {
                     figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
                             "ingest-scale", trials, steps, pacedRate));
+                }
+                if (parts.contains("resume")) {
+                    figures.addAll(ResumeScale.measure(kafka.bootstrapServers(), config.bus()));
                 }
                 if (parts.contains("dispatch")) {
                     figures.addAll(DispatchScale.measure(config.bus(), dispatchTrials));
