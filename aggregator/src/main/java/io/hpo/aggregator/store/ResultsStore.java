@@ -139,20 +139,31 @@ public final class ResultsStore {
         return trials(searchId, TrialOrder.RANK, Integer.MAX_VALUE, 0).items();
     }
 
-    /** A page of the search's trials in {@code order}, each with its rank, and how many the search has. */
+    /**
+     * A page of the search's trials in {@code order}, each with its rank, and how many the search has. Ranks and
+     * the page are found on narrow rows first; only the page's trials are read whole.
+     */
     public Page<TrialResult> trials(String searchId, TrialOrder order, int limit, int offset) throws SQLException {
         return db.read(c -> {
             List<TrialResult> out;
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (SELECT " + TRIAL_COLUMNS
-                    + ", row_number() OVER (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?) r"
-                    + " ORDER BY " + order.sql() + " LIMIT ? OFFSET ?")) {
+            try (PreparedStatement ps = c.prepareStatement("WITH ranked AS (SELECT trial_id, row_number() OVER"
+                    + " (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?),"
+                    + " page AS (SELECT trial_id, rank FROM ranked JOIN trials USING (trial_id)"
+                    + " WHERE search_id = ? ORDER BY " + order.sql() + " LIMIT ? OFFSET ?)"
+                    + " SELECT " + TRIAL_COLUMNS + ", rank FROM page JOIN trials USING (trial_id)"
+                    + " WHERE search_id = ? ORDER BY " + order.sql())) {
                 int i = 1;
+                ps.setString(i++, searchId);
                 ps.setString(i++, searchId);
                 if (order.byHyperparameter()) {
                     ps.setString(i++, order.key());
                 }
                 ps.setInt(i++, limit);
-                ps.setInt(i, offset);
+                ps.setInt(i++, offset);
+                ps.setString(i++, searchId);
+                if (order.byHyperparameter()) {
+                    ps.setString(i, order.key());
+                }
                 out = trials(ps);
             }
             return new Page<>(out, count(c, "SELECT count(*) FROM trials WHERE search_id = ?", searchId), limit,

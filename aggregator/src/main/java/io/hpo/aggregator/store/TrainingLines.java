@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,22 +16,22 @@ import java.util.Map;
  * 10,000-step curve leaves the database as a few hundred rows. Rows are each trial's latest attempt's.
  */
 final class TrainingLines {
-    // per step the mean finite loss over workers; per trial, when it has more steps in range than points, equal
-    // step buckets keeping each bucket's lowest and highest mean (arrays compare loss first, then step)
-    private static final String TRAIN = "WITH t AS (SELECT trial_id, attempt FROM trials"
-            + " WHERE search_id = ? AND trial_id = ANY (?)),"
-            + " per_step AS (SELECT m.trial_id, m.step, avg(m.loss) AS loss FROM step_metrics m"
-            + " JOIN t ON t.trial_id = m.trial_id AND t.attempt = m.attempt"
-            + " WHERE m.search_id = ? AND m.step BETWEEN ? AND ? AND m.loss > '-Infinity' AND m.loss < 'Infinity'"
-            + " GROUP BY m.trial_id, m.step),"
-            + " span AS (SELECT trial_id, min(step) AS lo, max(step) AS hi, count(*) AS n FROM per_step"
-            + " GROUP BY trial_id)"
-            + " SELECT p.trial_id, span.n > ? AS downsampled,"
-            + " min(ARRAY[p.loss, p.step]) AS low, max(ARRAY[p.loss, p.step]) AS high"
-            + " FROM per_step p JOIN span USING (trial_id)"
-            + " GROUP BY p.trial_id, span.n, CASE WHEN span.n > ? THEN (p.step - span.lo) * ? / (span.hi - span.lo + 1)"
-            + " ELSE p.step END"
-            + " ORDER BY p.trial_id, min(p.step)";
+    // Per trial (one index range each, read by an index-only scan: the key carries the loss): its first and last
+    // step in range, then per step the mean finite loss over workers or, when the range spans more steps than
+    // points, equal step buckets keeping each bucket's lowest and highest loss (arrays compare loss, then step).
+    // A trial without steps in range still gives one row, with nulls.
+    private static final String TRAIN = "SELECT t.trial_id, r.hi - r.lo + 1 > ? AS downsampled, b.first_step, b.mean,"
+            + " b.low, b.high FROM trials t"
+            + " CROSS JOIN LATERAL (SELECT min(step) AS lo, max(step) AS hi FROM step_metrics m"
+            + " WHERE m.search_id = t.search_id AND m.trial_id = t.trial_id AND m.attempt = t.attempt"
+            + " AND m.step BETWEEN ? AND ?) r"
+            + " LEFT JOIN LATERAL (SELECT min(m.step) AS first_step, avg(m.loss) AS mean,"
+            + " min(ARRAY[m.loss, m.step]) AS low, max(ARRAY[m.loss, m.step]) AS high FROM step_metrics m"
+            + " WHERE m.search_id = t.search_id AND m.trial_id = t.trial_id AND m.attempt = t.attempt"
+            + " AND m.step BETWEEN r.lo AND r.hi AND m.loss > '-Infinity' AND m.loss < 'Infinity'"
+            + " GROUP BY CASE WHEN r.hi - r.lo + 1 > ? THEN (m.step - r.lo) * ? / (r.hi - r.lo + 1) ELSE m.step END) b"
+            + " ON true"
+            + " WHERE t.search_id = ? AND t.trial_id = ANY (?) ORDER BY t.trial_id, b.first_step";
     private static final String VALIDATION = "SELECT e.trial_id, e.step, e.val_loss FROM evaluations e"
             + " JOIN trials t ON t.search_id = e.search_id AND t.trial_id = e.trial_id AND t.attempt = e.attempt"
             + " WHERE e.search_id = ? AND e.trial_id = ANY (?) AND e.step BETWEEN ? AND ?"
@@ -43,37 +44,33 @@ final class TrainingLines {
     static List<TrainingLine> read(Connection c, String searchId, List<String> trialIds, long from, long to,
                                    int points) throws SQLException {
         Array ids = c.createArrayOf("text", trialIds.toArray());
-        Map<String, Builder> lines = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT trial_id FROM trials WHERE search_id = ?"
-                + " AND trial_id = ANY (?)")) {
-            ps.setString(1, searchId);
-            ps.setArray(2, ids);
-            List<String> known = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    known.add(rs.getString(1));
-                }
-            }
-            trialIds.stream().filter(known::contains).distinct().forEach(id -> lines.put(id, new Builder()));
-        }
-        int buckets = Math.max(1, points / 2);
+        Map<String, Builder> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(TRAIN)) {
-            ps.setString(1, searchId);
-            ps.setArray(2, ids);
-            ps.setString(3, searchId);
-            ps.setLong(4, from);
-            ps.setLong(5, to);
-            ps.setInt(6, points);
-            ps.setInt(7, points);
-            ps.setInt(8, buckets);
+            ps.setInt(1, points);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            ps.setInt(4, points);
+            ps.setInt(5, Math.max(1, points / 2));
+            ps.setString(6, searchId);
+            ps.setArray(7, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Builder line = lines.get(rs.getString("trial_id"));
+                    Builder line = found.computeIfAbsent(rs.getString("trial_id"), id -> new Builder());
+                    long first = rs.getLong("first_step");
+                    if (rs.wasNull()) {
+                        continue;
+                    }
                     line.downsampled = rs.getBoolean("downsampled");
-                    line.extremes(point(rs.getArray("low")), point(rs.getArray("high")));
+                    if (line.downsampled) {
+                        line.extremes(point(rs.getArray("low")), point(rs.getArray("high")));
+                    } else {
+                        line.train.add(new TrainingLine.Point(first, rs.getDouble("mean")));
+                    }
                 }
             }
         }
+        Map<String, Builder> lines = new LinkedHashMap<>();
+        trialIds.stream().filter(found::containsKey).forEach(id -> lines.put(id, found.get(id)));
         try (PreparedStatement ps = c.prepareStatement(VALIDATION)) {
             ps.setString(1, searchId);
             ps.setArray(2, ids);

@@ -29,7 +29,7 @@ class MigrationsTest {
                     return rs.getInt(1);
                 }
             });
-            assertEquals(4, recorded);
+            assertEquals(5, recorded);
         }
     }
 
