@@ -171,17 +171,25 @@ function searchPage(searchId) {
 
   const refresh = serialized(async () => {
     const order = `sort=${enc(state.sort.key)}&dir=${state.sort.dir > 0 ? "asc" : "desc"}`;
-    const [search, page, plotted, pareto] = await Promise.all([api(base),
+    // a first look in rank order needs no trial ids to ask for the page's curves: read them alongside the rest
+    const firstInRankOrder = state.curves.size === 0 && state.sort.key === "rank" && state.sort.dir > 0;
+    const [search, page, plotted, pareto, first] = await Promise.all([api(base),
       apiPage(`${base}/trials?limit=${TRIALS_PER_PAGE}&offset=${state.offset}&${order}`),
       api(`${base}/trials?limit=${PLOTTED_TRIALS}`),
-      api(`${base}/pareto?cost=${enc(state.cost)}&limit=${PLOTTED_TRIALS}`)]);
-    // one request for the curves of the page's trials that can have changed: still going, or moved since read
-    const stale = page.items.filter(t => !TERMINAL.has(t.status) || state.loadedAt.get(t.trialId) !== t.finalStep + "/" + t.status);
+      api(`${base}/pareto?cost=${enc(state.cost)}&limit=${PLOTTED_TRIALS}`),
+      firstInRankOrder ? api(`${base}/curves?points=${CURVE_POINTS}&limit=${TRIALS_PER_PAGE}&offset=${state.offset}`)
+        : null]);
+    const keep = lines => lines.curves.forEach(l => state.curves.set(l.trialId, {train: l.train, val: l.validation}));
+    const progress = t => t.finalStep + "/" + t.status;
+    if (first) {
+      keep(first);
+      page.items.forEach(t => state.loadedAt.set(t.trialId, progress(t)));
+    }
+    // then in one request the curves of the page's trials that can have changed: still going, or moved since read
+    const stale = page.items.filter(t => !TERMINAL.has(t.status) || state.loadedAt.get(t.trialId) !== progress(t));
     if (stale.length) {
-      const lines = await api(`${base}/curves?points=${CURVE_POINTS}&`
-        + stale.map(t => "trial=" + enc(t.trialId)).join("&"));
-      for (const line of lines.curves) state.curves.set(line.trialId, {train: line.train, val: line.validation});
-      for (const t of stale) state.loadedAt.set(t.trialId, t.finalStep + "/" + t.status);
+      keep(await api(`${base}/curves?points=${CURVE_POINTS}&` + stale.map(t => "trial=" + enc(t.trialId)).join("&")));
+      stale.forEach(t => state.loadedAt.set(t.trialId, progress(t)));
     }
     state.search = search;
     state.rows = page.items;

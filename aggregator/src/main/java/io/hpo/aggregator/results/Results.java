@@ -112,8 +112,8 @@ public final class Results {
     /** As {@link #pareto(String, SpendMeasure)}, the whole front but only a page of the placed trials. */
     public ParetoTrials pareto(String searchId, SpendMeasure measure, int limit, int offset)
             throws SQLException, UnknownIdException {
-        List<TrialResult> placed = leaderboard(searchId).stream()
-                .filter(t -> t.bestValLoss() != null && t.spend() != null).toList();
+        search(searchId);
+        List<TrialResult> placed = store.placedTrials(searchId);
         Set<String> front = ParetoFront.of(placed.stream()
                 .map(t -> new ParetoFront.Point(t.trialId(), t.bestValLoss(), t.spend().get(measure))).toList());
         List<ParetoTrials.Trial> trials = placed.stream().map(t -> new ParetoTrials.Trial(t.trialId(), t.status(),

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The results database: writes batches of events, answers the questions of the API and CLI.
@@ -20,6 +22,8 @@ import java.util.Optional;
  * by trial id (code-point order); trials without a finite evaluation come last.
  */
 public final class ResultsStore {
+    // from this many trials on, curves are read on two connections at once
+    private static final int PARALLEL_LINES = 20;
     private static final String SEARCH_ORDER = "s.started_at DESC NULLS LAST, s.search_id COLLATE \"C\"";
     private static final String RANKING =
             "best_val_loss ASC NULLS LAST, tokens_at_best ASC NULLS LAST, trial_id COLLATE \"C\"";
@@ -172,6 +176,21 @@ public final class ResultsStore {
     }
 
     /**
+     * The trials with a finite best validation loss and recorded accounting, in ranking order, without their
+     * configs (what the Pareto front places: thousands of trials, so nothing more is read).
+     */
+    public List<TrialResult> placedTrials(String searchId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS.replace("config::text", "NULL")
+                    + ", row_number() OVER (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?"
+                    + " AND best_val_loss IS NOT NULL AND executor_seconds IS NOT NULL ORDER BY rank")) {
+                ps.setString(1, searchId);
+                return trials(ps);
+            }
+        });
+    }
+
+    /**
      * One trial with its rank, read by key: its rank counts the trials ranked before it (an index range), so
      * nothing else of the search is loaded.
      */
@@ -278,12 +297,37 @@ public final class ResultsStore {
     }
 
     /**
-     * The training and validation lines of these trials of the search (unknown ids left out), in steps
-     * {@code from..to}, the training line downsampled to about {@code points} points where it has more steps.
+     * The training and validation lines of these trials of the search (unknown ids left out, the others in the
+     * order given), in steps {@code from..to}, the training line downsampled to about {@code points} points where
+     * it has more steps. Many trials are read as two halves on two connections at once: each trial's steps are one
+     * index range that one database backend reads on one core, and a page of long curves is a million rows.
      */
     public List<TrainingLine> trainingLines(String searchId, List<String> trialIds, long from, long to, int points)
             throws SQLException {
-        return db.read(c -> TrainingLines.read(c, searchId, trialIds, from, to, points));
+        if (trialIds.size() < PARALLEL_LINES) {
+            return db.read(c -> TrainingLines.read(c, searchId, trialIds, from, to, points));
+        }
+        List<String> firstHalf = trialIds.subList(0, trialIds.size() / 2);
+        CompletableFuture<List<TrainingLine>> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return db.read(c -> TrainingLines.read(c, searchId, firstHalf, from, to, points));
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        List<TrainingLine> second = db.read(c -> TrainingLines.read(c, searchId,
+                trialIds.subList(firstHalf.size(), trialIds.size()), from, to, points));
+        List<TrainingLine> all;
+        try {
+            all = new ArrayList<>(first.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        }
+        all.addAll(second);
+        return all;
     }
 
     // the rows of a trial's curve: its latest attempt's (placeholders: search id, trial id)

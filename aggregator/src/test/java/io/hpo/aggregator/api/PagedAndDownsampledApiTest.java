@@ -27,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -125,7 +126,7 @@ class PagedAndDownsampledApiTest {
         // by loss, highest first: the unevaluated trials still last, each trial keeping its rank
         JsonNode worst = json(get("/api/searches/" + SEARCH + "/trials?sort=bestValLoss&dir=desc&limit=1000"));
         List<String> expected = new ArrayList<>(ids(ranked, "trialId").subList(0, 24));
-        java.util.Collections.reverse(expected);
+        Collections.reverse(expected);
         expected.addAll(ids(ranked, "trialId").subList(24, TRIALS));
         assertEquals(expected, ids(worst, "trialId"));
         for (JsonNode t : worst) {
@@ -188,9 +189,13 @@ class PagedAndDownsampledApiTest {
         JsonNode ranked = json(get("/api/searches/" + SEARCH + "/trials?limit=1000"));
         assertEquals(ids(ranked, "trialId").subList(5, 10), ids(json(top).get("curves"), "trialId"));
         assertEquals("[[10,3.0]]", json(top).get("curves").get(0).get("train").toString());
+        // enough trials to be read in two halves at once: still every one, in order
+        JsonNode all = json(get("/api/searches/" + SEARCH + "/curves?points=50&limit=" + TRIALS));
+        assertEquals(ids(ranked, "trialId"), ids(all.get("curves"), "trialId"));
 
         JsonNode chosen = json(get("/api/searches/" + SEARCH + "/curves?trial=trial-07&trial=nope&trial=trial-02"));
-        assertEquals(List.of("trial-07", "trial-02"), ids(chosen.get("curves"), "trialId"), "given order, unknown ids left out");
+        assertEquals(List.of("trial-07", "trial-02"), ids(chosen.get("curves"), "trialId"),
+                "given order, unknown ids left out");
         assertEquals(404, get("/api/searches/nope/curves").statusCode());
     }
 
@@ -200,8 +205,8 @@ class PagedAndDownsampledApiTest {
         try (Socket socket = new Socket("127.0.0.1", api.port())) {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            for (String path : List.of("/health", "/api/searches?limit=1", "/api/searches/" + LONG + "/trials/t/curve?points=20",
-                    "/health")) {
+            for (String path : List.of("/health", "/api/searches?limit=1",
+                    "/api/searches/" + LONG + "/trials/t/curve?points=20", "/health")) {
                 out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 String head = readHead(in);
