@@ -56,9 +56,9 @@ import java.util.function.Supplier;
  *                                                  every step loss and evaluation; with points, from or to the
  *                                                  compact {@link TrainingLine} (at most 10000 points)
  * GET /api/searches/{id}/curves[?points=N&trial=ID...&limit&offset&from&to]
- *                                                  downsampled lines of the given trials, else of a page of trials
- *                                                  in ranking order (points 200 by default, at most 2000; limit 50
- *                                                  by default, at most 200)
+ *                                                  downsampled lines of the given trials (at most 200), else of a
+ *                                                  page of trials in ranking order (points 200 by default, at most
+ *                                                  2000; limit 50 by default, at most 200)
  * GET /api/searches/{id}/best                      the winner and a spec that reruns it
  * GET /api/searches/{id}/pareto[?cost=MEASURE&limit&offset]
  *                                                  loss against a cost measure (default energy_kwh), the whole front
@@ -240,7 +240,11 @@ public final class HttpApi implements AutoCloseable {
             }
             if (path.size() == 4 && path.get(3).equals("curves")) {
                 QueryParameters.Paging p = query.paging(50, 200);
-                Page<TrainingLine> lines = results.trainingLines(searchId, query.all("trial"), p.limit(), p.offset(),
+                List<String> trials = query.all("trial");
+                if (trials.size() > 200) {
+                    return Reply.error(400, "at most 200 trial ids, got " + trials.size());
+                }
+                Page<TrainingLine> lines = results.trainingLines(searchId, trials, p.limit(), p.offset(),
                         query.number("from", 0, 0, Long.MAX_VALUE), query.number("to", Long.MAX_VALUE, 0,
                                 Long.MAX_VALUE), (int) query.number("points", 200, 2, 2000));
                 return new Reply(200, Map.of("searchId", searchId, "total", lines.total(), "curves", lines.items()),

@@ -197,6 +197,7 @@ class PagedAndDownsampledApiTest {
         assertEquals(List.of("trial-07", "trial-02"), ids(chosen.get("curves"), "trialId"),
                 "given order, unknown ids left out");
         assertEquals(404, get("/api/searches/nope/curves").statusCode());
+        assertEquals(400, get("/api/searches/" + SEARCH + "/curves?" + "trial=x&".repeat(201)).statusCode());
     }
 
     /** A real keep-alive client: several requests written one after another on one socket, each answered. */
