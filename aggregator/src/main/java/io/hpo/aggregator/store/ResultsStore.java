@@ -191,8 +191,8 @@ public final class ResultsStore {
     }
 
     /**
-     * One trial with its rank, read by key: its rank counts the trials ranked before it (an index range), so
-     * nothing else of the search is loaded.
+     * One trial with its rank, read by key: its rank is a count of the trials ranked before it, which the ranking
+     * index answers alone, so no other trial is read.
      */
     public Optional<TrialResult> trial(String searchId, String trialId) throws SQLException {
         return db.read(c -> {
@@ -208,8 +208,9 @@ public final class ResultsStore {
 
     // RANKING as a row value: comparing rows orders them as RANKING does, nulls last
     private static String rankKey(String alias) {
-        return String.format("(%1$s.best_val_loss IS NULL, COALESCE(%1$s.best_val_loss, 0), %1$s.tokens_at_best IS NULL,"
-                + " COALESCE(%1$s.tokens_at_best, 0), %1$s.trial_id COLLATE \"C\")", alias);
+        return String.format("(%1$s.best_val_loss IS NULL, COALESCE(%1$s.best_val_loss, 0),"
+                + " %1$s.tokens_at_best IS NULL, COALESCE(%1$s.tokens_at_best, 0),"
+                + " %1$s.trial_id COLLATE \"C\")", alias);
     }
 
     /** The first-ranked trial, if any trial of the search has a finite evaluation. */
@@ -308,6 +309,7 @@ public final class ResultsStore {
             return db.read(c -> TrainingLines.read(c, searchId, trialIds, from, to, points));
         }
         List<String> firstHalf = trialIds.subList(0, trialIds.size() / 2);
+        // the first half on the common pool: one blocking task per request, which at worst waits its turn
         CompletableFuture<List<TrainingLine>> first = CompletableFuture.supplyAsync(() -> {
             try {
                 return db.read(c -> TrainingLines.read(c, searchId, firstHalf, from, to, points));

@@ -49,7 +49,8 @@ public final class DashboardScale {
             + " if (failed) return 'error panel: ' + failed.textContent;"
             + " if (window.__errors && __errors.length) return 'script error: ' + __errors.join('; ');"
             + " return document.body.getAttribute('data-rendered') === 'search'"
-            + " && document.querySelector('#curves path.curve.train') && document.querySelector('#leaderboard tbody tr')"
+            + " && document.querySelector('#curves path.curve.train')"
+            + " && document.querySelector('#leaderboard tbody tr')"
             + " ? 'ready' : ''; })()";
     private static final String SEARCHES_PAGE_STATE = "(() => {"
             + " if (window.__errors && __errors.length) return 'script error: ' + __errors.join('; ');"

@@ -191,7 +191,8 @@ public final class DevToolsChromium implements AutoCloseable {
             }
             Thread.sleep(5);
         }
-        throw new IllegalStateException(url + " not ready within " + timeout + ": " + evaluate("document.body.innerText"));
+        throw new IllegalStateException(url + " not ready within " + timeout + ": "
+                + evaluate("document.body.innerText"));
     }
 
     /** The uncaught errors and unhandled rejections of the current page so far. */

@@ -23,7 +23,8 @@ public final class ScaleDatasets {
             + " 'd_model', 32 * (1 + i % 4), 'dropout', (i % 5) / 10.0),"
             + " now(), now(), now(), CASE WHEN i % 10 = 0 THEN NULL ELSE 2 + ((i * 7919) % 1000) / 1000.0 END,"
             + " ?::bigint, ? * 1024, ?, ? * 1024, CASE WHEN i % 10 = 0 THEN 'loss is NaN' END, 1,"
-            + " 100000 + (i % 50) * 1000, 10000000, 10 + i % 100, ? * 1024, 6.0 * (100000 + (i % 50) * 1000) * ? * 1024,"
+            + " 100000 + (i % 50) * 1000, 10000000, 10 + i % 100, ? * 1024,"
+            + " 6.0 * (100000 + (i % 50) * 1000) * ? * 1024,"
             + " (10 + i % 100) * 100 / 3.6e6, (10 + i % 100) * 100 / 3.6e6 * 0.475, (10 + i % 100) / 36000.0"
             + " FROM searches s, generate_series(1, ?) i WHERE s.search_id = ?";
     private static final String INSERT_STEPS = "INSERT INTO step_metrics (search_id, trial_id, attempt, step, worker,"
@@ -33,7 +34,8 @@ public final class ScaleDatasets {
             + " FROM generate_series(1, ?) i, generate_series(1, ?) st";
     private static final String INSERT_EVALUATIONS = "INSERT INTO evaluations (search_id, trial_id, attempt, step,"
             + " val_loss, tokens_seen, time)"
-            + " SELECT ?, " + TRIAL_ID + ", 1, e * ? / 10, 2.1 + 3 * exp(-e / 2.0) + (i % 100) * 0.002, e * ? / 10 * 1024,"
+            + " SELECT ?, " + TRIAL_ID + ", 1, e * ? / 10, 2.1 + 3 * exp(-e / 2.0) + (i % 100) * 0.002,"
+            + " e * ? / 10 * 1024,"
             + " now() FROM generate_series(1, ?) i, generate_series(1, 10) e WHERE i % 10 <> 0";
 
     private ScaleDatasets() {
@@ -45,8 +47,8 @@ public final class ScaleDatasets {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             c.setAutoCommit(false);
             update(c, "INSERT INTO searches (search_id, name, spec_yaml, status, outcome, started_at, finished_at)"
-                    + " VALUES (?, ?, ?, 'FINISHED', 'COMPLETED', now(), now())", searchId, "scale " + trials + "x" + steps,
-                    "name: scale\n");
+                    + " VALUES (?, ?, ?, 'FINISHED', 'COMPLETED', now(), now())", searchId,
+                    "scale " + trials + "x" + steps, "name: scale\n");
             update(c, INSERT_TRIALS, steps, steps, steps, steps, steps, steps, trials, searchId);
             update(c, INSERT_STEPS, searchId, steps, trials, steps);
             update(c, INSERT_EVALUATIONS, searchId, steps, steps, trials);
