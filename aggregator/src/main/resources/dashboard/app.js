@@ -2,7 +2,14 @@
 // Every value from the API reaches the page through text nodes (el() below), never as markup.
 "use strict";
 
-const TERMINAL = new Set(["COMPLETED", "DIVERGED", "FAILED"]);
+const TERMINAL = new Set(["COMPLETED", "DIVERGED", "FAILED", "PRUNED"]);
+// rows per page of the searches list and of a search's leaderboard (whose trials' curves the search page draws)
+const SEARCHES_PER_PAGE = 50;
+const TRIALS_PER_PAGE = 100;
+// the best-ranked trials the hyperparameter, Pareto and size plots place
+const PLOTTED_TRIALS = 500;
+// points per training curve on the search page: about a chart's width in pixels
+const CURVE_POINTS = 300;
 const app = document.getElementById("app");
 let page = null;
 
@@ -21,10 +28,30 @@ function el(tag, attrs, ...children) {
 }
 
 async function api(path) {
+  return (await apiPage(path)).items;
+}
+
+/** A list endpoint's page: its items and the list's full length (X-Total-Count). */
+async function apiPage(path) {
   const r = await fetch(path, {cache: "no-store"});
   const body = await r.json();
   if (!r.ok) throw new Error(body.error || r.statusText);
-  return body;
+  return {items: body, total: Number(r.headers.get("X-Total-Count"))};
+}
+
+/** "rows a–b of n" with previous/next buttons that move the offset by a page. */
+function pager(id, offset, shown, total, perPage, go) {
+  return el("div", {class: "pager", id},
+    el("button", {class: "prev", disabled: offset === 0, onclick: () => go(Math.max(0, offset - perPage))}, "‹ prev"),
+    el("span", {}, total === 0 ? "none" : `${num(offset + 1)}–${num(offset + shown)} of ${num(total)}`),
+    el("button", {class: "next", disabled: offset + shown >= total, onclick: () => go(offset + perPage)}, "next ›"));
+}
+
+/** A trial's colour, the same on every page and refresh: a hash of its id picks from the palette. */
+function colorOf(id) {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return Charts.color(Math.abs(h));
 }
 
 const enc = encodeURIComponent;
@@ -81,8 +108,9 @@ function oneNatToggle(checked, onChange) {
 
 function searchesPage() {
   crumbs("searches");
+  let offset = 0;
   const refresh = serialized(async () => {
-    const searches = await api("/api/searches");
+    const {items: searches, total} = await apiPage(`/api/searches?limit=${SEARCHES_PER_PAGE}&offset=${offset}`);
     const rows = searches.map(s => el("tr", {"data-search": s.searchId},
       el("td", {}, el("a", {href: "#/search/" + enc(s.searchId)}, s.searchId)),
       el("td", {}, s.name || "–"),
@@ -101,12 +129,19 @@ function searchesPage() {
           el("thead", {}, el("tr", {}, ["search", "name", "status", "outcome", "started", "trials", "running",
             "completed", "diverged/failed", "best val loss", "best trial"].map((h, i) =>
             el("th", {class: i >= 5 && i <= 9 ? "num" : ""}, h)))),
-          el("tbody", {}, rows))));
+          el("tbody", {}, rows)),
+        pager("searches-pager", offset, rows.length, total, SEARCHES_PER_PAGE, o => { offset = o; refresh(); })));
   });
   return {refresh, onUpdate: () => refresh()};
 }
 
 // ---------------------------------------------------------------- one search
+
+/** Whether positive values spread over more than a factor 20, so that a log axis shows them better. */
+function logWorthy(values) {
+  const range = Charts.extent(values, true);
+  return values.length > 1 && values.every(v => v > 0) && range !== null && range[1] / range[0] > 20;
+}
 
 /** Hyperparameters whose values differ between trials: the ones the search explored. */
 function varyingKeys(trials) {
@@ -114,7 +149,7 @@ function varyingKeys(trials) {
   return keys.filter(k => new Set(trials.map(t => JSON.stringify(t.config[k]))).size > 1);
 }
 
-/** Mean training loss over workers per step, and the evaluations, as [step, loss] pairs. */
+/** Mean training loss over workers per step, and the evaluations, as [step, loss] pairs (a trial's exact curve). */
 function curvePoints(curve) {
   const byStep = new Map();
   for (const s of curve.steps) {
@@ -128,45 +163,43 @@ function curvePoints(curve) {
 }
 
 function searchPage(searchId) {
-  const state = {search: null, trials: [], curves: new Map(), loadedAt: new Map(), sort: {key: "rank", dir: 1},
-    log: false, oneNat: false, cost: COSTS[0][0], pareto: null, colors: new Map()};
+  // rows: the leaderboard page shown (sorted and paged by the API); plotted: the best-ranked trials the plots place
+  const state = {search: null, rows: [], total: 0, offset: 0, plotted: [], curves: new Map(), loadedAt: new Map(),
+    sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
-
-  const colorOf = id => {
-    if (!state.colors.has(id)) state.colors.set(id, Charts.color(state.colors.size));
-    return state.colors.get(id);
-  };
+  const base = "/api/searches/" + enc(searchId);
 
   const refresh = serialized(async () => {
-    const [search, trials, pareto] = await Promise.all([api("/api/searches/" + enc(searchId)),
-      api("/api/searches/" + enc(searchId) + "/trials"),
-      api("/api/searches/" + enc(searchId) + "/pareto?cost=" + enc(state.cost))]);
-    [...trials].sort((a, b) => a.trialId.localeCompare(b.trialId)).forEach(t => colorOf(t.trialId));
-    // only curves that can have changed: trials still going, or whose progress moved since the last read
-    const stale = trials.filter(t => !TERMINAL.has(t.status) || state.loadedAt.get(t.trialId) !== t.finalStep + "/" + t.status);
-    await Promise.all(stale.map(async t => {
-      const c = await api("/api/searches/" + enc(searchId) + "/trials/" + enc(t.trialId) + "/curve");
-      state.curves.set(t.trialId, curvePoints(c));
-      state.loadedAt.set(t.trialId, t.finalStep + "/" + t.status);
-    }));
+    const order = `sort=${enc(state.sort.key)}&dir=${state.sort.dir > 0 ? "asc" : "desc"}`;
+    // a first look in rank order needs no trial ids to ask for the page's curves: read them alongside the rest
+    const firstInRankOrder = state.curves.size === 0 && state.sort.key === "rank" && state.sort.dir > 0;
+    const [search, page, plotted, pareto, first] = await Promise.all([api(base),
+      apiPage(`${base}/trials?limit=${TRIALS_PER_PAGE}&offset=${state.offset}&${order}`),
+      api(`${base}/trials?limit=${PLOTTED_TRIALS}`),
+      api(`${base}/pareto?cost=${enc(state.cost)}&limit=${PLOTTED_TRIALS}`),
+      firstInRankOrder ? api(`${base}/curves?points=${CURVE_POINTS}&limit=${TRIALS_PER_PAGE}&offset=${state.offset}`)
+        : null]);
+    const keep = lines => lines.curves.forEach(l => state.curves.set(l.trialId, {train: l.train, val: l.validation}));
+    const progress = t => t.finalStep + "/" + t.status;
+    if (first) {
+      keep(first);
+      page.items.forEach(t => state.loadedAt.set(t.trialId, progress(t)));
+    }
+    // then in one request the curves of the page's trials that can have changed: still going, or moved since read
+    const stale = page.items.filter(t => !TERMINAL.has(t.status) || state.loadedAt.get(t.trialId) !== progress(t));
+    if (stale.length) {
+      keep(await api(`${base}/curves?points=${CURVE_POINTS}&` + stale.map(t => "trial=" + enc(t.trialId)).join("&")));
+      stale.forEach(t => state.loadedAt.set(t.trialId, progress(t)));
+    }
     state.search = search;
-    state.trials = trials;
+    state.rows = page.items;
+    state.total = page.total;
+    state.plotted = plotted;
     state.pareto = pareto;
     render();
   });
 
-  function sorted() {
-    const {key, dir} = state.sort;
-    const value = t => key === "energyKwh" ? (t.spend ? t.spend.energyKwh : null)
-      : key === "executorSeconds" ? (t.spend ? t.spend.executorSeconds : null) : key in t ? t[key] : t.config[key];
-    return [...state.trials].sort((a, b) => {
-      const va = value(a), vb = value(b);
-      if (va === vb) return a.rank - b.rank;
-      if (va === null || va === undefined) return 1;
-      if (vb === null || vb === undefined) return -1;
-      return (typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb))) * dir;
-    });
-  }
+  const goTo = offset => { state.offset = offset; refresh(); };
 
   function leaderboard(varying) {
     const cols = [["rank", "rank", true], ["trialId", "trial", false], ["status", "status", false],
@@ -177,9 +210,9 @@ function searchPage(searchId) {
       class: "sortable" + (numeric ? " num" : ""), "data-sort": key,
       onclick: () => {
         state.sort = {key, dir: state.sort.key === key ? -state.sort.dir : 1};
-        render();
+        goTo(0);
       }}, label, state.sort.key === key ? el("span", {class: "arrow"}, state.sort.dir > 0 ? " ▲" : " ▼") : null)));
-    const rows = sorted().map(t => el("tr", {"data-trial": t.trialId,
+    const rows = state.rows.map(t => el("tr", {"data-trial": t.trialId,
         onmouseenter: () => highlight(t.trialId), onmouseleave: () => highlight(null)},
       el("td", {class: "num", "data-col": "rank"}, t.rank),
       el("td", {"data-col": "trialId"}, el("span", {class: "swatch", style: "background:" + colorOf(t.trialId)}),
@@ -193,19 +226,21 @@ function searchPage(searchId) {
       el("td", {class: "num", "data-col": "executorSeconds"}, t.spend ? num(Math.round(t.spend.executorSeconds)) : "–"),
       el("td", {class: "num", "data-col": "energyKwh"}, t.spend ? sig(t.spend.energyKwh) : "–"),
       varying.map(k => el("td", {class: "num"}, param(t.config[k])))));
-    return el("table", {id: "leaderboard"}, el("thead", {}, head), el("tbody", {}, rows));
+    return [el("table", {id: "leaderboard"}, el("thead", {}, head), el("tbody", {}, rows)),
+      pager("leaderboard-pager", state.offset, rows.length, state.total, TRIALS_PER_PAGE, goTo)];
   }
 
   // training loss per step and validation loss are on different scales (the step loss is DL4J's score of a
   // minibatch), so each gets its own chart and axis, over the same steps
   function curvesPanel() {
-    const series = state.trials.map(t => ({id: t.trialId, color: colorOf(t.trialId),
+    const series = state.rows.map(t => ({id: t.trialId, color: colorOf(t.trialId),
       ...(state.curves.get(t.trialId) || {train: [], val: []})}));
-    return el("div", {class: "panel"}, el("h2", {}, "Loss curves"),
+    return el("div", {class: "panel", id: "curves"}, el("h2", {}, "Loss curves"),
       el("div", {class: "controls"}, el("label", {}, el("input", {type: "checkbox", checked: state.log,
         onchange: e => { state.log = e.target.checked; render(); }}), " log scale"),
         oneNatToggle(state.oneNat, on => { state.oneNat = on; render(); }),
-        el("span", {class: "legend"}, "hover a curve, dot or row to highlight its trial")),
+        el("span", {class: "legend"}, `the ${num(series.length)} trials of the leaderboard page below;`
+          + " hover a curve, dot or row to highlight its trial")),
       el("h3", {}, "Validation loss (evaluations)"),
       Charts.lossChart(series, {log: state.log, showTrain: false, height: 240, onHover: highlight,
         reference: state.oneNat ? 1 : null}),
@@ -225,18 +260,18 @@ function searchPage(searchId) {
       el("div", {class: "controls"}, el("label", {}, "cost ", el("select", {id: "cost-measure",
         onchange: e => { state.cost = e.target.value; refresh(); }},
         COSTS.map(([key, label]) => el("option", {value: key, selected: key === state.cost}, label)))),
-        el("span", {class: "legend"}, p ? `front: ${p.front.length} of ${p.trials.length} trials` : "")),
+        el("span", {class: "legend"}, p ? `front: ${p.front.length} of ${p.total} trials`
+          + (p.total > p.trials.length ? ` (the ${num(p.trials.length)} best ranked drawn)` : "") : "")),
       Charts.xyChart(points, {xLabel: `${p ? p.cost : ""} (${unit})`, yLabel: "best val loss", cls: "pareto",
         width: 860, height: 320,
-        logX: points.length > 1 && points.every(q => q.x > 0) && Math.max(...points.map(q => q.x))
-          / Math.min(...points.map(q => q.x)) > 20, joinRinged: true, onHover: highlight,
+        logX: logWorthy(points.map(q => q.x)), joinRinged: true, onHover: highlight,
         empty: "no finished trial with a cost yet"}),
       el("p", {class: "note"}, "Ringed: the Pareto front, trials no other trial beats on both loss and cost."));
   }
 
   // where each trial's model size N sits against the search's training tokens D: log N / (2 log D) is 1 at N = D²
   function sizePanel() {
-    const sized = state.trials.filter(t => sizeToData(t) !== null);
+    const sized = state.plotted.filter(t => sizeToData(t) !== null);
     const d = sized.length ? sized[0].trainingTokens : null;
     const points = sized.map(t => ({id: t.trialId, color: colorOf(t.trialId), x: t.parameters, y: sizeToData(t),
       ring: !!t.overfitting, tip: `${t.trialId}\nN = ${num(t.parameters)} parameters\nD = ${num(t.trainingTokens)}`
@@ -249,17 +284,17 @@ function searchPage(searchId) {
   }
 
   function paramsPanel(varying) {
-    const charts = varying.map(k => el("div", {}, el("h3", {}, k), Charts.scatter(state.trials.map(t => ({
+    const charts = varying.map(k => el("div", {}, el("h3", {}, k), Charts.scatter(state.plotted.map(t => ({
       id: t.trialId, color: colorOf(t.trialId), x: t.config[k], y: t.bestValLoss === null ? NaN : t.bestValLoss})),
     {xLabel: k, onHover: highlight})));
-    return el("div", {class: "panel"}, el("h2", {}, "Hyperparameters vs best validation loss"),
+    return el("div", {class: "panel", id: "params"}, el("h2", {}, "Hyperparameters vs best validation loss"),
       charts.length ? el("div", {class: "scatters"}, charts)
         : el("div", {class: "empty"}, "every trial has the same hyperparameters so far"));
   }
 
   function render() {
     const s = state.search;
-    const varying = varyingKeys(state.trials);
+    const varying = varyingKeys(state.plotted);
     const c = s.trialCounts;
     const scrollY = window.scrollY;
     app.replaceChildren(
@@ -291,10 +326,9 @@ function trialPage(searchId, trialId) {
   let oneNat = false;
   let last = null;
   const refresh = serialized(async () => {
-    const trials = await api("/api/searches/" + enc(searchId) + "/trials");
-    const trial = trials.find(t => t.trialId === trialId);
-    if (!trial) throw new Error(`no trial ${trialId} in search ${searchId}`);
-    const curve = await api("/api/searches/" + enc(searchId) + "/trials/" + enc(trialId) + "/curve");
+    // the trial alone, and its exact curve (every step): one trial is small enough
+    const [trial, curve] = await Promise.all([api("/api/searches/" + enc(searchId) + "/trials/" + enc(trialId)),
+      api("/api/searches/" + enc(searchId) + "/trials/" + enc(trialId) + "/curve")]);
     last = {trial, points: curvePoints(curve), curve};
     render();
   });

@@ -65,10 +65,16 @@ const Charts = (() => {
     return v => a + (v - min) / span * (b - a);
   }
 
+  /** [min, max] of the finite values (positive ones only when log), or null; a loop, since spreading a long
+   * array into Math.min/max overflows the call stack. */
   function extent(values, log) {
-    const vs = values.filter(v => Number.isFinite(v) && (!log || v > 0));
-    if (vs.length === 0) return null;
-    let min = Math.min(...vs), max = Math.max(...vs);
+    let min = Infinity, max = -Infinity;
+    for (const v of values) {
+      if (!Number.isFinite(v) || (log && v <= 0)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (min > max) return null;
     if (min === max) {
       min = log ? min / 1.5 : min - 0.5;
       max = log ? max * 1.5 : max + 0.5;
@@ -212,7 +218,8 @@ const Charts = (() => {
     } else {
       const vals = ok.map(p => p.x);
       const positive = vals.every(v => v > 0);
-      const log = positive && Math.max(...vals) / Math.min(...vals) > 20;
+      const range = extent(vals, false);
+      const log = positive && range !== null && range[1] / range[0] > 20;
       const xe = extent(vals, log);
       xs = scale(xe[0], xe[1], box.left + 8, box.right - 8, log);
       xTicks = log ? logTicks(xe[0], xe[1]) : linearTicks(xe[0], xe[1], 4);
@@ -292,5 +299,5 @@ const Charts = (() => {
     return svg;
   }
 
-  return {color, lossChart, scatter, xyChart, hideTip};
+  return {color, extent, lossChart, scatter, xyChart, hideTip};
 })();

@@ -1,5 +1,7 @@
 package io.hpo.driver;
 
+import io.hpo.driver.bench.DevToolsChromium;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  * screenshot. Flags keep it off the network (no updates, sync or QUIC) and out of the user's profile.
  */
 final class HeadlessChromium {
-    private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
     /** Page time (virtual, so it passes as fast as the page is idle) its scripts get before the DOM is taken. */
     private static final int VIRTUAL_TIME_MS = 8000;
     private static final int TIMEOUT_S = 90;
@@ -28,15 +29,7 @@ final class HeadlessChromium {
     }
 
     static Optional<HeadlessChromium> find(Path profile) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            for (String name : NAMES) {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-                if (Files.isExecutable(candidate)) {
-                    return Optional.of(new HeadlessChromium(candidate, profile));
-                }
-            }
-        }
-        return Optional.empty();
+        return DevToolsChromium.binary().map(binary -> new HeadlessChromium(binary, profile));
     }
 
     String dumpDom(String url) throws IOException, InterruptedException {

@@ -8,11 +8,15 @@ import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.ingest.IngestStats;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.results.NotReadyException;
+import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
+import io.hpo.aggregator.store.Page;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.aggregator.store.TrainingLine;
+import io.hpo.aggregator.store.TrialOrder;
 import io.hpo.aggregator.store.TrialResult;
 import io.hpo.aggregator.store.TrialStatus;
 import io.hpo.events.ControlEvent;
@@ -42,12 +46,24 @@ import java.util.function.Supplier;
  * GET /metrics                                     Prometheus text exposition of {@link AggregatorMetrics}
  * GET /api/events                                  server-sent events after each stored batch ({@link LiveUpdates})
  * GET /health                                      200 UP / DEGRADED (ingest retrying), 503 DOWN (no database)
- * GET /api/searches                                every search, newest first
+ * GET /api/searches[?limit&offset]                 searches, newest first (limit 50 by default, at most 1000)
  * GET /api/searches/{id}                           one search, with its spec
- * GET /api/searches/{id}/trials                    trials in ranking order
- * GET /api/searches/{id}/trials/{trialId}/curve    step losses and evaluations
+ * GET /api/searches/{id}/trials[?limit&offset&sort=KEY&dir=asc|desc]
+ *                                                  trials in ranking order, or sorted by a field or hyperparameter
+ *                                                  (limit 100 by default, at most 1000)
+ * GET /api/searches/{id}/trials/{trialId}          one trial, with its rank
+ * GET /api/searches/{id}/trials/{trialId}/curve[?points=N&from=STEP&to=STEP]
+ *                                                  every step loss and evaluation; with points, from or to the
+ *                                                  compact {@link TrainingLine} (at most 10000 points)
+ * GET /api/searches/{id}/curves[?points=N&trial=ID...&limit&offset&from&to]
+ *                                                  downsampled lines of the given trials (at most 200), else of a
+ *                                                  page of trials in ranking order (points 200 by default, at most
+ *                                                  2000; limit 50 by default, at most 200)
  * GET /api/searches/{id}/best                      the winner and a spec that reruns it
- * GET /api/searches/{id}/pareto[?cost=MEASURE]     loss against a cost measure (default energy_kwh), the front marked
+ * GET /api/searches/{id}/pareto[?cost=MEASURE&limit&offset]
+ *                                                  loss against a cost measure (default energy_kwh), the whole front
+ *                                                  and a page of the placed trials (limit 1000 by default, at most
+ *                                                  10000)
  * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
  * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
  * </pre>
@@ -55,11 +71,21 @@ import java.util.function.Supplier;
  * token, 403 read-only (no token
  * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best not available yet or
  * the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. Non-finite losses are
- * JSON null (see {@link Json}).
+ * JSON null (see {@link Json}). Paged lists carry their full length in the {@code X-Total-Count} header; a limit
+ * or offset out of range is a 400.
+ * <p>
+ * Responses go out with TCP_NODELAY ({@link #NODELAY}): without it a reused keep-alive connection waits ~40 ms for
+ * the client's delayed ACK before each small response.
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final int THREADS = 4;
+    /** The JDK server reads this once, when its first server is created; set before any is. */
+    static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        System.setProperty(NODELAY, "true");
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -110,12 +136,21 @@ public final class HttpApi implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
-    /** A JSON body, or raw bytes with their content type. */
-    private record Reply(int status, Object body, String contentType) {
+    /** A JSON body, or raw bytes with their content type; {@code total} (or null) goes out as X-Total-Count. */
+    private record Reply(int status, Object body, String contentType, Long total) {
         static final String JSON = "application/json; charset=utf-8";
+
+        Reply(int status, Object body, String contentType) {
+            this(status, body, contentType, null);
+        }
 
         static Reply ok(Object body) {
             return new Reply(200, body, JSON);
+        }
+
+        /** A page's items as a JSON array (as before paging), its total in the header. */
+        static Reply page(Page<?> page) {
+            return new Reply(200, page.items(), JSON, page.total());
         }
 
         static Reply error(int status, String message) {
@@ -160,7 +195,7 @@ public final class HttpApi implements AutoCloseable {
                 return health();
             }
             if (path.equals(List.of("metrics"))) {
-                metrics.searches(store.searches());
+                metrics.searches(store.searches(AggregatorMetrics.SEARCHES_EXPORTED, 0).items());
                 return new Reply(200, metrics.scrape().getBytes(StandardCharsets.UTF_8), PrometheusRegistries.CONTENT_TYPE);
             }
             if (path.isEmpty() || path.get(0).equals(StaticAssets.PREFIX)) {
@@ -171,19 +206,23 @@ public final class HttpApi implements AutoCloseable {
             if (path.size() < 2 || !path.get(0).equals("api") || !path.get(1).equals("searches")) {
                 return notFound(path);
             }
+            QueryParameters query = new QueryParameters(rawQuery);
             if (path.size() == 2) {
+                QueryParameters.Paging p = query.paging(50, 1000);
+                Page<SearchSummary> page = results.searches(p.limit(), p.offset());
                 ArrayNode list = Json.MAPPER.createArrayNode();
-                for (SearchSummary s : results.searches()) {
+                for (SearchSummary s : page.items()) {
                     list.add(((ObjectNode) Json.MAPPER.valueToTree(s)).without("specYaml"));
                 }
-                return Reply.ok(list);
+                return new Reply(200, list, Reply.JSON, page.total());
             }
             String searchId = path.get(2);
             if (path.size() == 3) {
                 return Reply.ok(results.search(searchId));
             }
             if (path.size() == 4 && path.get(3).equals("trials")) {
-                return Reply.ok(results.leaderboard(searchId));
+                QueryParameters.Paging p = query.paging(100, 1000);
+                return Reply.page(results.leaderboard(searchId, trialOrder(query), p.limit(), p.offset()));
             }
             if (path.size() == 4 && path.get(3).equals("best")) {
                 return Reply.ok(results.best(searchId));
@@ -191,18 +230,35 @@ public final class HttpApi implements AutoCloseable {
             if (path.size() == 4 && path.get(3).equals("pareto")) {
                 SpendMeasure measure;
                 try {
-                    measure = Results.costMeasure(queryParameter(rawQuery, "cost"));
+                    measure = Results.costMeasure(query.get("cost"));
                 } catch (IllegalArgumentException e) {
                     return Reply.error(400, e.getMessage());
                 }
-                return Reply.ok(results.pareto(searchId, measure));
+                QueryParameters.Paging p = query.paging(1000, 10_000);
+                ParetoTrials pareto = results.pareto(searchId, measure, p.limit(), p.offset());
+                return new Reply(200, pareto, Reply.JSON, (long) pareto.total());
+            }
+            if (path.size() == 4 && path.get(3).equals("curves")) {
+                QueryParameters.Paging p = query.paging(50, 200);
+                List<String> trials = query.all("trial");
+                if (trials.size() > 200) {
+                    return Reply.error(400, "at most 200 trial ids, got " + trials.size());
+                }
+                Page<TrainingLine> lines = results.trainingLines(searchId, trials, p.limit(), p.offset(),
+                        query.number("from", 0, 0, Long.MAX_VALUE), query.number("to", Long.MAX_VALUE, 0,
+                                Long.MAX_VALUE), (int) query.number("points", 200, 2, 2000));
+                return new Reply(200, Map.of("searchId", searchId, "total", lines.total(), "curves", lines.items()),
+                        Reply.JSON, lines.total());
+            }
+            if (path.size() == 5 && path.get(3).equals("trials")) {
+                return Reply.ok(results.trial(searchId, path.get(4)));
             }
             if (path.size() == 6 && path.get(3).equals("trials") && path.get(5).equals("curve")) {
-                Curve curve = results.curve(searchId, path.get(4));
-                return Reply.ok(Map.of("searchId", searchId, "trialId", path.get(4), "steps", curve.steps(),
-                        "evaluations", curve.evaluations()));
+                return curve(searchId, path.get(4), query);
             }
             return notFound(path);
+        } catch (QueryParameters.BadParameterException e) {
+            return Reply.error(400, e.getMessage());
         } catch (UnknownIdException e) {
             return Reply.error(404, e.getMessage());
         } catch (NotReadyException e) {
@@ -214,6 +270,30 @@ public final class HttpApi implements AutoCloseable {
             LOG.error("request /{} failed", String.join("/", path), e);
             return Reply.error(500, e.toString());
         }
+    }
+
+    /** Every stored step as before; the compact, downsampled line when points or a step range is asked for. */
+    private Reply curve(String searchId, String trialId, QueryParameters query)
+            throws SQLException, UnknownIdException {
+        if (query.get("points") == null && query.get("from") == null && query.get("to") == null) {
+            Curve curve = results.curve(searchId, trialId);
+            return Reply.ok(Map.of("searchId", searchId, "trialId", trialId, "steps", curve.steps(),
+                    "evaluations", curve.evaluations()));
+        }
+        TrainingLine line = results.trainingLine(searchId, trialId, query.number("from", 0, 0, Long.MAX_VALUE),
+                query.number("to", Long.MAX_VALUE, 0, Long.MAX_VALUE), (int) query.number("points", 10_000, 2, 10_000));
+        return Reply.ok(Map.of("searchId", searchId, "trialId", trialId, "downsampled", line.downsampled(),
+                "train", line.train(), "validation", line.validation()));
+    }
+
+    /** {@code sort} (a trial field or hyperparameter name, default rank) and {@code dir} (asc or desc). */
+    private static TrialOrder trialOrder(QueryParameters query) {
+        String dir = query.get("dir") == null ? "asc" : query.get("dir");
+        if (!dir.equals("asc") && !dir.equals("desc")) {
+            throw new QueryParameters.BadParameterException("dir must be asc or desc, got '" + dir + "'");
+        }
+        String key = query.get("sort");
+        return new TrialOrder(key == null || key.isEmpty() ? TrialOrder.RANK.key() : key, dir.equals("desc"));
     }
 
     private static boolean isCancel(List<String> path) {
@@ -237,9 +317,7 @@ public final class HttpApi implements AutoCloseable {
         try {
             SearchSummary search = results.search(searchId);
             if (trialId != null) {
-                TrialResult trial = results.leaderboard(searchId).stream().filter(t -> t.trialId().equals(trialId))
-                        .findFirst().orElseThrow(() -> new UnknownIdException("search '" + searchId
-                                + "' has no trial '" + trialId + "'"));
+                TrialResult trial = results.trial(searchId, trialId);
                 if (TrialStatus.valueOf(trial.status()).isTerminal()) {
                     return Reply.error(409, "trial '" + trialId + "' of search '" + searchId + "' already ended: "
                             + trial.status());
@@ -277,21 +355,6 @@ public final class HttpApi implements AutoCloseable {
         return Reply.error(404, "no such resource: /" + String.join("/", path));
     }
 
-    /** The first value of {@code name} in a raw query string, decoded; null when absent. */
-    private static String queryParameter(String rawQuery, String name) {
-        if (rawQuery == null) {
-            return null;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            if (key.equals(name)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
     /** Decoded path segments (ids may hold any character, percent-encoded); null if the encoding is broken. */
     private static List<String> segments(String rawPath) {
         List<String> out = new ArrayList<>();
@@ -311,6 +374,9 @@ public final class HttpApi implements AutoCloseable {
         byte[] body = reply.body() instanceof byte[] raw ? raw : Json.MAPPER.writeValueAsBytes(reply.body());
         ex.getResponseHeaders().set("Content-Type", reply.contentType());
         ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (reply.total() != null) {
+            ex.getResponseHeaders().set("X-Total-Count", String.valueOf(reply.total()));
+        }
         if (headOnly) {
             ex.sendResponseHeaders(reply.status(), -1);
         } else {

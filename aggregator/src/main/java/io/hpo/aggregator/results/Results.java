@@ -2,7 +2,10 @@ package io.hpo.aggregator.results;
 
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.store.Page;
 import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.aggregator.store.TrainingLine;
+import io.hpo.aggregator.store.TrialOrder;
 import io.hpo.aggregator.store.TrialResult;
 
 import io.hpo.space.cost.SpendMeasure;
@@ -23,8 +26,14 @@ public final class Results {
         this.store = store;
     }
 
+    /** Every search, newest first (the CLI lists them all). */
     public List<SearchSummary> searches() throws SQLException {
         return store.searches();
+    }
+
+    /** A page of the searches, newest first. */
+    public Page<SearchSummary> searches(int limit, int offset) throws SQLException {
+        return store.searches(limit, offset);
     }
 
     /** The search, with its spec. */
@@ -32,15 +41,55 @@ public final class Results {
         return store.search(searchId).orElseThrow(() -> unknownSearch(searchId));
     }
 
+    /** Every trial of the search in ranking order (the CLI prints them all). */
     public List<TrialResult> leaderboard(String searchId) throws SQLException, UnknownIdException {
         search(searchId);
         return store.rankedTrials(searchId);
     }
 
+    /** A page of the search's trials in {@code order}. */
+    public Page<TrialResult> leaderboard(String searchId, TrialOrder order, int limit, int offset)
+            throws SQLException, UnknownIdException {
+        search(searchId);
+        return store.trials(searchId, order, limit, offset);
+    }
+
+    /** One trial with its rank, read alone. */
+    public TrialResult trial(String searchId, String trialId) throws SQLException, UnknownIdException {
+        search(searchId);
+        return store.trial(searchId, trialId).orElseThrow(() -> unknownTrial(searchId, trialId));
+    }
+
+    /** Every stored step (all workers) and evaluation of the trial. */
     public Curve curve(String searchId, String trialId) throws SQLException, UnknownIdException {
         search(searchId);
-        return store.curve(searchId, trialId).orElseThrow(() ->
-                new UnknownIdException("search '" + searchId + "' has no trial '" + trialId + "'"));
+        return store.curve(searchId, trialId).orElseThrow(() -> unknownTrial(searchId, trialId));
+    }
+
+    /** The trial's lines over steps {@code from..to}, downsampled to about {@code points} points. */
+    public TrainingLine trainingLine(String searchId, String trialId, long from, long to, int points)
+            throws SQLException, UnknownIdException {
+        search(searchId);
+        return store.trainingLines(searchId, List.of(trialId), from, to, points).stream().findFirst()
+                .orElseThrow(() -> unknownTrial(searchId, trialId));
+    }
+
+    /**
+     * Downsampled lines of the given trials, or when none are given of a page of the search's trials in ranking
+     * order; the page's total is the search's trial count (or the number of ids given).
+     */
+    public Page<TrainingLine> trainingLines(String searchId, List<String> trialIds, int limit, int offset,
+                                            long from, long to, int points) throws SQLException, UnknownIdException {
+        List<String> ids = trialIds;
+        long total = trialIds.size();
+        if (trialIds.isEmpty()) {
+            Page<TrialResult> page = leaderboard(searchId, TrialOrder.RANK, limit, offset);
+            ids = page.items().stream().map(TrialResult::trialId).toList();
+            total = page.total();
+        } else {
+            search(searchId);
+        }
+        return new Page<>(store.trainingLines(searchId, ids, from, to, points), total, limit, offset);
     }
 
     /** The measure named {@code key} (null: the default), or an error listing the known ones. */
@@ -57,15 +106,22 @@ public final class Results {
      * the Pareto front among them (see {@link ParetoFront}).
      */
     public ParetoTrials pareto(String searchId, SpendMeasure measure) throws SQLException, UnknownIdException {
-        List<TrialResult> placed = leaderboard(searchId).stream()
-                .filter(t -> t.bestValLoss() != null && t.spend() != null).toList();
+        return pareto(searchId, measure, Integer.MAX_VALUE, 0);
+    }
+
+    /** As {@link #pareto(String, SpendMeasure)}, the whole front but only a page of the placed trials. */
+    public ParetoTrials pareto(String searchId, SpendMeasure measure, int limit, int offset)
+            throws SQLException, UnknownIdException {
+        search(searchId);
+        List<TrialResult> placed = store.placedTrials(searchId);
         Set<String> front = ParetoFront.of(placed.stream()
                 .map(t -> new ParetoFront.Point(t.trialId(), t.bestValLoss(), t.spend().get(measure))).toList());
         List<ParetoTrials.Trial> trials = placed.stream().map(t -> new ParetoTrials.Trial(t.trialId(), t.status(),
                 t.bestValLoss(), t.spend().get(measure), front.contains(t.trialId()), t.overfitting())).toList();
         return new ParetoTrials(searchId, measure.key(), measure.unit(), trials.stream()
                 .filter(ParetoTrials.Trial::onFront).sorted(Comparator.comparingDouble(ParetoTrials.Trial::cost)
-                        .thenComparingDouble(ParetoTrials.Trial::bestValLoss)).toList(), trials);
+                        .thenComparingDouble(ParetoTrials.Trial::bestValLoss)).toList(), trials.size(),
+                trials.subList(Math.min(offset, trials.size()), (int) Math.min((long) offset + limit, trials.size())));
     }
 
     /** The first-ranked trial and the spec that reruns it. */
@@ -82,6 +138,10 @@ public final class Results {
         return new BestTrial(searchId, t.trialId(), t.status(), t.bestValLoss(), t.bestStep(), t.tokensAtBest(),
                 t.config(), FixedSpec.render(search.specYaml(), searchId, t.config()),
                 store.checkpoint(searchId, t.trialId()).orElse(null));
+    }
+
+    private static UnknownIdException unknownTrial(String searchId, String trialId) {
+        return new UnknownIdException("search '" + searchId + "' has no trial '" + trialId + "'");
     }
 
     private static UnknownIdException unknownSearch(String searchId) {

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The results database: writes batches of events, answers the questions of the API and CLI.
@@ -20,6 +22,9 @@ import java.util.Optional;
  * by trial id (code-point order); trials without a finite evaluation come last.
  */
 public final class ResultsStore {
+    // from this many trials on, curves are read on two connections at once
+    private static final int PARALLEL_LINES = 20;
+    private static final String SEARCH_ORDER = "s.started_at DESC NULLS LAST, s.search_id COLLATE \"C\"";
     private static final String RANKING =
             "best_val_loss ASC NULLS LAST, tokens_at_best ASC NULLS LAST, trial_id COLLATE \"C\"";
     private static final String TRIAL_COLUMNS = "trial_id, status, config::text AS config, best_val_loss,"
@@ -62,19 +67,54 @@ public final class ResultsStore {
 
     /** All searches, newest first. */
     public List<SearchSummary> searches() throws SQLException {
-        return db.read(c -> loadSearches(c, null));
+        return db.read(c -> loadSearches(c, null, Integer.MAX_VALUE, 0));
+    }
+
+    /** A page of the searches, newest first, with how many there are. */
+    public Page<SearchSummary> searches(int limit, int offset) throws SQLException {
+        return db.read(c -> new Page<>(loadSearches(c, null, limit, offset),
+                count(c, "SELECT count(*) FROM searches"), limit, offset));
     }
 
     public Optional<SearchSummary> search(String searchId) throws SQLException {
-        return db.read(c -> loadSearches(c, searchId)).stream().findFirst();
+        return db.read(c -> loadSearches(c, searchId, 1, 0)).stream().findFirst();
     }
 
-    private static List<SearchSummary> loadSearches(Connection c, String onlyId) throws SQLException {
+    private static List<SearchSummary> loadSearches(Connection c, String onlyId, int limit, int offset)
+            throws SQLException {
+        List<SearchSummary> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.search_id, s.name, s.status, s.outcome, s.started_at,"
+                + " s.finished_at, " + (onlyId == null ? "NULL" : "s.spec_yaml") + " AS spec_yaml,"
+                + " best.trial_id AS best_trial_id, best.best_val_loss"
+                + " FROM searches s LEFT JOIN LATERAL (SELECT trial_id, best_val_loss FROM trials b"
+                + " WHERE b.search_id = s.search_id AND b.best_val_loss IS NOT NULL ORDER BY " + RANKING
+                + " LIMIT 1) best ON true" + (onlyId == null ? "" : " WHERE s.search_id = ?")
+                + " ORDER BY " + SEARCH_ORDER + " LIMIT ? OFFSET ?")) {
+            int i = 1;
+            if (onlyId != null) {
+                ps.setString(i++, onlyId);
+            }
+            ps.setInt(i++, limit);
+            ps.setInt(i, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SearchSummary(rs.getString("search_id"), rs.getString("name"), rs.getString("status"),
+                            rs.getString("outcome"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"),
+                            0, emptyCounts(), Sql.nullableDouble(rs, "best_val_loss"), rs.getString("best_trial_id"),
+                            rs.getString("spec_yaml")));
+                }
+            }
+        }
+        return withTrialCounts(c, out);
+    }
+
+    /** The searches with their trials counted by status, for just these searches. */
+    private static List<SearchSummary> withTrialCounts(Connection c, List<SearchSummary> searches)
+            throws SQLException {
         Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT search_id, status, count(*) AS n FROM trials"
-                + " WHERE (?::text IS NULL OR search_id = ?) GROUP BY search_id, status")) {
-            ps.setString(1, onlyId);
-            ps.setString(2, onlyId);
+                + " WHERE search_id = ANY (?) GROUP BY search_id, status")) {
+            ps.setArray(1, c.createArrayOf("text", searches.stream().map(SearchSummary::searchId).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.computeIfAbsent(rs.getString("search_id"), k -> emptyCounts())
@@ -82,30 +122,12 @@ public final class ResultsStore {
                 }
             }
         }
-        List<SearchSummary> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.search_id, s.name, s.status, s.outcome, s.started_at,"
-                + " s.finished_at, CASE WHEN ?::text IS NULL THEN NULL ELSE s.spec_yaml END AS spec_yaml,"
-                + " best.trial_id AS best_trial_id, best.best_val_loss"
-                + " FROM searches s LEFT JOIN LATERAL (SELECT trial_id, best_val_loss FROM trials b"
-                + " WHERE b.search_id = s.search_id AND b.best_val_loss IS NOT NULL ORDER BY " + RANKING
-                + " LIMIT 1) best ON true WHERE (?::text IS NULL OR s.search_id = ?)"
-                + " ORDER BY s.started_at DESC NULLS LAST, s.search_id COLLATE \"C\"")) {
-            ps.setString(1, onlyId);
-            ps.setString(2, onlyId);
-            ps.setString(3, onlyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString("search_id");
-                    Map<String, Integer> byStatus = counts.getOrDefault(id, emptyCounts());
-                    out.add(new SearchSummary(id, rs.getString("name"), rs.getString("status"),
-                            rs.getString("outcome"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"),
-                            byStatus.values().stream().mapToInt(Integer::intValue).sum(), byStatus,
-                            Sql.nullableDouble(rs, "best_val_loss"), rs.getString("best_trial_id"),
-                            rs.getString("spec_yaml")));
-                }
-            }
-        }
-        return out;
+        return searches.stream().map(s -> {
+            Map<String, Integer> byStatus = counts.getOrDefault(s.searchId(), emptyCounts());
+            return new SearchSummary(s.searchId(), s.name(), s.status(), s.outcome(), s.startedAt(), s.finishedAt(),
+                    byStatus.values().stream().mapToInt(Integer::intValue).sum(), byStatus, s.bestValLoss(),
+                    s.bestTrialId(), s.specYaml());
+        }).toList();
     }
 
     private static Map<String, Integer> emptyCounts() {
@@ -118,14 +140,88 @@ public final class ResultsStore {
 
     /** The search's trials in ranking order; empty for an unknown search. */
     public List<TrialResult> rankedTrials(String searchId) throws SQLException {
-        return db.read(c -> trials(c, "SELECT " + TRIAL_COLUMNS + " FROM trials WHERE search_id = ? ORDER BY "
-                + RANKING, searchId));
+        return trials(searchId, TrialOrder.RANK, Integer.MAX_VALUE, 0).items();
+    }
+
+    /**
+     * A page of the search's trials in {@code order}, each with its rank, and how many the search has. Ranks and
+     * the page are found on narrow rows first; only the page's trials are read whole.
+     */
+    public Page<TrialResult> trials(String searchId, TrialOrder order, int limit, int offset) throws SQLException {
+        return db.read(c -> {
+            List<TrialResult> out;
+            try (PreparedStatement ps = c.prepareStatement("WITH ranked AS (SELECT trial_id, row_number() OVER"
+                    + " (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?),"
+                    + " page AS (SELECT trial_id, rank FROM ranked JOIN trials USING (trial_id)"
+                    + " WHERE search_id = ? ORDER BY " + order.sql() + " LIMIT ? OFFSET ?)"
+                    + " SELECT " + TRIAL_COLUMNS + ", rank FROM page JOIN trials USING (trial_id)"
+                    + " WHERE search_id = ? ORDER BY " + order.sql())) {
+                int i = 1;
+                ps.setString(i++, searchId);
+                ps.setString(i++, searchId);
+                if (order.byHyperparameter()) {
+                    ps.setString(i++, order.key());
+                }
+                ps.setInt(i++, limit);
+                ps.setInt(i++, offset);
+                ps.setString(i++, searchId);
+                if (order.byHyperparameter()) {
+                    ps.setString(i, order.key());
+                }
+                out = trials(ps);
+            }
+            return new Page<>(out, count(c, "SELECT count(*) FROM trials WHERE search_id = ?", searchId), limit,
+                    offset);
+        });
+    }
+
+    /**
+     * The trials with a finite best validation loss and recorded accounting, in ranking order, without their
+     * configs (what the Pareto front places: thousands of trials, so nothing more is read).
+     */
+    public List<TrialResult> placedTrials(String searchId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS.replace("config::text", "NULL")
+                    + ", row_number() OVER (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?"
+                    + " AND best_val_loss IS NOT NULL AND executor_seconds IS NOT NULL ORDER BY rank")) {
+                ps.setString(1, searchId);
+                return trials(ps);
+            }
+        });
+    }
+
+    /**
+     * One trial with its rank, read by key: its rank is a count of the trials ranked before it, which the ranking
+     * index answers alone, so no other trial is read.
+     */
+    public Optional<TrialResult> trial(String searchId, String trialId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS + ", 1 + (SELECT count(*)"
+                    + " FROM trials b WHERE b.search_id = t.search_id AND " + rankKey("b") + " < " + rankKey("t")
+                    + ") AS rank FROM trials t WHERE search_id = ? AND trial_id = ?")) {
+                ps.setString(1, searchId);
+                ps.setString(2, trialId);
+                return trials(ps).stream().findFirst();
+            }
+        });
+    }
+
+    // RANKING as a row value: comparing rows orders them as RANKING does, nulls last
+    private static String rankKey(String alias) {
+        return String.format("(%1$s.best_val_loss IS NULL, COALESCE(%1$s.best_val_loss, 0),"
+                + " %1$s.tokens_at_best IS NULL, COALESCE(%1$s.tokens_at_best, 0),"
+                + " %1$s.trial_id COLLATE \"C\")", alias);
     }
 
     /** The first-ranked trial, if any trial of the search has a finite evaluation. */
     public Optional<TrialResult> best(String searchId) throws SQLException {
-        return db.read(c -> trials(c, "SELECT " + TRIAL_COLUMNS + " FROM trials WHERE search_id = ?"
-                + " AND best_val_loss IS NOT NULL ORDER BY " + RANKING + " LIMIT 1", searchId)).stream().findFirst();
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS + ", 1 AS rank FROM trials"
+                    + " WHERE search_id = ? AND best_val_loss IS NOT NULL ORDER BY " + RANKING + " LIMIT 1")) {
+                ps.setString(1, searchId);
+                return trials(ps).stream().findFirst();
+            }
+        });
     }
 
     /**
@@ -145,21 +241,18 @@ public final class ResultsStore {
         });
     }
 
-    private static List<TrialResult> trials(Connection c, String sql, String searchId) throws SQLException {
+    private static List<TrialResult> trials(PreparedStatement ps) throws SQLException {
         List<TrialResult> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, searchId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new TrialResult(out.size() + 1, rs.getString("trial_id"), rs.getString("status"),
-                            Sql.config(rs.getString("config")), Sql.nullableDouble(rs, "best_val_loss"),
-                            Sql.nullableLong(rs, "best_val_step"), Sql.nullableLong(rs, "tokens_at_best"),
-                            Sql.nullableLong(rs, "final_step"), Sql.nullableLong(rs, "tokens_seen"),
-                            rs.getString("reason"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
-                            Sql.instant(rs, "ended_at"), Sql.nullableInteger(rs, "pruned_rung"),
-                            rs.getInt("attempt"), Sql.nullableLong(rs, "parameters"),
-                            Sql.nullableLong(rs, "training_tokens"), spend(rs), rs.getString("overfitting")));
-                }
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new TrialResult(rs.getInt("rank"), rs.getString("trial_id"), rs.getString("status"),
+                        Sql.config(rs.getString("config")), Sql.nullableDouble(rs, "best_val_loss"),
+                        Sql.nullableLong(rs, "best_val_step"), Sql.nullableLong(rs, "tokens_at_best"),
+                        Sql.nullableLong(rs, "final_step"), Sql.nullableLong(rs, "tokens_seen"),
+                        rs.getString("reason"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
+                        Sql.instant(rs, "ended_at"), Sql.nullableInteger(rs, "pruned_rung"),
+                        rs.getInt("attempt"), Sql.nullableLong(rs, "parameters"),
+                        Sql.nullableLong(rs, "training_tokens"), spend(rs), rs.getString("overfitting")));
             }
         }
         return out;
@@ -174,7 +267,7 @@ public final class ResultsStore {
     /** A trial's step losses and evaluations; empty for an unknown trial. */
     public Optional<Curve> curve(String searchId, String trialId) throws SQLException {
         return db.read(c -> {
-            if (!exists(c, "SELECT 1 FROM trials WHERE search_id = ? AND trial_id = ?", searchId, trialId)) {
+            if (count(c, "SELECT count(*) FROM trials WHERE search_id = ? AND trial_id = ?", searchId, trialId) == 0) {
                 return Optional.empty();
             }
             List<Curve.Step> steps = new ArrayList<>();
@@ -202,6 +295,41 @@ public final class ResultsStore {
             }
             return Optional.of(new Curve(steps, evaluations));
         });
+    }
+
+    /**
+     * The training and validation lines of these trials of the search (unknown ids left out, the others in the
+     * order given), in steps {@code from..to}, the training line downsampled to about {@code points} points where
+     * it has more steps. Many trials are read as two halves on two connections at once: each trial's steps are one
+     * index range that one database backend reads on one core, and a page of long curves is a million rows.
+     */
+    public List<TrainingLine> trainingLines(String searchId, List<String> trialIds, long from, long to, int points)
+            throws SQLException {
+        if (trialIds.size() < PARALLEL_LINES) {
+            return db.read(c -> TrainingLines.read(c, searchId, trialIds, from, to, points));
+        }
+        List<String> firstHalf = trialIds.subList(0, trialIds.size() / 2);
+        // the first half on the common pool: one blocking task per request, which at worst waits its turn
+        CompletableFuture<List<TrainingLine>> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return db.read(c -> TrainingLines.read(c, searchId, firstHalf, from, to, points));
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        List<TrainingLine> second = db.read(c -> TrainingLines.read(c, searchId,
+                trialIds.subList(firstHalf.size(), trialIds.size()), from, to, points));
+        List<TrainingLine> all;
+        try {
+            all = new ArrayList<>(first.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        }
+        all.addAll(second);
+        return all;
     }
 
     // the rows of a trial's curve: its latest attempt's (placeholders: search id, trial id)
@@ -243,13 +371,14 @@ public final class ResultsStore {
         ps.setString(4, trialId);
     }
 
-    private static boolean exists(Connection c, String sql, String... params) throws SQLException {
+    private static long count(Connection c, String sql, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

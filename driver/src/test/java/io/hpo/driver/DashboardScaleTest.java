@@ -1,0 +1,71 @@
+package io.hpo.driver;
+
+import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.driver.bench.DashboardScale;
+import io.hpo.driver.bench.DevToolsChromium;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The search pages of large searches in headless Chromium, on data stored by SQL (see
+ * {@link io.hpo.driver.bench.ScaleDatasets}; ingest would take minutes): 10,000 trials, and 100 trials of 2,000
+ * steps (the benchmark's {@link DashboardScale} uses 10,000). Each page draws its leaderboard page, the page's
+ * curves from downsampled data, and its plots, without a script error.
+ */
+class DashboardScaleTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void largeSearchPagesDrawEverythingWithoutErrors(@TempDir Path dir) throws Exception {
+        Path chromium = DevToolsChromium.binary().orElse(null);
+        assumeTrue(chromium != null, "SKIPPED browser test: no chromium on the PATH (Debian package chromium;"
+                + " .ci/run installs it)");
+        try (ResultsStack stack = ResultsStack.start(dir)) {
+            AggregatorConfig store = stack.config();
+            DashboardScale.fill(store.jdbcUrl(), store.user(), store.password(), 10_000, 10, 100, 2_000, 1_000);
+            String base = stack.aggregator().url();
+            try (DevToolsChromium browser = DevToolsChromium.launch(chromium, dir.resolve("chromium-profile"))) {
+                browser.load(base + "/#/search/" + DashboardScale.MANY_TRIALS, DashboardScale.SEARCH_PAGE_STATE,
+                        TIMEOUT);
+                assertEquals(100, count(browser, "#leaderboard tbody tr"), "a page of the leaderboard");
+                assertTrue(text(browser, "#leaderboard-pager").contains("1–100 of 10,000"),
+                        text(browser, "#leaderboard-pager"));
+                assertEquals(100, count(browser, "#curves path.curve.train"), "the page's trials' curves");
+                assertEquals(500, count(browser, "#pareto circle.dot"), "the best-ranked trials placed");
+                assertTrue(text(browser, "#pareto").contains("of 9000 trials (the 500 best ranked drawn)"),
+                        text(browser, "#pareto"));
+                assertTrue(count(browser, "#params svg.scatter") >= 3, "one plot per varied hyperparameter");
+                assertEquals(List.of(), browser.errors());
+
+                browser.load(base + "/#/search/" + DashboardScale.LONG_CURVES, DashboardScale.SEARCH_PAGE_STATE,
+                        TIMEOUT);
+                assertEquals(100, count(browser, "#curves path.curve.train"));
+                int most = browser.evaluate("[...document.querySelectorAll('#curves path.curve.train')]"
+                        + ".reduce((m, p) => Math.max(m, +p.getAttribute('data-points')), 0)").asInt();
+                assertTrue(most > 100 && most <= 300, "2,000 steps drawn from at most 300 points: " + most);
+                assertEquals(90, count(browser, "#curves path.curve.val"), "evaluations (none for diverged trials)");
+                assertEquals(List.of(), browser.errors());
+            }
+        }
+    }
+
+    private static int count(DevToolsChromium browser, String selector) {
+        return browser.evaluate("document.querySelectorAll(" + quote(selector) + ").length").asInt();
+    }
+
+    private static String text(DevToolsChromium browser, String selector) {
+        return browser.evaluate("document.querySelector(" + quote(selector) + ").textContent").asText();
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,173 @@
+package io.hpo.driver.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The dashboard and HTTP API at scale (issue #19), self-contained: give it an aggregator's base URL whose store
+ * holds {@link #fill the scale data sets} (or any searches of your own, by id) and it returns the figures.
+ * <ol>
+ * <li>Load time of each search page in headless Chromium (over DevTools, real time, live updates on): from the
+ * navigation until the leaderboard and the training curves are drawn; median of {@value #PAGE_LOADS} loads. A
+ * page with a script error or an error panel fails the run instead.</li>
+ * <li>p50 and p99 latency of requests on one reused keep-alive connection ({@link HttpClient}, HTTP/1.1): {@code
+ * /health}, a leaderboard page of 100 trials, a trial's curve downsampled to 800 points, the search page's curves
+ * request (100 trials, 300 points each; {@value #HEAVY_REQUESTS} requests, {@value #REQUESTS} for the others), and
+ * the searches list (first page of 50, and 1,000 at once).</li>
+ * </ol>
+ * Usage: start PostgreSQL and an aggregator, call {@link #fill} with the store's JDBC settings (full size:
+ * {@link #fillFullSize}, about a minute on 2 cores), then {@code measure(aggregatorUrl, MANY_TRIALS, LONG_CURVES,
+ * workDir)}. Without chromium on the PATH the page loads are reported as skipped.
+ */
+public final class DashboardScale {
+    /** The search {@link #fill} stores with many trials. */
+    public static final String MANY_TRIALS = "scale-many-trials";
+    /** The search {@link #fill} stores with long curves. */
+    public static final String LONG_CURVES = "scale-long-curves";
+    static final int PAGE_LOADS = 3;
+    private static final int WARM_UP = 10;
+    private static final int REQUESTS = 200;
+    // the search page's curves request reads a million steps: fewer samples, so that p99 is about the slowest
+    private static final int HEAVY_REQUESTS = 20;
+    private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(60);
+    /** A search page is loaded when it shows leaderboard rows and training curves, or failed when not "ready". */
+    public static final String SEARCH_PAGE_STATE = "(() => {"
+            + " const failed = document.querySelector('.panel.error');"
+            + " if (failed) return 'error panel: ' + failed.textContent;"
+            + " if (window.__errors && __errors.length) return 'script error: ' + __errors.join('; ');"
+            + " return document.body.getAttribute('data-rendered') === 'search'"
+            + " && document.querySelector('#curves path.curve.train')"
+            + " && document.querySelector('#leaderboard tbody tr')"
+            + " ? 'ready' : ''; })()";
+    private static final String SEARCHES_PAGE_STATE = "(() => {"
+            + " if (window.__errors && __errors.length) return 'script error: ' + __errors.join('; ');"
+            + " return document.querySelector('#searches tbody tr') ? 'ready' : ''; })()";
+
+    private DashboardScale() {
+    }
+
+    /** Full size: 10,000 trials (20 steps each), 100 trials of 10,000 steps, 1,000 small searches. */
+    public static void fillFullSize(String jdbcUrl, String user, String password) throws SQLException {
+        fill(jdbcUrl, user, password, 10_000, 20, 100, 10_000, 1_000);
+    }
+
+    /**
+     * Stores {@link #MANY_TRIALS} ({@code trials} trials of {@code trialSteps} steps), {@link #LONG_CURVES}
+     * ({@code curveTrials} trials of {@code curveSteps} steps) and {@code searches} more small searches, by SQL
+     * into a store an aggregator has already migrated (see {@link ScaleDatasets}).
+     */
+    public static void fill(String jdbcUrl, String user, String password, int trials, int trialSteps,
+                            int curveTrials, int curveSteps, int searches) throws SQLException {
+        ScaleDatasets.search(jdbcUrl, user, password, MANY_TRIALS, trials, trialSteps);
+        ScaleDatasets.search(jdbcUrl, user, password, LONG_CURVES, curveTrials, curveSteps);
+        ScaleDatasets.manySearches(jdbcUrl, user, password, searches);
+    }
+
+    /** Measures the figures above against the aggregator at {@code baseUrl}; chromium's profile goes in workDir. */
+    public static List<ScaleFigure> measure(String baseUrl, String manyTrials, String longCurves, Path workDir)
+            throws IOException, InterruptedException {
+        List<ScaleFigure> figures = new ArrayList<>();
+        figures.addAll(pageLoads(baseUrl, List.of(manyTrials, longCurves), workDir));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String firstTrial = firstTrial(client, baseUrl, longCurves);
+        String curves = baseUrl + "/api/searches/" + enc(longCurves);
+        figures.addAll(latency(client, "keep-alive GET /health", baseUrl + "/health", REQUESTS, "< 10 ms"));
+        figures.addAll(latency(client, "leaderboard page (100 of " + manyTrials + ")", baseUrl + "/api/searches/"
+                + enc(manyTrials) + "/trials?limit=100", REQUESTS, "-"));
+        figures.addAll(latency(client, "one curve downsampled to 800 points", curves + "/trials/" + enc(firstTrial)
+                + "/curve?points=800", REQUESTS, "-"));
+        figures.addAll(latency(client, "search page curves (100 trials x 300 points)", curves
+                + "/curves?points=300&limit=100", HEAVY_REQUESTS, "-"));
+        figures.addAll(latency(client, "searches list, first 50", baseUrl + "/api/searches?limit=50", REQUESTS, "-"));
+        figures.addAll(latency(client, "searches list, 1000 at once", baseUrl + "/api/searches?limit=1000", REQUESTS,
+                "-"));
+        return figures;
+    }
+
+    private static List<ScaleFigure> pageLoads(String baseUrl, List<String> searches, Path workDir)
+            throws IOException, InterruptedException {
+        Path binary = DevToolsChromium.binary().orElse(null);
+        if (binary == null) {
+            return List.of(new ScaleFigure("search page loads in Chromium", "skipped: no chromium on the PATH",
+                    "< 2 s"));
+        }
+        List<ScaleFigure> out = new ArrayList<>();
+        Path profile = Files.createTempDirectory(Files.createDirectories(workDir), "chromium");
+        try (DevToolsChromium browser = DevToolsChromium.launch(binary, profile)) {
+            out.add(new ScaleFigure("searches page load (first 50)", ms(medianLoad(browser, baseUrl + "/#/",
+                    SEARCHES_PAGE_STATE)), "< 2 s"));
+            for (String search : searches) {
+                out.add(new ScaleFigure("search page load, " + search, ms(medianLoad(browser,
+                        baseUrl + "/#/search/" + enc(search), SEARCH_PAGE_STATE)), "< 2 s"));
+            }
+        }
+        return out;
+    }
+
+    private static double medianLoad(DevToolsChromium browser, String url, String state) throws InterruptedException {
+        double[] ms = new double[PAGE_LOADS];
+        for (int i = 0; i < PAGE_LOADS; i++) {
+            ms[i] = browser.load(url, state, PAGE_TIMEOUT).toNanos() / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[PAGE_LOADS / 2];
+    }
+
+    private static String firstTrial(HttpClient client, String baseUrl, String searchId)
+            throws IOException, InterruptedException {
+        String body = get(client, baseUrl + "/api/searches/" + enc(searchId) + "/trials?limit=1");
+        int at = body.indexOf("\"trialId\":\"");
+        if (at < 0) {
+            throw new IllegalStateException("search " + searchId + " has no trials: " + body);
+        }
+        int start = at + "\"trialId\":\"".length();
+        return body.substring(start, body.indexOf('"', start));
+    }
+
+    /** p50 and p99 of {@code requests} GETs after {@value #WARM_UP} unmeasured ones, all on one connection. */
+    private static List<ScaleFigure> latency(HttpClient client, String measure, String url, int requests,
+                                             String target) throws IOException, InterruptedException {
+        for (int i = 0; i < WARM_UP; i++) {
+            get(client, url);
+        }
+        double[] ms = new double[requests];
+        for (int i = 0; i < requests; i++) {
+            long start = System.nanoTime();
+            get(client, url);
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return List.of(new ScaleFigure(measure + ", p50", ms(ms[requests / 2]), target),
+                new ScaleFigure(measure + ", p99", ms(ms[requests * 99 / 100]), target));
+    }
+
+    private static String get(HttpClient client, String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + ": " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    private static String ms(double ms) {
+        return String.format(Locale.ROOT, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
