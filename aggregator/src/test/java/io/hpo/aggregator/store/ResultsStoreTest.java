@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static io.hpo.aggregator.support.Events.config;
 import static io.hpo.aggregator.support.Events.evaluated;
@@ -278,5 +281,33 @@ class ResultsStoreTest {
         assertTrue(store.searches().stream().anyMatch(x -> x.searchId().equals(s) && x.specYaml() == null
                 && x.trials() == 3));
         assertTrue(store.ping());
+    }
+
+    @Test
+    void idsWithArrayLiteralCharactersRoundTripThroughTheBatchColumns() throws Exception {
+        // a batch's columns travel as array parameters: quotes, backslashes, braces, commas, NULL and spaces in ids
+        // must arrive as they were, not split or unescaped
+        String s = "s\"{a,b}\\ NULL";
+        List<String> trials = List.of("t\"1\"", "t{2}", "t,3", "NULL", "t\\5", " t6 ", "t\u00e97");
+        List<StepMetric> steps = new ArrayList<>();
+        List<LifecycleEvent> events = new ArrayList<>(List.of(Events.started(s)));
+        for (String t : trials) {
+            events.add(LifecycleEvent.trialCreated(s, t, config(1e-3, 16)));
+            for (int i = 1; i <= 3; i++) {
+                steps.add(step(s, t, i, 0, 4.0 - i * 0.1));
+            }
+            events.add(evaluated(s, t, 3, 3.8, 3072));
+        }
+        store.applyBatch(steps, events);
+        store.applyBatch(steps, events);
+        assertEquals(trials.size() * 3L, store.countSteps(s));
+        Map<String, TrialResult> byId = new HashMap<>();
+        store.rankedTrials(s).forEach(t -> byId.put(t.trialId(), t));
+        assertEquals(Set.copyOf(trials), byId.keySet());
+        for (String t : trials) {
+            assertEquals(3L, byId.get(t).finalStep(), t);
+            assertEquals(3.8, byId.get(t).bestValLoss(), t);
+            assertEquals(3, store.curve(s, t).orElseThrow().steps().size(), t);
+        }
     }
 }

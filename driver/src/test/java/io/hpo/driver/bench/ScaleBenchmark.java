@@ -20,12 +20,14 @@ import java.util.Set;
 
 /**
  * The service at production scale, on one real stack (Kafka broker, PostgreSQL, aggregator) started for the run;
- * prints one table. Parts: ingest rate and step → API latency ({@link IngestScale}), resume among many searches
- * ({@link ResumeScale}) and dispatch through the real driver ({@link DispatchScale}). Run with
- * {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- * -Dhpo.bench=scale}. Settings: {@code -Dhpo.bench.scale.parts} (ingest,resume,dispatch),
- * {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps} (10,000) size the ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose latency is measured,
- * {@code -Dhpo.bench.scale.dispatch_trials} (1,000) the tiny trials run through the driver.
+ * prints one table. Parts: ingest rate and step → API latency ({@link IngestScale}); the dashboard and API on a
+ * search of 10,000 trials (stored by SQL), the ingested search of long curves and 1,000 searches
+ * ({@link DashboardScale}); resume among many searches ({@link ResumeScale}); dispatch through the real driver
+ * ({@link DispatchScale}). Run with {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dhpo.bench=scale}. Settings: {@code -Dhpo.bench.scale.parts}
+ * (ingest,dashboard,resume,dispatch), {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps}
+ * (10,000) size the ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose
+ * latency is measured, {@code -Dhpo.bench.scale.dispatch_trials} (1,000) the tiny trials run through the driver.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "scale")
 class ScaleBenchmark {
@@ -33,7 +35,7 @@ class ScaleBenchmark {
     @Test
     void scale(@TempDir Path dir) throws Exception {
         Set<String> parts = Set.of(System.getProperty("hpo.bench.scale.parts",
-                "ingest,resume,dispatch").split(","));
+                "ingest,dashboard,resume,dispatch").split(","));
         int trials = Integer.getInteger("hpo.bench.scale.trials", 100);
         int steps = Integer.getInteger("hpo.bench.scale.steps", 10_000);
         int pacedRate = Integer.getInteger("hpo.bench.scale.rate", 100_000);
@@ -53,6 +55,19 @@ class ScaleBenchmark {
                 if (parts.contains("ingest")) {
                     figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
                             "ingest-scale", trials, steps, pacedRate));
+                }
+                if (parts.contains("dashboard")) {
+                    // the long curves are the ingest part's search when it ran: stored through the real ingest path
+                    String longCurves = parts.contains("ingest") ? "ingest-scale" : DashboardScale.LONG_CURVES;
+                    ScaleDatasets.search(postgres.jdbcUrl(), postgres.user(), postgres.password(),
+                            DashboardScale.MANY_TRIALS, 10_000, 20);
+                    if (!parts.contains("ingest")) {
+                        ScaleDatasets.search(postgres.jdbcUrl(), postgres.user(), postgres.password(), longCurves,
+                                trials, steps);
+                    }
+                    ScaleDatasets.manySearches(postgres.jdbcUrl(), postgres.user(), postgres.password(), 1_000);
+                    figures.addAll(DashboardScale.measure(aggregator.url(), DashboardScale.MANY_TRIALS, longCurves,
+                            dir.resolve("chromium")));
                 }
                 if (parts.contains("resume")) {
                     figures.addAll(ResumeScale.measure(kafka.bootstrapServers(), config.bus()));
