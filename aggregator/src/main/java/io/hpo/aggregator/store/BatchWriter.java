@@ -87,8 +87,7 @@ final class BatchWriter {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO trials (search_id, trial_id, status)"
                 + " SELECT s, t, ? FROM unnest(?::text[], ?::text[]) AS v(s, t) ON CONFLICT DO NOTHING")) {
             ps.setString(1, TrialStatus.CREATED.name());
-            ps.setArray(2, Sql.array(c, "text", trials.stream().map(TrialKey::searchId).toArray(String[]::new)));
-            ps.setArray(3, Sql.array(c, "text", trials.stream().map(TrialKey::trialId).toArray(String[]::new)));
+            Sql.bindArrays(c, ps, 2, "text", TrialKey.searchIds(trials), "text", TrialKey.trialIds(trials));
             ps.executeUpdate();
         }
     }
@@ -105,8 +104,7 @@ final class BatchWriter {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM trials t"
                 + " JOIN unnest(?::text[], ?::text[]) AS v(s, t) ON t.search_id = v.s AND t.trial_id = v.t"
                 + " ORDER BY t.search_id, t.trial_id FOR UPDATE OF t")) {
-            ps.setArray(1, Sql.array(c, "text", trials.stream().map(TrialKey::searchId).toArray(String[]::new)));
-            ps.setArray(2, Sql.array(c, "text", trials.stream().map(TrialKey::trialId).toArray(String[]::new)));
+            Sql.bindArrays(c, ps, 1, "text", TrialKey.searchIds(trials), "text", TrialKey.trialIds(trials));
             ps.executeQuery().close();
         }
     }
@@ -143,15 +141,8 @@ final class BatchWriter {
                 + " timestamptz 'epoch' + ms * interval '1 millisecond' FROM unnest(?::text[], ?::text[], ?::int[],"
                 + " ?::bigint[], ?::int[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[])"
                 + " AS v(s, t, a, st, w, tk, lr, l, ms) ON CONFLICT DO NOTHING")) {
-            ps.setArray(1, Sql.array(c, "text", searches));
-            ps.setArray(2, Sql.array(c, "text", trials));
-            ps.setArray(3, Sql.array(c, "int4", attempts));
-            ps.setArray(4, Sql.array(c, "int8", stepNumbers));
-            ps.setArray(5, Sql.array(c, "int4", workers));
-            ps.setArray(6, Sql.array(c, "int8", tokens));
-            ps.setArray(7, Sql.array(c, "float8", rates));
-            ps.setArray(8, Sql.array(c, "float8", losses));
-            ps.setArray(9, Sql.array(c, "int8", wallTimes));
+            Sql.bindArrays(c, ps, 1, "text", searches, "text", trials, "int4", attempts, "int8", stepNumbers,
+                    "int4", workers, "int8", tokens, "float8", rates, "float8", losses, "int8", wallTimes);
             ps.executeUpdate();
         }
     }

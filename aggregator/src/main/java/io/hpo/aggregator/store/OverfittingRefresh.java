@@ -33,17 +33,6 @@ final class OverfittingRefresh {
         if (since.isEmpty()) {
             return;
         }
-        int n = since.size();
-        String[] searches = new String[n];
-        String[] trials = new String[n];
-        Long[] from = new Long[n];
-        int i = 0;
-        for (Map.Entry<TrialKey, Long> e : since.entrySet()) {
-            searches[i] = e.getKey().searchId();
-            trials[i] = e.getKey().trialId();
-            from[i] = e.getValue();
-            i++;
-        }
         Map<TrialKey, String> changed = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("WITH tr AS (SELECT t.search_id, t.trial_id, t.attempt,"
                 + " t.parameters, t.training_tokens, t.overfitting, l.step, l.val_loss FROM trials t"
@@ -57,9 +46,8 @@ final class OverfittingRefresh {
                 + " AND m.step > (SELECT COALESCE(max(e.step), 0) FROM evaluations e WHERE e.search_id = tr.search_id"
                 + " AND e.trial_id = tr.trial_id AND e.attempt = tr.attempt AND e.step < tr.step)"
                 + " AND m.loss > ? AND m.loss < ?) AS train_loss FROM tr")) {
-            ps.setArray(1, Sql.array(c, "text", searches));
-            ps.setArray(2, Sql.array(c, "text", trials));
-            ps.setArray(3, Sql.array(c, "int8", from));
+            Sql.bindArrays(c, ps, 1, "text", TrialKey.searchIds(since.keySet()), "text",
+                    TrialKey.trialIds(since.keySet()), "int8", since.values().toArray(Long[]::new));
             ps.setDouble(4, Double.NEGATIVE_INFINITY);
             ps.setDouble(5, Double.POSITIVE_INFINITY);
             try (ResultSet rs = ps.executeQuery()) {

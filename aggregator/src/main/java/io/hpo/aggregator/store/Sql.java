@@ -7,6 +7,7 @@ import io.hpo.space.Hyperparameters;
 
 import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -33,6 +34,17 @@ final class Sql {
      */
     static Array array(Connection c, String type, Object elements) throws SQLException {
         return c.unwrap(org.postgresql.PGConnection.class).createArrayOf(type, elements);
+    }
+
+    /**
+     * Binds array parameters from parameter {@code first} on, given as pairs of a type and a Java array
+     * ({@code "text", ids, "int8", steps, ...}): a batch's columns, unnested by the statement.
+     */
+    static void bindArrays(Connection c, PreparedStatement ps, int first, Object... typesAndElements)
+            throws SQLException {
+        for (int i = 0; i < typesAndElements.length; i += 2) {
+            ps.setArray(first + i / 2, array(c, (String) typesAndElements[i], typesAndElements[i + 1]));
+        }
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

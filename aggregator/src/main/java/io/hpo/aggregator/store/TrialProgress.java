@@ -3,6 +3,7 @@ package io.hpo.aggregator.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,21 +38,10 @@ final class TrialProgress {
         if (reports.isEmpty()) {
             return;
         }
-        int n = reports.size();
-        String[] searches = new String[n];
-        String[] trials = new String[n];
-        Integer[] attempts = new Integer[n];
-        Long[] steps = new Long[n];
-        Long[] tokens = new Long[n];
-        int i = 0;
-        for (Map.Entry<TrialKey, Report> e : reports.entrySet()) {
-            searches[i] = e.getKey().searchId();
-            trials[i] = e.getKey().trialId();
-            attempts[i] = e.getValue().attempt();
-            steps[i] = e.getValue().step();
-            tokens[i] = e.getValue().tokens();
-            i++;
-        }
+        List<Report> values = List.copyOf(reports.values());
+        Integer[] attempts = values.stream().map(Report::attempt).toArray(Integer[]::new);
+        Long[] steps = values.stream().map(Report::step).toArray(Long[]::new);
+        Long[] tokens = values.stream().map(Report::tokens).toArray(Long[]::new);
         // every right-hand side sees the row as it was, so t.attempt in the CASEs is the stored one
         try (PreparedStatement ps = c.prepareStatement("UPDATE trials t SET"
                 + " status = CASE WHEN t.status = ? THEN ? ELSE t.status END,"
@@ -65,11 +55,8 @@ final class TrialProgress {
                 + " WHERE t.search_id = v.search_id AND t.trial_id = v.trial_id")) {
             ps.setString(1, TrialStatus.CREATED.name());
             ps.setString(2, TrialStatus.RUNNING.name());
-            ps.setArray(3, Sql.array(c, "text", searches));
-            ps.setArray(4, Sql.array(c, "text", trials));
-            ps.setArray(5, Sql.array(c, "int4", attempts));
-            ps.setArray(6, Sql.array(c, "int8", steps));
-            ps.setArray(7, Sql.array(c, "int8", tokens));
+            Sql.bindArrays(c, ps, 3, "text", TrialKey.searchIds(reports.keySet()), "text",
+                    TrialKey.trialIds(reports.keySet()), "int4", attempts, "int8", steps, "int8", tokens);
             ps.executeUpdate();
         }
         reports.clear();
