@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -70,6 +71,53 @@ public final class IngestScale {
         return figures;
     }
 
+    /**
+     * The aggregator alone: the search is published first, to topics no aggregator reads yet (created with a
+     * partition per consumer of the aggregator's defaults), then {@code aggregator} starts on them and drains the
+     * backlog; the rate is the records stored after the first ones showed over the time since (so the consumers'
+     * start-up, which the figure names, is left out). On one machine the other runs share its cores with the
+     * publisher and the broker; in a cluster the workers publish elsewhere.
+     */
+    public static ScaleFigure drain(BusConfig backlog, int consumers, ResultsStore store, Connection db,
+                                    String searchId, int trials, int steps, Callable<AutoCloseable> aggregator)
+            throws Exception {
+        NewTopics.create(backlog, List.of(backlog.stepsTopic(), backlog.lifecycleTopic()), consumers);
+        try (EventPublisher publisher = new EventPublisher(backlog)) {
+            publishAll(publisher, searchId, trials, steps, 0, System.nanoTime());
+        }
+        long start = System.nanoTime();
+        try (AutoCloseable running = aggregator.call()) {
+            long[] first = awaitFirstSteps(db, searchId);
+            awaitLastSteps(db, searchId, trials, steps);
+            long end = System.nanoTime();
+            long records = (long) trials * steps;
+            checkCounts(store, searchId, records, 0, trials, steps);
+            return new ScaleFigure("ingest, draining a backlog (the aggregator alone, " + consumers + " consumers)",
+                    String.format(Locale.ROOT, "%,.0f records/s once storing (%,d stored exactly once in %.1f s"
+                            + " from the aggregator's start)", (records - first[1]) / ((end - first[0]) / 1e9),
+                            records, (end - start) / 1e9), ">= 100,000 records/s");
+        }
+    }
+
+    /** When the search's first steps are stored, and how many: the start of a drain's steady state. */
+    private static long[] awaitFirstSteps(Connection db, String searchId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        try (PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM step_metrics WHERE search_id = ?")) {
+            ps.setString(1, searchId);
+            while (System.nanoTime() < deadline) {
+                long now = System.nanoTime();
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return new long[] {now, rs.getLong(1)};
+                    }
+                }
+                Thread.sleep(5);
+            }
+        }
+        throw new AssertionError("no step of " + searchId + " was stored within 2 minutes");
+    }
+
     private static List<ScaleFigure> paced(EventPublisher publisher, EventPublisher probes, ResultsStore store,
                                            Connection db, String apiUrl, String searchId, int trials, int steps,
                                            int rate) throws Exception {
@@ -90,6 +138,31 @@ public final class IngestScale {
     /** Publishes the search (at {@code rate} records/s, 0 for as fast as possible) and waits until it is stored. */
     private static Run publish(EventPublisher publisher, Probe probe, ResultsStore store, Connection db,
                                String searchId, int trials, int steps, int rate) throws Exception {
+        Thread probeThread = probe == null ? null : new Thread(probe, "ingest-probe");
+        long start = System.nanoTime();
+        if (probeThread != null) {
+            probeThread.start();
+        }
+        publishAll(publisher, searchId, trials, steps, rate, start);
+        double published = (System.nanoTime() - start) / 1e9;
+        awaitLastSteps(db, searchId, trials, steps);
+        double stored = (System.nanoTime() - start) / 1e9;
+        long probeSteps = 0;
+        if (probeThread != null) {
+            probe.stop.set(true);
+            probeThread.join();
+            probeSteps = probe.published();
+        }
+        checkCounts(store, searchId, (long) trials * steps, probeSteps, trials, steps);
+        return new Run((long) trials * steps, published, stored);
+    }
+
+    /**
+     * The search's lifecycle and, step-major as concurrent trials publish (every batch the consumer sees holds
+     * many trials), its steps, paced from {@code start} at {@code rate} records/s (0: as fast as possible).
+     */
+    private static void publishAll(EventPublisher publisher, String searchId, int trials, int steps, int rate,
+                                   long start) throws InterruptedException {
         publisher.publish(LifecycleEvent.searchStarted(searchId, "ingest-scale", "name: ingest-scale\n"));
         String[] ids = new String[trials];
         for (int t = 0; t < trials; t++) {
@@ -97,15 +170,8 @@ public final class IngestScale {
             publisher.publish(LifecycleEvent.trialCreated(searchId, ids[t], Map.of("learning_rate", 1e-3)));
             publisher.publish(LifecycleEvent.trialStarted(searchId, ids[t], 1, null));
         }
-        publisher.flush();
-        Thread probeThread = probe == null ? null : new Thread(probe, "ingest-probe");
-        long start = System.nanoTime();
-        if (probeThread != null) {
-            probeThread.start();
-        }
         long now = System.currentTimeMillis();
         long sent = 0;
-        // step-major order, as concurrent trials publish: every batch the consumer sees holds many trials
         for (int s = 1; s <= steps; s++) {
             for (int t = 0; t < trials; t++) {
                 double loss = 4.0 * Math.exp(-s / 3000.0) + 1.0 + 0.01 * t;
@@ -124,23 +190,16 @@ public final class IngestScale {
             publisher.publish(LifecycleEvent.trialCompleted(searchId, ids[t], 1, steps, 512L * steps, null));
         }
         publisher.flush();
-        double published = (System.nanoTime() - start) / 1e9;
-        awaitLastSteps(db, searchId, trials, steps);
-        double stored = (System.nanoTime() - start) / 1e9;
-        long probeSteps = 0;
-        if (probeThread != null) {
-            probe.stop.set(true);
-            probeThread.join();
-            probeSteps = probe.published();
-        }
-        long records = (long) trials * steps;
+    }
+
+    private static void checkCounts(ResultsStore store, String searchId, long records, long probeSteps, int trials,
+                                    int steps) throws Exception {
         StoreCounts counts = awaitCounts(store, searchId, records + probeSteps);
         long evaluations = (long) trials * (steps / EVAL_EVERY);
         if (counts.steps() != records + probeSteps || counts.evaluations() != evaluations) {
             throw new AssertionError("search " + searchId + ": stored " + counts + ", published " + records
                     + " + " + probeSteps + " probe steps and " + evaluations + " evaluations");
         }
-        return new Run(records, published, stored);
     }
 
     private static void pace(long start, long sent, int rate) throws InterruptedException {

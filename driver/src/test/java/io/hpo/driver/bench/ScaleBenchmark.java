@@ -55,6 +55,11 @@ class ScaleBenchmark {
                 if (parts.contains("ingest")) {
                     figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
                             "ingest-scale", trials, steps, pacedRate));
+                    AggregatorConfig backlog = config.with(BusConfig.STEPS_TOPIC, "backlog.steps")
+                            .with(BusConfig.LIFECYCLE_TOPIC, "backlog.lifecycle")
+                            .with(AggregatorConfig.GROUP_ID, "backlog");
+                    figures.add(IngestScale.drain(backlog.bus(), backlog.consumers(), aggregator.store(), db,
+                            "ingest-backlog", trials, steps, () -> AggregatorService.start(backlog)));
                 }
                 if (parts.contains("dashboard")) {
                     // the long curves are the ingest part's search when it ran: stored through the real ingest path
