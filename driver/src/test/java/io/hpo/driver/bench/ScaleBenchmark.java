@@ -20,12 +20,14 @@ import java.util.Set;
 
 /**
  * The service at production scale, on one real stack (Kafka broker, PostgreSQL, aggregator) started for the run;
- * prints one table. Parts: ingest rate and step → API latency ({@link IngestScale}); the dashboard and API on a
+ * prints one table. Parts: ingest rate and step → API latency, and a backlog drained by a second aggregator
+ * ({@link IngestScale}; its consumers and batch size {@code -Dhpo.bench.scale.consumers} and {@code batch}, the
+ * aggregator's defaults unless given); the dashboard and API on a
  * search of 10,000 trials (stored by SQL), the ingested search of long curves and 1,000 searches
  * ({@link DashboardScale}); resume among many searches ({@link ResumeScale}); dispatch through the real driver
  * ({@link DispatchScale}). Run with {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false -Dhpo.bench=scale}. Settings: {@code -Dhpo.bench.scale.parts}
- * (ingest,dashboard,resume,dispatch), {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps}
+ * (ingest,drain,dashboard,resume,dispatch), {@code -Dhpo.bench.scale.trials} (100) and {@code -Dhpo.bench.scale.steps}
  * (10,000) size the ingested searches, {@code -Dhpo.bench.scale.rate} (100,000 records/s) paces the one whose
  * latency is measured, {@code -Dhpo.bench.scale.dispatch_trials} (1,000) the tiny trials run through the driver.
  */
@@ -35,7 +37,7 @@ class ScaleBenchmark {
     @Test
     void scale(@TempDir Path dir) throws Exception {
         Set<String> parts = Set.of(System.getProperty("hpo.bench.scale.parts",
-                "ingest,dashboard,resume,dispatch").split(","));
+                "ingest,drain,dashboard,resume,dispatch").split(","));
         int trials = Integer.getInteger("hpo.bench.scale.trials", 100);
         int steps = Integer.getInteger("hpo.bench.scale.steps", 10_000);
         int pacedRate = Integer.getInteger("hpo.bench.scale.rate", 100_000);
@@ -55,9 +57,15 @@ class ScaleBenchmark {
                 if (parts.contains("ingest")) {
                     figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
                             "ingest-scale", trials, steps, pacedRate));
+                }
+                if (parts.contains("drain")) {
                     AggregatorConfig backlog = config.with(BusConfig.STEPS_TOPIC, "backlog.steps")
                             .with(BusConfig.LIFECYCLE_TOPIC, "backlog.lifecycle")
-                            .with(AggregatorConfig.GROUP_ID, "backlog");
+                            .with(AggregatorConfig.GROUP_ID, "backlog")
+                            .with(AggregatorConfig.CONSUMERS, System.getProperty("hpo.bench.scale.consumers",
+                                    Integer.toString(config.consumers())))
+                            .with(AggregatorConfig.MAX_POLL_RECORDS, System.getProperty("hpo.bench.scale.batch",
+                                    Integer.toString(config.maxPollRecords())));
                     figures.add(IngestScale.drain(backlog.bus(), backlog.consumers(), aggregator.store(), db,
                             "ingest-backlog", trials, steps, () -> AggregatorService.start(backlog)));
                 }
