@@ -136,11 +136,13 @@ final class BatchWriter {
             losses[i] = s.loss();
             wallTimes[i] = s.wallTimeMs();
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_metrics (search_id, trial_id, attempt, step,"
-                + " worker, tokens_seen, learning_rate, loss, wall_time) SELECT s, t, a, st, w, tk, lr, l,"
+        // steps are keyed by their trial's number (V7): the batch's ids become numbers in the same statement
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_metrics (trial_key, attempt, step, worker,"
+                + " tokens_seen, learning_rate, loss, wall_time) SELECT tr.trial_key, a, st, w, tk, lr, l,"
                 + " timestamptz 'epoch' + ms * interval '1 millisecond' FROM unnest(?::text[], ?::text[], ?::int[],"
                 + " ?::bigint[], ?::int[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[])"
-                + " AS v(s, t, a, st, w, tk, lr, l, ms) ON CONFLICT DO NOTHING")) {
+                + " AS v(s, t, a, st, w, tk, lr, l, ms) JOIN trials tr ON tr.search_id = v.s AND tr.trial_id = v.t"
+                + " ON CONFLICT DO NOTHING")) {
             Sql.bindArrays(c, ps, 1, "text", searches, "text", trials, "int4", attempts, "int8", stepNumbers,
                     "int4", workers, "int8", tokens, "float8", rates, "float8", losses, "int8", wallTimes);
             ps.executeUpdate();

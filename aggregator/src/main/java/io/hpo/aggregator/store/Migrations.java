@@ -62,7 +62,8 @@ public final class Migrations {
         return db.inTransaction(c -> apply(c, scripts));
     }
 
-    private static List<Integer> apply(Connection c, List<Script> scripts) throws SQLException {
+    /** Applies those of {@code scripts} not applied yet (tests apply a prefix to build an older store). */
+    static List<Integer> apply(Connection c, List<Script> scripts) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             lock.setLong(1, ADVISORY_LOCK);
             lock.execute();

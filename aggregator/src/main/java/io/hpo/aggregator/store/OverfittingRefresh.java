@@ -34,15 +34,15 @@ final class OverfittingRefresh {
             return;
         }
         Map<TrialKey, String> changed = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("WITH tr AS (SELECT t.search_id, t.trial_id, t.attempt,"
+        try (PreparedStatement ps = c.prepareStatement("WITH tr AS (SELECT t.search_id, t.trial_id, t.trial_key, t.attempt,"
                 + " t.parameters, t.training_tokens, t.overfitting, l.step, l.val_loss FROM trials t"
                 + " JOIN unnest(?::text[], ?::text[], ?::bigint[]) AS v(search_id, trial_id, since)"
                 + " ON t.search_id = v.search_id AND t.trial_id = v.trial_id"
                 + " LEFT JOIN LATERAL (SELECT e.step, e.val_loss FROM evaluations e WHERE e.search_id = t.search_id"
                 + " AND e.trial_id = t.trial_id AND e.attempt = t.attempt ORDER BY e.step DESC LIMIT 1) l ON true"
                 + " WHERE l.step IS NULL OR v.since <= l.step)"
-                + " SELECT tr.*, (SELECT avg(m.loss) FROM step_metrics m WHERE m.search_id = tr.search_id"
-                + " AND m.trial_id = tr.trial_id AND m.attempt = tr.attempt AND m.step <= tr.step"
+                + " SELECT tr.*, (SELECT avg(m.loss) FROM step_metrics m WHERE m.trial_key = tr.trial_key"
+                + " AND m.attempt = tr.attempt AND m.step <= tr.step"
                 + " AND m.step > (SELECT COALESCE(max(e.step), 0) FROM evaluations e WHERE e.search_id = tr.search_id"
                 + " AND e.trial_id = tr.trial_id AND e.attempt = tr.attempt AND e.step < tr.step)"
                 + " AND m.loss > ? AND m.loss < ?) AS train_loss FROM tr")) {

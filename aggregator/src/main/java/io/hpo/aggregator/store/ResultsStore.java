@@ -272,7 +272,7 @@ public final class ResultsStore {
             }
             List<Curve.Step> steps = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT step, worker, loss, learning_rate, tokens_seen,"
-                    + " wall_time FROM step_metrics WHERE search_id = ? AND trial_id = ? AND attempt = " + LATEST_ATTEMPT
+                    + " wall_time FROM step_metrics WHERE trial_key = " + TRIAL_KEY + " AND attempt = " + LATEST_ATTEMPT
                     + " ORDER BY step, worker")) {
                 bindTrialTwice(ps, searchId, trialId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -335,18 +335,21 @@ public final class ResultsStore {
     // the rows of a trial's curve: its latest attempt's (placeholders: search id, trial id)
     private static final String LATEST_ATTEMPT =
             "(SELECT t.attempt FROM trials t WHERE t.search_id = ? AND t.trial_id = ?)";
+    private static final String TRIAL_KEY =
+            "(SELECT t.trial_key FROM trials t WHERE t.search_id = ? AND t.trial_id = ?)";
 
     /** How many rows the search has in each table; steps and evaluations of earlier attempts are counted apart. */
     public StoreCounts counts(String searchId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT"
                     + " (SELECT count(*) FROM trials WHERE search_id = ?) AS trials,"
-                    + " (SELECT count(*) FROM step_metrics m JOIN trials t USING (search_id, trial_id, attempt)"
-                    + " WHERE m.search_id = ?) AS steps,"
+                    + " (SELECT count(*) FROM step_metrics m JOIN trials t USING (trial_key, attempt)"
+                    + " WHERE t.search_id = ?) AS steps,"
                     + " (SELECT count(*) FROM evaluations e JOIN trials t USING (search_id, trial_id, attempt)"
                     + " WHERE e.search_id = ?) AS evaluations,"
                     + " (SELECT count(*) FROM lifecycle_events WHERE search_id = ?) AS events,"
-                    + " (SELECT count(*) FROM step_metrics WHERE search_id = ?) AS all_steps")) {
+                    + " (SELECT count(*) FROM step_metrics m JOIN trials t USING (trial_key) WHERE t.search_id = ?)"
+                    + " AS all_steps")) {
                 for (int i = 1; i <= 5; i++) {
                     ps.setString(i, searchId);
                 }

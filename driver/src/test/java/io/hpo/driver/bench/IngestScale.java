@@ -102,7 +102,8 @@ public final class IngestScale {
     /** When the search's first steps are stored, and how many: the start of a drain's steady state. */
     private static long[] awaitFirstSteps(Connection db, String searchId) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        try (PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM step_metrics WHERE search_id = ?")) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM step_metrics m"
+                + " JOIN trials t USING (trial_key) WHERE t.search_id = ?")) {
             ps.setString(1, searchId);
             while (System.nanoTime() < deadline) {
                 long now = System.nanoTime();
@@ -218,8 +219,8 @@ public final class IngestScale {
     private static void awaitLastSteps(Connection db, String searchId, int trials, int steps) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         try (PreparedStatement ps = db.prepareStatement("SELECT count(*) FROM trials t WHERE t.search_id = ?"
-                + " AND (SELECT max(m.step) FROM step_metrics m WHERE m.search_id = t.search_id"
-                + " AND m.trial_id = t.trial_id AND m.attempt = t.attempt) >= ?")) {
+                + " AND (SELECT max(m.step) FROM step_metrics m WHERE m.trial_key = t.trial_key"
+                + " AND m.attempt = t.attempt) >= ?")) {
             ps.setString(1, searchId);
             ps.setLong(2, steps);
             while (System.nanoTime() < deadline) {

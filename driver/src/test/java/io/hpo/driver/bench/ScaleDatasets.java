@@ -27,11 +27,12 @@ public final class ScaleDatasets {
             + " 6.0 * (100000 + (i % 50) * 1000) * ? * 1024,"
             + " (10 + i % 100) * 100 / 3.6e6, (10 + i % 100) * 100 / 3.6e6 * 0.475, (10 + i % 100) / 36000.0"
             + " FROM searches s, generate_series(1, ?) i WHERE s.search_id = ?";
-    private static final String INSERT_STEPS = "INSERT INTO step_metrics (search_id, trial_id, attempt, step, worker,"
+    private static final String INSERT_STEPS = "INSERT INTO step_metrics (trial_key, attempt, step, worker,"
             + " tokens_seen, learning_rate, loss, wall_time)"
-            + " SELECT ?, " + TRIAL_ID + ", 1, st, 0, st * 1024, 1e-3,"
+            + " SELECT t.trial_key, 1, st, 0, st * 1024, 1e-3,"
             + " 2 + 3 * exp(-st / (? / 5.0)) + 0.05 * sin(st * 0.37 + i) + (i % 100) * 0.002, now()"
-            + " FROM generate_series(1, ?) i, generate_series(1, ?) st";
+            + " FROM generate_series(1, ?) i JOIN trials t ON t.search_id = ? AND t.trial_id = " + TRIAL_ID + ","
+            + " generate_series(1, ?) st";
     private static final String INSERT_EVALUATIONS = "INSERT INTO evaluations (search_id, trial_id, attempt, step,"
             + " val_loss, tokens_seen, time)"
             + " SELECT ?, " + TRIAL_ID + ", 1, e * ? / 10, 2.1 + 3 * exp(-e / 2.0) + (i % 100) * 0.002,"
@@ -50,7 +51,7 @@ public final class ScaleDatasets {
                     + " VALUES (?, ?, ?, 'FINISHED', 'COMPLETED', now(), now())", searchId,
                     "scale " + trials + "x" + steps, "name: scale\n");
             update(c, INSERT_TRIALS, steps, steps, steps, steps, steps, steps, trials, searchId);
-            update(c, INSERT_STEPS, searchId, steps, trials, steps);
+            update(c, INSERT_STEPS, steps, trials, searchId, steps);
             update(c, INSERT_EVALUATIONS, searchId, steps, steps, trials);
             c.commit();
             settle(c);
