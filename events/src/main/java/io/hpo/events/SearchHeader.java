@@ -22,7 +22,10 @@ public final class SearchHeader {
         return new RecordHeader(NAME, searchId.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Whether the record may belong to the search named by {@code searchIdUtf8}: its header says so, or it has none. */
+    /**
+     * Whether the record may belong to the search named by {@code searchIdUtf8}: its header says so, or it has
+     * none.
+     */
     public static boolean mayBelongTo(Headers headers, byte[] searchIdUtf8) {
         Header h = headers.lastHeader(NAME);
         return h == null || Arrays.equals(h.value(), searchIdUtf8);

@@ -194,8 +194,8 @@ public final class AggregatorConfig {
     @Override
     public String toString() {
         return "AggregatorConfig{http=" + httpHost() + ":" + httpPort() + ", jdbc=" + jdbcUrl() + ", user=" + user()
-                + ", group=" + groupId() + ", consumers=" + consumers() + ", poll=" + pollInterval().toMillis() + "ms, batch=" + maxPollRecords()
-                + ", api "
-                + (apiToken().isPresent() ? "token set" : "read-only") + ", " + bus() + "}";
+                + ", group=" + groupId() + ", consumers=" + consumers() + ", poll=" + pollInterval().toMillis()
+                + "ms, batch=" + maxPollRecords() + ", api " + (apiToken().isPresent() ? "token set" : "read-only")
+                + ", " + bus() + "}";
     }
 }

@@ -194,8 +194,8 @@ final class BatchWriter {
                 bestChanged.add(trial);
             }
             case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED, TRIAL_PRUNED -> {
-                updates.add("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ? WHERE search_id = ?"
-                        + " AND trial_id = ? AND status IN (?, ?)", TrialStatus.of(e.type()).name(), e.reason(),
+                updates.add("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ?"
+                        + " WHERE search_id = ? AND trial_id = ? AND status IN (?, ?)", TrialStatus.of(e.type()).name(), e.reason(),
                         Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
                         TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
                 progress.report(trial, e.attemptOrFirst(), e.step(), e.tokensSeen());

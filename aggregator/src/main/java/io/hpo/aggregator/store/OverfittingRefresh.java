@@ -34,8 +34,8 @@ final class OverfittingRefresh {
             return;
         }
         Map<TrialKey, String> changed = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("WITH tr AS (SELECT t.search_id, t.trial_id, t.trial_key, t.attempt,"
-                + " t.parameters, t.training_tokens, t.overfitting, l.step, l.val_loss FROM trials t"
+        try (PreparedStatement ps = c.prepareStatement("WITH tr AS (SELECT t.search_id, t.trial_id, t.trial_key,"
+                + " t.attempt, t.parameters, t.training_tokens, t.overfitting, l.step, l.val_loss FROM trials t"
                 + " JOIN unnest(?::text[], ?::text[], ?::bigint[]) AS v(search_id, trial_id, since)"
                 + " ON t.search_id = v.search_id AND t.trial_id = v.trial_id"
                 + " LEFT JOIN LATERAL (SELECT e.step, e.val_loss FROM evaluations e WHERE e.search_id = t.search_id"

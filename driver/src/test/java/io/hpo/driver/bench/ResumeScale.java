@@ -39,8 +39,8 @@ import java.util.function.Supplier;
  * events a real one has (created with its config, started, {@value #EVALUATIONS} evaluations, completed with its
  * accounting), and a cancel request for each search. Then it reads the large search back with
  * {@link LifecycleLog#events}, the events {@code --resume} builds its state from, and starts a
- * {@link Cancellations} listener for it until it has caught up. For comparison it also times the read before issue #19: every record of the topic decoded and
- * kept. The first resume read is the one a resuming driver does, its code not yet compiled (publishing has
+ * {@link Cancellations} listener for it until it has caught up. For comparison it also times the read before
+ * issue #19: every record of the topic decoded and kept. The first resume read is the one a resuming driver does, its code not yet compiled (publishing has
  * loaded the Kafka client and Jackson, though); the whole-topic read and a second resume read then run on
  * compiled code, the fair comparison, and so does a read that skips every record (what other searches' records
  * cost a read). Heap figures are what stays reachable after a full GC (MemoryMXBean, so a
