@@ -176,7 +176,7 @@ public final class SearchRunner {
         return new TrialPlan(searchId, SearchIds.trialId(index), attempt, hp, spec.budget().maxStepsPerTrial(), t.workers(),
                 t.averagingFrequency(), t.evalEvery(), t.evalBatches(),
                 (int) spec.space().get(Hyperparameters.BATCH_SIZE).largest(), spec.seed() * 7919 + index,
-                spec.initial().map(InitSpec::checkpoint).orElse(null));
+                spec.initial().map(InitSpec::checkpoint).orElse(null), t.outerOptimizer());
     }
 
     /**

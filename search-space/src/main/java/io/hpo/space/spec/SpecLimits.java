@@ -61,6 +61,8 @@ public final class SpecLimits {
     public static final Duration MAX_WALL_TIME = Duration.ofDays(30);
     public static final int MAX_WORKERS = 1024;
     public static final int MAX_AVERAGING_FREQUENCY = 1_000_000;
+    /** An outer step this many times the workers' averaged change is far past any published setting (DiLoCo: 0.7). */
+    public static final double MAX_OUTER_LEARNING_RATE = 10;
     public static final int MAX_EVAL_BATCHES = 100_000;
 
     /** Largest power per worker: a typo guard, above any accelerator's draw. */

@@ -8,6 +8,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.StringReader;
@@ -44,7 +45,8 @@ final class SpecParser {
             Arrays.stream(SpendMeasure.values()).map(SpendMeasure::budgetKey)).toList();
     private static final List<String> COST_KEYS = List.of("device_watts", "grid_gco2_per_kwh", "price_per_hour");
     private static final List<String> TRAINING_KEYS =
-            List.of("workers", "averaging_frequency", "eval_every", "eval_batches");
+            List.of("workers", "averaging_frequency", "eval_every", "eval_batches", "outer_optimizer");
+    private static final List<String> OUTER_OPTIMIZER_KEYS = List.of("type", "learning_rate", "momentum");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** A URI scheme; two letters at least, so that a Windows drive letter is not taken for one. */
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]+):");
@@ -368,7 +370,43 @@ final class SpecParser {
                     + ": no trial would ever be evaluated";
             throw at != null ? reader.error(at, problem) : new SpecException(origin, 1, 1, problem);
         }
-        return new TrainingSpec(workers, averaging, evalEvery, evalBatches);
+        OuterOptimizerSpec outer = section.flatMap(m -> m.value("outer_optimizer")).map(this::outerOptimizer)
+                // a search recorded before the setting existed averaged plainly, whatever today's default is
+                .orElse(checkLocalData ? SpecDefaults.OUTER_OPTIMIZER : OuterOptimizerSpec.average());
+        // one worker has nothing to average: the same search whatever the setting says
+        return new TrainingSpec(workers, averaging, evalEvery, evalBatches,
+                workers == 1 ? OuterOptimizerSpec.average() : outer);
+    }
+
+    /** {@code average}, {@code nesterov} (its defaults), or a mapping with type, learning_rate and momentum. */
+    private OuterOptimizerSpec outerOptimizer(Node node) {
+        if (!(node instanceof MappingNode)) {
+            OuterOptimizerType type = enumValue(node, "outer_optimizer", OuterOptimizerType.class);
+            return type == OuterOptimizerType.AVERAGE ? OuterOptimizerSpec.average() : SpecDefaults.NESTEROV;
+        }
+        NodeReader.Mapping m = reader.mapping(node, "outer_optimizer", OUTER_OPTIMIZER_KEYS);
+        OuterOptimizerType type = enumValue(m.require("type"), "outer_optimizer", OuterOptimizerType.class);
+        if (type == OuterOptimizerType.AVERAGE) {
+            for (String key : List.of("learning_rate", "momentum")) {
+                if (m.value(key).isPresent()) {
+                    throw reader.error(m.keyNode(key), "outer_optimizer." + key + " applies only to type: nesterov");
+                }
+            }
+            return OuterOptimizerSpec.average();
+        }
+        double rate = m.value("learning_rate")
+                .map(n -> realIn(n, "outer_optimizer.learning_rate", false, SpecLimits.MAX_OUTER_LEARNING_RATE))
+                .orElse(SpecDefaults.NESTEROV.learningRate());
+        double momentum = SpecDefaults.NESTEROV.momentum();
+        Optional<Node> momentumNode = m.value("momentum");
+        if (momentumNode.isPresent()) {
+            momentum = reader.real(momentumNode.get(), "outer_optimizer.momentum");
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw reader.error(momentumNode.get(), "outer_optimizer.momentum must be in [0, 1), got "
+                        + NodeReader.describe(momentumNode.get()));
+            }
+        }
+        return new OuterOptimizerSpec(type, rate, momentum);
     }
 
     private int integer(Optional<NodeReader.Mapping> section, String key, int min, int max, int fallback) {

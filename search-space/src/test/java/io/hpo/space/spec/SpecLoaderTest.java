@@ -32,7 +32,7 @@ class SpecLoaderTest {
         assertEquals(42, spec.seed());
         assertTrue(spec.data().isDemo());
         assertEquals(new BudgetSpec(8, 2, 120, Duration.ofMinutes(30)), spec.budget());
-        assertEquals(new TrainingSpec(2, 5, 20, 4), spec.training());
+        assertEquals(new TrainingSpec(2, 5, 20, 4, SpecDefaults.OUTER_OPTIMIZER), spec.training());
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
         assertEquals(new ParamSpec.LogUniform(3.0e-4, 5.0e-3), spec.space().get(Hyperparameters.LEARNING_RATE));
         assertEquals(new ParamSpec.Choice(List.of(32, 48, 64)), spec.space().get(Hyperparameters.WIDTH));
@@ -83,11 +83,30 @@ class SpecLoaderTest {
         assertEquals(PrunerSpec.none(), spec.pruner());
         assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0), spec.pruner());
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());
-        assertEquals(new TrainingSpec(1, 5, 50, 8), spec.training());
+        assertEquals(new TrainingSpec(1, 5, 50, 8, SpecDefaults.OUTER_OPTIMIZER), spec.training());
         assertTrue(spec.constraints().isEmpty());
         SpecDefaults.HYPERPARAMETERS.toMap().forEach((name, value) ->
                 assertEquals(new ParamSpec.Fixed(value), spec.space().get(name), name));
         assertEquals(Optimizer.ADAM, SpecDefaults.HYPERPARAMETERS.optimizer());
+    }
+
+    @Test
+    void readsTheOuterOptimizerByNameOrInFull() {
+        String twoWorkers = "name: t\ntraining:\n  workers: 2\n  outer_optimizer: ";
+
+        assertEquals(SpecDefaults.NESTEROV, SpecLoader.parse(twoWorkers + "nesterov\n", "t").training()
+                .outerOptimizer());
+        assertEquals(OuterOptimizerSpec.average(), SpecLoader.parse(twoWorkers + "average\n", "t").training()
+                .outerOptimizer());
+        assertEquals(new OuterOptimizerSpec(OuterOptimizerType.NESTEROV, 1.2, 0.3), SpecLoader.parse(twoWorkers
+                + "{type: nesterov, learning_rate: 1.2, momentum: 0.3}\n", "t").training().outerOptimizer());
+        assertEquals(new OuterOptimizerSpec(OuterOptimizerType.NESTEROV, SpecDefaults.NESTEROV.learningRate(), 0.0),
+                SpecLoader.parse(twoWorkers + "{type: nesterov, momentum: 0}\n", "t").training().outerOptimizer());
+        assertEquals(SpecDefaults.OUTER_OPTIMIZER, SpecLoader.parse("name: t\ntraining: {workers: 2}\n", "t")
+                .training().outerOptimizer());
+        // one worker has nothing to average
+        assertEquals(OuterOptimizerSpec.average(), SpecLoader.parse("name: t\ntraining:\n  outer_optimizer: "
+                + "nesterov\n", "t").training().outerOptimizer());
     }
 
     @Test
@@ -147,6 +166,19 @@ class SpecLoaderTest {
                 Arguments.of("wrong type", "name: t\nbudget:\n  max_trials: lots\n", 3,
                         "max_trials must be a finite number, got 'lots'"),
                 Arguments.of("section of wrong type", "name: t\ntraining: 4\n", 2, "training must be a mapping"),
+                Arguments.of("unknown outer optimizer", "name: t\ntraining:\n  outer_optimizer: nesterv\n", 3,
+                        "unknown outer_optimizer 'nesterv'; did you mean 'nesterov'?"),
+                Arguments.of("outer setting plain averaging has not", "name: t\ntraining:\n  outer_optimizer:\n"
+                        + "    type: average\n    momentum: 0.9\n", 5,
+                        "outer_optimizer.momentum applies only to type: nesterov"),
+                Arguments.of("outer momentum of 1", "name: t\ntraining:\n  outer_optimizer: {type: nesterov, "
+                        + "momentum: 1}\n", 3, "outer_optimizer.momentum must be in [0, 1), got '1'"),
+                Arguments.of("outer learning rate 0", "name: t\ntraining:\n  outer_optimizer: {type: nesterov, "
+                        + "learning_rate: 0}\n", 3, "outer_optimizer.learning_rate must be in (0, 10], got '0'"),
+                Arguments.of("outer optimizer without type", "name: t\ntraining:\n  outer_optimizer: "
+                        + "{momentum: 0.5}\n", 3, "missing required key 'type'"),
+                Arguments.of("unknown outer key", "name: t\ntraining:\n  outer_optimizer: {type: nesterov, "
+                        + "lr: 0.5}\n", 3, "unknown key 'lr'"),
                 Arguments.of("missing name", "seed: 1\n", 1, "missing required key 'name'"),
                 Arguments.of("bad name", "name: 'my search'\n", 1, "name must be 1 to 100"),
                 Arguments.of("duplicate key", "name: a\nseed: 1\nseed: 2\n", 3, "duplicate key 'seed'"),

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpecWriterTest {
@@ -94,5 +95,26 @@ class SpecWriterTest {
         SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
                 () -> SpecLoader.parse(recorded, "resubmitted"));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aSearchRecordedBeforeTheOuterOptimizerExistedReadsBackAsPlainAveraging() {
+        String yaml = "name: old\ntraining:\n  workers: 2\n";
+        SearchSpec recorded = SpecLoader.parseRecorded(yaml, "recorded before outer_optimizer");
+
+        assertEquals(OuterOptimizerSpec.average(), recorded.training().outerOptimizer());
+        assertFalse(SpecWriter.canonical(recorded).contains("outer_optimizer"));
+    }
+
+    @Test
+    void aNesterovOuterOptimizerIsRecordedWithItsSettings() {
+        SearchSpec spec = SpecLoader.parse("name: n\ntraining:\n  workers: 4\n  outer_optimizer: {type: nesterov, "
+                + "learning_rate: 0.9, momentum: 0.25}\n", "n");
+
+        String canonical = SpecWriter.canonical(spec);
+
+        assertTrue(canonical.contains("outer_optimizer: {type: nesterov, learning_rate: 0.9, momentum: 0.25}"),
+                canonical);
+        assertEquals(spec.training(), SpecLoader.parseRecorded(canonical, "recorded").training());
     }
 }

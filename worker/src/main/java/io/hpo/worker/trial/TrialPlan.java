@@ -1,6 +1,7 @@
 package io.hpo.worker.trial;
 
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.spec.OuterOptimizerSpec;
 
 import java.io.Serializable;
 
@@ -17,10 +18,11 @@ import java.io.Serializable;
  *                           every trial is scored on the same windows whatever batch size it trains with
  * @param seed               seeds the model's initialisation and the order of training windows
  * @param initCheckpoint     path of the checkpoint the model starts from, or null to train from scratch
+ * @param outerOptimizer     the step taken on the workers' averaged change at each averaging round
  */
 public record TrialPlan(String searchId, String trialId, int attempt, Hyperparameters hyperparameters, int maxSteps, int workers,
                         int averagingFrequency, int evalEvery, int evalBatches, int evalBatchSize, long seed,
-                        String initCheckpoint) implements Serializable {
+                        String initCheckpoint, OuterOptimizerSpec outerOptimizer) implements Serializable {
 
     public TrialPlan {
         if (attempt < 1 || maxSteps < 1 || workers < 1 || averagingFrequency < 1 || evalEvery < 1 || evalBatches < 1
@@ -31,19 +33,28 @@ public record TrialPlan(String searchId, String trialId, int attempt, Hyperparam
         if (initCheckpoint == null && hyperparameters.freezesAny()) {
             throw new IllegalArgumentException("frozen_blocks and fine_tune_mode need a checkpoint to start from");
         }
+        if (outerOptimizer == null) {
+            throw new IllegalArgumentException("outerOptimizer is required");
+        }
     }
 
-    /** A trial trained from scratch, scored on validation batches of its own batch size. */
+    /** A trial trained from scratch with plain averaging, scored on validation batches of its own batch size. */
     public TrialPlan(String searchId, String trialId, int attempt, Hyperparameters hyperparameters, int maxSteps,
                      int workers, int averagingFrequency, int evalEvery, int evalBatches, long seed) {
         this(searchId, trialId, attempt, hyperparameters, maxSteps, workers, averagingFrequency, evalEvery, evalBatches,
-                hyperparameters.batchSize(), seed, null);
+                hyperparameters.batchSize(), seed, null, OuterOptimizerSpec.average());
+    }
+
+    /** The same trial with another outer optimizer. */
+    public TrialPlan withOuterOptimizer(OuterOptimizerSpec outer) {
+        return new TrialPlan(searchId, trialId, attempt, hyperparameters, maxSteps, workers, averagingFrequency,
+                evalEvery, evalBatches, evalBatchSize, seed, initCheckpoint, outer);
     }
 
     /** The same trial, run again from the start (from its checkpoint, if it has one). */
     public TrialPlan nextAttempt() {
         return new TrialPlan(searchId, trialId, attempt + 1, hyperparameters, maxSteps, workers, averagingFrequency,
-                evalEvery, evalBatches, evalBatchSize, seed, initCheckpoint);
+                evalEvery, evalBatches, evalBatchSize, seed, initCheckpoint, outerOptimizer);
     }
 
     /** Training tokens one step consumes across all workers. */

@@ -8,6 +8,7 @@ import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.gpu.TaskGpu;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
+import io.hpo.worker.outer.OuterOptimizer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -15,6 +16,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
@@ -27,8 +29,8 @@ import java.util.Random;
 /**
  * Trains one trial on Spark: a {@link SparkComputationGraph} with parameter averaging over
  * {@link TrialPlan#workers()} workers. The driver runs one Spark job per averaging round, so it controls the exact
- * step budget, evaluates validation loss on the averaged model between rounds, and stops a diverging, pruned or
- * cancelled trial at the next round boundary.
+ * step budget, applies the trial's {@link OuterOptimizer} to each round's average, evaluates validation loss on the
+ * resulting model between rounds, and stops a diverging, pruned or cancelled trial at the next round boundary.
  */
 public final class TrialRunner {
     /** A round's training loss above this many times ln(vocabulary) ends the trial as diverged. */
@@ -72,6 +74,7 @@ public final class TrialRunner {
                 plan.evalBatchSize(), plan.evalBatches());
         Random windows = new Random(plan.seed());
         Evaluations evals = new Evaluations();
+        OuterOptimizer outer = OuterOptimizer.of(plan.outerOptimizer(), plan.workers());
         long step = 0;
         while (step < plan.maxSteps()) {
             Optional<StopSignal.StopRequest> request = stop.poll();
@@ -81,7 +84,12 @@ public final class TrialRunner {
             int roundSteps = (int) Math.min(plan.averagingFrequency(), plan.maxSteps() - step);
             globalStep.startRoundAt((int) step);
             sparkNet.setListeners(List.of(new StepMetricsListener(bus, plan, step + 1, roundSteps)));
+            INDArray start = outer.needsStart() ? sparkNet.getNetwork().params().dup() : null;
             sparkNet.fit(roundData(plan, data, roundSteps, windows));
+            // the training master put the workers' average into the network's own parameter array
+            if (start != null) {
+                outer.step(start, sparkNet.getNetwork().params());
+            }
             step += roundSteps;
             // DL4J sums a sequence's score over its time steps: per token, like the published step losses
             double trainLoss = sparkNet.getScore() / hp.seqLength();

@@ -11,6 +11,8 @@ import io.hpo.space.FineTuneMode;
 import io.hpo.space.checkpoint.CheckpointFile;
 import io.hpo.space.spec.CheckpointPolicy;
 import io.hpo.space.spec.CheckpointsSpec;
+import io.hpo.space.spec.OuterOptimizerSpec;
+import io.hpo.space.spec.SpecDefaults;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.model.TransformerModel;
@@ -134,7 +136,7 @@ class TrialRunnerTest {
         Hyperparameters frozen = new Hyperparameters(1e-2, 4, Schedule.COSINE, 8, 0.1, 0.1, 1, 32, 4, 2, 24,
                 Optimizer.ADAM, 1.0, 1, FineTuneMode.FULL);
         TrialPlan plan = new TrialPlan("s2", "trial-ft", 1, frozen, 12, 2, 5, 12, 1, frozen.batchSize(), 8,
-                pretrained.checkpoint());
+                pretrained.checkpoint(), OuterOptimizerSpec.average());
         TrialResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
 
         assertEquals(TrialOutcome.COMPLETED, tuned.outcome(), String.valueOf(tuned.reason()));
@@ -215,6 +217,24 @@ class TrialRunnerTest {
         assertEquals(TrialOutcome.FAILED, result.outcome());
         assertEquals("search wall-time budget exhausted", result.reason());
         assertEquals(10, result.steps());
+    }
+
+    @Test
+    void nesterovOnTheAveragedChangeLearnsMoreThanPlainAveragingFromTheSameTokens() {
+        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
+                .with(BusConfig.STEPS_TOPIC, "steps-outer");
+        // early in training, where two workers' averaged Adam steps fall short of one step on their joint batch
+        TrialPlan plain = new TrialPlan("s3", "trial-plain", 1, small(1e-3), 40, 2, 5, 40, 2, 11);
+        TrialPlan nesterov = plain.withOuterOptimizer(SpecDefaults.NESTEROV);
+        TrialRunner runner = new TrialRunner(sc, bus);
+
+        TrialResult averaged = runner.run(plain, demoData(), (s, l, t) -> { }, StopSignal.never());
+        TrialResult outer = runner.run(nesterov, demoData(), (s, l, t) -> { }, StopSignal.never());
+
+        assertEquals(TrialOutcome.COMPLETED, outer.outcome(), String.valueOf(outer.reason()));
+        assertEquals(averaged.tokensSeen(), outer.tokensSeen());
+        assertTrue(outer.bestValLoss() < averaged.bestValLoss() - 0.02,
+                "Nesterov " + outer.bestValLoss() + " vs plain averaging " + averaged.bestValLoss());
     }
 
     private static double lr(List<StepMetric> metrics, long step) {

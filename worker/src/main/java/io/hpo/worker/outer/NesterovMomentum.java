@@ -1,0 +1,38 @@
+package io.hpo.worker.outer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Nesterov momentum on the round's averaged change, as DiLoCo's outer step and PyTorch's {@code SGD(nesterov=True)}:
+ * with the outer gradient {@code g = start - average},
+ * <pre>
+ *   v    = momentum * v + g
+ *   next = start - learningRate * (g + momentum * v)
+ * </pre>
+ * {@code v} starts at zero, so the first round steps {@code learningRate * (1 + momentum)} times the averaged change.
+ * Parameters the workers did not change (frozen layers) get {@code g = 0} in every round, so stay bit-identical.
+ */
+final class NesterovMomentum implements OuterOptimizer {
+
+    private final double learningRate;
+    private final double momentum;
+    private INDArray velocity;
+
+    NesterovMomentum(double learningRate, double momentum) {
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+    }
+
+    @Override
+    public void step(INDArray start, INDArray average) {
+        INDArray gradient = start.sub(average);
+        velocity = velocity == null ? gradient.dup() : velocity.muli(momentum).addi(gradient);
+        INDArray update = gradient.addi(velocity.mul(momentum)).muli(learningRate);
+        average.assign(start.sub(update));
+    }
+
+    @Override
+    public boolean needsStart() {
+        return true;
+    }
+}
