@@ -54,8 +54,8 @@ public final class SpecDefaults {
     public static final int EVAL_EVERY = 50;
     public static final int EVAL_BATCHES = 8;
     /** Nesterov's outer learning rate and momentum where the spec names only the type. */
-    public static final OuterOptimizerSpec NESTEROV = new OuterOptimizerSpec(OuterOptimizerType.NESTEROV, 0.7, 0.9);
-    public static final OuterOptimizerSpec OUTER_OPTIMIZER = OuterOptimizerSpec.average();
+    public static final OuterOptimizerSpec NESTEROV = new OuterOptimizerSpec(OuterOptimizerType.NESTEROV, 0.7, 0.6);
+    public static final OuterOptimizerSpec OUTER_OPTIMIZER = NESTEROV;
 
     /**
      * Prices of the {@code cost:} section: 100 W per worker (about one loaded server CPU socket's share; a GPU

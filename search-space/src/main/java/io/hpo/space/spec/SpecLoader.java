@@ -49,6 +49,8 @@ import java.nio.file.Path;
  * training:
  *   workers: 2               # data-parallel workers per trial, averaging parameters; default 1
  *   averaging_frequency: 5   # local steps between averagings; default 5
+ *   outer_optimizer: nesterov  # step on each round's averaged change: average, nesterov, or
+ *                            # {type: nesterov, learning_rate: 0.7, momentum: 0.6}; default nesterov
  *   eval_every: 25           # steps between validation evaluations; default 50, at most max_steps_per_trial
  *   eval_batches: 4          # validation batches per evaluation; default 8
  * space:                     # a fixed value, or {uniform: [a, b]}, {log_uniform: [a, b]}, {int: [a, b]},

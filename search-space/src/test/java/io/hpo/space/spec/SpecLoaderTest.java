@@ -83,7 +83,7 @@ class SpecLoaderTest {
         assertEquals(PrunerSpec.none(), spec.pruner());
         assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0), spec.pruner());
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());
-        assertEquals(new TrainingSpec(1, 5, 50, 8, SpecDefaults.OUTER_OPTIMIZER), spec.training());
+        assertEquals(new TrainingSpec(1, 5, 50, 8, OuterOptimizerSpec.average()), spec.training());
         assertTrue(spec.constraints().isEmpty());
         SpecDefaults.HYPERPARAMETERS.toMap().forEach((name, value) ->
                 assertEquals(new ParamSpec.Fixed(value), spec.space().get(name), name));
