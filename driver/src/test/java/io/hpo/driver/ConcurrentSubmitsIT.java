@@ -2,57 +2,40 @@ package io.hpo.driver;
 
 import io.hpo.aggregator.store.StoreCounts;
 import io.hpo.aggregator.store.TrialResult;
-import io.hpo.driver.history.RecordedSearch;
-import io.hpo.space.spec.SearchSpec;
-import io.hpo.space.spec.SpecLoader;
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three searches at once on one stack (one Kafka broker, one PostgreSQL, one aggregator with its two consumers),
- * their drivers sharing one Spark context: each ends with exactly its own trials, steps and evaluations, and no
- * trial of one search carries another's configuration (each search samples its learning rate from its own range).
+ * Three searches submitted at once, each its own driver process as `./hpo submit` starts it, on one stack (one
+ * Kafka broker, one PostgreSQL, one aggregator with its two consumers): each ends with exactly its own trials,
+ * steps, evaluations and lifecycle events, and no trial of one search carries another's configuration (each search
+ * samples its learning rate from its own range).
  */
-class ConcurrentSearchesTest {
+class ConcurrentSubmitsIT {
     private static final int SEARCHES = 3;
     private static final int TRIALS = 2;
     private static final int STEPS = 8;
 
     @Test
-    void threeSearchesOnOneStackEndWithExactlyTheirOwnRecords(@TempDir Path dir) throws Exception {
-        try (ResultsStack stack = ResultsStack.start(dir);
-             JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2]")
-                     .setAppName("concurrent").set("spark.ui.enabled", "false"));
-             DriverMetrics metrics = new DriverMetrics()) {
-            ExecutorService drivers = Executors.newFixedThreadPool(SEARCHES);
-            List<Future<SearchOutcome>> outcomes = new ArrayList<>();
+    void threeSubmittedSearchesOnOneStackEndWithExactlyTheirOwnRecords(@TempDir Path dir) throws Exception {
+        try (ResultsStack stack = ResultsStack.start(dir)) {
+            List<DriverProcess> drivers = new ArrayList<>();
             for (int i = 0; i < SEARCHES; i++) {
-                SearchSpec spec = SpecLoader.parse(spec(i), "concurrent-" + i + ".yaml");
-                String id = "concurrent-" + i;
-                outcomes.add(drivers.submit(() -> new SearchRunner(sc, stack.bus(),
-                        new PrintStream(OutputStream.nullOutputStream()), metrics, 0)
-                        .run(spec, id, RecordedSearch.none(id))));
+                Path spec = Files.writeString(dir.resolve("concurrent-" + i + ".yaml"), spec(i));
+                drivers.add(DriverProcess.start("local[1]", stack.bootstrapServers(), List.of(),
+                        dir.resolve("driver-" + i + ".log"), spec.toString(), "--search-id", "concurrent-" + i));
             }
-            for (int i = 0; i < SEARCHES; i++) {
-                SearchOutcome outcome = outcomes.get(i).get();
-                assertEquals(SearchStatus.COMPLETED, outcome.status(), outcome.toString());
-                assertEquals(TRIALS, outcome.trials().size());
+            for (DriverProcess driver : drivers) {
+                assertEquals(0, driver.await(8), driver::tail);
             }
-            drivers.shutdown();
             for (int i = 0; i < SEARCHES; i++) {
                 String id = "concurrent-" + i;
                 stack.awaitStored(id, (long) TRIALS * STEPS);
