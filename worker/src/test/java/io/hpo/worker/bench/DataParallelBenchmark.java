@@ -92,7 +92,7 @@ class DataParallelBenchmark {
                 CorpusSplit data = data(dataset);
                 List<Run> ofDataset = new ArrayList<>();
                 for (int seed = 1; seed <= s.seeds(); seed++) {
-                    for (Setup setup : setups()) {
+                    for (Setup setup : setups(seed)) {
                         Run run = setup.outer() == null ? synchronous(dataset, data, setup, seed)
                                 : distributed(runner, dataset, data, setup, seed);
                         ofDataset.add(run);
@@ -111,7 +111,7 @@ class DataParallelBenchmark {
         System.out.println("CSV and plots in " + out.toAbsolutePath());
     }
 
-    private List<Setup> setups() {
+    private List<Setup> setups(int seed) {
         List<Setup> setups = new ArrayList<>();
         for (int w : s.workers()) {
             setups.add(new Setup(w, 0, null));
@@ -119,10 +119,10 @@ class DataParallelBenchmark {
         for (int w : s.workers()) {
             if (w == 1) {
                 // nothing to average: one frequency and no outer step tell everything
-                setups.add(new Setup(1, s.frequencies().get(s.frequencies().size() / 2), OuterOptimizerSpec.average()));
+                setups.add(new Setup(1, s.middleFrequency(), OuterOptimizerSpec.average()));
                 continue;
             }
-            for (int f : s.frequencies()) {
+            for (int f : seed <= s.sweepSeeds() ? s.frequencies() : List.of(s.middleFrequency())) {
                 for (OuterOptimizerSpec o : s.outers()) {
                     setups.add(new Setup(w, f, o));
                 }
@@ -236,7 +236,7 @@ class DataParallelBenchmark {
 
     /** Median loss over the seeds at each evaluation, per setup at the middle frequency (the plot's lines). */
     private List<LossCurvePlot.Line> curves(List<Run> runs) {
-        int shown = s.frequencies().get(s.frequencies().size() / 2);
+        int shown = s.middleFrequency();
         List<LossCurvePlot.Line> curves = new ArrayList<>();
         bySetup(runs).forEach((setup, rs) -> {
             if (setup.outer() != null && setup.frequency() != shown) {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param seeds       seeds 1..seeds per configuration
  * @param workers     data-parallel worker counts; each also sets a synchronous reference at workers x batch
  * @param frequencies averaging frequencies (local steps per round) for runs with more than one worker
+ * @param sweepSeeds  the first seeds on which every frequency runs; later seeds run only the middle one
  * @param outers      outer optimizers to compare: average, nesterov (the spec's default learning rate and momentum),
  *                    or nesterov:LEARNING_RATE:MOMENTUM
  * @param datasets    demo (the question-formation corpus) and/or text (the file {@code text})
@@ -30,7 +31,7 @@ import java.util.List;
  * @param out         folder for the CSV of every evaluation and the PNG plots
  */
 record DataParallelSettings(int steps, int seeds, List<Integer> workers, List<Integer> frequencies,
-                            List<OuterOptimizerSpec> outers, List<String> datasets,
+                            int sweepSeeds, List<OuterOptimizerSpec> outers, List<String> datasets,
                             String text, int textChars, int evalEvery, int evalBatches, String out) {
 
     static final int STEPS = 600;
@@ -53,6 +54,7 @@ record DataParallelSettings(int steps, int seeds, List<Integer> workers, List<In
     static DataParallelSettings fromSystemProperties() {
         return new DataParallelSettings(integer("steps", STEPS), integer("seeds", SEEDS),
                 integers(text("workers", WORKERS)), integers(text("frequencies", FREQUENCIES)),
+                integer("sweep_seeds", Integer.MAX_VALUE),
                 Arrays.stream(text("outers", OUTERS).split(",")).map(String::trim).map(DataParallelSettings::outer)
                         .toList(), List.of(text("datasets", DATASETS).split(",")), text("text", TEXT),
                 integer("text_chars", TEXT_CHARS), integer("eval_every", EVAL_EVERY),
@@ -62,6 +64,11 @@ record DataParallelSettings(int steps, int seeds, List<Integer> workers, List<In
     /** The configuration every run trains, at {@code batch} sequences per step and worker. */
     Hyperparameters hyperparameters(int batch) {
         return new Hyperparameters(1e-3, 20, Schedule.COSINE, batch, 0.0, 0.0, 2, 64, 4, 4, 64, Optimizer.ADAM, 0.0);
+    }
+
+    /** The frequency the plot draws, and the only one seeds after {@link #sweepSeeds} run. */
+    int middleFrequency() {
+        return frequencies.get(frequencies.size() / 2);
     }
 
     private static OuterOptimizerSpec outer(String name) {
