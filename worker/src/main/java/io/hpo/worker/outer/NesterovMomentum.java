@@ -1,6 +1,7 @@
 package io.hpo.worker.outer;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Nesterov momentum on the round's averaged change, as DiLoCo's outer step and PyTorch's {@code SGD(nesterov=True)}:
@@ -25,10 +26,11 @@ final class NesterovMomentum implements OuterOptimizer {
 
     @Override
     public void step(INDArray start, INDArray average) {
-        INDArray gradient = start.sub(average);
-        velocity = velocity == null ? gradient.dup() : velocity.muli(momentum).addi(gradient);
-        INDArray update = gradient.addi(velocity.mul(momentum)).muli(learningRate);
-        average.assign(start.sub(update));
+        // one temporary the size of the model (the driver holds start and velocity already): g, then the step
+        INDArray step = start.sub(average);
+        velocity = velocity == null ? step.dup() : velocity.muli(momentum).addi(step);
+        Nd4j.getBlasWrapper().level1().axpy(step.length(), momentum, velocity, step);
+        start.sub(step.muli(learningRate), average);
     }
 
     @Override
