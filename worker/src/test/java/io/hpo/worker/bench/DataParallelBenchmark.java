@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Issue #26's statistical-efficiency benchmark: validation loss against training tokens for data-parallel trials
@@ -220,7 +222,11 @@ class DataParallelBenchmark {
             Setup reference = new Setup(u.workers(), 0, null);
             String vs = "—";
             if (u.outer() != null && bySetup.containsKey(reference)) {
-                double ref = median(bySetup.get(reference).stream().map(Run::finalLoss).toList());
+                // against the reference's runs on the same seeds: a frequency swept on the first seeds only
+                // compares with those
+                Set<Integer> seeds = rs.stream().map(Run::seed).collect(Collectors.toSet());
+                double ref = median(bySetup.get(reference).stream().filter(r -> seeds.contains(r.seed()))
+                        .map(Run::finalLoss).toList());
                 vs = String.format(Locale.ROOT, "%+.1f%%", 100 * (median / ref - 1));
             }
             long tokens = rs.get(0).tokens().get(rs.get(0).tokens().size() - 1)[1];
