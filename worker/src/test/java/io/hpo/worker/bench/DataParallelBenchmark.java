@@ -76,8 +76,8 @@ class DataParallelBenchmark {
         int maxWorkers = Collections.max(s.workers());
         Path out = Path.of(s.out());
         Files.createDirectories(out);
-        System.out.printf(Locale.ROOT, "data-parallel benchmark: %s, %d steps, seeds 1..%d, %d cores, Spark local[%d]%n",
-                s, s.steps(), s.seeds(), cores, maxWorkers);
+        System.out.printf(Locale.ROOT, "data-parallel benchmark: %s, %d cores, Spark local[%d]%n", s, cores,
+                maxWorkers);
         List<Run> runs = new ArrayList<>();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(Files.createTempDirectory("dp-kafka"), 0);
              JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[" + maxWorkers + "]")
@@ -93,7 +93,7 @@ class DataParallelBenchmark {
             for (String dataset : s.datasets()) {
                 CorpusSplit data = data(dataset);
                 List<Run> ofDataset = new ArrayList<>();
-                for (int seed = 1; seed <= s.seeds(); seed++) {
+                for (int seed = s.firstSeed(); seed < s.firstSeed() + s.seeds(); seed++) {
                     for (Setup setup : setups(seed)) {
                         Run run = setup.outer() == null ? synchronous(dataset, data, setup, seed)
                                 : distributed(runner, dataset, data, setup, seed);
@@ -124,7 +124,7 @@ class DataParallelBenchmark {
                 setups.add(new Setup(1, s.middleFrequency(), OuterOptimizerSpec.average()));
                 continue;
             }
-            for (int f : seed <= s.sweepSeeds() ? s.frequencies() : List.of(s.middleFrequency())) {
+            for (int f : seed < s.firstSeed() + s.sweepSeeds() ? s.frequencies() : List.of(s.middleFrequency())) {
                 for (OuterOptimizerSpec o : s.outers()) {
                     setups.add(new Setup(w, f, o));
                 }

@@ -17,10 +17,11 @@ import java.util.List;
  * clipping.
  *
  * @param steps       optimizer steps of every run (each worker takes this many)
- * @param seeds       seeds 1..seeds per configuration
+ * @param firstSeed   the first seed
+ * @param seeds       seeds per configuration: firstSeed..firstSeed + seeds - 1
  * @param workers     data-parallel worker counts; each also sets a synchronous reference at workers x batch
  * @param frequencies averaging frequencies (local steps per round) for runs with more than one worker
- * @param sweepSeeds  the first seeds on which every frequency runs; later seeds run only the middle one
+ * @param sweepSeeds  how many seeds, from the first, run every frequency; later seeds run only the middle one
  * @param outers      outer optimizers to compare: average, nesterov (the spec's default learning rate and momentum),
  *                    or nesterov:LEARNING_RATE:MOMENTUM
  * @param datasets    demo (the question-formation corpus) and/or text (the file {@code text})
@@ -30,7 +31,7 @@ import java.util.List;
  * @param evalBatches validation batches of 16 windows, the same windows for every run of a dataset
  * @param out         folder for the CSV of every evaluation and the PNG plots
  */
-record DataParallelSettings(int steps, int seeds, List<Integer> workers, List<Integer> frequencies,
+record DataParallelSettings(int steps, int firstSeed, int seeds, List<Integer> workers, List<Integer> frequencies,
                             int sweepSeeds, List<OuterOptimizerSpec> outers, List<String> datasets,
                             String text, int textChars, int evalEvery, int evalBatches, String out) {
 
@@ -52,7 +53,7 @@ record DataParallelSettings(int steps, int seeds, List<Integer> workers, List<In
     static final String OUT = "target/data-parallel";
 
     static DataParallelSettings fromSystemProperties() {
-        return new DataParallelSettings(integer("steps", STEPS), integer("seeds", SEEDS),
+        return new DataParallelSettings(integer("steps", STEPS), integer("first_seed", 1), integer("seeds", SEEDS),
                 integers(text("workers", WORKERS)), integers(text("frequencies", FREQUENCIES)),
                 integer("sweep_seeds", Integer.MAX_VALUE),
                 Arrays.stream(text("outers", OUTERS).split(",")).map(String::trim).map(DataParallelSettings::outer)
