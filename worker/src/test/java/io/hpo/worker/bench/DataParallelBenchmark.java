@@ -124,7 +124,7 @@ class DataParallelBenchmark {
                 setups.add(new Setup(1, s.middleFrequency(), OuterOptimizerSpec.average()));
                 continue;
             }
-            for (int f : seed < s.firstSeed() + s.sweepSeeds() ? s.frequencies() : List.of(s.middleFrequency())) {
+            for (int f : seed - s.firstSeed() < s.sweepSeeds() ? s.frequencies() : List.of(s.middleFrequency())) {
                 for (OuterOptimizerSpec o : s.outers()) {
                     setups.add(new Setup(w, f, o));
                 }
