@@ -199,10 +199,11 @@ class DataParallelBenchmark {
 
     private static void write(PrintWriter csv, Run r) {
         Setup u = r.setup();
+        String outer = u.outer() == null ? "sync" : u.outer().type().name().toLowerCase(Locale.ROOT);
         for (int i = 0; i < r.losses().size(); i++) {
             csv.printf(Locale.ROOT, "%s,\"%s\",%d,%d,%s,%d,%d,%d,%.5f,%d%n", r.dataset(), u.label(), u.workers(),
-                    u.frequency(), u.outer() == null ? "sync" : u.outer().type().name().toLowerCase(Locale.ROOT), r.seed(),
-                    r.tokens().get(i)[0], r.tokens().get(i)[1], r.losses().get(i), r.wallMs());
+                    u.frequency(), outer, r.seed(), r.tokens().get(i)[0], r.tokens().get(i)[1], r.losses().get(i),
+                    r.wallMs());
         }
         csv.flush();
     }
