@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.ingest.IngestStats;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
-import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.TrialResult;
@@ -44,8 +43,7 @@ class HostileInputTest {
         config.put("note", SQL + MARKUP);
         String reason = "failed: " + MARKUP + SQL;
         LifecycleEvent started = LifecycleEvent.searchStarted(s, name, Events.SPEC_YAML + "# " + SQL + "\n");
-        try (Database db = TestServices.freshDatabase()) {
-            Migrations.migrate(db);
+        try (Database db = TestServices.migratedDatabase()) {
             ResultsStore store = new ResultsStore(db);
             store.applyBatch(List.of(Events.step(s, t, 1, 0, 3.0)), List.of(started,
                     LifecycleEvent.trialCreated(s, t, config), Events.evaluated(s, t, 1, 2.5, 1024),

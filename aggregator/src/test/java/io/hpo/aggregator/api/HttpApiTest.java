@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.ingest.IngestStats;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
-import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.support.AccountedSearch;
 import io.hpo.aggregator.support.Events;
@@ -43,8 +42,7 @@ class HttpApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestServices.freshDatabase();
-        Migrations.migrate(db);
+        db = TestServices.migratedDatabase();
         ResultsStore store = new ResultsStore(db);
         SampleSearch.store(store, "s1");
         AccountedSearch.store(store, "acct");

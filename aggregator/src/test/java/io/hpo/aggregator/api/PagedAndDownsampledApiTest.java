@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.ingest.IngestStats;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
-import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.TestServices;
@@ -52,8 +51,7 @@ class PagedAndDownsampledApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestServices.freshDatabase();
-        Migrations.migrate(db);
+        db = TestServices.migratedDatabase();
         ResultsStore store = new ResultsStore(db);
         List<LifecycleEvent> events = new ArrayList<>();
         for (int s = 1; s <= 25; s++) {

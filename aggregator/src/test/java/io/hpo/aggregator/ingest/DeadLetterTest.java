@@ -2,7 +2,6 @@ package io.hpo.aggregator.ingest;
 
 import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
-import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoreCounts;
 import io.hpo.aggregator.support.Await;
@@ -79,8 +78,7 @@ class DeadLetterTest {
             send(producer, bus.lifecycleTopic(), key("t1"), EventCodec.encode(events.get(2)));
         }
 
-        try (Database db = TestServices.freshDatabase()) {
-            Migrations.migrate(db);
+        try (Database db = TestServices.migratedDatabase()) {
             ResultsStore store = new ResultsStore(db);
             AggregatorMetrics metrics = new AggregatorMetrics();
             try (EventConsumer consumer = consumer(bus, store)) {
@@ -145,8 +143,7 @@ class DeadLetterTest {
             send(producer, bus.lifecycleTopic(), key("t1"), EventCodec.encode(refused));
             send(producer, bus.stepsTopic(), key("t1"), EventCodec.encode(Events.step(s, "t1", 2, 0, 2.9)));
         }
-        try (Database db = TestServices.freshDatabase()) {
-            Migrations.migrate(db);
+        try (Database db = TestServices.migratedDatabase()) {
             ResultsStore store = new ResultsStore(db);
             try (EventConsumer consumer = consumer(bus, store)) {
                 consumer.start();

@@ -51,8 +51,7 @@ class EventConsumerTest {
                 Events.ended(s, "t1", LifecycleType.TRIAL_COMPLETED, 20, null),
                 Events.ended(s, "t2", LifecycleType.TRIAL_DIVERGED, 20, "loss is NaN"));
 
-        try (Database db = TestServices.freshDatabase(); EventPublisher publisher = new EventPublisher(bus)) {
-            Migrations.migrate(db);
+        try (Database db = TestServices.migratedDatabase(); EventPublisher publisher = new EventPublisher(bus)) {
             ResultsStore store = new ResultsStore(db);
             // everything twice: a producer retry or a re-run driver republishes
             for (int copy = 0; copy < 2; copy++) {

@@ -1,7 +1,6 @@
 package io.hpo.aggregator.ingest;
 
 import io.hpo.aggregator.store.Database;
-import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoreCounts;
 import io.hpo.aggregator.store.TrialResult;
@@ -30,8 +29,7 @@ class EventConsumersTest {
         String s = "parallel";
         int trials = 24;
         int steps = 150;
-        try (Database db = TestServices.freshDatabase(); EventPublisher publisher = new EventPublisher(bus)) {
-            Migrations.migrate(db);
+        try (Database db = TestServices.migratedDatabase(); EventPublisher publisher = new EventPublisher(bus)) {
             ResultsStore store = new ResultsStore(db);
             publisher.publish(Events.started(s));
             for (int t = 0; t < trials; t++) {

@@ -31,8 +31,7 @@ class TrialAccountingStoreTest {
 
     @BeforeAll
     static void migrate() throws Exception {
-        db = TestServices.freshDatabase();
-        Migrations.migrate(db);
+        db = TestServices.migratedDatabase();
         store = new ResultsStore(db);
     }
 

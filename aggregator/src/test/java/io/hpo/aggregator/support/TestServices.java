@@ -2,6 +2,7 @@ package io.hpo.aggregator.support;
 
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.Migrations;
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.deploy.LocalPostgres;
 import io.hpo.events.BusConfig;
@@ -85,6 +86,13 @@ public final class TestServices {
     /** A database handle on a new, empty schema. */
     public static Database freshDatabase() {
         return new Database(freshSchemaUrl(), postgres().user(), postgres().password());
+    }
+
+    /** A database handle on a new schema with every migration applied. */
+    public static Database migratedDatabase() throws SQLException {
+        Database db = freshDatabase();
+        Migrations.migrate(db);
+        return db;
     }
 
     /** Bus settings with topics of their own, created with two partitions each so ordering across them is exercised. */
