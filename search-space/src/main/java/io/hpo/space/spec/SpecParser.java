@@ -373,9 +373,7 @@ final class SpecParser {
         OuterOptimizerSpec outer = section.flatMap(m -> m.value("outer_optimizer")).map(this::outerOptimizer)
                 // a search recorded before the setting existed averaged plainly, whatever today's default is
                 .orElse(checkLocalData ? SpecDefaults.OUTER_OPTIMIZER : OuterOptimizerSpec.average());
-        // one worker has nothing to average: the same search whatever the setting says
-        return new TrainingSpec(workers, averaging, evalEvery, evalBatches,
-                workers == 1 ? OuterOptimizerSpec.average() : outer);
+        return new TrainingSpec(workers, averaging, evalEvery, evalBatches, outer);
     }
 
     /** {@code average}, {@code nesterov} (its defaults), or a mapping with type, learning_rate and momentum. */

@@ -79,10 +79,10 @@ public final class SpecWriter {
         out.append("  averaging_frequency: ").append(training.averagingFrequency()).append('\n');
         out.append("  eval_every: ").append(training.evalEvery()).append('\n');
         out.append("  eval_batches: ").append(training.evalBatches()).append('\n');
-        // unwritten where it changes nothing (plain averaging, one worker), so a search recorded before the setting
+        // plain averaging (also every 1-worker search's) stays unwritten, so a search recorded before the setting
         // existed still matches its spec
         OuterOptimizerSpec outer = training.outerOptimizer();
-        if (outer.type() != OuterOptimizerType.AVERAGE && training.workers() > 1) {
+        if (outer.type() != OuterOptimizerType.AVERAGE) {
             out.append("  outer_optimizer: {type: ").append(outer.type().name().toLowerCase(Locale.ROOT))
                     .append(", learning_rate: ").append(outer.learningRate())
                     .append(", momentum: ").append(outer.momentum()).append("}\n");

@@ -9,7 +9,8 @@ import java.io.Serializable;
  * @param averagingFrequency local steps each worker takes between parameter averagings
  * @param evalEvery          steps between validation evaluations
  * @param evalBatches        validation batches per evaluation
- * @param outerOptimizer     the step taken on the workers' averaged change at each averaging round
+ * @param outerOptimizer     the step taken on the workers' averaged change at each averaging round; plain averaging
+ *                           with one worker, who has nothing to average (so the same search whatever it says)
  */
 public record TrainingSpec(int workers, int averagingFrequency, int evalEvery, int evalBatches,
                            OuterOptimizerSpec outerOptimizer) implements Serializable {
@@ -22,6 +23,9 @@ public record TrainingSpec(int workers, int averagingFrequency, int evalEvery, i
         }
         if (outerOptimizer == null) {
             throw new IllegalArgumentException("outerOptimizer is required");
+        }
+        if (workers == 1) {
+            outerOptimizer = OuterOptimizerSpec.average();
         }
     }
 }

@@ -155,7 +155,7 @@ public final class TrialRunner {
                 // roundData already gives each worker exactly its share; rebalancing would make shares uneven
                 .repartionData(Repartition.Never)
                 // Adam's moments are averaged with the parameters: measured against restarting them each round
-                // (README, Data-parallel trials), which acts as a 3-6x larger learning rate early in every round
+                // (README, Data-parallel trials), which acts as a larger learning rate early in every round
                 .saveUpdater(true)
                 // Export writes batches to a shared filesystem first; Direct suits batches built on the driver
                 .rddTrainingApproach(RDDTrainingApproach.Direct)

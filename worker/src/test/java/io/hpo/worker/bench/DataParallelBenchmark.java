@@ -271,7 +271,7 @@ class DataParallelBenchmark {
         return bySetup;
     }
 
-    static double median(List<Double> values) {
+    private static double median(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
