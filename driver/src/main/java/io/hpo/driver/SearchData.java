@@ -1,6 +1,6 @@
 package io.hpo.driver;
 
-import io.hpo.space.Hyperparameters;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.spec.DataSpec;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.checkpoint.CheckpointFile;
@@ -47,8 +47,8 @@ final class SearchData {
             pretrained.ifPresent(tokenizer -> tokenizer.requireCovers(text, where, vocabularyOrigin));
             split = CorpusSplit.ofText(text, data.validationFraction(), pretrained.orElse(null));
         }
-        split.requireFits(where, (int) spec.space().get(Hyperparameters.SEQ_LENGTH).largest(),
-                (int) spec.space().get(Hyperparameters.BATCH_SIZE).largest(), spec.training().evalBatches());
+        split.requireFits(where, (int) spec.space().get(Hyperparameter.SEQ_LENGTH.name()).largest(),
+                (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest(), spec.training().evalBatches());
         return split;
     }
 }

@@ -6,6 +6,7 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.TrialAccounting;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.pruner.PruneDecision;
@@ -175,7 +176,7 @@ public final class SearchRunner {
         var t = spec.training();
         return new TrialPlan(searchId, SearchIds.trialId(index), attempt, hp, spec.budget().maxStepsPerTrial(), t.workers(),
                 t.averagingFrequency(), t.evalEvery(), t.evalBatches(),
-                (int) spec.space().get(Hyperparameters.BATCH_SIZE).largest(), spec.seed() * 7919 + index,
+                (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest(), spec.seed() * 7919 + index,
                 spec.initial().map(InitSpec::checkpoint).orElse(null), t.outerOptimizer());
     }
 

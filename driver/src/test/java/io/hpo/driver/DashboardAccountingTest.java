@@ -1,10 +1,11 @@
 package io.hpo.driver;
 
+import io.hpo.space.Hyperparameters;
+
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
-import io.hpo.space.spec.SpecDefaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +74,7 @@ class DashboardAccountingTest {
     /** 10 steps at {@code trainLoss}, an evaluation at step 10 and a completion with default-price accounting. */
     private static void trial(String id, double valLoss, double executorSeconds, double trainLoss,
                               List<StepMetric> steps, List<LifecycleEvent> events) {
-        events.add(LifecycleEvent.trialCreated(SEARCH, id, SpecDefaults.HYPERPARAMETERS.toMap()));
+        events.add(LifecycleEvent.trialCreated(SEARCH, id, Hyperparameters.defaults().toMap()));
         events.add(LifecycleEvent.trialStarted(SEARCH, id, 1, null));
         for (int step = 1; step <= 10; step++) {
             steps.add(StepMetric.of(SEARCH, id, 1, step, 0, step * 1024L, 1e-3, trainLoss, 1_764_000_000_000L));

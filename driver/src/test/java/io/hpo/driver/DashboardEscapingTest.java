@@ -5,7 +5,6 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +18,15 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.LAYERS;
+import static io.hpo.space.Hyperparameter.MLP_MULTIPLIER;
+import static io.hpo.space.Hyperparameter.SCHEDULE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WIDTH;
 
 /**
  * Markup in a search's name, a trial's configuration values and a failure reason, sent through the real broker
@@ -42,8 +50,9 @@ class DashboardEscapingTest {
                 publisher.publish(LifecycleEvent.searchStarted(SEARCH, "name " + SCRIPT + IMG, "name: xss\n"));
                 for (int t = 1; t <= 2; t++) {
                     String trial = "trial-" + t;
-                    Map<String, Object> config = new LinkedHashMap<>(new Hyperparameters(1e-3, 0, Schedule.CONSTANT,
-                            8, 0.0, 0.0, 1, 16, 2, 2, 24, Optimizer.ADAM, 1.0).toMap());
+                    Map<String, Object> config = new LinkedHashMap<>(Hyperparameters.builder().set(WARMUP_STEPS, 0)
+                            .set(SCHEDULE, Schedule.CONSTANT).set(BATCH_SIZE, 8).set(LAYERS, 1).set(WIDTH, 16)
+                            .set(HEADS, 2).set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build().toMap());
                     // a different value per trial, so the leaderboard shows the column too
                     config.put("schedule", (t == 1 ? SCRIPT : IMG) + t);
                     publisher.publish(LifecycleEvent.trialCreated(SEARCH, trial, config));

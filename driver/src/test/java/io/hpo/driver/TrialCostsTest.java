@@ -4,7 +4,6 @@ import io.hpo.events.TrialAccounting;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.spec.CostSpec;
-import io.hpo.space.spec.SpecDefaults;
 import io.hpo.worker.model.TransformerModel;
 import io.hpo.worker.trial.TrialPlan;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,7 @@ class TrialCostsTest {
 
     @Test
     void aTrialsAccountingUsesItsModelsSizeItsWorkersAndTheSearchsData() {
-        Hyperparameters hp = SpecDefaults.HYPERPARAMETERS;
+        Hyperparameters hp = Hyperparameters.defaults();
         TrialPlan plan = new TrialPlan("s", "t", 1, hp, 100, 3, 5, 50, 2, 1);
         TrialAccounting a = new TrialCosts(new CostSpec(200, 300, 0.9), 31, 150_000).account(plan, 40_000, 96_000);
 

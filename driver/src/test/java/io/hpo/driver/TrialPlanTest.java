@@ -1,8 +1,8 @@
 package io.hpo.driver;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.SearchSpec;
-import io.hpo.space.spec.SpecDefaults;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.worker.trial.TrialPlan;
 import org.junit.jupiter.api.Test;
@@ -23,8 +23,8 @@ class TrialPlanTest {
                 space:
                   batch_size: {choice: [8, 32, 16]}
                 """, "plans.yaml");
-        Map<String, Object> values = new HashMap<>(SpecDefaults.HYPERPARAMETERS.toMap());
-        values.put(Hyperparameters.BATCH_SIZE, 8);
+        Map<String, Object> values = new HashMap<>(Hyperparameters.defaults().toMap());
+        values.put(Hyperparameter.BATCH_SIZE.name(), 8);
         TrialPlan plan = SearchRunner.plan(spec, "s", 4, Hyperparameters.fromMap(values), 1);
 
         assertEquals(8, plan.hyperparameters().batchSize());

@@ -2,168 +2,228 @@ package io.hpo.space;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.DROPOUT;
+import static io.hpo.space.Hyperparameter.FINE_TUNE_MODE;
+import static io.hpo.space.Hyperparameter.FROZEN_BLOCKS;
+import static io.hpo.space.Hyperparameter.GRAD_CLIP;
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.LAYERS;
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
+import static io.hpo.space.Hyperparameter.MLP_MULTIPLIER;
+import static io.hpo.space.Hyperparameter.OPTIMIZER;
+import static io.hpo.space.Hyperparameter.SCHEDULE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WEIGHT_DECAY;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 /**
- * One trial's fixed hyperparameters: a point of the search space. The map form (snake_case keys, the names used
- * in the spec) is what travels in events, sits in the results store, and comes back out as a fixed spec.
- *
- * @param learningRate   peak learning rate, reached at the end of warm-up
- * @param warmupSteps    steps of linear warm-up from 0 to the peak
- * @param schedule       shape of the decay after warm-up
- * @param batchSize      sequences per step per worker
- * @param dropout        drop probability (0 = none) on each block's input and the embeddings
- * @param weightDecay    decoupled weight decay coefficient
- * @param layers         number of transformer blocks
- * @param width          model width (d_model)
- * @param heads          attention heads; must divide width
- * @param mlpMultiplier  MLP hidden width = width * mlpMultiplier
- * @param seqLength      tokens per training sequence (context length)
- * @param optimizer      update rule
- * @param gradClip       per-layer L2 gradient-norm clip threshold; 0 disables clipping
- * @param frozenBlocks   fine-tuning: how many of the lowest blocks (with the embeddings below them) keep the
- *                       checkpoint's weights; 0 for a model trained from scratch
- * @param fineTuneMode   fine-tuning: {@link FineTuneMode#FEATURE_EXTRACTION} trains only the output head
+ * One trial's fixed hyperparameters: a point of the search space, one value per {@link Hyperparameter}, each
+ * within its definition's bounds (the spec loader adds the upper limits), and together meeting the two relations no single definition states (width divisible
+ * by heads; no more frozen blocks than layers). The map form (snake_case keys, the names used in the spec) is what
+ * travels in events, sits in the results store, and comes back out as a fixed spec.
  */
-public record Hyperparameters(double learningRate, int warmupSteps, Schedule schedule, int batchSize, double dropout,
-                              double weightDecay, int layers, int width, int heads, int mlpMultiplier, int seqLength,
-                              Optimizer optimizer, double gradClip, int frozenBlocks, FineTuneMode fineTuneMode)
-        implements Serializable {
+public final class Hyperparameters implements Serializable {
 
-    public static final String LEARNING_RATE = "learning_rate";
-    public static final String WARMUP_STEPS = "warmup_steps";
-    public static final String SCHEDULE = "schedule";
-    public static final String BATCH_SIZE = "batch_size";
-    public static final String DROPOUT = "dropout";
-    public static final String WEIGHT_DECAY = "weight_decay";
-    public static final String LAYERS = "layers";
-    public static final String WIDTH = "width";
-    public static final String HEADS = "heads";
-    public static final String MLP_MULTIPLIER = "mlp_multiplier";
-    public static final String SEQ_LENGTH = "seq_length";
-    public static final String OPTIMIZER = "optimizer";
-    public static final String GRAD_CLIP = "grad_clip";
-    public static final String FROZEN_BLOCKS = "frozen_blocks";
-    public static final String FINE_TUNE_MODE = "fine_tune_mode";
+    private static final Hyperparameters DEFAULTS = builder().build();
 
-    /** Every hyperparameter name, in the order the spec documents them. */
-    public static final java.util.List<String> NAMES = java.util.List.of(LEARNING_RATE, WARMUP_STEPS, SCHEDULE,
-            BATCH_SIZE, DROPOUT, WEIGHT_DECAY, LAYERS, WIDTH, HEADS, MLP_MULTIPLIER, SEQ_LENGTH, OPTIMIZER, GRAD_CLIP,
-            FROZEN_BLOCKS, FINE_TUNE_MODE);
-    /** The architecture: what a checkpoint fixes for every trial that fine-tunes it. */
-    public static final java.util.List<String> ARCHITECTURE = java.util.List.of(LAYERS, WIDTH, HEADS, MLP_MULTIPLIER,
-            SEQ_LENGTH);
-    /** Only a trial that starts from a checkpoint may set these to other than their from-scratch values. */
-    public static final java.util.List<String> FINE_TUNING = java.util.List.of(FROZEN_BLOCKS, FINE_TUNE_MODE);
+    /** Typed values (Double, Integer, enum) by name, in definition order. */
+    private final Map<String, Object> values;
 
-    public Hyperparameters {
-        require(learningRate > 0 && Double.isFinite(learningRate), LEARNING_RATE, "must be > 0", learningRate);
-        require(warmupSteps >= 0, WARMUP_STEPS, "must be >= 0", warmupSteps);
-        require(schedule != null, SCHEDULE, "is required", null);
-        require(batchSize >= 1, BATCH_SIZE, "must be >= 1", batchSize);
-        require(dropout >= 0 && dropout < 1, DROPOUT, "must be in [0, 1)", dropout);
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), WEIGHT_DECAY, "must be >= 0", weightDecay);
-        require(layers >= 1, LAYERS, "must be >= 1", layers);
-        require(width >= 1, WIDTH, "must be >= 1", width);
-        require(heads >= 1, HEADS, "must be >= 1", heads);
+    private Hyperparameters(Map<String, Object> values) {
+        this.values = values;
+        for (Hyperparameter<?> p : Hyperparameter.ALL) {
+            p.boundsProblem(values.get(p.name())).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+        }
+        int width = get(WIDTH);
+        int heads = get(HEADS);
         require(width % heads == 0, WIDTH, "must be divisible by heads (" + heads + ")", width);
-        require(mlpMultiplier >= 1, MLP_MULTIPLIER, "must be >= 1", mlpMultiplier);
-        require(seqLength >= 2, SEQ_LENGTH, "must be >= 2", seqLength);
-        require(optimizer != null, OPTIMIZER, "is required", null);
-        require(gradClip >= 0 && Double.isFinite(gradClip), GRAD_CLIP, "must be >= 0", gradClip);
-        require(frozenBlocks >= 0, FROZEN_BLOCKS, "must be >= 0", frozenBlocks);
-        require(frozenBlocks <= layers, FROZEN_BLOCKS, "must be at most layers (" + layers + ")", frozenBlocks);
-        require(fineTuneMode != null, FINE_TUNE_MODE, "is required", null);
+        require(get(FROZEN_BLOCKS) <= get(LAYERS), FROZEN_BLOCKS, "must be at most layers (" + get(LAYERS) + ")",
+                get(FROZEN_BLOCKS));
     }
 
-    /** A configuration trained from scratch: nothing frozen. */
-    public Hyperparameters(double learningRate, int warmupSteps, Schedule schedule, int batchSize, double dropout,
-                           double weightDecay, int layers, int width, int heads, int mlpMultiplier, int seqLength,
-                           Optimizer optimizer, double gradClip) {
-        this(learningRate, warmupSteps, schedule, batchSize, dropout, weightDecay, layers, width, heads, mlpMultiplier,
-                seqLength, optimizer, gradClip, 0, FineTuneMode.FULL);
+    /** Every hyperparameter at its default: small enough to train on a laptop CPU. */
+    public static Hyperparameters defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder(new LinkedHashMap<>());
+    }
+
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        return new Builder(new LinkedHashMap<>(values));
+    }
+
+    /** These values with one changed. */
+    public <T> Hyperparameters with(Hyperparameter<T> p, T value) {
+        return toBuilder().set(p, value).build();
+    }
+
+    public <T> T get(Hyperparameter<T> p) {
+        @SuppressWarnings("unchecked")
+        T value = (T) values.get(p.name());
+        return value;
+    }
+
+    // Shorthands for the hyperparameters much of the code reads; any other is read with get.
+
+    public double learningRate() {
+        return get(LEARNING_RATE);
+    }
+
+    public int warmupSteps() {
+        return get(WARMUP_STEPS);
+    }
+
+    public Schedule schedule() {
+        return get(SCHEDULE);
+    }
+
+    public int batchSize() {
+        return get(BATCH_SIZE);
+    }
+
+    public double dropout() {
+        return get(DROPOUT);
+    }
+
+    public double weightDecay() {
+        return get(WEIGHT_DECAY);
+    }
+
+    public int layers() {
+        return get(LAYERS);
+    }
+
+    public int width() {
+        return get(WIDTH);
+    }
+
+    public int heads() {
+        return get(HEADS);
+    }
+
+    public int mlpMultiplier() {
+        return get(MLP_MULTIPLIER);
+    }
+
+    public int seqLength() {
+        return get(SEQ_LENGTH);
+    }
+
+    public Optimizer optimizer() {
+        return get(OPTIMIZER);
+    }
+
+    public double gradClip() {
+        return get(GRAD_CLIP);
+    }
+
+    public int frozenBlocks() {
+        return get(FROZEN_BLOCKS);
+    }
+
+    public FineTuneMode fineTuneMode() {
+        return get(FINE_TUNE_MODE);
     }
 
     /** Whether this configuration freezes anything, which only a trial starting from a checkpoint can do. */
     public boolean freezesAny() {
-        return frozenBlocks > 0 || fineTuneMode == FineTuneMode.FEATURE_EXTRACTION;
+        return frozenBlocks() > 0 || fineTuneMode() == FineTuneMode.FEATURE_EXTRACTION;
     }
 
-    private static void require(boolean ok, String name, String what, Object value) {
+    private static void require(boolean ok, Hyperparameter<?> p, String what, Object value) {
         if (!ok) {
-            throw new IllegalArgumentException(name + " " + what + (value == null ? "" : ", got " + value));
+            throw new IllegalArgumentException(p.name() + " " + what + ", got " + value);
         }
     }
 
-    /** Snake_case map, enum values lower-case; the inverse of {@link #fromMap}. */
+    /** Snake_case map in definition order, enum values lower-case; the inverse of {@link #fromMap}. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(LEARNING_RATE, learningRate);
-        m.put(WARMUP_STEPS, warmupSteps);
-        m.put(SCHEDULE, schedule.name().toLowerCase(Locale.ROOT));
-        m.put(BATCH_SIZE, batchSize);
-        m.put(DROPOUT, dropout);
-        m.put(WEIGHT_DECAY, weightDecay);
-        m.put(LAYERS, layers);
-        m.put(WIDTH, width);
-        m.put(HEADS, heads);
-        m.put(MLP_MULTIPLIER, mlpMultiplier);
-        m.put(SEQ_LENGTH, seqLength);
-        m.put(OPTIMIZER, optimizer.name().toLowerCase(Locale.ROOT));
-        m.put(GRAD_CLIP, gradClip);
-        m.put(FROZEN_BLOCKS, frozenBlocks);
-        m.put(FINE_TUNE_MODE, fineTuneMode.name().toLowerCase(Locale.ROOT));
+        for (Hyperparameter<?> p : Hyperparameter.ALL) {
+            m.put(p.name(), mapValue(p));
+        }
         return m;
     }
 
+    private <T> Object mapValue(Hyperparameter<T> p) {
+        return p.toMapValue(get(p));
+    }
+
     /**
-     * Reads the map form; numbers may be any {@link Number} or numeric string (JSON and YAML give both). The
-     * fine-tuning keys may be missing: configurations recorded before they existed trained from scratch.
+     * Reads the map form; numbers may be any {@link Number} or numeric string (JSON and YAML give both). A
+     * hyperparameter added after configurations were first recorded may be missing: those trained with its
+     * default.
      */
     public static Hyperparameters fromMap(Map<String, ?> m) {
-        for (String name : NAMES) {
-            if (!m.containsKey(name) && !FINE_TUNING.contains(name)) {
-                throw new IllegalArgumentException("missing hyperparameter '" + name + "'");
-            }
-        }
         for (String key : m.keySet()) {
-            if (!NAMES.contains(key)) {
-                throw new IllegalArgumentException("unknown hyperparameter '" + key + "'; known: " + NAMES);
+            if (!Hyperparameter.NAMES.contains(key)) {
+                throw new IllegalArgumentException("unknown hyperparameter '" + key + "'; known: "
+                        + Hyperparameter.NAMES);
             }
         }
-        return new Hyperparameters(dbl(m, LEARNING_RATE), integer(m, WARMUP_STEPS),
-                enumOf(Schedule.class, m, SCHEDULE), integer(m, BATCH_SIZE), dbl(m, DROPOUT), dbl(m, WEIGHT_DECAY),
-                integer(m, LAYERS), integer(m, WIDTH), integer(m, HEADS), integer(m, MLP_MULTIPLIER),
-                integer(m, SEQ_LENGTH), enumOf(Optimizer.class, m, OPTIMIZER), dbl(m, GRAD_CLIP),
-                m.containsKey(FROZEN_BLOCKS) ? integer(m, FROZEN_BLOCKS) : 0,
-                m.containsKey(FINE_TUNE_MODE) ? enumOf(FineTuneMode.class, m, FINE_TUNE_MODE) : FineTuneMode.FULL);
-    }
-
-    private static double dbl(Map<String, ?> m, String k) {
-        Object v = m.get(k);
-        try {
-            return v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(k + " must be a number, got '" + v + "'");
+        Builder builder = builder();
+        for (Hyperparameter<?> p : Hyperparameter.ALL) {
+            if (m.containsKey(p.name())) {
+                builder.setMapValue(p, m.get(p.name()));
+            } else if (!p.isAddedLater()) {
+                throw new IllegalArgumentException("missing hyperparameter '" + p.name() + "'");
+            }
         }
+        return builder.build();
     }
 
-    private static int integer(Map<String, ?> m, String k) {
-        double d = dbl(m, k);
-        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(k + " must be an integer, got " + m.get(k));
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Hyperparameters other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Hyperparameters" + toMap();
+    }
+
+    /** Sets values by definition; {@link #build} checks them all at once, so related ones may change in any order. */
+    public static final class Builder {
+        private final Map<String, Object> values;
+
+        private Builder(Map<String, Object> values) {
+            this.values = values;
         }
-        return (int) d;
-    }
 
-    private static <E extends Enum<E>> E enumOf(Class<E> type, Map<String, ?> m, String k) {
-        String v = String.valueOf(m.get(k));
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(k + " must be one of " + java.util.Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + v + "'");
+        public <T> Builder set(Hyperparameter<T> p, T value) {
+            if (value == null) {
+                throw new IllegalArgumentException(p.name() + " is required");
+            }
+            values.put(p.name(), value);
+            return this;
+        }
+
+        /** Sets a map-form value (a number, numeric string or enum name), checked for its kind. */
+        public <T> Builder setMapValue(Hyperparameter<T> p, Object value) {
+            return set(p, p.fromMapValue(value));
+        }
+
+        public Hyperparameters build() {
+            Map<String, Object> ordered = new LinkedHashMap<>();
+            for (Hyperparameter<?> p : Hyperparameter.ALL) {
+                ordered.put(p.name(), values.containsKey(p.name()) ? values.get(p.name()) : p.defaultValue());
+            }
+            return new Hyperparameters(ordered);
         }
     }
 }

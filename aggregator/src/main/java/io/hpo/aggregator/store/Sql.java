@@ -3,7 +3,7 @@ package io.hpo.aggregator.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpo.space.Hyperparameters;
+import io.hpo.space.Hyperparameter;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -88,7 +88,7 @@ final class Sql {
             throw new IllegalStateException("stored config is not JSON: " + json, e);
         }
         Map<String, Object> ordered = new LinkedHashMap<>();
-        Hyperparameters.NAMES.stream().filter(parsed::containsKey).forEach(n -> ordered.put(n, parsed.get(n)));
+        Hyperparameter.NAMES.stream().filter(parsed::containsKey).forEach(n -> ordered.put(n, parsed.get(n)));
         ordered.putAll(parsed);
         return ordered;
     }

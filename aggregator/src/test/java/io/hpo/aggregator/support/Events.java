@@ -6,10 +6,11 @@ import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
-import io.hpo.space.Schedule;
 
 import java.util.Map;
+
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
 
 /** Builders for the events tests feed to the store and the broker. */
 public final class Events {
@@ -32,8 +33,7 @@ public final class Events {
 
     /** A valid hyperparameter map; learning rate and batch size vary between trials in the tests. */
     public static Map<String, Object> config(double learningRate, int batchSize) {
-        return new Hyperparameters(learningRate, 10, Schedule.COSINE, batchSize, 0.0, 0.0, 2, 64, 4, 4, 64,
-                Optimizer.ADAM, 1.0).toMap();
+        return Hyperparameters.builder().set(LEARNING_RATE, learningRate).set(BATCH_SIZE, batchSize).build().toMap();
     }
 
     public static StepMetric step(String search, String trial, long step, int worker, double loss) {

@@ -1,5 +1,6 @@
 package io.hpo.space.params;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.ParamSpec;
 import io.hpo.space.spec.SearchSpec;
@@ -16,7 +17,7 @@ import java.util.Map;
 /**
  * The whole search space as one Arbiter {@link ParameterSpace} producing {@link Hyperparameters}. Arbiter 1.0.0-beta7
  * has no composite map space (only DL4J-network ones), so this composes one leaf per hyperparameter: the leaves are
- * the non-fixed hyperparameters in {@link Hyperparameters#NAMES} order, and candidate vector entry i drives leaf i
+ * the non-fixed hyperparameters in {@link Hyperparameter#NAMES} order, and candidate vector entry i drives leaf i
  * once indices are set (Arbiter's generators set them on construction). A conditional hyperparameter has its leaf
  * like any other; its value is replaced when its parent excludes it.
  */
@@ -26,12 +27,12 @@ public final class HyperparameterSpace implements ParameterSpace<Hyperparameters
     private final Map<String, ParameterSpace<?>> spaces = new LinkedHashMap<>();
 
     public HyperparameterSpace(Map<String, ParamSpec> space) {
-        if (!space.keySet().equals(new HashSet<>(Hyperparameters.NAMES))) {
-            throw new IllegalArgumentException("space must name exactly " + Hyperparameters.NAMES + ", got "
+        if (!space.keySet().equals(new HashSet<>(Hyperparameter.NAMES))) {
+            throw new IllegalArgumentException("space must name exactly " + Hyperparameter.NAMES + ", got "
                     + space.keySet());
         }
         Map<String, ParamSpec> ordered = new LinkedHashMap<>();
-        for (String name : Hyperparameters.NAMES) {
+        for (String name : Hyperparameter.NAMES) {
             ordered.put(name, space.get(name));
             spaces.put(name, ArbiterSpaces.of(space.get(name).sampled()));
         }
@@ -66,7 +67,7 @@ public final class HyperparameterSpace implements ParameterSpace<Hyperparameters
         return ParamSpec.Conditional.settle(specs, out);
     }
 
-    /** The spec each hyperparameter was built from, in {@link Hyperparameters#NAMES} order. */
+    /** The spec each hyperparameter was built from, in {@link Hyperparameter#NAMES} order. */
     public Map<String, ParamSpec> specs() {
         return specs;
     }

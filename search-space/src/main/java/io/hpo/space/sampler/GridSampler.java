@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Every grid point once, in Arbiter's sequential order (the first varying hyperparameter in
- * {@link Hyperparameters#NAMES} order changes fastest): each choice value, each integer of a range no wider than
+ * {@link Hyperparameter#NAMES} order changes fastest): each choice value, each integer of a range no wider than
  * grid_points, and grid_points evenly spread values (log-spread for log_uniform) of other ranges. Points that break a
  * constraint, including width % heads == 0, are skipped.
  */

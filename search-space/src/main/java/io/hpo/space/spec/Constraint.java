@@ -1,5 +1,6 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 
 import java.io.Serializable;
@@ -70,7 +71,7 @@ public final class Constraint implements Serializable {
 
         @Override
         public String toString() {
-            return name != null ? name : HyperparameterDomain.format(constant);
+            return name != null ? name : Hyperparameter.format(constant);
         }
     }
 
@@ -185,11 +186,11 @@ public final class Constraint implements Serializable {
 
     private static Operand operand(String token, String text) {
         if (Character.isLetter(token.charAt(0)) || token.charAt(0) == '_') {
-            if (!Hyperparameters.NAMES.contains(token)) {
+            if (!Hyperparameter.NAMES.contains(token)) {
                 throw new IllegalArgumentException("unknown hyperparameter '" + token + "' in constraint '" + text
-                        + "'" + Suggestions.hint(token, Hyperparameters.NAMES));
+                        + "'" + Suggestions.hint(token, Hyperparameter.NAMES));
             }
-            if (HyperparameterDomain.kind(token) == HyperparameterDomain.Kind.NAME) {
+            if (Hyperparameter.forName(token).kind() == Hyperparameter.Kind.NAME) {
                 throw new IllegalArgumentException("'" + token + "' is not numeric; constraints compare numbers");
             }
             return new Operand(token, 0);
@@ -204,7 +205,7 @@ public final class Constraint implements Serializable {
     private static Operand integerOperand(String token, String text) {
         Operand o = operand(token, text);
         boolean integral = o.name() != null
-                ? HyperparameterDomain.kind(o.name()) == HyperparameterDomain.Kind.INTEGER
+                ? Hyperparameter.forName(o.name()).kind() == Hyperparameter.Kind.INTEGER
                 : o.constant() == Math.rint(o.constant());
         if (!integral) {
             throw new IllegalArgumentException("'%' needs integers, got '" + token + "' in '" + text + "'");

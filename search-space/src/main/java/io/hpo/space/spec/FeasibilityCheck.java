@@ -1,6 +1,6 @@
 package io.hpo.space.spec;
 
-import io.hpo.space.Hyperparameters;
+import io.hpo.space.Hyperparameter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +44,7 @@ final class FeasibilityCheck {
                 used.add(c.parent());
             }
         });
-        List<String> names = Hyperparameters.NAMES.stream().filter(used::contains).toList();
+        List<String> names = Hyperparameter.NAMES.stream().filter(used::contains).toList();
         List<List<Object>> axes = names.stream().map(n -> probe(space.get(n).sampled(), strategy)).toList();
         Predicate<Map<String, Object>> meetsAll = sampled -> {
             Map<String, Object> values = ParamSpec.Conditional.settle(space, new HashMap<>(sampled));

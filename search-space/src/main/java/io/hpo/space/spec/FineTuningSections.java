@@ -1,6 +1,6 @@
 package io.hpo.space.spec;
 
-import io.hpo.space.Hyperparameters;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.checkpoint.CheckpointException;
 import io.hpo.space.checkpoint.CheckpointFile;
 import io.hpo.space.checkpoint.CheckpointManifest;
@@ -66,8 +66,8 @@ final class FineTuningSections {
     InitSpec init(Optional<NodeReader.Mapping> section, CheckpointsSpec checkpoints, Map<String, ParamSpec> space,
                   Optional<NodeReader.Mapping> spaceSection) {
         if (section.isEmpty()) {
-            for (String name : Hyperparameters.FINE_TUNING) {
-                ParamSpec fromScratch = new ParamSpec.Fixed(SpecDefaults.HYPERPARAMETERS.toMap().get(name));
+            for (String name : Hyperparameter.FINE_TUNING) {
+                ParamSpec fromScratch = new ParamSpec.Fixed(Hyperparameter.forName(name).defaultMapValue());
                 if (!space.get(name).equals(fromScratch)) {
                     throw reader.error(spaceSection.get().keyNode(name), name + " applies only to a search that "
                             + "starts from a checkpoint: add init: {checkpoint: PATH} or init: {from_trial: SEARCH/TRIAL}");
@@ -94,9 +94,9 @@ final class FineTuningSections {
         }
         takeArchitecture(manifest, init, space, spaceSection);
         int layers = manifest.hyperparameters().layers();
-        ParamSpec frozen = space.get(Hyperparameters.FROZEN_BLOCKS);
+        ParamSpec frozen = space.get(Hyperparameter.FROZEN_BLOCKS.name());
         if (frozen.largest() > layers) {
-            throw reader.error(spaceSection.get().keyNode(Hyperparameters.FROZEN_BLOCKS), String.format(Locale.ROOT,
+            throw reader.error(spaceSection.get().keyNode(Hyperparameter.FROZEN_BLOCKS.name()), String.format(Locale.ROOT,
                     "frozen_blocks reaches %d, but the checkpoint %s has %d layer%s: at most %d can be frozen",
                     (long) frozen.largest(), NodeReader.excerpt(init.checkpoint()), layers, layers == 1 ? "" : "s",
                     layers));
@@ -125,14 +125,14 @@ final class FineTuningSections {
     private void takeArchitecture(CheckpointManifest manifest, InitSpec init, Map<String, ParamSpec> space,
                                   Optional<NodeReader.Mapping> spaceSection) {
         Map<String, Object> pretrained = manifest.hyperparameters().toMap();
-        for (String name : Hyperparameters.ARCHITECTURE) {
+        for (String name : Hyperparameter.ARCHITECTURE) {
             ParamSpec checkpointValue = new ParamSpec.Fixed(pretrained.get(name));
             boolean written = spaceSection.map(s -> s.keys().contains(name)).orElse(false);
             if (written && !space.get(name).equals(checkpointValue)) {
                 throw reader.error(spaceSection.get().keyNode(name), name + " " + describe(space.get(name))
                         + " differs from the checkpoint's " + pretrained.get(name) + " ("
                         + NodeReader.excerpt(init.checkpoint()) + "): a fine-tuning search takes the architecture ("
-                        + String.join(", ", Hyperparameters.ARCHITECTURE) + ") from its checkpoint; leave " + name
+                        + String.join(", ", Hyperparameter.ARCHITECTURE) + ") from its checkpoint; leave " + name
                         + " out of space");
             }
             space.put(name, checkpointValue);

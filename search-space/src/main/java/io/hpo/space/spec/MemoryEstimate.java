@@ -1,6 +1,6 @@
 package io.hpo.space.spec;
 
-import io.hpo.space.Hyperparameters;
+import io.hpo.space.Hyperparameter;
 
 import java.util.Locale;
 import java.util.Map;
@@ -30,12 +30,12 @@ final class MemoryEstimate {
 
     /** Why the largest configuration of {@code space} cannot fit in one trial, or empty when it can. */
     static Optional<String> problem(Map<String, ParamSpec> space) {
-        double batch = largest(space, Hyperparameters.BATCH_SIZE);
-        double seq = largest(space, Hyperparameters.SEQ_LENGTH);
-        double width = largest(space, Hyperparameters.WIDTH);
-        double heads = largest(space, Hyperparameters.HEADS);
-        double layers = largest(space, Hyperparameters.LAYERS);
-        double mlp = largest(space, Hyperparameters.MLP_MULTIPLIER);
+        double batch = largest(space, Hyperparameter.BATCH_SIZE.name());
+        double seq = largest(space, Hyperparameter.SEQ_LENGTH.name());
+        double width = largest(space, Hyperparameter.WIDTH.name());
+        double heads = largest(space, Hyperparameter.HEADS.name());
+        double layers = largest(space, Hyperparameter.LAYERS.name());
+        double mlp = largest(space, Hyperparameter.MLP_MULTIPLIER.name());
         double parameters = layers * (4 + 2 * mlp) * width * width + seq * width;
         double activations = layers * batch * (seq * width * (10 + 3 * mlp) + 3 * heads * seq * seq);
         double bytes = BYTES_PER_FLOAT * (4 * parameters + 2 * activations);

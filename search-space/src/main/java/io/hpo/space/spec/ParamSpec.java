@@ -1,5 +1,7 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.Hyperparameter;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,7 +11,7 @@ import java.util.Objects;
 
 /**
  * How one hyperparameter varies across trials. Values are normalised to the hyperparameter's
- * {@link HyperparameterDomain.Kind}: Double for real ones, Integer for integer ones, the lower-case name for enums.
+ * {@link Hyperparameter.Kind}: Double for real ones, Integer for integer ones, the lower-case name for enums.
  */
 public sealed interface ParamSpec extends Serializable
         permits ParamSpec.Fixed, ParamSpec.RealRange, ParamSpec.IntRange, ParamSpec.Choice, ParamSpec.Conditional {

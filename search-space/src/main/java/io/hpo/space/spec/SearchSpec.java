@@ -1,5 +1,6 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 
 import java.io.Serializable;
@@ -17,8 +18,8 @@ import java.util.Objects;
  * @param name        search name: letters, digits, '.', '_' and '-', at most 100 characters
  * @param seed        seed of the sampler (same seed, same configurations) and of data shuffling
  * @param data        training text
- * @param space       how every hyperparameter in {@link Hyperparameters#NAMES} varies, in that order; those the
- *                    YAML leaves out are {@link ParamSpec.Fixed} at {@link SpecDefaults#HYPERPARAMETERS}
+ * @param space       how every hyperparameter in {@link Hyperparameter#NAMES} varies, in that order; those the
+ *                    YAML leaves out are {@link ParamSpec.Fixed} at their defaults
  * @param constraints conditions written in the spec; {@link Constraint#WIDTH_DIVISIBLE_BY_HEADS} applies on top
  * @param strategy    how configurations are picked
  * @param pruner      how running trials are stopped early
@@ -48,12 +49,12 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(origin, "origin");
-        if (!space.keySet().equals(new HashSet<>(Hyperparameters.NAMES))) {
-            throw new IllegalArgumentException("space must name exactly " + Hyperparameters.NAMES + ", got "
+        if (!space.keySet().equals(new HashSet<>(Hyperparameter.NAMES))) {
+            throw new IllegalArgumentException("space must name exactly " + Hyperparameter.NAMES + ", got "
                     + space.keySet());
         }
         Map<String, ParamSpec> ordered = new LinkedHashMap<>();
-        for (String n : Hyperparameters.NAMES) {
+        for (String n : Hyperparameter.NAMES) {
             ordered.put(n, Objects.requireNonNull(space.get(n), n));
         }
         space = Collections.unmodifiableMap(ordered);

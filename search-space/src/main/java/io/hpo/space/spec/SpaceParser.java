@@ -1,6 +1,6 @@
 package io.hpo.space.spec;
 
-import io.hpo.space.Hyperparameters;
+import io.hpo.space.Hyperparameter;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -37,11 +37,11 @@ final class SpaceParser {
     /** Every hyperparameter's spec; those not in {@code spaceNode} (or all, when it is null) fixed at the default. */
     Map<String, ParamSpec> parse(Node spaceNode) {
         Map<String, ParamSpec> space = new LinkedHashMap<>();
-        SpecDefaults.HYPERPARAMETERS.toMap().forEach((name, value) -> space.put(name, new ParamSpec.Fixed(value)));
+        Hyperparameter.ALL.forEach(p -> space.put(p.name(), new ParamSpec.Fixed(p.defaultMapValue())));
         if (spaceNode == null || reader.isNull(spaceNode)) {
             return space;
         }
-        NodeReader.Mapping mapping = reader.mapping(spaceNode, "space", Hyperparameters.NAMES);
+        NodeReader.Mapping mapping = reader.mapping(spaceNode, "space", Hyperparameter.NAMES);
         Map<String, NodeReader.Mapping> conditional = new LinkedHashMap<>();
         for (String name : mapping.keys()) {
             Node node = mapping.value(name).orElseThrow();
@@ -91,7 +91,7 @@ final class SpaceParser {
     private ParamSpec condition(String name, NodeReader.Mapping form, Map<String, ParamSpec> space,
                                 Set<String> conditional) {
         Node whenNode = form.value(WHEN).orElseThrow();
-        NodeReader.Mapping when = reader.mapping(whenNode, name + " when", Hyperparameters.NAMES);
+        NodeReader.Mapping when = reader.mapping(whenNode, name + " when", Hyperparameter.NAMES);
         if (when.keys().size() != 1) {
             throw reader.error(whenNode, name + ": when names exactly one hyperparameter and its values, e.g."
                     + " when: {schedule: [linear, cosine]}");
@@ -134,7 +134,7 @@ final class SpaceParser {
                     + "; drop when");
         }
         Object otherwise = form.value(OTHERWISE).map(n -> value(name, n))
-                .orElse(SpecDefaults.HYPERPARAMETERS.toMap().get(name));
+                .orElse(Hyperparameter.forName(name).defaultMapValue());
         return new ParamSpec.Conditional(space.get(name), parent, values, otherwise);
     }
 
@@ -155,7 +155,7 @@ final class SpaceParser {
     }
 
     private ParamSpec intRange(String name, Node argument) {
-        if (HyperparameterDomain.kind(name) != HyperparameterDomain.Kind.INTEGER) {
+        if (Hyperparameter.forName(name).kind() != Hyperparameter.Kind.INTEGER) {
             throw reader.error(argument, name + " is not an integer hyperparameter; " + formsFor(name));
         }
         List<Node> ends = rangeEnds(name, INT, argument);
@@ -171,7 +171,7 @@ final class SpaceParser {
     }
 
     private ParamSpec realRange(String name, String kind, Node argument) {
-        if (HyperparameterDomain.kind(name) != HyperparameterDomain.Kind.REAL) {
+        if (Hyperparameter.forName(name).kind() != Hyperparameter.Kind.REAL) {
             throw reader.error(argument, name + " is not a real-valued hyperparameter; " + formsFor(name));
         }
         List<Node> ends = rangeEnds(name, kind, argument);
@@ -203,7 +203,7 @@ final class SpaceParser {
 
     /** One value of the hyperparameter's kind, checked against its legal range. */
     private Object value(String name, Node node) {
-        Object value = switch (HyperparameterDomain.kind(name)) {
+        Object value = switch (Hyperparameter.forName(name).kind()) {
             case REAL -> reader.real(node, name);
             case INTEGER -> integer(name, name, node);
             case NAME -> enumName(name, node);
@@ -224,7 +224,7 @@ final class SpaceParser {
 
     private String enumName(String name, Node node) {
         String text = reader.text(node, name).trim().toLowerCase(Locale.ROOT);
-        List<String> legal = HyperparameterDomain.enumNames(name);
+        List<String> legal = Hyperparameter.forName(name).names();
         if (!legal.contains(text)) {
             throw reader.error(node, "unknown " + name + " '" + NodeReader.excerpt(text) + "'"
                     + Suggestions.hint(text, legal));
@@ -233,16 +233,16 @@ final class SpaceParser {
     }
 
     private void checkLegal(String name, Object value, Node node) {
-        HyperparameterDomain.problem(name, value).ifPresent(problem -> {
+        Hyperparameter.forName(name).problem(value).ifPresent(problem -> {
             throw reader.error(node, problem);
         });
     }
 
     private static String formsFor(String name) {
-        return switch (HyperparameterDomain.kind(name)) {
+        return switch (Hyperparameter.forName(name).kind()) {
             case REAL -> "use a value, {uniform: [a, b]}, {log_uniform: [a, b]} or {choice: [...]}";
             case INTEGER -> "use a value, {int: [a, b]} or {choice: [...]}";
-            case NAME -> "use a value or {choice: [...]} of " + HyperparameterDomain.enumNames(name);
+            case NAME -> "use a value or {choice: [...]} of " + Hyperparameter.forName(name).names();
         };
     }
 }

@@ -1,23 +1,12 @@
 package io.hpo.space.spec;
 
-import io.hpo.space.FineTuneMode;
-import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
-import io.hpo.space.Schedule;
-
 import java.time.Duration;
 
-/** Every default of the spec format, in one place; examples/full.yaml documents the same values. */
+/**
+ * Every default of the spec format but the hyperparameters' (those are in {@link io.hpo.space.Hyperparameter}'s
+ * definitions), in one place; examples/full.yaml documents the same values.
+ */
 public final class SpecDefaults {
-
-    /**
-     * Values of the hyperparameters a spec leaves out of {@code space}: learning_rate 1e-3, warmup_steps 10,
-     * schedule cosine, batch_size 16, dropout 0, weight_decay 0, layers 2, width 64, heads 4, mlp_multiplier 4,
-     * seq_length 64, optimizer adam, grad_clip 1.0, frozen_blocks 0, fine_tune_mode full. Small enough to train on
-     * a laptop CPU. A spec that starts from a checkpoint takes the architecture from it instead.
-     */
-    public static final Hyperparameters HYPERPARAMETERS = new Hyperparameters(1e-3, 10, Schedule.COSINE, 16, 0.0,
-            0.0, 2, 64, 4, 4, 64, Optimizer.ADAM, 1.0, 0, FineTuneMode.FULL);
 
     public static final long SEED = 0;
     public static final String DATA_SOURCE = DataSpec.DEMO;

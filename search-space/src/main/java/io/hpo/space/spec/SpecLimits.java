@@ -1,32 +1,13 @@
 package io.hpo.space.spec;
 
-import io.hpo.space.Hyperparameters;
-
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Upper limits the loader enforces. They are far above anything a CPU cluster trains, and are there so that a typo
- * (an extra zero) fails at load time instead of as an out-of-memory error on an executor.
+ * (an extra zero) fails at load time instead of as an out-of-memory error on an executor. The hyperparameters'
+ * limits are in their definitions ({@link io.hpo.space.Hyperparameter}).
  */
 public final class SpecLimits {
-
-    /**
-     * Inclusive upper limit of each numeric hyperparameter but dropout (below 1 by {@link Hyperparameters}'s own
-     * rule); lower limits are those of {@link Hyperparameters}.
-     */
-    public static final Map<String, Double> HYPERPARAMETER_MAX = Map.ofEntries(
-            Map.entry(Hyperparameters.LEARNING_RATE, 10.0),
-            Map.entry(Hyperparameters.WARMUP_STEPS, 10_000_000.0),
-            Map.entry(Hyperparameters.BATCH_SIZE, 4096.0),
-            Map.entry(Hyperparameters.WEIGHT_DECAY, 10.0),
-            Map.entry(Hyperparameters.LAYERS, 64.0),
-            Map.entry(Hyperparameters.WIDTH, 8192.0),
-            Map.entry(Hyperparameters.HEADS, 256.0),
-            Map.entry(Hyperparameters.MLP_MULTIPLIER, 32.0),
-            Map.entry(Hyperparameters.SEQ_LENGTH, 4096.0),
-            Map.entry(Hyperparameters.GRAD_CLIP, 1000.0),
-            Map.entry(Hyperparameters.FROZEN_BLOCKS, 64.0));
 
     /** Bytes of a spec file, and characters of a spec text: specs are a few kB; past this is not a spec. */
     public static final int MAX_SPEC_SIZE = 1 << 20;

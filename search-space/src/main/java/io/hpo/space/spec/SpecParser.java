@@ -1,6 +1,6 @@
 package io.hpo.space.spec;
 
-import io.hpo.space.Hyperparameters;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.cost.SpendMeasure;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -73,7 +73,7 @@ final class SpecParser {
         Node root = compose();
         NodeReader.Mapping top = reader.mapping(root, "the spec");
         for (String key : top.keys()) {
-            if (Hyperparameters.NAMES.contains(key)) {
+            if (Hyperparameter.NAMES.contains(key)) {
                 throw reader.error(top.keyNode(key), "hyperparameter '" + key + "' belongs under 'space:'");
             }
         }
@@ -93,7 +93,7 @@ final class SpecParser {
         CheckpointsSpec checkpoints = fineTuning.checkpoints(section(top, "checkpoints",
                 FineTuningSections.CHECKPOINTS_KEYS));
         InitSpec init = fineTuning.init(section(top, "init", FineTuningSections.INIT_KEYS), checkpoints, space,
-                section(top, "space", Hyperparameters.NAMES));
+                section(top, "space", Hyperparameter.NAMES));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);

@@ -1,5 +1,6 @@
 package io.hpo.space.params;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Schedule;
 import io.hpo.space.spec.SearchSpec;
@@ -45,8 +46,8 @@ class HyperparameterSpaceTest {
         assertEquals(4, leaves.size());
         assertEquals(4, space.numParameters());
         assertFalse(space.isLeaf());
-        assertEquals(Hyperparameters.NAMES, List.copyOf(space.getNestedSpaces().keySet()));
-        assertTrue(space.getNestedSpaces().get(Hyperparameters.WIDTH) instanceof FixedValue);
+        assertEquals(Hyperparameter.NAMES, List.copyOf(space.getNestedSpaces().keySet()));
+        assertTrue(space.getNestedSpaces().get(Hyperparameter.WIDTH.name()) instanceof FixedValue);
     }
 
     @Test

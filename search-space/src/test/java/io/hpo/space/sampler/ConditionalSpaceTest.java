@@ -1,5 +1,6 @@
 package io.hpo.space.sampler;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Schedule;
 import io.hpo.space.spec.ParamSpec;
@@ -75,18 +76,18 @@ class ConditionalSpaceTest {
     void readsTheConditionAndItsOtherwiseValue() {
         SearchSpec spec = spec("random", 1, SPACE);
 
-        assertEquals(new ParamSpec.Conditional(new ParamSpec.IntRange(1, 20), Hyperparameters.SCHEDULE,
-                List.of("linear"), 0), spec.space().get(Hyperparameters.WARMUP_STEPS));
-        assertEquals(new ParamSpec.Conditional(new ParamSpec.Choice(List.of(2, 4)), Hyperparameters.WIDTH,
-                List.of(64), 2), spec.space().get(Hyperparameters.HEADS));
+        assertEquals(new ParamSpec.Conditional(new ParamSpec.IntRange(1, 20), Hyperparameter.SCHEDULE.name(),
+                List.of("linear"), 0), spec.space().get(Hyperparameter.WARMUP_STEPS.name()));
+        assertEquals(new ParamSpec.Conditional(new ParamSpec.Choice(List.of(2, 4)), Hyperparameter.WIDTH.name(),
+                List.of(64), 2), spec.space().get(Hyperparameter.HEADS.name()));
         // without otherwise, the default; one parent value may be written bare
         SearchSpec defaulted = spec("random", 1, """
                 space:
                   schedule: {choice: [constant, cosine]}
                   dropout: {uniform: [0.1, 0.3], when: {schedule: cosine}}
                 """);
-        assertEquals(new ParamSpec.Conditional(new ParamSpec.Uniform(0.1, 0.3), Hyperparameters.SCHEDULE,
-                List.of("cosine"), 0.0), defaulted.space().get(Hyperparameters.DROPOUT));
+        assertEquals(new ParamSpec.Conditional(new ParamSpec.Uniform(0.1, 0.3), Hyperparameter.SCHEDULE.name(),
+                List.of("cosine"), 0.0), defaulted.space().get(Hyperparameter.DROPOUT.name()));
     }
 
     @ParameterizedTest
@@ -135,11 +136,11 @@ class ConditionalSpaceTest {
     void tpeSeesAnExcludedHyperparameterAsMissingAndEachParentBeforeItsChildren() {
         Coordinates coordinates = new Coordinates(spec("tpe", 1, SPACE));
         List<String> names = coordinates.dimensions().stream().map(d -> d.name()).toList();
-        int warmup = names.indexOf(Hyperparameters.WARMUP_STEPS);
-        int schedule = names.indexOf(Hyperparameters.SCHEDULE);
+        int warmup = names.indexOf(Hyperparameter.WARMUP_STEPS.name());
+        int schedule = names.indexOf(Hyperparameter.SCHEDULE.name());
 
         assertEquals(schedule, coordinates.dimensions().get(warmup).parent());
-        assertTrue(schedule < warmup && names.indexOf(Hyperparameters.WIDTH) < names.indexOf(Hyperparameters.HEADS));
+        assertTrue(schedule < warmup && names.indexOf(Hyperparameter.WIDTH.name()) < names.indexOf(Hyperparameter.HEADS.name()));
         Hyperparameters cosine = search(spec("random", 1, SPACE), 40).stream()
                 .filter(hp -> hp.schedule() == Schedule.COSINE).findFirst().orElseThrow();
         double[] point = coordinates.encode(cosine);

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConstraintTest {
 
-    private final Hyperparameters base = SpecDefaults.HYPERPARAMETERS; // width 64, heads 4, layers 2, warmup 10
+    private final Hyperparameters base = Hyperparameters.defaults(); // width 64, heads 4, layers 2, warmup 10
 
     @Test
     void comparesHyperparametersAndNumbers() {

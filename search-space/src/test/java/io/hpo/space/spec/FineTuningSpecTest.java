@@ -1,9 +1,8 @@
 package io.hpo.space.spec;
 
 import io.hpo.space.FineTuneMode;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
-import io.hpo.space.Schedule;
 import io.hpo.space.checkpoint.CheckpointManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
+import static io.hpo.space.Hyperparameter.MLP_MULTIPLIER;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 /**
  * Specs that start from a checkpoint: the architecture comes from it, and every way the checkpoint or the spec can
  * disagree fails at load time with the spec's line. The checkpoint files are zips with the entries the loader
@@ -30,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FineTuningSpecTest {
     /** A 2-block model of width 32, as a question-formation search would save it. */
-    private static final Hyperparameters PRETRAINED = new Hyperparameters(3e-3, 10, Schedule.COSINE, 16, 0.0, 0.0, 2,
-            32, 2, 2, 24, Optimizer.ADAM, 1.0);
+    private static final Hyperparameters PRETRAINED = Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WIDTH, 32)
+            .set(HEADS, 2).set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
 
     @TempDir
     Path dir;
@@ -79,13 +84,13 @@ class FineTuningSpecTest {
                   fine_tune_mode: {choice: [full, feature_extraction]}
                 """);
         assertEquals(file.toString(), spec.initial().orElseThrow().checkpoint());
-        assertEquals(new ParamSpec.Fixed(2), spec.space().get(Hyperparameters.LAYERS));
-        assertEquals(new ParamSpec.Fixed(32), spec.space().get(Hyperparameters.WIDTH));
-        assertEquals(new ParamSpec.Fixed(2), spec.space().get(Hyperparameters.HEADS));
-        assertEquals(new ParamSpec.Fixed(24), spec.space().get(Hyperparameters.SEQ_LENGTH));
-        assertEquals(new ParamSpec.IntRange(0, 2), spec.space().get(Hyperparameters.FROZEN_BLOCKS));
+        assertEquals(new ParamSpec.Fixed(2), spec.space().get(Hyperparameter.LAYERS.name()));
+        assertEquals(new ParamSpec.Fixed(32), spec.space().get(Hyperparameter.WIDTH.name()));
+        assertEquals(new ParamSpec.Fixed(2), spec.space().get(Hyperparameter.HEADS.name()));
+        assertEquals(new ParamSpec.Fixed(24), spec.space().get(Hyperparameter.SEQ_LENGTH.name()));
+        assertEquals(new ParamSpec.IntRange(0, 2), spec.space().get(Hyperparameter.FROZEN_BLOCKS.name()));
         assertEquals(new ParamSpec.Choice(List.of("full", "feature_extraction")),
-                spec.space().get(Hyperparameters.FINE_TUNE_MODE));
+                spec.space().get(Hyperparameter.FINE_TUNE_MODE.name()));
 
         SearchSpec recorded = SpecLoader.parseRecorded(SpecWriter.canonical(spec), "recorded");
         assertEquals(spec.space(), recorded.space());
@@ -109,9 +114,9 @@ class FineTuningSpecTest {
         assertEquals(CheckpointPolicy.BEST, spec.checkpoints().policy());
         assertEquals(Path.of(SpecDefaults.CHECKPOINT_DIR).toAbsolutePath().normalize().toString(),
                 spec.checkpoints().dir());
-        assertEquals(new ParamSpec.Fixed(0), spec.space().get(Hyperparameters.FROZEN_BLOCKS));
-        assertEquals(new ParamSpec.Fixed("full"), spec.space().get(Hyperparameters.FINE_TUNE_MODE));
-        assertEquals(FineTuneMode.FULL, SpecDefaults.HYPERPARAMETERS.fineTuneMode());
+        assertEquals(new ParamSpec.Fixed(0), spec.space().get(Hyperparameter.FROZEN_BLOCKS.name()));
+        assertEquals(new ParamSpec.Fixed("full"), spec.space().get(Hyperparameter.FINE_TUNE_MODE.name()));
+        assertEquals(FineTuneMode.FULL, Hyperparameters.defaults().fineTuneMode());
     }
 
     @Test

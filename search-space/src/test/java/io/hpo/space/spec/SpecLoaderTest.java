@@ -1,5 +1,6 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import org.junit.jupiter.api.Test;
@@ -34,11 +35,11 @@ class SpecLoaderTest {
         assertEquals(new BudgetSpec(8, 2, 120, Duration.ofMinutes(30)), spec.budget());
         assertEquals(new TrainingSpec(2, 5, 20, 4, SpecDefaults.OUTER_OPTIMIZER), spec.training());
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
-        assertEquals(new ParamSpec.LogUniform(3.0e-4, 5.0e-3), spec.space().get(Hyperparameters.LEARNING_RATE));
-        assertEquals(new ParamSpec.Choice(List.of(32, 48, 64)), spec.space().get(Hyperparameters.WIDTH));
-        assertEquals(new ParamSpec.IntRange(1, 2), spec.space().get(Hyperparameters.LAYERS));
-        assertEquals(new ParamSpec.Fixed("adam"), spec.space().get(Hyperparameters.OPTIMIZER));
-        assertEquals(new ParamSpec.Fixed(32), spec.space().get(Hyperparameters.SEQ_LENGTH));
+        assertEquals(new ParamSpec.LogUniform(3.0e-4, 5.0e-3), spec.space().get(Hyperparameter.LEARNING_RATE.name()));
+        assertEquals(new ParamSpec.Choice(List.of(32, 48, 64)), spec.space().get(Hyperparameter.WIDTH.name()));
+        assertEquals(new ParamSpec.IntRange(1, 2), spec.space().get(Hyperparameter.LAYERS.name()));
+        assertEquals(new ParamSpec.Fixed("adam"), spec.space().get(Hyperparameter.OPTIMIZER.name()));
+        assertEquals(new ParamSpec.Fixed(32), spec.space().get(Hyperparameter.SEQ_LENGTH.name()));
         assertEquals(List.of(Constraint.parse("width % heads == 0")), spec.constraints());
         assertEquals(EXAMPLES.resolve("demo.yaml").toString(), spec.origin());
         assertTrue(spec.yaml().startsWith("# The demo search"));
@@ -52,7 +53,7 @@ class SpecLoaderTest {
         assertEquals(Duration.ofMinutes(90), spec.budget().maxWallTime());
         assertEquals(new DataSpec("demo", 2000, 0.1, DataSpec.QUESTION_FORMATION), spec.data());
         assertEquals(2, spec.constraints().size());
-        assertEquals(List.copyOf(Hyperparameters.NAMES), List.copyOf(spec.space().keySet()));
+        assertEquals(List.copyOf(Hyperparameter.NAMES), List.copyOf(spec.space().keySet()));
     }
 
     @Test
@@ -85,9 +86,9 @@ class SpecLoaderTest {
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());
         assertEquals(new TrainingSpec(1, 5, 50, 8, OuterOptimizerSpec.average()), spec.training());
         assertTrue(spec.constraints().isEmpty());
-        SpecDefaults.HYPERPARAMETERS.toMap().forEach((name, value) ->
+        Hyperparameters.defaults().toMap().forEach((name, value) ->
                 assertEquals(new ParamSpec.Fixed(value), spec.space().get(name), name));
-        assertEquals(Optimizer.ADAM, SpecDefaults.HYPERPARAMETERS.optimizer());
+        assertEquals(Optimizer.ADAM, Hyperparameters.defaults().optimizer());
     }
 
     @Test
@@ -134,9 +135,9 @@ class SpecLoaderTest {
                   warmup_steps: 1_000
                 """, "inline");
 
-        assertEquals(new ParamSpec.Fixed(1e-3), spec.space().get(Hyperparameters.LEARNING_RATE));
-        assertEquals(new ParamSpec.LogUniform(1e-5, 1e-2), spec.space().get(Hyperparameters.WEIGHT_DECAY));
-        assertEquals(new ParamSpec.Fixed(1000), spec.space().get(Hyperparameters.WARMUP_STEPS));
+        assertEquals(new ParamSpec.Fixed(1e-3), spec.space().get(Hyperparameter.LEARNING_RATE.name()));
+        assertEquals(new ParamSpec.LogUniform(1e-5, 1e-2), spec.space().get(Hyperparameter.WEIGHT_DECAY.name()));
+        assertEquals(new ParamSpec.Fixed(1000), spec.space().get(Hyperparameter.WARMUP_STEPS.name()));
     }
 
     @Test

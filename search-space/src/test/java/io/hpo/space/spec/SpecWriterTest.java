@@ -18,6 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.hpo.space.Hyperparameter.DROPOUT;
+import static io.hpo.space.Hyperparameter.GRAD_CLIP;
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.LAYERS;
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
+import static io.hpo.space.Hyperparameter.OPTIMIZER;
+import static io.hpo.space.Hyperparameter.SCHEDULE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WEIGHT_DECAY;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 class SpecWriterTest {
 
     private static final SearchSpec DEMO = SpecLoader.load(Path.of("..", "examples", "demo.yaml"));
@@ -49,8 +61,10 @@ class SpecWriterTest {
     @Test
     void keepsAwkwardDoublesBitForBit() {
         // integers large but within what one trial may use (SpecLimits.MAX_TRIAL_MEMORY_BYTES)
-        Hyperparameters awkward = new Hyperparameters(1.2345678901234567E-4, 0, Schedule.LINEAR, 16,
-                0.1 + 0.2, 9.999999999999999, 8, 1024, 16, 4, 512, Optimizer.NESTEROVS, 1.0E-7);
+        Hyperparameters awkward = Hyperparameters.builder().set(LEARNING_RATE, 1.2345678901234567E-4)
+                .set(WARMUP_STEPS, 0).set(SCHEDULE, Schedule.LINEAR).set(DROPOUT, 0.1 + 0.2)
+                .set(WEIGHT_DECAY, 9.999999999999999).set(LAYERS, 8).set(WIDTH, 1024).set(HEADS, 16)
+                .set(SEQ_LENGTH, 512).set(OPTIMIZER, Optimizer.NESTEROVS).set(GRAD_CLIP, 1.0E-7).build();
 
         assertRoundTrips(DEMO, awkward);
     }
@@ -61,7 +75,7 @@ class SpecWriterTest {
         Files.writeString(folder.resolve("corpus.txt"), "text\n");
         SearchSpec spec = SpecLoader.parse("name: run-best\ndata:\n  source: " + SpecWriter.quoted(folder.toString())
                 + "\n", "inline");
-        Hyperparameters hp = SpecDefaults.HYPERPARAMETERS;
+        Hyperparameters hp = Hyperparameters.defaults();
 
         assertRoundTrips(spec, hp);
         assertEquals("run-best", SpecLoader.parse(SpecWriter.withFixed(spec, hp), "best").name());

@@ -1,14 +1,16 @@
 package io.hpo.worker.bench;
 
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
-import io.hpo.space.Schedule;
 import io.hpo.space.spec.OuterOptimizerSpec;
 import io.hpo.space.spec.OuterOptimizerType;
 import io.hpo.space.spec.SpecDefaults;
 
 import java.util.Arrays;
 import java.util.List;
+
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.GRAD_CLIP;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
 
 /**
  * Settings of {@link DataParallelBenchmark}, read from system properties ({@code -Dhpo.bench.dp.<key>=...}); each
@@ -64,7 +66,7 @@ record DataParallelSettings(int steps, int firstSeed, int seeds, List<Integer> w
 
     /** The configuration every run trains, at {@code batch} sequences per step and worker. */
     Hyperparameters hyperparameters(int batch) {
-        return new Hyperparameters(1e-3, 20, Schedule.COSINE, batch, 0.0, 0.0, 2, 64, 4, 4, 64, Optimizer.ADAM, 0.0);
+        return Hyperparameters.builder().set(WARMUP_STEPS, 20).set(BATCH_SIZE, batch).set(GRAD_CLIP, 0.0).build();
     }
 
     /** The frequency the plot draws, and the only one seeds after {@link #sweepSeeds} run. */

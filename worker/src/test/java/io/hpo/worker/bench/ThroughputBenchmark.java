@@ -2,8 +2,8 @@ package io.hpo.worker.bench;
 
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.events.BusConfig;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.QuestionFormationCorpus;
@@ -35,6 +35,14 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.GRAD_CLIP;
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.LAYERS;
+import static io.hpo.space.Hyperparameter.SCHEDULE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 /**
  * Training throughput of the reference configurations (issue #7): tokens/s of one trial's step loop on one
  * executor, model FLOPs utilisation against the matrix-multiply peak measured here with ND4J, peak memory, and the
@@ -50,8 +58,9 @@ class ThroughputBenchmark {
                           double pytorchTokensPerSecond, double target) {
         Hyperparameters hyperparameters() {
             // dropout 0 and no weight decay: the arithmetic of the step, as the PyTorch reference measured it
-            return new Hyperparameters(1e-3, 0, Schedule.CONSTANT, batchSize, 0.0, 0.0, layers, width, heads, 4,
-                    seqLength, Optimizer.ADAM, 0.0);
+            return Hyperparameters.builder().set(Hyperparameter.WARMUP_STEPS, 0).set(SCHEDULE, Schedule.CONSTANT)
+                    .set(BATCH_SIZE, batchSize).set(LAYERS, layers).set(WIDTH, width).set(HEADS, heads)
+                    .set(SEQ_LENGTH, seqLength).set(GRAD_CLIP, 0.0).build();
         }
     }
 

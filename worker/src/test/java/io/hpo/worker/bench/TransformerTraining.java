@@ -1,5 +1,6 @@
 package io.hpo.worker.bench;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.worker.data.CorpusSplit;
@@ -26,7 +27,7 @@ final class TransformerTraining implements TrialTraining {
         this.net = TransformerModel.build(hp, data.tokenizer().vocabSize(), spec.budget().maxStepsPerTrial(), seed);
         // as the driver does: every trial is scored on the same windows, batches of the space's largest batch size
         this.validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
-                (int) spec.space().get(Hyperparameters.BATCH_SIZE).largest(), spec.training().evalBatches());
+                (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest(), spec.training().evalBatches());
         this.train = data.train();
         this.hp = hp;
         this.windows = new Random(seed);

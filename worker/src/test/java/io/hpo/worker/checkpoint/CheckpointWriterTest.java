@@ -1,7 +1,6 @@
 package io.hpo.worker.checkpoint;
 
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
 import io.hpo.space.checkpoint.CheckpointFile;
 import io.hpo.space.checkpoint.CheckpointManifest;
@@ -24,9 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.LAYERS;
+import static io.hpo.space.Hyperparameter.MLP_MULTIPLIER;
+import static io.hpo.space.Hyperparameter.SCHEDULE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 class CheckpointWriterTest {
-    private static final Hyperparameters HP = new Hyperparameters(1e-3, 0, Schedule.CONSTANT, 4, 0, 0, 1, 16, 2, 2, 8,
-            Optimizer.ADAM, 1.0);
+    private static final Hyperparameters HP = Hyperparameters.builder().set(WARMUP_STEPS, 0)
+            .set(SCHEDULE, Schedule.CONSTANT).set(BATCH_SIZE, 4).set(LAYERS, 1).set(WIDTH, 16).set(HEADS, 2)
+            .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 8).build();
     private static final CharTokenizer VOCABULARY = QuestionFormationCorpus.tokenizer();
 
     @TempDir

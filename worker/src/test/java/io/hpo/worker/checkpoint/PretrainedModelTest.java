@@ -2,8 +2,6 @@ package io.hpo.worker.checkpoint;
 
 import io.hpo.space.FineTuneMode;
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
-import io.hpo.space.Schedule;
 import io.hpo.space.checkpoint.CheckpointManifest;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.DemoTask;
@@ -28,6 +26,16 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.hpo.space.Hyperparameter.DROPOUT;
+import static io.hpo.space.Hyperparameter.FINE_TUNE_MODE;
+import static io.hpo.space.Hyperparameter.FROZEN_BLOCKS;
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
+import static io.hpo.space.Hyperparameter.MLP_MULTIPLIER;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WEIGHT_DECAY;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 /**
  * Fine-tuning without Spark: a model pretrained on question formation, saved as a checkpoint, then trained on
  * negation with parts of it frozen, or not at all, against the same model trained from scratch.
@@ -43,8 +51,9 @@ class PretrainedModelTest {
     private static CorpusSplit negation;
 
     private static Hyperparameters hp(double learningRate, int frozenBlocks, FineTuneMode mode) {
-        return new Hyperparameters(learningRate, 10, Schedule.COSINE, 16, 0.1, 0.1, 2, 32, 2, 2, 32, Optimizer.ADAM,
-                1.0, frozenBlocks, mode);
+        return Hyperparameters.builder().set(LEARNING_RATE, learningRate).set(DROPOUT, 0.1).set(WEIGHT_DECAY, 0.1)
+                .set(WIDTH, 32).set(HEADS, 2).set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 32)
+                .set(FROZEN_BLOCKS, frozenBlocks).set(FINE_TUNE_MODE, mode).build();
     }
 
     @BeforeAll

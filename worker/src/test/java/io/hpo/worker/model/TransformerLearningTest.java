@@ -6,14 +6,18 @@ import java.util.List;
 import java.util.Random;
 
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
-import io.hpo.space.Schedule;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.QuestionFormationCorpus;
 import io.hpo.worker.data.TokenBatches;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
+
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WEIGHT_DECAY;
+import static io.hpo.space.Hyperparameter.WIDTH;
 
 /** End to end without Spark: the demo corpus, random windows, plain fit, validation loss. */
 class TransformerLearningTest {
@@ -23,8 +27,8 @@ class TransformerLearningTest {
     @Test
     void learnsTheQuestionFormationCorpus() {
         CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(3000, 1), 0.1, 2);
-        Hyperparameters hp = new Hyperparameters(3e-3, 20, Schedule.COSINE, 16, 0, 0.01, 2, 48, 4, 4, 32,
-                Optimizer.ADAM, 1.0);
+        Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WARMUP_STEPS, 20)
+                .set(WEIGHT_DECAY, 0.01).set(WIDTH, 48).set(SEQ_LENGTH, 32).build();
         data.requireFits("the demo corpus", hp.seqLength(), hp.batchSize(), 8);
         int vocab = data.tokenizer().vocabSize();
         ComputationGraph net = TransformerModel.build(hp, vocab, STEPS, 3);

@@ -35,6 +35,17 @@ import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.GRAD_CLIP;
+import static io.hpo.space.Hyperparameter.LAYERS;
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
+import static io.hpo.space.Hyperparameter.MLP_MULTIPLIER;
+import static io.hpo.space.Hyperparameter.OPTIMIZER;
+import static io.hpo.space.Hyperparameter.SCHEDULE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 class TransformerModelTest {
 
     private static final int VOCAB = 11;
@@ -159,8 +170,9 @@ class TransformerModelTest {
     @Test
     void optimizerFollowsTheHyperparametersWithTheWarmupSchedule() {
         for (Optimizer optimizer : Optimizer.values()) {
-            Hyperparameters hp = new Hyperparameters(0.01, 5, Schedule.LINEAR, 4, 0, 0, 1, 16, 4, 2, 8, optimizer,
-                    0);
+            Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 0.01).set(WARMUP_STEPS, 5)
+                    .set(SCHEDULE, Schedule.LINEAR).set(BATCH_SIZE, 4).set(LAYERS, 1).set(WIDTH, 16)
+                    .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 8).set(OPTIMIZER, optimizer).set(GRAD_CLIP, 0.0).build();
             IUpdater updater = TransformerModel.updater(hp, 50);
             Class<?> expected = switch (optimizer) {
                 case ADAM -> Adam.class;

@@ -1,8 +1,6 @@
 package io.hpo.worker.trial;
 
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.Optimizer;
-import io.hpo.space.Schedule;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 
@@ -10,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.HEADS;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 /**
  * The reasons of failed trials. Running out of memory for real is TrialOutOfMemoryTest's (driver module); here are
  * the shapes it takes elsewhere: Spark's task-failure text from an executor, and ND4J's allocator refusing.
  */
 class TrialFailuresTest {
 
-    private static final TrialPlan PLAN = new TrialPlan("s", "trial-003", 1, new Hyperparameters(1e-3, 0,
-            Schedule.COSINE, 512, 0.0, 0.0, 2, 4096, 8, 4, 64, Optimizer.ADAM, 1.0), 10, 1, 5, 5, 1, 1);
+    private static final TrialPlan PLAN = new TrialPlan("s", "trial-003", 1, Hyperparameters.builder()
+            .set(WARMUP_STEPS, 0).set(BATCH_SIZE, 512).set(WIDTH, 4096).set(HEADS, 8).build(), 10, 1, 5, 5, 1, 1);
     private static final String ADVICE = " — lower batch_size, seq_length or width, or give executors more memory"
             + " (spark.executor.memory for the heap, -Dorg.bytedeco.javacpp.maxbytes for ND4J off-heap)";
 

@@ -7,7 +7,6 @@ import io.hpo.events.StepMetric;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
-import io.hpo.space.FineTuneMode;
 import io.hpo.space.checkpoint.CheckpointFile;
 import io.hpo.space.spec.CheckpointPolicy;
 import io.hpo.space.spec.CheckpointsSpec;
@@ -44,6 +43,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.DROPOUT;
+import static io.hpo.space.Hyperparameter.FROZEN_BLOCKS;
+import static io.hpo.space.Hyperparameter.GRAD_CLIP;
+import static io.hpo.space.Hyperparameter.LAYERS;
+import static io.hpo.space.Hyperparameter.LEARNING_RATE;
+import static io.hpo.space.Hyperparameter.MLP_MULTIPLIER;
+import static io.hpo.space.Hyperparameter.OPTIMIZER;
+import static io.hpo.space.Hyperparameter.SCHEDULE;
+import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
+import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
+import static io.hpo.space.Hyperparameter.WEIGHT_DECAY;
+import static io.hpo.space.Hyperparameter.WIDTH;
+
 /** One trial on Spark local with two averaging workers, publishing to a real Kafka broker. */
 class TrialRunnerTest {
     private static LocalKafkaBroker broker;
@@ -71,8 +84,9 @@ class TrialRunnerTest {
     }
 
     private static Hyperparameters small(double learningRate) {
-        return new Hyperparameters(learningRate, 4, Schedule.COSINE, 8, 0.0, 1e-4, 1, 32, 4, 2, 24,
-                Optimizer.ADAM, 1.0);
+        return Hyperparameters.builder().set(LEARNING_RATE, learningRate).set(WARMUP_STEPS, 4).set(BATCH_SIZE, 8)
+                .set(WEIGHT_DECAY, 1e-4).set(LAYERS, 1).set(WIDTH, 32).set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24)
+                .build();
     }
 
     @Test
@@ -133,8 +147,9 @@ class TrialRunnerTest {
                 demoData(), (step, loss, tokens) -> { }, StopSignal.never());
         assertEquals(dir.resolve("s1/trial-pre.zip").toString(), pretrained.checkpoint());
 
-        Hyperparameters frozen = new Hyperparameters(1e-2, 4, Schedule.COSINE, 8, 0.1, 0.1, 1, 32, 4, 2, 24,
-                Optimizer.ADAM, 1.0, 1, FineTuneMode.FULL);
+        Hyperparameters frozen = Hyperparameters.builder().set(LEARNING_RATE, 1e-2).set(WARMUP_STEPS, 4)
+                .set(BATCH_SIZE, 8).set(DROPOUT, 0.1).set(WEIGHT_DECAY, 0.1).set(LAYERS, 1).set(WIDTH, 32)
+                .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).set(FROZEN_BLOCKS, 1).build();
         TrialPlan plan = new TrialPlan("s2", "trial-ft", 1, frozen, 12, 2, 5, 12, 1, frozen.batchSize(), 8,
                 pretrained.checkpoint(), OuterOptimizerSpec.average());
         TrialResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
@@ -159,8 +174,9 @@ class TrialRunnerTest {
     void aHugeLearningRateEndsTheTrialAsDiverged() {
         BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
                 .with(BusConfig.STEPS_TOPIC, "steps-diverge");
-        Hyperparameters hp = new Hyperparameters(1e6, 0, Schedule.CONSTANT, 8, 0.0, 0.0, 1, 32, 4, 2, 24,
-                Optimizer.SGD, 0.0);
+        Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 1e6).set(WARMUP_STEPS, 0)
+                .set(SCHEDULE, Schedule.CONSTANT).set(BATCH_SIZE, 8).set(LAYERS, 1).set(WIDTH, 32)
+                .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).set(OPTIMIZER, Optimizer.SGD).set(GRAD_CLIP, 0.0).build();
         TrialPlan plan = new TrialPlan("s1", "trial-001", 1, hp, 40, 2, 2, 2, 1, 3);
         TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
         assertEquals(TrialOutcome.DIVERGED, result.outcome());
@@ -174,8 +190,9 @@ class TrialRunnerTest {
     void learningRateTenDivergesNamingStepAndLossAndTheNextTrialStillTrains() {
         BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
                 .with(BusConfig.STEPS_TOPIC, "steps-lr10");
-        Hyperparameters hp = new Hyperparameters(10.0, 0, Schedule.CONSTANT, 8, 0.0, 0.0, 1, 32, 4, 2, 24,
-                Optimizer.ADAM, 1.0);
+        Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 10.0).set(WARMUP_STEPS, 0)
+                .set(SCHEDULE, Schedule.CONSTANT).set(BATCH_SIZE, 8).set(LAYERS, 1).set(WIDTH, 32)
+                .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
         TrialRunner runner = new TrialRunner(sc, bus);
         TrialResult diverged = runner.run(new TrialPlan("s2", "trial-lr10", 1, hp, 40, 1, 2, 10, 1, 5), demoData(),
                 (s, l, t) -> { }, StopSignal.never());
