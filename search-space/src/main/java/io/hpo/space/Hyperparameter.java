@@ -102,6 +102,9 @@ public final class Hyperparameter<T> {
             "Tokens per training sequence (context length)").in(Role.ARCHITECTURE));
     public static final Hyperparameter<Optimizer> OPTIMIZER = define(named("optimizer", Optimizer.class,
             Optimizer.ADAM, "Update rule"));
+    public static final Hyperparameter<Double> ADAM_BETA2 = define(real("adam_beta2", 0.999,
+            Range.belowOne(0, true), "Adam's decay of its squared-gradient average (beta2); other optimizers ignore"
+                    + " it. Large models often train more stably at 0.95").addedLater());
     public static final Hyperparameter<Double> GRAD_CLIP = define(real("grad_clip", 1.0, Range.atLeast(0, 1000),
             "Per-layer L2 gradient-norm clip threshold; 0 disables clipping"));
     public static final Hyperparameter<Integer> FROZEN_BLOCKS = define(integer("frozen_blocks", 0, 0, 64,

@@ -3,6 +3,7 @@ package io.hpo.worker.model;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -132,7 +133,11 @@ public final class TransformerModel {
     public static IUpdater updater(Hyperparameters hp, int totalSteps) {
         ISchedule lr = schedule(hp, totalSteps);
         return switch (hp.optimizer()) {
-            case ADAM -> new Adam(lr);
+            case ADAM -> {
+                Adam adam = new Adam(lr);
+                adam.setBeta2(hp.get(Hyperparameter.ADAM_BETA2));
+                yield adam;
+            }
             case SGD -> new Sgd(lr);
             case NESTEROVS -> new Nesterovs(lr, NESTEROV_MOMENTUM);
             case RMSPROP -> new RmsProp(lr);

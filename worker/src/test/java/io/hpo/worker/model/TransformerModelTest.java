@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
@@ -184,6 +185,15 @@ class TransformerModelTest {
             assertEquals(0.01, updater.getLearningRate(4, 0), 1e-12);
             assertEquals(0.005, updater.getLearningRate(5 + 45 / 2, 0), 0.001);
         }
+    }
+
+    @Test
+    void adamTakesItsBeta2FromTheHyperparameters() {
+        Adam standard = (Adam) TransformerModel.updater(ModelFixtures.tiny(0, 0, 0), 50);
+        assertEquals(Adam.DEFAULT_ADAM_BETA2_VAR_DECAY, standard.getBeta2());
+        Hyperparameters hp = ModelFixtures.tiny(0, 0, 0).with(Hyperparameter.ADAM_BETA2, 0.95);
+        assertEquals(0.95, ((Adam) TransformerModel.updater(hp, 50)).getBeta2());
+        assertEquals(Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY, ((Adam) TransformerModel.updater(hp, 50)).getBeta1());
     }
 
     /** Sequence 0's outputs at positions [from, to). */
