@@ -3,7 +3,6 @@ package io.hpo.space.params;
 import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.ParamSpec;
-import io.hpo.space.spec.SearchSpec;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 
 import java.util.ArrayList;
@@ -37,10 +36,6 @@ public final class HyperparameterSpace implements ParameterSpace<Hyperparameters
             spaces.put(name, ArbiterSpaces.of(space.get(name).sampled()));
         }
         this.specs = Collections.unmodifiableMap(ordered);
-    }
-
-    public static HyperparameterSpace of(SearchSpec spec) {
-        return new HyperparameterSpace(spec.space());
     }
 
     /**

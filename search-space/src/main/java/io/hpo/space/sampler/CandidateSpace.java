@@ -2,8 +2,6 @@ package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.params.HyperparameterSpace;
-import io.hpo.space.spec.Constraint;
-import io.hpo.space.spec.SearchSpec;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 
 import java.util.List;
@@ -17,22 +15,17 @@ import java.util.Optional;
  */
 final class CandidateSpace implements ParameterSpace<double[]> {
 
-    private final SearchSpec spec;
+    private final SamplingSpace sampling;
     private final HyperparameterSpace space;
 
-    CandidateSpace(SearchSpec spec) {
-        this.spec = spec;
-        this.space = HyperparameterSpace.of(spec);
+    CandidateSpace(SamplingSpace sampling) {
+        this.sampling = sampling;
+        this.space = new HyperparameterSpace(sampling.params());
     }
 
     /** The configuration at a candidate vector, or empty when it breaks width % heads == 0 or a constraint. */
     Optional<Hyperparameters> feasibleAt(double[] vector) {
-        Map<String, Object> values = space.valuesAt(vector);
-        if (!Constraint.WIDTH_DIVISIBLE_BY_HEADS.test(values)) {
-            return Optional.empty();
-        }
-        Hyperparameters hp = Hyperparameters.fromMap(values);
-        return spec.accepts(hp) ? Optional.of(hp) : Optional.empty();
+        return sampling.feasible(space.valuesAt(vector));
     }
 
     @Override

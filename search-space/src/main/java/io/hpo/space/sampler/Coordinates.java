@@ -2,9 +2,8 @@ package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.params.HyperparameterSpace;
-import io.hpo.space.sampler.tpe.Dimension;
+import io.hpo.space.sampler.numeric.Dimension;
 import io.hpo.space.spec.ParamSpec;
-import io.hpo.space.spec.SearchSpec;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,8 +26,8 @@ final class Coordinates {
     /** The candidate vector slot of each coordinate. */
     private final List<Integer> slots = new ArrayList<>();
 
-    Coordinates(SearchSpec spec) {
-        HyperparameterSpace space = HyperparameterSpace.of(spec);
+    Coordinates(Map<String, ParamSpec> params) {
+        HyperparameterSpace space = new HyperparameterSpace(params);
         List<String> searched = new ArrayList<>();
         space.getNestedSpaces().forEach((name, leaf) -> {
             if (leaf.numParameters() > 0) {

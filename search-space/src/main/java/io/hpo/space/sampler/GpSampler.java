@@ -2,9 +2,9 @@ package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.sampler.gp.GaussianProcess;
-import io.hpo.space.sampler.tpe.Dimension;
-import io.hpo.space.sampler.tpe.Gaussian;
-import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.sampler.numeric.Dimension;
+import io.hpo.space.sampler.numeric.Gaussian;
+import io.hpo.space.spec.GpSpec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,9 +14,9 @@ import java.util.Random;
 
 /**
  * Bayesian optimisation with a Gaussian process ({@link GaussianProcess}) and expected improvement. The start-up
- * trials are those of TPE ({@link ModelSpace}); then the process is fitted to the finished trials' losses (a pruned
- * trial's at the step it reached, a trial without a finite loss at the worst loss seen) and to the running ones at
- * the worst loss seen (a constant liar, so that concurrent suggestions spread out). Candidates are random points
+ * trials are designed as TPE's ({@link ModelSpace}); then the process is fitted to the finished trials' losses
+ * (a pruned trial's at the step it reached, a trial without a finite loss at the worst loss seen) and to the running
+ * ones at the worst loss seen (a constant liar, so that concurrent suggestions spread out). Candidates are random points
  * and perturbations of the best trials, polished by a few rounds of smaller perturbations; the untried feasible one
  * with the largest expected improvement over the best loss wins: where TPE only draws near its good trials, expected
  * improvement also follows a trend the model has learnt (a learning rate towards the end of its range) and values
@@ -37,9 +37,9 @@ public final class GpSampler implements Sampler {
     private final int startupTrials;
     private final ModelSpace space;
 
-    public GpSampler(SearchSpec spec) {
-        this.startupTrials = spec.strategy().tpe().startupTrials();
-        this.space = new ModelSpace(spec, startupTrials);
+    public GpSampler(SamplingSpace sampling, GpSpec settings) {
+        this.startupTrials = settings.startupTrials();
+        this.space = new ModelSpace(sampling, startupTrials);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.spec.SearchSpec;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 
@@ -22,10 +21,10 @@ public final class GridSampler implements Sampler {
     /** Guards against two grid points mapping to one integer; holds at most the grid size (bounded at load). */
     private final Set<Hyperparameters> suggested = new HashSet<>();
 
-    public GridSampler(SearchSpec spec) {
-        this.space = new CandidateSpace(spec);
-        this.generator = new GridSearchCandidateGenerator(space,
-                spec.strategy().gridPoints(), GridSearchCandidateGenerator.Mode.Sequential, null);
+    public GridSampler(SamplingSpace sampling, int gridPoints) {
+        this.space = new CandidateSpace(sampling);
+        this.generator = new GridSearchCandidateGenerator(space, gridPoints,
+                GridSearchCandidateGenerator.Mode.Sequential, null);
     }
 
     /** Number of grid points, feasible or not. */

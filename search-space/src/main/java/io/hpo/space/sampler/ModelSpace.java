@@ -1,8 +1,7 @@
 package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.sampler.tpe.Dimension;
-import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.sampler.numeric.Dimension;
 
 import java.util.HashMap;
 import java.util.List;
@@ -22,21 +21,21 @@ final class ModelSpace {
     /** Seeds the start-up design apart from the per-suggestion generators, so that it does not shift with them. */
     private static final long STARTUP_DESIGN_STREAM = 0x5DEECE66DL;
 
-    private final SearchSpec spec;
+    private final long seed;
     private final CandidateSpace space;
     private final Coordinates coordinates;
     private final double[][] startupDesign;
     /** Points of configurations seen in histories; bounded by the search's trial count. */
     private final Map<Hyperparameters, double[]> encoded = new HashMap<>();
 
-    ModelSpace(SearchSpec spec, int startupTrials) {
-        this.spec = spec;
-        this.space = new CandidateSpace(spec);
+    ModelSpace(SamplingSpace sampling, int startupTrials) {
+        this.seed = sampling.seed();
+        this.space = new CandidateSpace(sampling);
         // slot i of the vector drives leaf i, as Arbiter's own generators arrange it
         this.space.setIndices(IntStream.range(0, space.numParameters()).toArray());
-        this.coordinates = new Coordinates(spec);
+        this.coordinates = new Coordinates(sampling.params());
         this.startupDesign = LatinHypercube.design(startupTrials, space.numParameters(),
-                new Random(spec.seed() ^ STARTUP_DESIGN_STREAM));
+                new Random(seed ^ STARTUP_DESIGN_STREAM));
     }
 
     List<Dimension> dimensions() {
@@ -99,7 +98,7 @@ final class ModelSpace {
      * draws differently, and the same seed and history draw the same.
      */
     Random generatorFor(SearchHistory history) {
-        long h = spec.seed() * 0x9E3779B97F4A7C15L + history.finished().size();
+        long h = seed * 0x9E3779B97F4A7C15L + history.finished().size();
         h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + history.pending().size();
         return new Random(h ^ (h >>> 29));
     }

@@ -1,9 +1,7 @@
 package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.spec.Constraint;
 import io.hpo.space.spec.ParamSpec;
-import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.ValueCombinations;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
@@ -13,10 +11,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Collectors;
 
 /**
  * Independent random draws through Arbiter's {@link RandomSearchGenerator}, seeded with the spec's seed: the same
@@ -33,7 +29,7 @@ public final class RandomSampler implements Sampler {
     /** Consecutive failed draws in a finite space after which the next one is picked among those left. */
     static final int MAX_FINITE_DRAWS = 1_000;
 
-    private final SearchSpec spec;
+    private final SamplingSpace sampling;
     private final CandidateSpace space;
     private final RandomSearchGenerator generator;
     /** Feasible configurations not suggested yet; null when the space is continuous or too large to list. */
@@ -41,13 +37,13 @@ public final class RandomSampler implements Sampler {
     /** Picks among {@link #remaining} once draws keep hitting used ones; seeded, so still reproducible. */
     private final Random fallback;
 
-    public RandomSampler(SearchSpec spec) {
-        this.spec = spec;
-        this.space = new CandidateSpace(spec);
+    public RandomSampler(SamplingSpace sampling) {
+        this.sampling = sampling;
+        this.space = new CandidateSpace(sampling);
         this.generator = new RandomSearchGenerator(space, null);
-        this.generator.setRngSeed(spec.seed());
-        this.remaining = feasibleConfigurations(spec);
-        this.fallback = new Random(spec.seed());
+        this.generator.setRngSeed(sampling.seed());
+        this.remaining = feasibleConfigurations(sampling);
+        this.fallback = new Random(sampling.seed());
     }
 
     /** Feasible configurations not suggested yet, or -1 when the space is continuous or larger than FINITE_LIMIT. */
@@ -72,9 +68,9 @@ public final class RandomSampler implements Sampler {
         if (remaining != null) {
             return Optional.of(takeAt(fallback.nextInt(remaining.size())));
         }
-        throw new IllegalStateException("no configuration of search '" + spec.name() + "' met the constraints ("
-                + spec.constraints().stream().map(Constraint::text).collect(Collectors.joining(", "))
-                + ", width % heads == 0) in " + MAX_DRAWS + " random draws: loosen them or narrow the ranges");
+        throw new IllegalStateException("no configuration of search '" + sampling.searchName() + "' met the"
+                + " constraints (" + sampling.constraintsText() + ") in " + MAX_DRAWS
+                + " random draws: loosen them or narrow the ranges");
     }
 
     private Hyperparameters takeAt(int index) {
@@ -87,10 +83,10 @@ public final class RandomSampler implements Sampler {
         return hp;
     }
 
-    private static LinkedHashSet<Hyperparameters> feasibleConfigurations(SearchSpec spec) {
-        List<String> names = new ArrayList<>(spec.space().keySet());
+    private static LinkedHashSet<Hyperparameters> feasibleConfigurations(SamplingSpace sampling) {
+        List<String> names = new ArrayList<>(sampling.params().keySet());
         List<List<Object>> axes = new ArrayList<>();
-        for (ParamSpec written : spec.space().values()) {
+        for (ParamSpec written : sampling.params().values()) {
             ParamSpec p = written.sampled();
             if (!p.isFinite() || p.size() > FINITE_LIMIT) {
                 return null;
@@ -103,13 +99,8 @@ public final class RandomSampler implements Sampler {
         LinkedHashSet<Hyperparameters> feasible = new LinkedHashSet<>();
         ValueCombinations.visit(names, axes, sampled -> {
             // combinations differing only in a value their condition excludes are one configuration
-            Map<String, Object> values = ParamSpec.Conditional.settle(spec.space(), new HashMap<>(sampled));
-            if (Constraint.WIDTH_DIVISIBLE_BY_HEADS.test(values)) {
-                Hyperparameters hp = Hyperparameters.fromMap(values);
-                if (spec.accepts(hp)) {
-                    feasible.add(hp);
-                }
-            }
+            sampling.feasible(ParamSpec.Conditional.settle(sampling.params(), new HashMap<>(sampled)))
+                    .ifPresent(feasible::add);
             return true;
         });
         return feasible;

@@ -9,11 +9,12 @@ public final class Samplers {
     }
 
     public static Sampler forSpec(SearchSpec spec) {
+        SamplingSpace space = SamplingSpace.of(spec);
         return switch (spec.strategy().type()) {
-            case RANDOM -> new RandomSampler(spec);
-            case GRID -> new GridSampler(spec);
-            case TPE -> new TpeSampler(spec);
-            case GP -> new GpSampler(spec);
+            case RANDOM -> new RandomSampler(space);
+            case GRID -> new GridSampler(space, spec.strategy().gridPoints());
+            case TPE -> new TpeSampler(space, spec.strategy().tpe());
+            case GP -> new GpSampler(space, spec.strategy().gp());
         };
     }
 }

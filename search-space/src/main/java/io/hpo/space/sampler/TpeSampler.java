@@ -2,7 +2,6 @@ package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.sampler.tpe.TreeParzen;
-import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLimits;
 import io.hpo.space.spec.TpeSpec;
 
@@ -27,9 +26,9 @@ public final class TpeSampler implements Sampler {
     private final ModelSpace space;
     private final TreeParzen estimator;
 
-    public TpeSampler(SearchSpec spec) {
-        this.settings = spec.strategy().tpe();
-        this.space = new ModelSpace(spec, settings.startupTrials());
+    public TpeSampler(SamplingSpace sampling, TpeSpec settings) {
+        this.settings = settings;
+        this.space = new ModelSpace(sampling, settings.startupTrials());
         this.estimator = new TreeParzen(space.dimensions(), settings.eiCandidates(), settings.multivariate());
     }
 

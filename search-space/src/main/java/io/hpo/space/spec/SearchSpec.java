@@ -1,7 +1,6 @@
 package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameter;
-import io.hpo.space.Hyperparameters;
 
 import java.io.Serializable;
 import java.util.Collections;
@@ -64,11 +63,5 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
     /** The checkpoint trials start from; empty when they train from scratch. */
     public java.util.Optional<InitSpec> initial() {
         return java.util.Optional.ofNullable(init);
-    }
-
-    /** Whether {@code hp} meets every written constraint (width % heads == 0 holds for any Hyperparameters). */
-    public boolean accepts(Hyperparameters hp) {
-        Map<String, Object> values = hp.toMap();
-        return constraints.stream().allMatch(c -> c.test(values));
     }
 }

@@ -272,7 +272,8 @@ final class SpecParser {
         }
         boolean multivariate = m.value("multivariate").map(n -> reader.bool(n, "multivariate"))
                 .orElse(SpecDefaults.TPE_MULTIVARIATE);
-        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate));
+        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate),
+                new GpSpec(startup));
     }
 
     private PrunerSpec pruner(Optional<NodeReader.Mapping> section) {

@@ -30,7 +30,7 @@ class HyperparameterSpaceTest {
             """, "inline");
 
     private HyperparameterSpace indexed() {
-        HyperparameterSpace space = HyperparameterSpace.of(SPEC);
+        HyperparameterSpace space = new HyperparameterSpace(SPEC.space());
         int[] indices = new int[space.numParameters()];
         Arrays.setAll(indices, i -> i);
         space.setIndices(indices);
@@ -40,7 +40,7 @@ class HyperparameterSpaceTest {
     @Test
     @SuppressWarnings("rawtypes")
     void hasOneLeafPerVaryingHyperparameter() {
-        HyperparameterSpace space = HyperparameterSpace.of(SPEC);
+        HyperparameterSpace space = new HyperparameterSpace(SPEC.space());
 
         List<ParameterSpace> leaves = space.collectLeaves();
         assertEquals(4, leaves.size());

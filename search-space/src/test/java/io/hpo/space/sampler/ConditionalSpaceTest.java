@@ -134,13 +134,14 @@ class ConditionalSpaceTest {
 
     @Test
     void tpeSeesAnExcludedHyperparameterAsMissingAndEachParentBeforeItsChildren() {
-        Coordinates coordinates = new Coordinates(spec("tpe", 1, SPACE));
+        Coordinates coordinates = new Coordinates(spec("tpe", 1, SPACE).space());
         List<String> names = coordinates.dimensions().stream().map(d -> d.name()).toList();
         int warmup = names.indexOf(Hyperparameter.WARMUP_STEPS.name());
         int schedule = names.indexOf(Hyperparameter.SCHEDULE.name());
 
         assertEquals(schedule, coordinates.dimensions().get(warmup).parent());
-        assertTrue(schedule < warmup && names.indexOf(Hyperparameter.WIDTH.name()) < names.indexOf(Hyperparameter.HEADS.name()));
+        assertTrue(schedule < warmup
+                && names.indexOf(Hyperparameter.WIDTH.name()) < names.indexOf(Hyperparameter.HEADS.name()));
         Hyperparameters cosine = search(spec("random", 1, SPACE), 40).stream()
                 .filter(hp -> hp.schedule() == Schedule.COSINE).findFirst().orElseThrow();
         double[] point = coordinates.encode(cosine);

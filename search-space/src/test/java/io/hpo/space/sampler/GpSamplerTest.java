@@ -43,13 +43,13 @@ class GpSamplerTest {
     void aSuggestionStaysQuickUpToTheTrialsAFitSees() {
         for (int trials : new int[]{50, 250}) {
             SearchSpec spec = SyntheticObjective.spec(13, "gp");
-            Sampler random = new RandomSampler(spec);
+            Sampler random = new RandomSampler(SamplingSpace.of(spec));
             List<FinishedTrial> finished = new ArrayList<>();
             for (int i = 0; i < trials; i++) {
                 Hyperparameters hp = random.suggest(SearchHistory.empty()).orElseThrow();
                 finished.add(new FinishedTrial(hp, SyntheticObjective.loss(hp), 100));
             }
-            GpSampler gp = new GpSampler(spec);
+            GpSampler gp = new GpSampler(SamplingSpace.of(spec), spec.strategy().gp());
             SearchHistory history = new SearchHistory(finished, List.of());
             gp.suggest(history);
             long started = System.nanoTime();
@@ -67,13 +67,13 @@ class GpSamplerTest {
     void sameSeedAndHistoryGiveTheSameSuggestionAndRunningTrialsAreNotRepeated() {
         SearchSpec spec = SyntheticObjective.spec(11, "gp");
         List<FinishedTrial> finished = new ArrayList<>();
-        Sampler first = new GpSampler(spec);
+        Sampler first = new GpSampler(SamplingSpace.of(spec), spec.strategy().gp());
         for (int i = 0; i < 15; i++) {
             Hyperparameters hp = first.suggest(new SearchHistory(finished, List.of())).orElseThrow();
             finished.add(new FinishedTrial(hp, SyntheticObjective.loss(hp), 100));
         }
         SearchHistory history = new SearchHistory(finished, List.of());
-        Optional<Hyperparameters> a = new GpSampler(spec).suggest(history);
+        Optional<Hyperparameters> a = new GpSampler(SamplingSpace.of(spec), spec.strategy().gp()).suggest(history);
         assertTrue(a.isPresent());
         assertEquals(a, first.suggest(history));
         assertNotEquals(a, first.suggest(new SearchHistory(finished, List.of(a.get()))));
@@ -82,7 +82,7 @@ class GpSamplerTest {
     @Test
     void concurrentSuggestionsNeverRepeatAConfiguration() {
         SearchSpec spec = SyntheticObjective.spec(12, "gp");
-        Sampler sampler = new GpSampler(spec);
+        Sampler sampler = new GpSampler(SamplingSpace.of(spec), spec.strategy().gp());
         List<FinishedTrial> finished = new ArrayList<>();
         List<Hyperparameters> running = new ArrayList<>();
         Set<Hyperparameters> seen = new HashSet<>();

@@ -77,7 +77,7 @@ class GridSamplerTest {
                   - heads <= layers
                 """, "inline");
 
-        List<Hyperparameters> all = drain(new GridSampler(spec));
+        List<Hyperparameters> all = drain(new GridSampler(SamplingSpace.of(spec), spec.strategy().gridPoints()));
 
         // feasible: (32,2,2), (48,2,2); heads 3 needs layers >= 3
         assertEquals(2, all.size());
@@ -90,7 +90,8 @@ class GridSamplerTest {
 
         List<Hyperparameters> all = drain(Samplers.forSpec(spec));
 
-        assertTrue(all.stream().allMatch(spec::accepts));
+        SamplingSpace sampling = SamplingSpace.of(spec);
+        assertTrue(all.stream().allMatch(hp -> sampling.feasible(hp.toMap()).isPresent()));
         // 3 rates * 3 warmups (0, 15, 30; 30 breaks warmup_steps <= 20) * 2 schedules * 3 dropouts * 2 layers
         // * 3 (width, heads): heads 4 only at width 64, so the grid's (32, 4) is (32, 2) once more
         assertEquals(3 * 2 * 2 * 3 * 2 * 3, all.size());

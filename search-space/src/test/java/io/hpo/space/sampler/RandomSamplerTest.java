@@ -31,18 +31,18 @@ class RandomSamplerTest {
 
     @Test
     void sameSeedGivesTheSameSequence() {
-        List<Hyperparameters> first = draw(new RandomSampler(DEMO), 30);
+        List<Hyperparameters> first = draw(new RandomSampler(SamplingSpace.of(DEMO)), 30);
         List<Hyperparameters> second = draw(Samplers.forSpec(DEMO), 30);
         SearchSpec reseeded = SpecLoader.parse(DEMO.yaml().replace("seed: 42", "seed: 43"), "reseeded");
 
         assertEquals(first, second);
-        assertNotEquals(first, draw(new RandomSampler(reseeded), 30));
+        assertNotEquals(first, draw(new RandomSampler(SamplingSpace.of(reseeded)), 30));
         assertEquals(30, new HashSet<>(first).size());
     }
 
     @Test
     void staysInsideEveryRange() {
-        for (Hyperparameters hp : draw(new RandomSampler(DEMO), 500)) {
+        for (Hyperparameters hp : draw(new RandomSampler(SamplingSpace.of(DEMO)), 500)) {
             assertTrue(hp.learningRate() >= 3.0e-4 && hp.learningRate() <= 5.0e-3, hp.toString());
             assertTrue(hp.warmupSteps() >= 0 && hp.warmupSteps() <= 20, hp.toString());
             assertTrue(hp.dropout() >= 0 && hp.dropout() <= 0.1, hp.toString());
@@ -71,7 +71,7 @@ class RandomSamplerTest {
                   - warmup_steps < 100
                 """, "inline");
 
-        for (Hyperparameters hp : draw(new RandomSampler(spec), 300)) {
+        for (Hyperparameters hp : draw(new RandomSampler(SamplingSpace.of(spec)), 300)) {
             assertEquals(0, hp.width() % hp.heads(), hp.toString());
             assertTrue(hp.heads() <= hp.layers(), hp.toString());
             assertTrue(hp.warmupSteps() < 100, hp.toString());
@@ -87,7 +87,7 @@ class RandomSamplerTest {
                   heads: {choice: [2, 3, 4]}
                   layers: {int: [1, 3]}
                 """, "inline");
-        RandomSampler sampler = new RandomSampler(spec);
+        RandomSampler sampler = new RandomSampler(SamplingSpace.of(spec));
         // width 32 with heads 3 is infeasible: (2*3 - 1) * 3 layers = 15 configurations
         assertEquals(15, sampler.remainingCount());
 
@@ -112,7 +112,8 @@ class RandomSamplerTest {
                   - dropout <= 0
                 """, "inline");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new RandomSampler(spec).suggest(SearchHistory.empty()));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new RandomSampler(SamplingSpace.of(spec)).suggest(SearchHistory.empty()));
 
         assertTrue(e.getMessage().contains("dropout <= 0"), e.getMessage());
     }

@@ -57,7 +57,7 @@ class TpeSamplerTest {
                   dropout: {uniform: [0.0, 0.4]}
                   batch_size: {choice: [8, 16]}
                 """, "startup.yaml");
-        Sampler sampler = new TpeSampler(spec);
+        Sampler sampler = new TpeSampler(SamplingSpace.of(spec), spec.strategy().tpe());
         List<Hyperparameters> running = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             running.add(sampler.suggest(new SearchHistory(List.of(), running)).orElseThrow());
@@ -79,18 +79,18 @@ class TpeSamplerTest {
     void sameSeedAndHistoryGiveTheSameSuggestion() {
         SearchSpec spec = SyntheticObjective.spec(11, "tpe");
         List<FinishedTrial> finished = new ArrayList<>();
-        Sampler first = new TpeSampler(spec);
+        Sampler first = new TpeSampler(SamplingSpace.of(spec), spec.strategy().tpe());
         for (int i = 0; i < 25; i++) {
             Hyperparameters hp = first.suggest(new SearchHistory(finished, List.of())).orElseThrow();
             finished.add(new FinishedTrial(hp, SyntheticObjective.loss(hp), 100));
         }
         SearchHistory history = new SearchHistory(finished.subList(0, 20), List.of(finished.get(22).config()));
 
-        Optional<Hyperparameters> a = new TpeSampler(spec).suggest(history);
+        Optional<Hyperparameters> a = new TpeSampler(SamplingSpace.of(spec), spec.strategy().tpe()).suggest(history);
         Optional<Hyperparameters> b = first.suggest(history);
         assertTrue(a.isPresent());
         assertEquals(a, b);
-        assertNotEquals(a, new TpeSampler(SyntheticObjective.spec(12, "tpe")).suggest(history));
+        assertNotEquals(a, Samplers.forSpec(SyntheticObjective.spec(12, "tpe")).suggest(history));
         // the same state with that suggestion running must not suggest it again
         assertNotEquals(a, first.suggest(new SearchHistory(finished.subList(0, 20), List.of(a.get()))));
     }

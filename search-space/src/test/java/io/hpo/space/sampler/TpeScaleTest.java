@@ -29,7 +29,7 @@ class TpeScaleTest {
     void aSuggestionWithTenThousandFinishedTrialsIsFast() {
         SearchSpec spec = SpecLoader.parse(SpecLoader.load(Path.of("..", "examples", "demo.yaml")).yaml()
                 .replace("type: random", "type: tpe"), "demo-tpe");
-        RandomSampler random = new RandomSampler(spec);
+        RandomSampler random = new RandomSampler(SamplingSpace.of(spec));
         Random noise = new Random(1);
         List<FinishedTrial> finished = new ArrayList<>(HISTORY);
         for (int i = 0; i < HISTORY; i++) {
@@ -37,7 +37,7 @@ class TpeScaleTest {
             finished.add(new FinishedTrial(hp, 1 + Math.abs(Math.log10(hp.learningRate() / 2e-3)) + 0.1 * noise
                     .nextGaussian(), 120));
         }
-        TpeSampler tpe = new TpeSampler(spec);
+        TpeSampler tpe = new TpeSampler(SamplingSpace.of(spec), spec.strategy().tpe());
         List<Hyperparameters> pending = new ArrayList<>();
         for (int i = 0; i < WARM_UP; i++) {
             pending.add(tpe.suggest(new SearchHistory(finished, pending)).orElseThrow());

@@ -1,6 +1,6 @@
 package io.hpo.space.sampler.gp;
 
-import io.hpo.space.sampler.tpe.Dimension;
+import io.hpo.space.sampler.numeric.Dimension;
 
 import java.util.Arrays;
 import java.util.List;

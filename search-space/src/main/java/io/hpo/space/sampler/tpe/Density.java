@@ -1,5 +1,7 @@
 package io.hpo.space.sampler.tpe;
 
+import io.hpo.space.sampler.numeric.Dimension;
+
 import java.util.Random;
 
 /** A density over one coordinate, fitted to observed values: TPE keeps one for good and one for bad trials. */

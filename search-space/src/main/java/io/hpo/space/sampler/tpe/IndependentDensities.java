@@ -1,5 +1,7 @@
 package io.hpo.space.sampler.tpe;
 
+import io.hpo.space.sampler.numeric.Dimension;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

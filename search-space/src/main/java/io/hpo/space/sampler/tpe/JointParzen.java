@@ -1,5 +1,7 @@
 package io.hpo.space.sampler.tpe;
 
+import io.hpo.space.sampler.numeric.Dimension;
+
 import java.util.List;
 import java.util.Random;
 
@@ -54,10 +56,10 @@ final class JointParzen implements GroupDensity {
             logNormaliser[d] = new double[n];
             for (int i = 0; i < n; i++) {
                 double x = centres[d][i];
-                logNormaliser[d][i] = Double.isNaN(x) ? 0 : Math.log(Gaussian.unitNormaliser(x, width));
+                logNormaliser[d][i] = Double.isNaN(x) ? 0 : Math.log(UnitKernel.normaliser(x, width));
             }
         }
-        this.priorLogNormaliser = Math.log(Gaussian.unitNormaliser(ParzenDensity.PRIOR_CENTRE,
+        this.priorLogNormaliser = Math.log(UnitKernel.normaliser(ParzenDensity.PRIOR_CENTRE,
                 ParzenDensity.PRIOR_WIDTH));
     }
 
@@ -119,12 +121,12 @@ final class JointParzen implements GroupDensity {
                 point[d] = Double.NaN;
             } else if (pick == trials || Double.isNaN(centres[d][pick])) {
                 point[d] = dim.isCategorical() ? rng.nextInt(dim.categories())
-                        : Gaussian.sampleUnit(ParzenDensity.PRIOR_CENTRE, ParzenDensity.PRIOR_WIDTH, rng);
+                        : UnitKernel.sample(ParzenDensity.PRIOR_CENTRE, ParzenDensity.PRIOR_WIDTH, rng);
             } else if (dim.isCategorical()) {
                 // keep the trial's category with probability (1 + 1/K)/2, else any category uniformly
                 point[d] = rng.nextBoolean() ? centres[d][pick] : rng.nextInt(dim.categories());
             } else {
-                point[d] = Gaussian.sampleUnit(centres[d][pick], width, rng);
+                point[d] = UnitKernel.sample(centres[d][pick], width, rng);
             }
         }
         return point;

@@ -70,11 +70,11 @@ final class ParzenDensity implements Density {
         cumulativeCount = new double[kernels];
         double total = 0;
         for (int k = 0; k < kernels; k++) {
-            scale[k] = count[k] / (n + 1) / Gaussian.unitNormaliser(centre[k], width[k]);
+            scale[k] = count[k] / (n + 1) / UnitKernel.normaliser(centre[k], width[k]);
             total += count[k];
             cumulativeCount[k] = total;
         }
-        priorScale = 1.0 / (n + 1) / Gaussian.unitNormaliser(PRIOR_CENTRE, PRIOR_WIDTH);
+        priorScale = 1.0 / (n + 1) / UnitKernel.normaliser(PRIOR_CENTRE, PRIOR_WIDTH);
         cutoff = CUTOFF_WIDTHS * widest;
     }
 
@@ -112,7 +112,7 @@ final class ParzenDensity implements Density {
             mu = centre[k];
             sigma = width[k];
         }
-        return Gaussian.sampleUnit(mu, sigma, rng);
+        return UnitKernel.sample(mu, sigma, rng);
     }
 
     private int firstWithCount(int k) {

@@ -1,6 +1,6 @@
 package io.hpo.space.sampler.gp;
 
-import io.hpo.space.sampler.tpe.Dimension;
+import io.hpo.space.sampler.numeric.Dimension;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

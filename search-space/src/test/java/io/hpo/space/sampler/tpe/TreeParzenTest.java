@@ -1,5 +1,7 @@
 package io.hpo.space.sampler.tpe;
 
+import io.hpo.space.sampler.numeric.Dimension;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

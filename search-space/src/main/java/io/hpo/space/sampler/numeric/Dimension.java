@@ -1,12 +1,13 @@
-package io.hpo.space.sampler.tpe;
+package io.hpo.space.sampler.numeric;
 
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * One coordinate of a TPE point. A numeric coordinate lies in [0, 1] (the caller maps its range, log ranges in log
- * space); a categorical one holds a category index. A conditional coordinate exists only while its parent, an
- * earlier categorical coordinate, takes one of the given categories; elsewhere it is NaN.
+ * One coordinate of a model-based sampler's point (TPE, Gaussian process). A numeric coordinate lies in [0, 1]
+ * (the caller maps its range, log ranges in log space); a categorical one holds a category index. A conditional
+ * coordinate exists only while its parent, an earlier categorical coordinate, takes one of the given categories;
+ * elsewhere it is NaN.
  *
  * @param name       for messages
  * @param categories number of categories; 0 for a numeric coordinate
