@@ -12,6 +12,8 @@ import java.util.Map;
  * that loss ranks within the best max(1, floor(n / reductionFactor)) of the n losses recorded at the rung so far
  * (its own included), and stops otherwise. Decisions never wait for other trials: an early trial is judged
  * against those that came before it, as in ASHA, where early promotions are made on incomplete rungs.
+ * <p>
+ * Paper: Li et al., "A System for Massively Parallel Hyperparameter Tuning" (ASHA), arXiv:1810.05934.
  */
 public final class AshaPruner implements Pruner {
 

@@ -11,6 +11,8 @@ import java.util.Set;
  * Median stopping: once {@code startupTrials} trials have ended, a trial at step s (s >= warmupSteps) stops when
  * its best loss so far is worse than the median of the losses other trials reported at step s. Trials evaluate at
  * the same steps (every eval_every), so the comparison is like for like.
+ * <p>
+ * Paper: Golovin et al., "Google Vizier: A Service for Black-Box Optimization", KDD 2017 (median stopping rule).
  */
 public final class MedianPruner implements Pruner {
 

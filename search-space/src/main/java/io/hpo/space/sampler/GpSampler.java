@@ -23,6 +23,10 @@ import java.util.Random;
  * its uncertainty. Each fit is O(n^3) in the trials it sees, so past {@link #MAX_OBSERVATIONS} it sees the best half
  * of them and the most recent rest; TPE scales further. A conditional hyperparameter's coordinate sits at a fixed
  * value while its parent excludes it ({@link ModelSpace#complete}).
+ * <p>
+ * Papers: Jones et al., "Efficient Global Optimization of Expensive Black-Box Functions", J. Global Optim. 1998
+ * (expected improvement); Snoek et al., "Practical Bayesian Optimization of Machine Learning Algorithms",
+ * NeurIPS 2012, arXiv:1206.2944.
  */
 public final class GpSampler implements Sampler {
     static final int MAX_OBSERVATIONS = 200;

@@ -7,6 +7,9 @@ import java.util.Random;
  * one point each (jittered within it), and the strata are paired across coordinates at random. A model-based
  * sampler's start-up trials cover each hyperparameter's range evenly this way, where independent random draws can
  * leave a whole end of a range (say, every learning rate above 1e-2) untried, and categories come in even shares.
+ * <p>
+ * Paper: McKay, Beckman and Conover, "A Comparison of Three Methods for Selecting Values of Input Variables in the
+ * Analysis of Output from a Computer Code", Technometrics 1979.
  */
 final class LatinHypercube {
 

@@ -19,6 +19,10 @@ import java.util.Random;
  * join the bad group as if they had failed (a constant liar), which pushes concurrent suggestions apart; a
  * configuration already tried or running is never suggested. Each suggestion draws from a generator seeded by the
  * spec's seed and the history's size: the same seed and history give the same suggestion.
+ * <p>
+ * Papers: Bergstra et al., "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011 (TPE); the multivariate
+ * (joint) densities follow Falkner et al., "BOHB: Robust and Efficient Hyperparameter Optimization at Scale",
+ * ICML 2018, arXiv:1807.01774.
  */
 public final class TpeSampler implements Sampler {
 

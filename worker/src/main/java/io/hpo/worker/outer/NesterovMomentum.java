@@ -12,6 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * {@code v} starts at zero, so the first round steps {@code learningRate * (1 + momentum)} times the averaged change.
  * Parameters the workers did not change (frozen layers) get {@code g = 0} in every round, so stay bit-identical.
+ * <p>
+ * Paper: Douillard et al., "DiLoCo: Distributed Low-Communication Training of Language Models", arXiv:2311.08105.
  */
 final class NesterovMomentum implements OuterOptimizer {
 

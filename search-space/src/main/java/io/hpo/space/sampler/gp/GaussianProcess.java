@@ -12,6 +12,9 @@ import java.util.List;
  * coordinate learns a long length scale and stops mattering. Losses are standardised; the signal and noise
  * variances and the length scales maximise the marginal likelihood times weak log-normal priors (MAP), by Adam on
  * their logarithms from fixed starting values, so the same data give the same fit.
+ * <p>
+ * Paper: Snoek et al., "Practical Bayesian Optimization of Machine Learning Algorithms", NeurIPS 2012,
+ * arXiv:1206.2944 (ARD Matern 5/2 kernel for hyperparameter search).
  */
 public final class GaussianProcess {
     static final double PRIOR_LOG_LENGTH = Math.log(0.5);

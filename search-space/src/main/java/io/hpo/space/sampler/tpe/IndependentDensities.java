@@ -10,6 +10,8 @@ import java.util.Random;
 /**
  * The classic TPE density: one density per coordinate, each fitted to the trials where that coordinate exists,
  * multiplied as if the coordinates were independent.
+ * <p>
+ * Paper: Bergstra et al., "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011.
  */
 final class IndependentDensities implements GroupDensity {
 

@@ -13,6 +13,9 @@ import java.util.Random;
  * shrinking as the group grows (n^(-1/(D+4)), the rate of Scott's rule in D dimensions), never below 1/min(100, n+1);
  * a categorical kernel keeps its trial's category with weight (1 + 1/K)/2 and spreads the rest evenly. A coordinate
  * the trial lacks but the point has is scored by the prior.
+ * <p>
+ * Paper: Falkner et al., "BOHB: Robust and Efficient Hyperparameter Optimization at Scale", ICML 2018,
+ * arXiv:1807.01774 (multivariate kernel density with product kernels in TPE's l/g split).
  */
 final class JointParzen implements GroupDensity {
     /** Kernel width for a single trial, as a share of the unit range: broad enough to move off a lucky value. */

@@ -13,6 +13,9 @@ import java.util.Random;
  * value) merge into one kernel of larger weight, and a density sums only the kernels within
  * {@link #CUTOFF_WIDTHS} of the widest observation bandwidth, in order of centre; the kernels left out weigh less
  * than 1e-12 of the prior kernel's share.
+ * <p>
+ * Paper: Bergstra et al., "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011 (the adaptive Parzen
+ * estimator).
  */
 final class ParzenDensity implements Density {
     static final double PRIOR_CENTRE = 0.5;

@@ -14,6 +14,8 @@ import java.util.function.Predicate;
  * ones', it fits a density l to the good and g to the bad ({@link GroupDensity}: per coordinate or joint); draws
  * candidates from l, parents before their conditional children; and returns the acceptable candidate with the
  * largest log l - log g (the ratio that orders expected improvement).
+ * <p>
+ * Paper: Bergstra et al., "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011.
  */
 public final class TreeParzen {
     /** Rounds of fresh candidates tried when every candidate of a round is unacceptable. */
