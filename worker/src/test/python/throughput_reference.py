@@ -1,10 +1,13 @@
 """PyTorch reference for ThroughputBenchmark: the model of io.hpo.worker.model.TransformerModel, trained the way
 the benchmark trains it (Adam, constant learning rate, no dropout or weight decay) on random tokens.
 
-Prints one line, `tokens_per_second=<float>`, for the timed steps after the warm-up ones.
+`measure` prints one line, `tokens_per_second=<float>`, for the timed steps after the warm-up ones; `describe`
+prints the torch version and the BLAS behind it.
 """
 import argparse
+import ctypes
 import math
+import os
 import time
 
 import torch
@@ -55,13 +58,27 @@ class Model(nn.Module):
         return self.head(self.norm(x))
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__)
-    for name in ("vocab", "width", "layers", "heads", "mlp-multiplier", "seq", "batch", "warmup", "steps",
-                 "threads"):
-        p.add_argument("--" + name, type=int, required=True)
-    a = p.parse_args()
-    torch.set_num_threads(a.threads)
+def blas_libraries():
+    """The BLAS libraries loaded: on a CPU they set torch's speed, and Debian's torch takes whatever libblas.so.3 is."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps}
+    return sorted(p for p in paths if "blas" in os.path.basename(p) or "mkl" in os.path.basename(p))
+
+
+def set_threads(n):
+    torch.set_num_threads(n)
+    # torch built against a generic BLAS (Debian's) does not pass the count on to an OpenBLAS behind libblas.so.3,
+    # which would then use every core
+    try:
+        blas = ctypes.CDLL("libblas.so.3")
+    except OSError:
+        return
+    if hasattr(blas, "openblas_set_num_threads"):
+        blas.openblas_set_num_threads(n)
+
+
+def measure(a):
+    set_threads(a.threads)
     torch.manual_seed(7)
     model = Model(a.vocab, a.width, a.layers, a.heads, a.mlp_multiplier, a.seq)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -81,6 +98,21 @@ def main():
         step()
     seconds = time.perf_counter() - start
     print(f"tokens_per_second={a.steps * a.batch * a.seq / seconds:.1f}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    commands = p.add_subparsers(dest="command", required=True)
+    commands.add_parser("describe")
+    m = commands.add_parser("measure")
+    for name in ("vocab", "width", "layers", "heads", "mlp-multiplier", "seq", "batch", "warmup", "steps",
+                 "threads"):
+        m.add_argument("--" + name, type=int, required=True)
+    a = p.parse_args()
+    if a.command == "describe":
+        print(f"torch {torch.__version__}, BLAS {', '.join(blas_libraries()) or 'built into torch'}")
+    else:
+        measure(a)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,8 @@ class ThroughputBenchmark {
         Optional<PytorchReference> pytorch = PytorchReference.find();
 
         System.out.println();
-        System.out.println("| config | params | path | tokens/s | vs PyTorch (its tokens/s) | target | MFU | peak heap | peak RSS |");
+        System.out.println("| config | params | path | tokens/s | vs PyTorch (its tokens/s) | target | MFU | peak heap"
+                + " | peak RSS |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Config c : CONFIGS) {
             Hyperparameters hp = c.hyperparameters();
@@ -237,27 +238,27 @@ class ThroughputBenchmark {
             String python = System.getProperty("hpo.bench.python", "python3");
             String why;
             try {
-                Output version = run(python, "-c", "import torch; print(torch.__version__)");
-                if (version.exit() == 0) {
-                    System.out.println("PyTorch reference: torch " + version.text().strip() + " through " + python
+                Output described = run(python, SCRIPT, "describe");
+                if (described.exit() == 0) {
+                    System.out.println("PyTorch reference: " + described.lastLine() + ", through " + python
                             + ", measured before each row with its threads");
                     return Optional.of(new PytorchReference(python));
                 }
-                why = python + " cannot import torch";
+                why = python + " " + SCRIPT + " describe: " + described.lastLine();
             } catch (IOException e) {
                 why = python + " does not start: " + e.getMessage();
             }
             System.out.println("PyTorch reference: not measured, " + why + " (Debian: apt-get install"
-                    + " python3-torch; another interpreter: -Dhpo.bench.python=PATH)");
+                    + " python3-torch libopenblas0; another interpreter: -Dhpo.bench.python=PATH)");
             return Optional.empty();
         }
 
         double tokensPerSecond(Hyperparameters hp, int vocab, int threads) {
             try {
-                Output out = run(python, SCRIPT, "--vocab", vocab, "--width", hp.width(), "--layers", hp.layers(),
-                        "--heads", hp.heads(), "--mlp-multiplier", hp.mlpMultiplier(), "--seq", hp.seqLength(),
-                        "--batch", hp.batchSize(), "--warmup", WARMUP_STEPS, "--steps", TIMED_STEPS,
-                        "--threads", threads);
+                Output out = run(python, SCRIPT, "measure", "--vocab", vocab, "--width", hp.width(),
+                        "--layers", hp.layers(), "--heads", hp.heads(), "--mlp-multiplier", hp.mlpMultiplier(),
+                        "--seq", hp.seqLength(), "--batch", hp.batchSize(), "--warmup", WARMUP_STEPS,
+                        "--steps", TIMED_STEPS, "--threads", threads);
                 Matcher m = Pattern.compile("tokens_per_second=(\\S+)").matcher(out.text());
                 if (out.exit() != 0 || !m.find()) {
                     throw new IllegalStateException("PyTorch reference failed (exit " + out.exit() + "):\n"
@@ -270,6 +271,10 @@ class ThroughputBenchmark {
         }
 
         private record Output(int exit, String text) {
+            String lastLine() {
+                String[] lines = text.strip().split("\n");
+                return lines[lines.length - 1];
+            }
         }
 
         private static Output run(Object... command) throws IOException {
