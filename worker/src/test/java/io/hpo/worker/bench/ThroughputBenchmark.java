@@ -25,15 +25,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.hpo.space.Hyperparameter.BATCH_SIZE;
 import static io.hpo.space.Hyperparameter.GRAD_CLIP;
@@ -46,18 +52,22 @@ import static io.hpo.space.Hyperparameter.WIDTH;
 /**
  * Training throughput of the reference configurations (issue #7): tokens/s of one trial's step loop on one
  * executor, model FLOPs utilisation against the matrix-multiply peak measured here with ND4J, peak memory, and the
- * same configurations through Spark parameter averaging with 2 workers. Runs only when asked:
+ * same configurations through Spark parameter averaging with 2 workers, each row against PyTorch training the same
+ * model in the same run where torch is installed. Runs only when asked:
  * {@code mvn -B -o -q -pl worker -am test -Dtest=ThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dhpo.bench=throughput}.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "throughput")
 class ThroughputBenchmark {
 
-    /** A reference configuration and PyTorch's tokens/s on this machine's CPU (from the issue). */
+    /**
+     * A reference configuration and issue #7's target for it, as a fraction of PyTorch's tokens/s measured in the
+     * same run.
+     */
     private record Config(String name, int width, int layers, int heads, int seqLength, int batchSize,
-                          double pytorchTokensPerSecond, double target) {
+                          double targetVsPytorch) {
         Hyperparameters hyperparameters() {
-            // dropout 0 and no weight decay: the arithmetic of the step, as the PyTorch reference measured it
+            // dropout 0 and no weight decay: the arithmetic of the step, as the PyTorch reference runs it
             return Hyperparameters.builder().set(Hyperparameter.WARMUP_STEPS, 0).set(SCHEDULE, Schedule.CONSTANT)
                     .set(BATCH_SIZE, batchSize).set(LAYERS, layers).set(WIDTH, width).set(HEADS, heads)
                     .set(SEQ_LENGTH, seqLength).set(GRAD_CLIP, 0.0).build();
@@ -65,8 +75,8 @@ class ThroughputBenchmark {
     }
 
     private static final List<Config> CONFIGS = List.of(
-            new Config("A", 64, 2, 4, 64, 16, 11_800, 0.8 * 11_800),
-            new Config("B", 128, 4, 4, 64, 32, 5_200, 5_200));
+            new Config("A", 64, 2, 4, 64, 16, 0.8),
+            new Config("B", 128, 4, 4, 64, 32, 1.0));
     private static final int WARMUP_STEPS = Integer.getInteger("hpo.bench.warmup", 10);
     private static final int TIMED_STEPS = Integer.getInteger("hpo.bench.steps", 40);
     private static final int SPARK_STEPS = Integer.getInteger("hpo.bench.spark.steps", 60);
@@ -85,9 +95,11 @@ class ThroughputBenchmark {
         System.out.printf("measured float32 matmul peak: %.1f GFLOP/s%n", peak);
         CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(4000, 1), 0.1, 2);
         int vocab = data.tokenizer().vocabSize();
+        Optional<PytorchReference> pytorch = PytorchReference.find();
 
         System.out.println();
-        System.out.println("| config | params | path | tokens/s | vs PyTorch | target | MFU | peak heap | peak RSS |");
+        System.out.println("| config | params | path | tokens/s | vs PyTorch (its tokens/s) | target | MFU | peak heap"
+                + " | peak RSS |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Config c : CONFIGS) {
             Hyperparameters hp = c.hyperparameters();
@@ -95,9 +107,11 @@ class ThroughputBenchmark {
             double flopsPerToken = flopsPerToken(hp, vocab);
             // small operations can lose more to thread hand-offs than they gain: each count is measured
             for (int threads = 1; threads <= Runtime.getRuntime().availableProcessors(); threads++) {
+                int t = threads;
+                Optional<Double> reference = pytorch.map(p -> p.tokensPerSecond(hp, vocab, t));
                 Measured one = singleExecutor(hp, vocab, data, threads);
                 print(c, params, "one executor, " + threads + " thread" + (threads > 1 ? "s" : ""), one,
-                        flopsPerToken, peak);
+                        reference, flopsPerToken, peak);
             }
         }
         if (SPARK_STEPS == 0) {
@@ -114,9 +128,12 @@ class ThroughputBenchmark {
             }
             for (Config c : CONFIGS) {
                 Hyperparameters hp = c.hyperparameters();
+                // the trial's workers use every core: against one PyTorch process with as many threads
+                Optional<Double> reference = pytorch.map(p -> p.tokensPerSecond(hp, vocab,
+                        Runtime.getRuntime().availableProcessors()));
                 Measured spark = averaged(sc, bus, hp, data, SPARK_STEPS);
                 print(c, TransformerModel.parameterCount(hp, vocab), "Spark, 2 workers averaging", spark,
-                        flopsPerToken(hp, vocab), peak);
+                        reference, flopsPerToken(hp, vocab), peak);
             }
         }
     }
@@ -206,12 +223,80 @@ class ThroughputBenchmark {
         }
     }
 
-    private static void print(Config c, long params, String path, Measured m, double flopsPerToken, double peak) {
+    private static void print(Config c, long params, String path, Measured m, Optional<Double> pytorch,
+                              double flopsPerToken, double peak) {
         double mfu = m.tokensPerSecond() * flopsPerToken / 1e9 / peak;
-        System.out.printf("| %s | %,d | %s | %,.0f | %.2f× | %s | %.1f%% | %d MiB | %d MiB |%n", c.name(), params,
-                path, m.tokensPerSecond(), m.tokensPerSecond() / c.pytorchTokensPerSecond(),
-                m.tokensPerSecond() >= c.target() ? "met" : String.format("%,.0f", c.target()), 100 * mfu,
-                m.peakHeapBytes() >> 20, m.peakRssBytes() >> 20);
+        String target = String.format("%.1f× PyTorch", c.targetVsPytorch()) + pytorch
+                .map(p -> m.tokensPerSecond() >= c.targetVsPytorch() * p ? ": met" : ": not met").orElse("");
+        System.out.printf("| %s | %,d | %s | %,.0f | %s | %s | %.1f%% | %d MiB | %d MiB |%n", c.name(), params,
+                path, m.tokensPerSecond(),
+                pytorch.map(p -> String.format("%.2f× (%,.0f)", m.tokensPerSecond() / p, p)).orElse("not measured"),
+                target, 100 * mfu, m.peakHeapBytes() >> 20, m.peakRssBytes() >> 20);
+    }
+
+    /**
+     * PyTorch training the same model for the same steps on the same number of threads
+     * ({@value #SCRIPT}, relative to the worker module), run next to each DL4J row: this machine's speed varies by
+     * up to 70% from run to run, so only figures from the same minutes compare.
+     */
+    private record PytorchReference(String python) {
+        private static final String SCRIPT = "src/test/python/throughput_reference.py";
+
+        /** The reference where {@code -Dhpo.bench.python} (default python3) imports torch; says why not otherwise. */
+        static Optional<PytorchReference> find() {
+            String python = System.getProperty("hpo.bench.python", "python3");
+            String why;
+            try {
+                Output described = run(python, SCRIPT, "describe");
+                if (described.exit() == 0) {
+                    System.out.println("PyTorch reference: " + described.lastLine() + ", through " + python
+                            + ", measured before each row with its threads");
+                    return Optional.of(new PytorchReference(python));
+                }
+                why = python + " " + SCRIPT + " describe: " + described.lastLine();
+            } catch (IOException e) {
+                why = python + " does not start: " + e.getMessage();
+            }
+            System.out.println("PyTorch reference: not measured, " + why + " (Debian: apt-get install"
+                    + " python3-torch libopenblas0; another interpreter: -Dhpo.bench.python=PATH)");
+            return Optional.empty();
+        }
+
+        double tokensPerSecond(Hyperparameters hp, int vocab, int threads) {
+            try {
+                Output out = run(python, SCRIPT, "measure", "--vocab", vocab, "--width", hp.width(),
+                        "--layers", hp.layers(), "--heads", hp.heads(), "--mlp-multiplier", hp.mlpMultiplier(),
+                        "--seq", hp.seqLength(), "--batch", hp.batchSize(), "--warmup", WARMUP_STEPS,
+                        "--steps", TIMED_STEPS, "--threads", threads);
+                Matcher m = Pattern.compile("tokens_per_second=(\\S+)").matcher(out.text());
+                if (out.exit() != 0 || !m.find()) {
+                    throw new IllegalStateException("PyTorch reference failed (exit " + out.exit() + "):\n"
+                            + out.text());
+                }
+                return Double.parseDouble(m.group(1));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private record Output(int exit, String text) {
+            String lastLine() {
+                String[] lines = text.strip().split("\n");
+                return lines[lines.length - 1];
+            }
+        }
+
+        private static Output run(Object... command) throws IOException {
+            Process p = new ProcessBuilder(Arrays.stream(command).map(String::valueOf).toList())
+                    .redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                return new Output(p.waitFor(), text);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + command[0], e);
+            }
+        }
     }
 
     /** Peak JVM heap (from the pools' own peaks) and peak resident memory (heap, ND4J's off-heap buffers, code). */
