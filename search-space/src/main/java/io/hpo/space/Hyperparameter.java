@@ -83,13 +83,14 @@ public final class Hyperparameter<T> {
     public static final Hyperparameter<Integer> WARMUP_STEPS = define(integer("warmup_steps", 10, 0, 10_000_000,
             "Steps of linear warm-up from 0 to the peak"));
     public static final Hyperparameter<Schedule> SCHEDULE = define(named("schedule", Schedule.class, Schedule.COSINE,
-            "Decay after warm-up"));
+            "Shape after warm-up: stay at the peak, or decay linearly or as a half-cosine to 0 at the last"
+                    + " step"));
     public static final Hyperparameter<Integer> BATCH_SIZE = define(integer("batch_size", 16, 1, 4096,
             "Sequences per step per worker"));
     public static final Hyperparameter<Double> DROPOUT = define(real("dropout", 0.0, Range.belowOne(0, false),
             "Drop probability on each block's input and the embeddings"));
     public static final Hyperparameter<Double> WEIGHT_DECAY = define(real("weight_decay", 0.0, Range.atLeast(0, 10),
-            "Decoupled (AdamW-style) weight decay"));
+            "Decoupled (AdamW-style) weight decay coefficient, on weights only"));
     public static final Hyperparameter<Integer> LAYERS = define(integer("layers", 2, 1, 64,
             "Transformer blocks").in(Role.ARCHITECTURE));
     public static final Hyperparameter<Integer> WIDTH = define(integer("width", 64, 1, 8192,
@@ -101,7 +102,7 @@ public final class Hyperparameter<T> {
     public static final Hyperparameter<Integer> SEQ_LENGTH = define(integer("seq_length", 64, 2, 4096,
             "Tokens per training sequence (context length)").in(Role.ARCHITECTURE));
     public static final Hyperparameter<Optimizer> OPTIMIZER = define(named("optimizer", Optimizer.class,
-            Optimizer.ADAM, "Update rule"));
+            Optimizer.ADAM, "Update rule; weight decay is decoupled for all of them"));
     public static final Hyperparameter<Double> ADAM_BETA2 = define(real("adam_beta2", 0.999,
             Range.belowOne(0, true), "Adam's decay of its squared-gradient average (beta2); other optimizers ignore"
                     + " it. Large models often train more stably at 0.95").addedLater());

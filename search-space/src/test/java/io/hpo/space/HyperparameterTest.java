@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +23,7 @@ class HyperparameterTest {
     void everyDefaultIsLegalAndEveryNameSnakeCase() {
         for (Hyperparameter<?> p : Hyperparameter.ALL) {
             assertTrue(p.name().matches("[a-z][a-z0-9_]*"), p.name());
-            assertEquals(java.util.Optional.empty(), p.problem(p.defaultMapValue()), p.name());
+            assertEquals(Optional.empty(), p.problem(p.defaultMapValue()), p.name());
             assertEquals(p, Hyperparameter.forName(p.name()));
         }
         assertEquals(Hyperparameter.ALL.size(), Hyperparameter.NAMES.stream().distinct().count());
@@ -80,6 +82,45 @@ class HyperparameterTest {
             }
         }
         assertEquals(Hyperparameter.NAMES, documented);
+    }
+
+    /**
+     * docs/spec.md's hyperparameter table is the definitions'; run with {@code -Dhpo.docs.write=true} to rewrite it
+     * after changing a definition.
+     */
+    @Test
+    void specReferenceTableFollowsTheDefinitions() throws IOException {
+        Path doc = Path.of("..", "docs", "spec.md");
+        String text = Files.readString(doc);
+        int begin = text.indexOf(TABLE_BEGIN);
+        int end = text.indexOf(TABLE_END);
+        assertTrue(begin >= 0 && end > begin, "docs/spec.md must hold " + TABLE_BEGIN + " ... " + TABLE_END);
+        String expected = text.substring(0, begin + TABLE_BEGIN.length()) + "\n" + referenceTable()
+                + text.substring(end);
+        if (Boolean.getBoolean("hpo.docs.write")) {
+            Files.writeString(doc, expected);
+            text = expected;
+        }
+        assertEquals(expected, text, "docs/spec.md's hyperparameter table is out of date: run this test with"
+                + " -Dhpo.docs.write=true");
+    }
+
+    private static final String TABLE_BEGIN = "<!-- hyperparameters:begin -->";
+    private static final String TABLE_END = "<!-- hyperparameters:end -->";
+
+    private static String referenceTable() {
+        StringBuilder table = new StringBuilder("| name | kind | default | values | meaning |\n|---|---|---|---|---|\n");
+        for (Hyperparameter<?> p : Hyperparameter.ALL) {
+            String values = p.kind() == Hyperparameter.Kind.NAME
+                    ? String.join(", ", p.names().stream().map(n -> "`" + n + "`").toList())
+                    : p.range().toString();
+            String role = p.role() == Hyperparameter.Role.ARCHITECTURE
+                    ? "; a fine-tuning search takes it from its checkpoint" : "";
+            table.append("| `").append(p.name()).append("` | ").append(p.kind().name().toLowerCase(Locale.ROOT))
+                    .append(" | `").append(p.defaultMapValue()).append("` | ").append(values).append(" | ")
+                    .append(p.doc()).append(role).append(" |\n");
+        }
+        return table.toString();
     }
 
     /** The comment lines right above line {@code i}, joined. */
