@@ -6,6 +6,7 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.TrialAccounting;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.pruner.PruneDecision;
@@ -19,11 +20,10 @@ import io.hpo.space.spec.SpecWriter;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.StopSignal;
+import io.hpo.worker.trial.TrainingResult;
 import io.hpo.worker.trial.TrialFailures;
 import io.hpo.worker.trial.TrialObserver;
-import io.hpo.worker.trial.TrialOutcome;
 import io.hpo.worker.trial.TrialPlan;
-import io.hpo.worker.trial.TrialResult;
 import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -167,7 +167,7 @@ public final class SearchRunner {
 
     /** The bar a resumed search's next checkpoint must beat under save: best (NaN when nothing completed). */
     private static double bestCompleted(SearchState state) {
-        return state.finished().stream().filter(t -> t.result().outcome() == TrialOutcome.COMPLETED)
+        return state.finished().stream().filter(t -> t.result().outcome() == TrialStatus.COMPLETED)
                 .mapToDouble(t -> t.result().bestValLoss()).filter(Double::isFinite).min().orElse(Double.NaN);
     }
 
@@ -204,7 +204,7 @@ public final class SearchRunner {
             }
             // the pruner keeps what earlier attempts reported: a retry passes the rungs they passed again
             pruner.trialEnded(plan.trialId());
-            TrialResult result = attempt.result();
+            TrainingResult result = attempt.result();
             String searchId = plan.searchId();
             String trialId = plan.trialId();
             TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started,
@@ -215,7 +215,7 @@ public final class SearchRunner {
                 case COMPLETED -> LifecycleEvent.trialCompleted(searchId, trialId, plan.attempt(), result.steps(),
                         result.tokensSeen(), result.checkpoint());
                 default -> LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(),
-                        TrialOutcomes.terminalEvent(result.outcome()), result.steps(), result.tokensSeen(),
+                        result.outcome().terminalEvent(), result.steps(), result.tokensSeen(),
                         result.reason());
             };
             publisher.publish(ended.withAccounting(accounting));
@@ -227,7 +227,7 @@ public final class SearchRunner {
         }
 
         /** How one attempt ended: with a result, or failed for a lost executor with the reason to run again. */
-        private record Attempt(TrialResult result, String retryReason) {
+        private record Attempt(TrainingResult result, String retryReason) {
         }
 
         private Attempt attempt(TrialPlan plan, String startReason, AtomicReference<PruneDecision> pruned,
@@ -252,9 +252,9 @@ public final class SearchRunner {
             };
             StopSignal stop = () -> {
                 if (pruned.get() != null) {
-                    return Optional.of(new StopSignal.StopRequest(TrialOutcome.PRUNED, pruned.get().reason()));
+                    return Optional.of(new StopSignal.StopRequest(TrialStatus.PRUNED, pruned.get().reason()));
                 }
-                return mustStop.apply(trialId).map(why -> new StopSignal.StopRequest(TrialOutcome.FAILED, why));
+                return mustStop.apply(trialId).map(why -> new StopSignal.StopRequest(TrialStatus.FAILED, why));
             };
             try {
                 return new Attempt(runner.run(plan, data, observer, stop), null);
@@ -271,8 +271,8 @@ public final class SearchRunner {
             }
         }
 
-        private static TrialResult failed(String reason) {
-            return new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
+        private static TrainingResult failed(String reason) {
+            return new TrainingResult(TrialStatus.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
+import io.hpo.events.TrialStatus;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -195,8 +196,8 @@ final class BatchWriter {
             }
             case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED, TRIAL_PRUNED -> {
                 updates.add("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ?"
-                        + " WHERE search_id = ? AND trial_id = ? AND status IN (?, ?)", TrialStatus.of(e.type()).name(), e.reason(),
-                        Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
+                        + " WHERE search_id = ? AND trial_id = ? AND status IN (?, ?)",
+                        TrialStatus.endedBy(e.type()).name(), e.reason(), Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
                         TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
                 progress.report(trial, e.attemptOrFirst(), e.step(), e.tokensSeen());
                 recordAccounting(e);

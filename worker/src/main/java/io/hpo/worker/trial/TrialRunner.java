@@ -1,6 +1,7 @@
 package io.hpo.worker.trial;
 
 import io.hpo.events.BusConfig;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.worker.checkpoint.PretrainedModel;
 import io.hpo.worker.data.CorpusSplit;
@@ -56,7 +57,7 @@ public final class TrialRunner {
      * @param stop polled between rounds, after the round's evaluation reached {@code observer}: a request ends the
      *             trial there with the request's outcome and reason
      */
-    public TrialResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
+    public TrainingResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
         long started = System.currentTimeMillis();
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
         sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
@@ -97,19 +98,19 @@ public final class TrialRunner {
             double trainLoss = sparkNet.getScore() / hp.seqLength();
             Optional<String> diverged = divergence(trainLoss, step, data.tokenizer().vocabSize());
             if (diverged.isPresent()) {
-                return evals.result(TrialOutcome.DIVERGED, step, plan, diverged.get(), started);
+                return evals.result(TrialStatus.DIVERGED, step, plan, diverged.get(), started);
             }
             if (step % plan.evalEvery() == 0 || step == plan.maxSteps()) {
                 double valLoss = LossEvaluator.meanTokenLoss(sparkNet.getNetwork(), validation);
                 observer.evaluated(step, valLoss, step * plan.tokensPerStep());
                 if (!Double.isFinite(valLoss)) {
-                    return evals.result(TrialOutcome.DIVERGED, step, plan, "validation loss became " + valLoss
+                    return evals.result(TrialStatus.DIVERGED, step, plan, "validation loss became " + valLoss
                             + " at step " + step, started);
                 }
                 evals.add(step, valLoss);
             }
         }
-        TrialResult completed = evals.result(TrialOutcome.COMPLETED, step, plan, null, started);
+        TrainingResult completed = evals.result(TrialStatus.COMPLETED, step, plan, null, started);
         return checkpoints.completed(plan, sparkNet.getNetwork(), completed, data.tokenizer(), evals.last)
                 .map(completed::withCheckpoint).orElse(completed);
     }
@@ -180,8 +181,8 @@ public final class TrialRunner {
             }
         }
 
-        TrialResult result(TrialOutcome outcome, long step, TrialPlan plan, String reason, long started) {
-            return new TrialResult(outcome, step, step * plan.tokensPerStep(), best, bestStep,
+        TrainingResult result(TrialStatus outcome, long step, TrialPlan plan, String reason, long started) {
+            return new TrainingResult(outcome, step, step * plan.tokensPerStep(), best, bestStep,
                     bestStep * plan.tokensPerStep(), reason,
                     System.currentTimeMillis() - started);
         }

@@ -11,9 +11,9 @@ import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
 import io.hpo.worker.trial.StopSignal;
-import io.hpo.worker.trial.TrialOutcome;
+import io.hpo.events.TrialStatus;
+import io.hpo.worker.trial.TrainingResult;
 import io.hpo.worker.trial.TrialPlan;
-import io.hpo.worker.trial.TrialResult;
 import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -163,14 +163,14 @@ class DataParallelBenchmark {
         List<long[]> tokens = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         long started = System.nanoTime();
-        TrialResult result = runner.run(plan(dataset + "-" + setup.workers() + "-" + setup.frequency(),
+        TrainingResult result = runner.run(plan(dataset + "-" + setup.workers() + "-" + setup.frequency(),
                         s.hyperparameters(DataParallelSettings.BATCH), setup.workers(), setup.frequency(), seed,
                         setup.outer(), s.steps()), data,
                 (step, loss, t) -> {
                     tokens.add(new long[]{step, t});
                     losses.add(loss);
                 }, StopSignal.never());
-        if (result.outcome() != TrialOutcome.COMPLETED) {
+        if (result.outcome() != TrialStatus.COMPLETED) {
             throw new IllegalStateException(setup.label() + " seed " + seed + " ended " + result.outcome() + ": "
                     + result.reason());
         }

@@ -4,6 +4,7 @@ import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.events.BusConfig;
 import io.hpo.events.EventCodec;
 import io.hpo.events.StepMetric;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
@@ -81,10 +82,10 @@ class TrialRunnerTest {
                 .with(BusConfig.STEPS_TOPIC, "steps-ok");
         TrialPlan plan = new TrialPlan("s1", "trial-000", 1, small(3e-3), 12, 2, 5, 6, 2, 7);
         List<long[]> evaluations = new ArrayList<>();
-        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(),
+        TrainingResult result = new TrialRunner(sc, bus).run(plan, demoData(),
                 (step, loss, tokens) -> evaluations.add(new long[]{step, tokens}), StopSignal.never());
 
-        assertEquals(TrialOutcome.COMPLETED, result.outcome(), String.valueOf(result.reason()));
+        assertEquals(TrialStatus.COMPLETED, result.outcome(), String.valueOf(result.reason()));
         assertEquals(12, result.steps());
         assertEquals(12L * 8 * 24 * 2, result.tokensSeen());
         assertTrue(Double.isFinite(result.bestValLoss()));
@@ -129,7 +130,7 @@ class TrialRunnerTest {
         SearchCheckpoints saveAll = new SearchCheckpoints(new CheckpointsSpec(dir.toString(), CheckpointPolicy.ALL),
                 Double.NaN, System.err);
         TrialRunner runner = new TrialRunner(sc, bus, saveAll);
-        TrialResult pretrained = runner.run(new TrialPlan("s1", "trial-pre", 1, small(3e-3), 10, 2, 5, 10, 1, 7),
+        TrainingResult pretrained = runner.run(new TrialPlan("s1", "trial-pre", 1, small(3e-3), 10, 2, 5, 10, 1, 7),
                 demoData(), (step, loss, tokens) -> { }, StopSignal.never());
         assertEquals(dir.resolve("s1/trial-pre.zip").toString(), pretrained.checkpoint());
 
@@ -137,9 +138,9 @@ class TrialRunnerTest {
                 Optimizer.ADAM, 1.0, 1, FineTuneMode.FULL);
         TrialPlan plan = new TrialPlan("s2", "trial-ft", 1, frozen, 12, 2, 5, 12, 1, frozen.batchSize(), 8,
                 pretrained.checkpoint(), OuterOptimizerSpec.average());
-        TrialResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
+        TrainingResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
 
-        assertEquals(TrialOutcome.COMPLETED, tuned.outcome(), String.valueOf(tuned.reason()));
+        assertEquals(TrialStatus.COMPLETED, tuned.outcome(), String.valueOf(tuned.reason()));
         assertEquals(frozen, CheckpointFile.read(Path.of(tuned.checkpoint())).hyperparameters());
         ComputationGraph before = ModelSerializer.restoreComputationGraph(pretrained.checkpoint(), false);
         ComputationGraph after = ModelSerializer.restoreComputationGraph(tuned.checkpoint(), false);
@@ -162,8 +163,8 @@ class TrialRunnerTest {
         Hyperparameters hp = new Hyperparameters(1e6, 0, Schedule.CONSTANT, 8, 0.0, 0.0, 1, 32, 4, 2, 24,
                 Optimizer.SGD, 0.0);
         TrialPlan plan = new TrialPlan("s1", "trial-001", 1, hp, 40, 2, 2, 2, 1, 3);
-        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
-        assertEquals(TrialOutcome.DIVERGED, result.outcome());
+        TrainingResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
+        assertEquals(TrialStatus.DIVERGED, result.outcome());
         assertTrue(result.reason().startsWith("training loss ")
                 && result.reason().contains(" at step " + result.steps()), result.reason());
         assertTrue(result.steps() < 40);
@@ -177,19 +178,19 @@ class TrialRunnerTest {
         Hyperparameters hp = new Hyperparameters(10.0, 0, Schedule.CONSTANT, 8, 0.0, 0.0, 1, 32, 4, 2, 24,
                 Optimizer.ADAM, 1.0);
         TrialRunner runner = new TrialRunner(sc, bus);
-        TrialResult diverged = runner.run(new TrialPlan("s2", "trial-lr10", 1, hp, 40, 1, 2, 10, 1, 5), demoData(),
+        TrainingResult diverged = runner.run(new TrialPlan("s2", "trial-lr10", 1, hp, 40, 1, 2, 10, 1, 5), demoData(),
                 (s, l, t) -> { }, StopSignal.never());
 
-        assertEquals(TrialOutcome.DIVERGED, diverged.outcome(), String.valueOf(diverged.reason()));
+        assertEquals(TrialStatus.DIVERGED, diverged.outcome(), String.valueOf(diverged.reason()));
         assertTrue(diverged.reason().matches("training loss (became \\S+|\\S+) at step \\d+.*"), diverged.reason());
         assertTrue(diverged.reason().contains("at step " + diverged.steps()), diverged.reason());
         assertTrue(diverged.steps() < 40);
         List<StepMetric> kept = readSteps(bus, (int) diverged.steps());
         assertEquals(diverged.steps(), kept.size(), "every step before the divergence was published");
 
-        TrialResult next = runner.run(new TrialPlan("s2", "trial-after", 1, small(3e-3), 4, 1, 2, 4, 1, 6), demoData(),
-                (s, l, t) -> { }, StopSignal.never());
-        assertEquals(TrialOutcome.COMPLETED, next.outcome(), String.valueOf(next.reason()));
+        TrainingResult next = runner.run(new TrialPlan("s2", "trial-after", 1, small(3e-3), 4, 1, 2, 4, 1, 6),
+                demoData(), (s, l, t) -> { }, StopSignal.never());
+        assertEquals(TrialStatus.COMPLETED, next.outcome(), String.valueOf(next.reason()));
     }
 
     @Test
@@ -211,10 +212,10 @@ class TrialRunnerTest {
                 .with(BusConfig.STEPS_TOPIC, "steps-stop");
         TrialPlan plan = new TrialPlan("s1", "trial-002", 1, small(1e-3), 100, 1, 5, 50, 1, 3);
         int[] rounds = {0};
-        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { },
-                () -> rounds[0]++ >= 2 ? Optional.of(new StopSignal.StopRequest(TrialOutcome.FAILED,
+        TrainingResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { },
+                () -> rounds[0]++ >= 2 ? Optional.of(new StopSignal.StopRequest(TrialStatus.FAILED,
                         "search wall-time budget exhausted")) : Optional.empty());
-        assertEquals(TrialOutcome.FAILED, result.outcome());
+        assertEquals(TrialStatus.FAILED, result.outcome());
         assertEquals("search wall-time budget exhausted", result.reason());
         assertEquals(10, result.steps());
     }
@@ -228,10 +229,10 @@ class TrialRunnerTest {
         TrialPlan nesterov = plain.withOuterOptimizer(SpecDefaults.NESTEROV);
         TrialRunner runner = new TrialRunner(sc, bus);
 
-        TrialResult averaged = runner.run(plain, demoData(), (s, l, t) -> { }, StopSignal.never());
-        TrialResult outer = runner.run(nesterov, demoData(), (s, l, t) -> { }, StopSignal.never());
+        TrainingResult averaged = runner.run(plain, demoData(), (s, l, t) -> { }, StopSignal.never());
+        TrainingResult outer = runner.run(nesterov, demoData(), (s, l, t) -> { }, StopSignal.never());
 
-        assertEquals(TrialOutcome.COMPLETED, outer.outcome(), String.valueOf(outer.reason()));
+        assertEquals(TrialStatus.COMPLETED, outer.outcome(), String.valueOf(outer.reason()));
         assertEquals(averaged.tokensSeen(), outer.tokensSeen());
         assertTrue(outer.bestValLoss() < averaged.bestValLoss() - 0.02,
                 "Nesterov " + outer.bestValLoss() + " vs plain averaging " + averaged.bestValLoss());
