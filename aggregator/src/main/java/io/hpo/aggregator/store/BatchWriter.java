@@ -6,6 +6,7 @@ import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
 import io.hpo.events.TrialStatus;
+import io.hpo.space.cost.Spend;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -211,10 +212,11 @@ final class BatchWriter {
         if (a == null) {
             return;
         }
+        Spend s = a.spend();
         updates.add("UPDATE trials SET parameters = ?, training_tokens = ?, executor_seconds = ?, accounted_tokens = ?,"
                 + " flops = ?, energy_kwh = ?, co2_kg = ?, cost = ? WHERE search_id = ? AND trial_id = ?"
-                + " AND parameters IS NULL", a.parameters(), a.trainingTokens(), a.executorSeconds(), a.tokens(),
-                a.flops(), a.energyKwh(), a.co2Kg(), a.cost(), e.searchId(), e.trialId());
+                + " AND parameters IS NULL", a.parameters(), a.trainingTokens(), s.executorSeconds(), s.tokens(),
+                s.flops(), s.energyKwh(), s.co2Kg(), s.cost(), e.searchId(), e.trialId());
     }
 
     /** Recomputed from the latest attempt's stored evaluations, so it does not depend on their arrival order. */
