@@ -2,6 +2,7 @@ package io.hpo.driver;
 
 import io.hpo.events.BusConfig;
 import io.hpo.events.EventPublisher;
+import io.hpo.events.KafkaStepSink;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.TrialAccounting;
 import io.hpo.driver.history.RecordedSearch;
@@ -101,8 +102,8 @@ public final class SearchRunner {
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
             SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
-            TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus, checkpoints), publisher,
-                    progress, metrics, data, costs, trialId -> cancellations.trialStop(trialId)
+            TrialExecution execution = new TrialExecution(new TrialRunner(sc, new KafkaStepSink(bus), checkpoints),
+                    publisher, progress, metrics, data, costs, trialId -> cancellations.trialStop(trialId)
                     .or(() -> System.currentTimeMillis() > deadline
                             ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
@@ -185,7 +186,7 @@ public final class SearchRunner {
      * {@code mustStop} says why a trial has to end before its budget (cancelled, out of wall time), if it has.
      * The terminal event carries the trial's accounting, its wall time taken over all its attempts.
      */
-    private record TrialExecution(JavaSparkContext sc, TrialRunner runner, EventPublisher publisher,
+    private record TrialExecution(TrialRunner runner, EventPublisher publisher,
                                   ProgressReporter progress, DriverMetrics metrics, CorpusSplit data,
                                   TrialCosts costs, Function<String, Optional<String>> mustStop, Pruner pruner,
                                   int retries) {
@@ -247,7 +248,7 @@ public final class SearchRunner {
                 if (decision.prune()) {
                     pruned.set(decision);
                     // the evaluation runs between rounds, so this only guards against a job already submitted
-                    sc.cancelJobGroup(searchId + "/" + trialId);
+                    runner.cancel(plan);
                 }
             };
             StopSignal stop = () -> {

@@ -16,7 +16,9 @@ public enum TrialStatus {
     RUNNING(null),
     /** trained its full step budget */
     COMPLETED(LifecycleType.TRIAL_COMPLETED),
-    /** the training or validation loss became NaN or infinite, or the training loss exploded past 3 × ln(vocabulary) */
+    /**
+     * the training or validation loss became NaN or infinite, or the training loss exploded past 3 × ln(vocabulary)
+     */
     DIVERGED(LifecycleType.TRIAL_DIVERGED),
     /** an error, or the search's wall-time budget ran out mid-trial */
     FAILED(LifecycleType.TRIAL_FAILED),

@@ -1,6 +1,6 @@
 package io.hpo.worker.trial;
 
-import io.hpo.events.BusConfig;
+import io.hpo.events.StepSink;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.worker.checkpoint.PretrainedModel;
@@ -33,34 +33,34 @@ import java.util.Random;
  * step budget, applies the trial's {@link OuterOptimizer} to each round's average, evaluates validation loss on the
  * resulting model between rounds, and stops a diverging, pruned or cancelled trial at the next round boundary.
  */
-public final class TrialRunner {
+public final class TrialRunner implements TrialTraining {
     /** A round's training loss above this many times ln(vocabulary) ends the trial as diverged. */
     static final double EXPLODED_LOSS_FACTOR = 3;
 
     private final JavaSparkContext sc;
-    private final BusConfig bus;
+    private final StepSink steps;
     private final CheckpointSink checkpoints;
 
     /** A runner that saves no model. */
-    public TrialRunner(JavaSparkContext sc, BusConfig bus) {
-        this(sc, bus, CheckpointSink.NONE);
-    }
-
-    /** @param checkpoints gets every completed trial's model */
-    public TrialRunner(JavaSparkContext sc, BusConfig bus, CheckpointSink checkpoints) {
-        this.sc = sc;
-        this.bus = bus;
-        this.checkpoints = checkpoints;
+    public TrialRunner(JavaSparkContext sc, StepSink steps) {
+        this(sc, steps, CheckpointSink.NONE);
     }
 
     /**
-     * @param stop polled between rounds, after the round's evaluation reached {@code observer}: a request ends the
-     *             trial there with the request's outcome and reason
+     * @param steps       gets every step of every worker
+     * @param checkpoints gets every completed trial's model
      */
+    public TrialRunner(JavaSparkContext sc, StepSink steps, CheckpointSink checkpoints) {
+        this.sc = sc;
+        this.steps = steps;
+        this.checkpoints = checkpoints;
+    }
+
+    @Override
     public TrainingResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
         long started = System.currentTimeMillis();
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
-        sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
+        sc.setJobGroup(jobGroup(plan), "hpo trial " + plan.trialId(), true);
         Hyperparameters hp = plan.hyperparameters();
         // the eval batch size is the search's largest batch size, so this also covers the trial's training batch
         data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), plan.evalBatchSize(),
@@ -85,7 +85,7 @@ public final class TrialRunner {
             }
             int roundSteps = (int) Math.min(plan.averagingFrequency(), plan.maxSteps() - step);
             globalStep.startRoundAt((int) step);
-            sparkNet.setListeners(List.of(new StepMetricsListener(bus, plan, step + 1, roundSteps)));
+            sparkNet.setListeners(List.of(new StepMetricsListener(steps, plan, step + 1, roundSteps)));
             INDArray start = outer.needsStart() ? sparkNet.getNetwork().params().dup() : null;
             master.nextRound((long) plan.workers() * roundSteps);
             sparkNet.fit(roundData(plan, data, roundSteps, windows));
@@ -113,6 +113,16 @@ public final class TrialRunner {
         TrainingResult completed = evals.result(TrialStatus.COMPLETED, step, plan, null, started);
         return checkpoints.completed(plan, sparkNet.getNetwork(), completed, data.tokenizer(), evals.last)
                 .map(completed::withCheckpoint).orElse(completed);
+    }
+
+    /** Cancels the trial's Spark jobs already submitted. */
+    @Override
+    public void cancel(TrialPlan plan) {
+        sc.cancelJobGroup(jobGroup(plan));
+    }
+
+    private static String jobGroup(TrialPlan plan) {
+        return plan.searchId() + "/" + plan.trialId();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.hpo.worker.bench;
 
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.events.BusConfig;
+import io.hpo.events.KafkaStepSink;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.OuterOptimizerSpec;
 import io.hpo.space.spec.OuterOptimizerType;
@@ -85,8 +86,8 @@ class DataParallelBenchmark {
              PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("runs.csv")))) {
             sc.setLogLevel("WARN");
             csv.println("dataset,setup,workers,frequency,outer,seed,step,tokens,val_loss,wall_ms");
-            TrialRunner runner = new TrialRunner(sc, BusConfig.defaults().withBootstrapServers(
-                    broker.bootstrapServers()));
+            TrialRunner runner = new TrialRunner(sc, new KafkaStepSink(BusConfig.defaults()
+                    .withBootstrapServers(broker.bootstrapServers())));
             // Spark's first job pays class loading and compilation once per executor, not per trial
             runner.run(plan("warm-up", s.hyperparameters(DataParallelSettings.BATCH), 2, 1, 1,
                     OuterOptimizerSpec.average(), 10), data("demo"), (step, loss, tokens) -> { }, StopSignal.never());

@@ -2,6 +2,7 @@ package io.hpo.worker.bench;
 
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.events.BusConfig;
+import io.hpo.events.KafkaStepSink;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
@@ -191,7 +192,7 @@ class ThroughputBenchmark {
         try (MemoryWatch memory = MemoryWatch.start()) {
             TrialPlan plan = new TrialPlan("bench", "throughput-" + hp.width(), 1, hp, steps, 2, SPARK_AVERAGING,
                     steps, 1, 9);
-            TrainingResult r = new TrialRunner(sc, bus).run(plan, data, (step, loss, tokens) -> {
+            TrainingResult r = new TrialRunner(sc, new KafkaStepSink(bus)).run(plan, data, (step, loss, tokens) -> {
             }, Optional::empty);
             return new Measured(r.tokensSeen() / (r.wallTimeMs() / 1000.0), memory.peakHeap(), memory.peakRss());
         }
