@@ -44,8 +44,7 @@ import java.util.function.Function;
  * Runs a search on the driver: asks the sampler for configurations (giving it the finished trials and the running
  * ones), keeps up to max_concurrent_trials trials training at once (each a Spark job per averaging round, in its
  * own job group), lets the pruner judge every evaluation and stops a pruned trial before its next round, publishes
- * every lifecycle event, and stops launching when the trial or wall-time budget is spent, the finished trials'
- * spend reaches a spend budget, or the search is cancelled. A cancelled trial (or every trial of a cancelled search)
+ * every lifecycle event, and launches trials while the {@link LaunchPolicy} allows. A cancelled trial (or every trial of a cancelled search)
  * stops before its next round; trials running when a spend budget is reached finish (their spend is already under
  * way, and a finished trial is worth more than a cancelled one).
  */
@@ -72,9 +71,8 @@ public final class SearchRunner {
      */
     public SearchOutcome run(SearchSpec spec, String searchId, RecordedSearch prior) throws InterruptedException {
         long started = System.currentTimeMillis();
-        long deadline = started + spec.budget().maxWallTime().toMillis();
         CorpusSplit data = SearchData.load(spec, sc);
-        int concurrency = Math.min(spec.budget().maxConcurrentTrials(), spec.budget().maxTrials());
+        int concurrency = LaunchPolicy.concurrency(spec.budget());
         ProgressReporter progress = new ProgressReporter(out, searchId, spec.budget().maxTrials(),
                 spec.budget().spendLimits());
         TrialCosts costs = new TrialCosts(spec.cost(), data.tokenizer().vocabSize(), data.train().length);
@@ -102,9 +100,11 @@ public final class SearchRunner {
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
             SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
+            LaunchPolicy launches = new LaunchPolicy(spec.budget(), started, System::currentTimeMillis,
+                    cancellations::searchCancelled, progress::budgetExhausted);
             TrialExecution execution = new TrialExecution(new TrialRunner(sc, new KafkaStepSink(bus), checkpoints),
                     publisher, progress, metrics, data, costs, trialId -> cancellations.trialStop(trialId)
-                    .or(() -> System.currentTimeMillis() > deadline
+                    .or(() -> launches.pastDeadline()
                             ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
@@ -116,21 +116,11 @@ public final class SearchRunner {
                 completed.submit(() -> execution.run(plan, why));
                 running++;
             }
-            boolean exhausted = false;
-            Optional<String> overBudget = Optional.empty();
             while (true) {
-                while (!exhausted && running < concurrency && state.launched() < spec.budget().maxTrials()
-                        && System.currentTimeMillis() <= deadline && !cancellations.searchCancelled()) {
-                    if (overBudget.isEmpty()) {
-                        overBudget = spec.budget().spendExhausted(state.spent());
-                        overBudget.ifPresent(progress::budgetExhausted);
-                    }
-                    if (overBudget.isPresent()) {
-                        break;
-                    }
+                while (launches.mayLaunch(running, state.launched(), state.spent())) {
                     Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(state.history()));
                     if (next.isEmpty()) {
-                        exhausted = true;
+                        launches.spaceExhausted();
                         progress.spaceExhausted(state.launched());
                         break;
                     }
@@ -146,15 +136,11 @@ public final class SearchRunner {
                 state.finish(completed.take().get());
                 running--;
             }
-            SearchStatus status = cancellations.searchCancelled() ? SearchStatus.CANCELLED
-                    : System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED
-                    : overBudget.isPresent() ? SearchStatus.BUDGET_EXHAUSTED : SearchStatus.COMPLETED;
-            String finalStatus = status.name()
-                    + (status == SearchStatus.BUDGET_EXHAUSTED ? ": " + overBudget.get() : "");
-            publisher.publish(LifecycleEvent.searchFinished(searchId, finalStatus));
+            LaunchPolicy.Ending ending = launches.ending();
+            publisher.publish(LifecycleEvent.searchFinished(searchId, ending.text()));
             publisher.flush();
-            out.println("search " + searchId + " " + finalStatus + ": " + progress.statusLine());
-            return new SearchOutcome(searchId, status, state.finished(), System.currentTimeMillis() - started);
+            out.println("search " + searchId + " " + ending.text() + ": " + progress.statusLine());
+            return new SearchOutcome(searchId, ending.status(), state.finished(), System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
