@@ -2,6 +2,7 @@ package io.hpo.events;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +20,9 @@ class TrialStatusTest {
             assertEquals(status, TrialStatus.endedBy(event));
         }
         assertThrows(IllegalArgumentException.class, () -> TrialStatus.endedBy(LifecycleType.TRIAL_STARTED));
+        assertEquals(Arrays.stream(LifecycleType.values()).filter(LifecycleType::isTrialTerminal).toList(),
+                TrialStatus.terminal().stream().map(TrialStatus::terminalEvent).toList(),
+                "every terminal trial event ends a trial with a status of its own");
     }
 
     @Test
