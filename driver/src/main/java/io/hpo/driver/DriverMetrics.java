@@ -2,8 +2,8 @@ package io.hpo.driver;
 
 import com.sun.net.httpserver.HttpServer;
 import io.hpo.events.PrometheusRegistries;
-import io.hpo.worker.trial.TrialOutcome;
-import io.hpo.worker.trial.TrialResult;
+import io.hpo.events.TrialStatus;
+import io.hpo.worker.trial.TrainingResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -36,8 +36,8 @@ import java.util.function.Supplier;
 final class DriverMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = PrometheusRegistries.create();
     private final AtomicInteger running = new AtomicInteger();
-    private final Map<TrialOutcome, Counter> ended = new EnumMap<>(TrialOutcome.class);
-    private final Map<TrialOutcome, Timer> durations = new EnumMap<>(TrialOutcome.class);
+    private final Map<TrialStatus, Counter> ended = new EnumMap<>(TrialStatus.class);
+    private final Map<TrialStatus, Timer> durations = new EnumMap<>(TrialStatus.class);
     private final Timer suggestion;
     private final DistributionSummary throughput;
     private final Counter tokens;
@@ -46,7 +46,7 @@ final class DriverMetrics implements AutoCloseable {
     DriverMetrics() {
         Gauge.builder("hpo.driver.trials.running", running, AtomicInteger::get)
                 .description("trials training now").register(registry);
-        for (TrialOutcome outcome : TrialOutcome.values()) {
+        for (TrialStatus outcome : TrialStatus.terminal()) {
             ended.put(outcome, Counter.builder("hpo.driver.trials.ended").tag("outcome", outcome.name())
                     .description("trials that ended, by outcome").register(registry));
             durations.put(outcome, Timer.builder("hpo.driver.trial.duration").tag("outcome", outcome.name())
@@ -100,7 +100,7 @@ final class DriverMetrics implements AutoCloseable {
         running.incrementAndGet();
     }
 
-    void trialEnded(TrialResult result) {
+    void trialEnded(TrainingResult result) {
         running.decrementAndGet();
         ended.get(result.outcome()).increment();
         durations.get(result.outcome()).record(Duration.ofMillis(result.wallTimeMs()));

@@ -1,9 +1,9 @@
 package io.hpo.driver;
 
+import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.cost.SpendMeasure;
-import io.hpo.worker.trial.TrialOutcome;
-import io.hpo.worker.trial.TrialResult;
+import io.hpo.worker.trial.TrainingResult;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -28,7 +28,7 @@ final class ProgressReporter {
     private final String searchId;
     private final Map<SpendMeasure, Double> spendLimits;
     private final long startedMs;
-    private final Map<TrialOutcome, Integer> ended = new EnumMap<>(TrialOutcome.class);
+    private final Map<TrialStatus, Integer> ended = new EnumMap<>(TrialStatus.class);
     /** fraction of its step budget each running trial has reached, for the ETA */
     private final Map<String, Double> runningProgress = new HashMap<>();
     private int totalTrials;
@@ -59,7 +59,7 @@ final class ProgressReporter {
         print(String.format("%s step %d/%d: validation loss %.4f", trialId, step, maxSteps, loss));
     }
 
-    synchronized void trialEnded(String trialId, TrialResult result, Spend spend) {
+    synchronized void trialEnded(String trialId, TrainingResult result, Spend spend) {
         running--;
         runningProgress.remove(trialId);
         ended.merge(result.outcome(), 1, Integer::sum);
@@ -72,7 +72,7 @@ final class ProgressReporter {
     }
 
     /** A trial that had finished before the search was resumed. */
-    synchronized void recorded(String trialId, TrialResult result, Spend spend) {
+    synchronized void recorded(String trialId, TrainingResult result, Spend spend) {
         recorded++;
         spent = spent.plus(spend);
         ended.merge(result.outcome(), 1, Integer::sum);
@@ -112,12 +112,12 @@ final class ProgressReporter {
                 : format((long) (elapsed * (totalTrials - recorded - progressed) / progressed));
         StringBuilder s = new StringBuilder()
                 .append(done).append('/').append(totalTrials).append(" trials done");
-        if (ended.containsKey(TrialOutcome.DIVERGED) || ended.containsKey(TrialOutcome.FAILED)) {
-            s.append(" (").append(ended.getOrDefault(TrialOutcome.DIVERGED, 0)).append(" diverged, ")
-                    .append(ended.getOrDefault(TrialOutcome.FAILED, 0)).append(" failed)");
+        if (ended.containsKey(TrialStatus.DIVERGED) || ended.containsKey(TrialStatus.FAILED)) {
+            s.append(" (").append(ended.getOrDefault(TrialStatus.DIVERGED, 0)).append(" diverged, ")
+                    .append(ended.getOrDefault(TrialStatus.FAILED, 0)).append(" failed)");
         }
-        if (ended.containsKey(TrialOutcome.PRUNED)) {
-            s.append(" (").append(ended.get(TrialOutcome.PRUNED)).append(" pruned)");
+        if (ended.containsKey(TrialStatus.PRUNED)) {
+            s.append(" (").append(ended.get(TrialStatus.PRUNED)).append(" pruned)");
         }
         s.append(", ").append(running).append(" running | best val loss ")
                 .append(Double.isNaN(bestLoss) ? "-" : String.format("%.4f (%s)", bestLoss, bestTrial))

@@ -1,15 +1,14 @@
 package io.hpo.driver;
 
-import io.hpo.events.BusConfig;
-import io.hpo.events.EventPublisher;
-import io.hpo.events.LifecycleEvent;
-import io.hpo.events.TrialAccounting;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
+import io.hpo.events.BusConfig;
+import io.hpo.events.EventPublisher;
+import io.hpo.events.KafkaStepSink;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
-import io.hpo.space.cost.Spend;
-import io.hpo.space.pruner.PruneDecision;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.pruner.Pruners;
 import io.hpo.space.sampler.Sampler;
@@ -19,12 +18,7 @@ import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecWriter;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
-import io.hpo.worker.trial.StopSignal;
-import io.hpo.worker.trial.TrialFailures;
-import io.hpo.worker.trial.TrialObserver;
-import io.hpo.worker.trial.TrialOutcome;
 import io.hpo.worker.trial.TrialPlan;
-import io.hpo.worker.trial.TrialResult;
 import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -37,17 +31,14 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 /**
- * Runs a search on the driver: asks the sampler for configurations (giving it the finished trials and the running
- * ones), keeps up to max_concurrent_trials trials training at once (each a Spark job per averaging round, in its
- * own job group), lets the pruner judge every evaluation and stops a pruned trial before its next round, publishes
- * every lifecycle event, and stops launching when the trial or wall-time budget is spent, the finished trials'
- * spend reaches a spend budget, or the search is cancelled. A cancelled trial (or every trial of a cancelled search)
- * stops before its next round; trials running when a spend budget is reached finish (their spend is already under
- * way, and a finished trial is worth more than a cancelled one).
+ * Runs a search on the driver: publishes its start and end, runs a resumed search's unfinished trials again, asks
+ * the sampler for configurations (giving it the finished trials and the running ones) and launches them on a pool of
+ * threads while the {@link LaunchPolicy} allows, each trial a {@link TrialExecution} (a Spark job per averaging
+ * round, in the trial's own job group). A cancelled trial (or every trial of a cancelled search) stops before its
+ * next round; trials running when a spend budget is reached finish (their spend is already under way, and a finished
+ * trial is worth more than a cancelled one).
  */
 public final class SearchRunner {
     private final JavaSparkContext sc;
@@ -72,9 +63,8 @@ public final class SearchRunner {
      */
     public SearchOutcome run(SearchSpec spec, String searchId, RecordedSearch prior) throws InterruptedException {
         long started = System.currentTimeMillis();
-        long deadline = started + spec.budget().maxWallTime().toMillis();
         CorpusSplit data = SearchData.load(spec, sc);
-        int concurrency = Math.min(spec.budget().maxConcurrentTrials(), spec.budget().maxTrials());
+        int concurrency = LaunchPolicy.concurrency(spec.budget());
         ProgressReporter progress = new ProgressReporter(out, searchId, spec.budget().maxTrials(),
                 spec.budget().spendLimits());
         TrialCosts costs = new TrialCosts(spec.cost(), data.tokenizer().vocabSize(), data.train().length);
@@ -102,9 +92,11 @@ public final class SearchRunner {
             Sampler sampler = Samplers.forSpec(spec);
             SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
             SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
-            TrialExecution execution = new TrialExecution(sc, new TrialRunner(sc, bus, checkpoints), publisher,
-                    progress, metrics, data, costs, trialId -> cancellations.trialStop(trialId)
-                    .or(() -> System.currentTimeMillis() > deadline
+            LaunchPolicy launches = new LaunchPolicy(spec.budget(), started, System::currentTimeMillis,
+                    cancellations::searchCancelled, progress::budgetExhausted);
+            TrialExecution execution = new TrialExecution(new TrialRunner(sc, new KafkaStepSink(bus), checkpoints),
+                    data, publisher, progress, metrics, costs, trialId -> cancellations.trialStop(trialId)
+                    .or(() -> launches.pastDeadline()
                             ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
@@ -116,21 +108,11 @@ public final class SearchRunner {
                 completed.submit(() -> execution.run(plan, why));
                 running++;
             }
-            boolean exhausted = false;
-            Optional<String> overBudget = Optional.empty();
             while (true) {
-                while (!exhausted && running < concurrency && state.launched() < spec.budget().maxTrials()
-                        && System.currentTimeMillis() <= deadline && !cancellations.searchCancelled()) {
-                    if (overBudget.isEmpty()) {
-                        overBudget = spec.budget().spendExhausted(state.spent());
-                        overBudget.ifPresent(progress::budgetExhausted);
-                    }
-                    if (overBudget.isPresent()) {
-                        break;
-                    }
+                while (launches.mayLaunch(running, state.launched(), state.spent())) {
                     Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(state.history()));
                     if (next.isEmpty()) {
-                        exhausted = true;
+                        launches.spaceExhausted();
                         progress.spaceExhausted(state.launched());
                         break;
                     }
@@ -146,15 +128,11 @@ public final class SearchRunner {
                 state.finish(completed.take().get());
                 running--;
             }
-            SearchStatus status = cancellations.searchCancelled() ? SearchStatus.CANCELLED
-                    : System.currentTimeMillis() > deadline ? SearchStatus.WALL_TIME_EXCEEDED
-                    : overBudget.isPresent() ? SearchStatus.BUDGET_EXHAUSTED : SearchStatus.COMPLETED;
-            String finalStatus = status.name()
-                    + (status == SearchStatus.BUDGET_EXHAUSTED ? ": " + overBudget.get() : "");
-            publisher.publish(LifecycleEvent.searchFinished(searchId, finalStatus));
+            LaunchPolicy.Ending ending = launches.ending();
+            publisher.publish(LifecycleEvent.searchFinished(searchId, ending.text()));
             publisher.flush();
-            out.println("search " + searchId + " " + finalStatus + ": " + progress.statusLine());
-            return new SearchOutcome(searchId, status, state.finished(), System.currentTimeMillis() - started);
+            out.println("search " + searchId + " " + ending.text() + ": " + progress.statusLine());
+            return new SearchOutcome(searchId, ending.status(), state.finished(), System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
@@ -168,7 +146,7 @@ public final class SearchRunner {
 
     /** The bar a resumed search's next checkpoint must beat under save: best (NaN when nothing completed). */
     private static double bestCompleted(SearchState state) {
-        return state.finished().stream().filter(t -> t.result().outcome() == TrialOutcome.COMPLETED)
+        return state.finished().stream().filter(t -> t.result().outcome() == TrialStatus.COMPLETED)
                 .mapToDouble(t -> t.result().bestValLoss()).filter(Double::isFinite).min().orElse(Double.NaN);
     }
 
@@ -178,102 +156,5 @@ public final class SearchRunner {
                 t.averagingFrequency(), t.evalEvery(), t.evalBatches(),
                 (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest(), spec.seed() * 7919 + index,
                 spec.initial().map(InitSpec::checkpoint).orElse(null), t.outerOptimizer());
-    }
-
-    /**
-     * One trial from STARTED to its terminal event, on a pool thread. A trial whose Spark job failed because an
-     * executor was lost runs again from scratch as its next attempt, up to {@code retries} times.
-     * {@code mustStop} says why a trial has to end before its budget (cancelled, out of wall time), if it has.
-     * The terminal event carries the trial's accounting, its wall time taken over all its attempts.
-     */
-    private record TrialExecution(JavaSparkContext sc, TrialRunner runner, EventPublisher publisher,
-                                  ProgressReporter progress, DriverMetrics metrics, CorpusSplit data,
-                                  TrialCosts costs, Function<String, Optional<String>> mustStop, Pruner pruner,
-                                  int retries) {
-
-        TrialSummary run(TrialPlan first, String startReason) {
-            long started = System.currentTimeMillis();
-            TrialPlan plan = first;
-            AtomicReference<PruneDecision> pruned = new AtomicReference<>();
-            int retriesLeft = retries;
-            Attempt attempt = attempt(plan, startReason, pruned, retriesLeft > 0);
-            while (attempt.retryReason() != null) {
-                retriesLeft--;
-                plan = plan.nextAttempt();
-                progress.retrying(plan.trialId(), plan.attempt(), attempt.retryReason());
-                attempt = attempt(plan, attempt.retryReason(), pruned, retriesLeft > 0);
-            }
-            // the pruner keeps what earlier attempts reported: a retry passes the rungs they passed again
-            pruner.trialEnded(plan.trialId());
-            TrialResult result = attempt.result();
-            String searchId = plan.searchId();
-            String trialId = plan.trialId();
-            TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started,
-                    result.tokensSeen());
-            LifecycleEvent ended = switch (result.outcome()) {
-                case PRUNED -> LifecycleEvent.trialPruned(searchId, trialId, plan.attempt(), result.steps(),
-                        result.tokensSeen(), pruned.get().rung() >= 0 ? pruned.get().rung() : null, result.reason());
-                case COMPLETED -> LifecycleEvent.trialCompleted(searchId, trialId, plan.attempt(), result.steps(),
-                        result.tokensSeen(), result.checkpoint());
-                default -> LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(),
-                        TrialOutcomes.terminalEvent(result.outcome()), result.steps(), result.tokensSeen(),
-                        result.reason());
-            };
-            publisher.publish(ended.withAccounting(accounting));
-            publisher.flush();
-            Spend spend = TrialCosts.spend(accounting);
-            progress.trialEnded(trialId, result, spend);
-            metrics.trialEnded(result);
-            return new TrialSummary(trialId, plan.hyperparameters(), result, spend);
-        }
-
-        /** How one attempt ended: with a result, or failed for a lost executor with the reason to run again. */
-        private record Attempt(TrialResult result, String retryReason) {
-        }
-
-        private Attempt attempt(TrialPlan plan, String startReason, AtomicReference<PruneDecision> pruned,
-                                boolean mayRetry) {
-            String searchId = plan.searchId();
-            String trialId = plan.trialId();
-            publisher.publish(LifecycleEvent.trialStarted(searchId, trialId, plan.attempt(), startReason));
-            // an attempt's steps must never be on Kafka without its start: a resumed driver counts attempts there
-            publisher.flush();
-            progress.trialStarted(trialId, plan.attempt(), plan.hyperparameters().toMap().toString());
-            metrics.trialStarted();
-            TrialObserver observer = (step, validationLoss, tokensSeen) -> {
-                publisher.publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step,
-                        validationLoss, tokensSeen));
-                progress.evaluated(trialId, step, plan.maxSteps(), validationLoss);
-                PruneDecision decision = pruner.report(trialId, step, validationLoss);
-                if (decision.prune()) {
-                    pruned.set(decision);
-                    // the evaluation runs between rounds, so this only guards against a job already submitted
-                    sc.cancelJobGroup(searchId + "/" + trialId);
-                }
-            };
-            StopSignal stop = () -> {
-                if (pruned.get() != null) {
-                    return Optional.of(new StopSignal.StopRequest(TrialOutcome.PRUNED, pruned.get().reason()));
-                }
-                return mustStop.apply(trialId).map(why -> new StopSignal.StopRequest(TrialOutcome.FAILED, why));
-            };
-            try {
-                return new Attempt(runner.run(plan, data, observer, stop), null);
-            } catch (Exception | OutOfMemoryError e) {
-                // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
-                if (!TrialFailures.executorLost(e)) {
-                    return new Attempt(failed(TrialFailures.reason(plan, e)), null);
-                }
-                String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
-                if (mayRetry && mustStop.apply(trialId).isEmpty()) {
-                    return new Attempt(null, lost);
-                }
-                return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + retries + ")"), null);
-            }
-        }
-
-        private static TrialResult failed(String reason) {
-            return new TrialResult(TrialOutcome.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
-        }
     }
 }

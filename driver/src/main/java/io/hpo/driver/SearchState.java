@@ -2,14 +2,14 @@ package io.hpo.driver;
 
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.SearchHistory;
-import io.hpo.worker.trial.TrialOutcome;
-import io.hpo.worker.trial.TrialResult;
+import io.hpo.worker.trial.TrainingResult;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -64,14 +64,14 @@ final class SearchState {
         return state;
     }
 
-    private static TrialResult recordedResult(RecordedTrial t) {
-        TrialOutcome outcome = TrialOutcomes.of(t.terminal().type());
+    private static TrainingResult recordedResult(RecordedTrial t) {
+        TrialStatus outcome = TrialStatus.endedBy(t.terminal().type());
         double best = t.bestValidationLoss();
         RecordedTrial.Evaluation atBest = t.evaluations().stream()
                 .filter(e -> Double.compare(e.validationLoss(), best) == 0).findFirst().orElse(null);
         long steps = t.terminal().step() == null ? 0 : t.terminal().step();
         long tokens = t.terminal().tokensSeen() == null ? 0 : t.terminal().tokensSeen();
-        return new TrialResult(outcome, steps, tokens, best, atBest == null ? 0 : atBest.step(),
+        return new TrainingResult(outcome, steps, tokens, best, atBest == null ? 0 : atBest.step(),
                 atBest == null ? 0 : atBest.tokensSeen(), t.terminal().reason(), 0);
     }
 

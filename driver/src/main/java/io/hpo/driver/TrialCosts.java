@@ -26,14 +26,12 @@ final class TrialCosts {
 
     TrialAccounting account(TrialPlan plan, long wallTimeMs, long tokens) {
         long parameters = TransformerModel.parameterCount(plan.hyperparameters(), vocabSize);
-        Spend s = Spend.ofTrial(prices, parameters, plan.workers(), wallTimeMs, tokens);
-        return new TrialAccounting(parameters, trainingTokens, s.executorSeconds(), s.tokens(), s.flops(),
-                s.energyKwh(), s.co2Kg(), s.cost());
+        return new TrialAccounting(parameters, trainingTokens,
+                Spend.ofTrial(prices, parameters, plan.workers(), wallTimeMs, tokens));
     }
 
     /** The spend an event's accounting records; nothing for an event published before accounting existed. */
     static Spend spend(TrialAccounting a) {
-        return a == null ? Spend.NONE
-                : new Spend(a.executorSeconds(), a.tokens(), a.flops(), a.energyKwh(), a.co2Kg(), a.cost());
+        return a == null ? Spend.NONE : a.spend();
     }
 }

@@ -7,15 +7,15 @@ import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.StoreCounts;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.deploy.LocalAggregator;
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.deploy.LocalPostgres;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.BusConfig;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
-import io.hpo.worker.trial.TrialOutcome;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -151,7 +151,7 @@ class AggregatorFaultsTest {
                 assertEquals(TRIALS, outcome.trials().size());
                 assertEquals(TRIALS, gate.trialsStarted(), "the gate saw every trial's start line");
                 for (TrialSummary t : outcome.trials()) {
-                    assertEquals(TrialOutcome.COMPLETED, t.result().outcome(), t.trialId() + ": " + t.result());
+                    assertEquals(TrialStatus.COMPLETED, t.result().outcome(), t.trialId() + ": " + t.result());
                 }
                 await(Duration.ofSeconds(120), "the backlog stored", () -> {
                     try {
@@ -164,9 +164,9 @@ class AggregatorFaultsTest {
                 System.out.printf("[faults] store complete at %.1f s: %s%n", seconds(started), store.counts(searchId));
 
                 assertEquals(expected, store.counts(searchId));
-                List<TrialResult> trials = store.rankedTrials(searchId);
+                List<StoredTrial> trials = store.rankedTrials(searchId);
                 assertEquals(TRIALS, trials.size());
-                for (TrialResult t : trials) {
+                for (StoredTrial t : trials) {
                     assertEquals("COMPLETED", t.status(), t.trialId());
                     assertEquals((long) STEPS, t.finalStep(), t.trialId());
                     List<Long> keys = store.curve(searchId, t.trialId()).orElseThrow().steps().stream()

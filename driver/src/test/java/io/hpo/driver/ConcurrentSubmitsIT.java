@@ -1,7 +1,7 @@
 package io.hpo.driver;
 
 import io.hpo.aggregator.store.StoreCounts;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +43,7 @@ class ConcurrentSubmitsIT {
                 assertEquals(new StoreCounts(TRIALS, (long) TRIALS * STEPS, TRIALS * 2L, 2 + TRIALS * 5L, 0),
                         stack.store().counts(id), id);
                 double low = lowestRate(i);
-                for (TrialResult t : stack.store().rankedTrials(id)) {
+                for (StoredTrial t : stack.store().rankedTrials(id)) {
                     double rate = ((Number) t.config().get("learning_rate")).doubleValue();
                     assertTrue(rate >= low && rate <= low * 2, id + "'s " + t.trialId() + " has learning rate "
                             + rate + ", outside its search's range");

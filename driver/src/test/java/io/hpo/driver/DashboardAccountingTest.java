@@ -6,6 +6,7 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
+import io.hpo.space.cost.Spend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,8 +83,8 @@ class DashboardAccountingTest {
         events.add(LifecycleEvent.trialEvaluated(SEARCH, id, 1, 10, valLoss, 10_240));
         double energy = 100 * executorSeconds / 3.6e6;
         events.add(LifecycleEvent.trialEnded(SEARCH, id, 1, LifecycleType.TRIAL_COMPLETED, 10, 10_240, null)
-                .withAccounting(new TrialAccounting(110_000, 150_000, executorSeconds, 10_240, 6.0 * 110_000 * 10_240,
-                        energy, energy * 0.475, 0.1 * executorSeconds / 3600)));
+                .withAccounting(new TrialAccounting(110_000, 150_000, new Spend(executorSeconds, 10_240,
+                        6.0 * 110_000 * 10_240, energy, energy * 0.475, 0.1 * executorSeconds / 3600))));
     }
 
     private static String chart(String dom, String kind) {

@@ -2,7 +2,7 @@ package io.hpo.driver;
 
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoreCounts;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +50,7 @@ class FaultToleranceIT {
             ResultsStore store = stack.store();
             DriverProcess first = DriverProcess.start("local[2]", stack.bootstrapServers(), List.of(),
                     dir.resolve("first.log"), spec.toString(), "--search-id", searchId);
-            Predicate<List<TrialResult>> halfWay = trials -> trials.stream().anyMatch(t -> t.endedAt() != null)
+            Predicate<List<StoredTrial>> halfWay = trials -> trials.stream().anyMatch(t -> t.endedAt() != null)
                     && trials.stream().anyMatch(t -> t.endedAt() == null && t.finalStep() != null
                     && t.finalStep() >= STEPS / 2);
             // the store lags the driver, so a trial it shows half-way may have ended already: freeze the driver
@@ -67,9 +67,9 @@ class FaultToleranceIT {
             first.kill();
             StoreCounts atKill = store.counts(searchId);
             Set<String> finishedBefore = store.rankedTrials(searchId).stream().filter(t -> t.endedAt() != null)
-                    .map(TrialResult::trialId).collect(Collectors.toSet());
+                    .map(StoredTrial::trialId).collect(Collectors.toSet());
             Set<String> interrupted = store.rankedTrials(searchId).stream().filter(t -> t.endedAt() == null)
-                    .map(TrialResult::trialId).collect(Collectors.toSet());
+                    .map(StoredTrial::trialId).collect(Collectors.toSet());
             System.out.println("killed the driver: finished " + finishedBefore + ", interrupted " + interrupted);
 
             DriverProcess resumed = DriverProcess.start("local[2]", stack.bootstrapServers(), List.of(),
@@ -78,8 +78,8 @@ class FaultToleranceIT {
             assertTrue(resumed.tail().contains("to run again"), resumed.tail());
             stack.awaitStored(searchId, (long) TRIALS * STEPS);
 
-            Map<String, TrialResult> trials = store.rankedTrials(searchId).stream()
-                    .collect(Collectors.toMap(TrialResult::trialId, t -> t));
+            Map<String, StoredTrial> trials = store.rankedTrials(searchId).stream()
+                    .collect(Collectors.toMap(StoredTrial::trialId, t -> t));
             assertEquals(Set.of("trial-000", "trial-001", "trial-002", "trial-003"), trials.keySet());
             trials.values().forEach(t -> assertEquals("COMPLETED", t.status(), t.trialId() + ": " + t.reason()));
             finishedBefore.forEach(id -> assertEquals(1, trials.get(id).attempt(), id + " was not run again"));
@@ -123,7 +123,7 @@ class FaultToleranceIT {
             assertEquals(0, driver.await(8), () -> "the search failed:\n" + driver.tail());
             stack.awaitStored(searchId, (long) TRIALS * STEPS);
 
-            List<TrialResult> trials = store.rankedTrials(searchId);
+            List<StoredTrial> trials = store.rankedTrials(searchId);
             trials.forEach(t -> assertEquals("COMPLETED", t.status(), t.trialId() + ": " + t.reason()));
             trials.forEach(t -> assertEquals(1, t.attempt(), t.trialId()));
             // 1 SEARCH_STARTED + per trial CREATED, STARTED, 2 EVALUATED, COMPLETED + 1 SEARCH_FINISHED
@@ -151,7 +151,7 @@ class FaultToleranceIT {
     }
 
     private static void awaitTrials(ResultsStore store, String searchId, DriverProcess driver,
-                                    Predicate<List<TrialResult>> condition) throws Exception {
+                                    Predicate<List<StoredTrial>> condition) throws Exception {
         long deadline = System.currentTimeMillis() + 5 * 60_000;
         while (System.currentTimeMillis() < deadline) {
             if (!driver.isAlive()) {

@@ -4,6 +4,7 @@ import io.hpo.aggregator.cli.ResultsCli;
 import io.hpo.aggregator.results.BestTrial;
 import io.hpo.aggregator.results.Results;
 import io.hpo.driver.history.RecordedSearch;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.FineTuneMode;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.checkpoint.CheckpointFile;
@@ -12,7 +13,6 @@ import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.worker.data.DataException;
 import io.hpo.worker.data.QuestionFormationCorpus;
-import io.hpo.worker.trial.TrialOutcome;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -121,7 +121,7 @@ class FineTuningEndToEndTest {
     @Test
     void thePretrainedModelIsSavedWithItsConfigurationAndVocabulary() {
         TrialSummary trial = only(pretrain);
-        assertEquals(TrialOutcome.COMPLETED, trial.result().outcome(), trial.result().reason());
+        assertEquals(TrialStatus.COMPLETED, trial.result().outcome(), trial.result().reason());
         Path saved = dir.resolve("checkpoints/pretrain-search/trial-000.zip");
         assertEquals(saved.toString(), trial.result().checkpoint());
         CheckpointManifest manifest = CheckpointFile.read(saved);
@@ -139,7 +139,7 @@ class FineTuningEndToEndTest {
                 .filter(t -> t.hyperparameters().fineTuneMode() == FineTuneMode.FEATURE_EXTRACTION).findFirst()
                 .orElseThrow();
         for (TrialSummary t : new TrialSummary[]{fromScratch, full, headOnly}) {
-            assertEquals(TrialOutcome.COMPLETED, t.result().outcome(), t.result().reason());
+            assertEquals(TrialStatus.COMPLETED, t.result().outcome(), t.result().reason());
             assertEquals(FINE_TUNE_STEPS, t.result().steps());
         }
         // the architecture came from the checkpoint, not from the defaults

@@ -1,9 +1,9 @@
 package io.hpo.driver;
 
+import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.cost.SpendMeasure;
-import io.hpo.worker.trial.TrialOutcome;
-import io.hpo.worker.trial.TrialResult;
+import io.hpo.worker.trial.TrainingResult;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -25,10 +25,10 @@ class ProgressReporterTest {
         p.trialStarted("t1", 2, "{}");
         p.evaluated("t0", 50, 100, 2.5);
         p.evaluated("t1", 50, 100, 1.25);
-        p.trialEnded("t0", new TrialResult(TrialOutcome.COMPLETED, 100, 20_000, 2.0, 100, 20_000, null, 10_000),
+        p.trialEnded("t0", new TrainingResult(TrialStatus.COMPLETED, 100, 20_000, 2.0, 100, 20_000, null, 10_000),
                 new Spend(36, 20_000, 1e9, 0.001, 0.0005, 0.001));
-        p.trialEnded("t1", new TrialResult(TrialOutcome.DIVERGED, 60, 12_000, 1.25, 50, 10_000, "loss became NaN", 5_000),
-                new Spend(18, 12_000, 1e9, 0.0005, 0.0002, 0.0005));
+        p.trialEnded("t1", new TrainingResult(TrialStatus.DIVERGED, 60, 12_000, 1.25, 50, 10_000, "loss became NaN",
+                        5_000), new Spend(18, 12_000, 1e9, 0.0005, 0.0002, 0.0005));
 
         String line = p.statusLine();
         assertTrue(line.startsWith("2/4 trials done (1 diverged, 0 failed), 0 running"), line);
@@ -46,7 +46,7 @@ class ProgressReporterTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ProgressReporter p = new ProgressReporter(new PrintStream(buf, true, StandardCharsets.UTF_8), "s", 4,
                 Map.of(SpendMeasure.TOKENS, 50_000.0, SpendMeasure.ENERGY_KWH, 0.5));
-        p.recorded("t0", new TrialResult(TrialOutcome.COMPLETED, 100, 20_000, 1.5, 100, 20_000, null, 0),
+        p.recorded("t0", new TrainingResult(TrialStatus.COMPLETED, 100, 20_000, 1.5, 100, 20_000, null, 0),
                 new Spend(100, 20_000, 1e9, 0.01, 0.005, 0.1));
         p.trialStarted("t1", 2, "{}");
         p.retrying("t1", 3, "executor lost");

@@ -3,14 +3,14 @@ package io.hpo.driver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.driver.history.RecordedSearch;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.model.TransformerModel;
-import io.hpo.worker.trial.TrialOutcome;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -64,15 +64,15 @@ class SearchBudgetEndToEndTest {
             }
             assertEquals(SearchStatus.BUDGET_EXHAUSTED, outcome.status(), console.toString(StandardCharsets.UTF_8));
             assertEquals(2, outcome.trials().size());
-            outcome.trials().forEach(t -> assertEquals(TrialOutcome.COMPLETED, t.result().outcome()));
+            outcome.trials().forEach(t -> assertEquals(TrialStatus.COMPLETED, t.result().outcome()));
 
             ResultsStore store = stack.store();
             stack.awaitStored(searchId, 2 * 20 * 2);
             assertEquals("BUDGET_EXHAUSTED: max_tokens 8000 tokens reached: 10240 tokens spent",
                     store.search(searchId).orElseThrow().outcome());
-            List<TrialResult> stored = store.rankedTrials(searchId);
+            List<StoredTrial> stored = store.rankedTrials(searchId);
             assertEquals(2, stored.size(), "the third trial never started");
-            for (TrialResult t : stored) {
+            for (StoredTrial t : stored) {
                 TrialSummary ran = outcome.trials().stream().filter(s -> s.trialId().equals(t.trialId()))
                         .findFirst().orElseThrow();
                 long n = TransformerModel.parameterCount(ran.hyperparameters(), data.tokenizer().vocabSize());

@@ -1,7 +1,7 @@
 package io.hpo.driver;
 
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
@@ -66,10 +66,10 @@ class SearchCancellationTest {
             SearchOutcome outcome = search.get(3, TimeUnit.MINUTES);
             assertEquals(SearchStatus.CANCELLED, outcome.status());
             stack.awaitStored(searchId, 0);
-            List<TrialResult> trials = store.rankedTrials(searchId);
-            assertEquals(List.of("trial-000", "trial-001"), trials.stream().map(TrialResult::trialId).sorted().toList(),
+            List<StoredTrial> trials = store.rankedTrials(searchId);
+            assertEquals(List.of("trial-000", "trial-001"), trials.stream().map(StoredTrial::trialId).sorted().toList(),
                     "no trial starts after the search was cancelled");
-            for (TrialResult t : trials) {
+            for (StoredTrial t : trials) {
                 assertEquals("FAILED", t.status(), t.trialId());
                 assertTrue(t.reason().startsWith("cancelled by api 127.0.0.1"), t.reason());
                 assertTrue(t.finalStep() < 200, t.trialId() + " stopped early: " + t.finalStep());

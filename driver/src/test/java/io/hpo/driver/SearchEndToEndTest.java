@@ -1,20 +1,20 @@
 package io.hpo.driver;
 
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.driver.history.RecordedSearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.results.BestTrial;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.TrialResult;
 import io.hpo.deploy.Promtool;
 import io.hpo.events.BusConfig;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.sampler.Samplers;
 import io.hpo.space.sampler.SearchHistory;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
-import io.hpo.worker.trial.TrialOutcome;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -147,9 +147,9 @@ class SearchEndToEndTest {
                 .mapToLong(t -> t.result().steps() * spec.training().workers()).sum();
 
         // every trial reached a terminal state, in the store as on the driver
-        List<TrialResult> ranked = store.rankedTrials(searchId);
+        List<StoredTrial> ranked = store.rankedTrials(searchId);
         assertEquals(3, ranked.size());
-        for (TrialResult t : ranked) {
+        for (StoredTrial t : ranked) {
             assertTrue(Set.of("COMPLETED", "DIVERGED", "FAILED").contains(t.status()), t.trialId() + " " + t.status());
         }
         // every trial's step metrics exactly once: (step, worker) is the key, so the count says it all
@@ -160,11 +160,11 @@ class SearchEndToEndTest {
         assertEquals(expectedSteps, store.countSteps(searchId));
 
         // the ranking is the sort by best validation loss, and the losses are the ones the driver computed
-        List<TrialResult> byLoss = ranked.stream().filter(t -> t.bestValLoss() != null)
-                .sorted(Comparator.comparingDouble(TrialResult::bestValLoss)).toList();
+        List<StoredTrial> byLoss = ranked.stream().filter(t -> t.bestValLoss() != null)
+                .sorted(Comparator.comparingDouble(StoredTrial::bestValLoss)).toList();
         assertEquals(byLoss, ranked.subList(0, byLoss.size()));
         for (TrialSummary t : outcome.trials()) {
-            TrialResult stored = ranked.stream().filter(r -> r.trialId().equals(t.trialId())).findFirst().orElseThrow();
+            StoredTrial stored = ranked.stream().filter(r -> r.trialId().equals(t.trialId())).findFirst().orElseThrow();
             if (!Double.isNaN(t.result().bestValLoss())) {
                 assertEquals(t.result().bestValLoss(), stored.bestValLoss(), 1e-9, t.trialId());
             }
@@ -196,7 +196,7 @@ class SearchEndToEndTest {
         long ended = outcome.trials().size();
         assertEquals(0.0, value(driver, "hpo_driver_trials_running"));
         double endedTotal = 0;
-        for (TrialOutcome o : TrialOutcome.values()) {
+        for (TrialStatus o : TrialStatus.terminal()) {
             endedTotal += value(driver, "hpo_driver_trials_ended_total{outcome=\"" + o + "\"}");
         }
         assertEquals(ended, endedTotal);

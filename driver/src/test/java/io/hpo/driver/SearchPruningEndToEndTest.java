@@ -1,14 +1,14 @@
 package io.hpo.driver;
 
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.driver.history.RecordedSearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.TrialResult;
 import io.hpo.events.BusConfig;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
-import io.hpo.worker.trial.TrialOutcome;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -78,9 +78,9 @@ class SearchPruningEndToEndTest {
             TrialSummary full = outcome.trials().get(0);
             TrialSummary pruned = outcome.trials().get(1);
             assertEquals(3.0e-3, full.hyperparameters().learningRate());
-            assertEquals(TrialOutcome.COMPLETED, full.result().outcome());
+            assertEquals(TrialStatus.COMPLETED, full.result().outcome());
             assertEquals(30, full.result().steps());
-            assertEquals(TrialOutcome.PRUNED, pruned.result().outcome(), pruned.result().reason());
+            assertEquals(TrialStatus.PRUNED, pruned.result().outcome(), pruned.result().reason());
             assertTrue(metrics.contains("hpo_driver_trials_ended_total{outcome=\"PRUNED\"} 1.0"), metrics);
             assertEquals(10, pruned.result().steps());
             assertTrue(pruned.result().reason().startsWith("asha rung 0"), pruned.result().reason());
@@ -89,9 +89,9 @@ class SearchPruningEndToEndTest {
 
             ResultsStore store = stack.store();
             stack.awaitStored(searchId, 30 + 10);
-            List<TrialResult> ranked = store.rankedTrials(searchId);
-            assertEquals(List.of(full.trialId(), pruned.trialId()), ranked.stream().map(TrialResult::trialId).toList());
-            TrialResult stored = ranked.get(1);
+            List<StoredTrial> ranked = store.rankedTrials(searchId);
+            assertEquals(List.of(full.trialId(), pruned.trialId()), ranked.stream().map(StoredTrial::trialId).toList());
+            StoredTrial stored = ranked.get(1);
             assertEquals("PRUNED", stored.status());
             assertEquals(0, stored.prunedRung());
             assertEquals(10L, stored.finalStep());

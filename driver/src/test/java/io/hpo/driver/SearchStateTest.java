@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SearchStateTest {
-    private static final TrialAccounting SPENT = new TrialAccounting(1000, 5000, 12.5, 400, 2.4e6, 1e-3, 5e-4, 0.02);
+    private static final TrialAccounting SPENT = new TrialAccounting(1000, 5000,
+            new Spend(12.5, 400, 2.4e6, 1e-3, 5e-4, 0.02));
 
     private static final String SPEC = """
             name: resume

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.deploy.LocalSparkCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,9 +69,9 @@ class StandaloneClusterIT {
 
             ResultsStore store = stack.store();
             stack.awaitStored(searchId, 2L * 10 * 2);
-            List<TrialResult> trials = store.rankedTrials(searchId);
+            List<StoredTrial> trials = store.rankedTrials(searchId);
             assertEquals(2, trials.size());
-            for (TrialResult t : trials) {
+            for (StoredTrial t : trials) {
                 assertEquals("COMPLETED", t.status(), t.trialId() + ": " + t.reason());
                 assertEquals(10L, t.finalStep(), t.trialId());
                 // every step of the trial was trained by both workers of its averaging: indices 0 and 1 each
@@ -90,7 +90,7 @@ class StandaloneClusterIT {
             assertEquals(Set.copyOf(cluster.workerWebUiPorts()), Set.copyOf(events.executorWorkerPorts.values()),
                     "executors per worker " + events.executorWorkerPorts);
             Set<String> used = new TreeSet<>();
-            for (TrialResult t : trials) {
+            for (StoredTrial t : trials) {
                 Set<String> byTrial = events.executorsByJobGroup.get(searchId + "/" + t.trialId());
                 assertTrue(byTrial != null && !byTrial.isEmpty(), t.trialId() + " ran no tasks: " + events.executorsByJobGroup);
                 used.addAll(byTrial);
@@ -125,14 +125,14 @@ class StandaloneClusterIT {
             assertEquals(0, driver.await(8), () -> "the search failed:\n" + driver.tail());
             stack.awaitStored(searchId, 2L * 30);
 
-            Map<String, TrialResult> trials = store.rankedTrials(searchId).stream()
-                    .collect(Collectors.toMap(TrialResult::trialId, t -> t));
+            Map<String, StoredTrial> trials = store.rankedTrials(searchId).stream()
+                    .collect(Collectors.toMap(StoredTrial::trialId, t -> t));
             assertEquals(Set.of("trial-000", "trial-001", "trial-002"), trials.keySet());
-            TrialResult retried = trials.get("trial-000");
+            StoredTrial retried = trials.get("trial-000");
             assertEquals("COMPLETED", retried.status(), retried.reason());
             assertEquals(2, retried.attempt());
             assertEquals(30L, retried.finalStep());
-            TrialResult failed = trials.get("trial-001");
+            StoredTrial failed = trials.get("trial-001");
             assertEquals("FAILED", failed.status());
             assertEquals(2, failed.attempt());
             assertTrue(failed.reason().contains("lost an executor") && failed.reason().contains("ExecutorLostFailure")
@@ -164,7 +164,7 @@ class StandaloneClusterIT {
         long deadline = System.currentTimeMillis() + 4 * 60_000;
         long killedAtStep = -1;
         while (System.currentTimeMillis() < deadline && driver.isAlive()) {
-            TrialResult t = store.rankedTrials(searchId).stream().filter(r -> r.trialId().equals(trialId))
+            StoredTrial t = store.rankedTrials(searchId).stream().filter(r -> r.trialId().equals(trialId))
                     .findFirst().orElse(null);
             if (t != null && (t.attempt() >= attempt || t.endedAt() != null)) {
                 return;

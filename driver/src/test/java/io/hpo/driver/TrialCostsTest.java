@@ -21,14 +21,13 @@ class TrialCostsTest {
         long n = TransformerModel.parameterCount(hp, 31);
         assertEquals(n, a.parameters());
         assertEquals(150_000, a.trainingTokens());
-        assertEquals(120, a.executorSeconds(), 1e-12);
-        assertEquals(96_000, a.tokens());
-        assertEquals(6.0 * n * 96_000, a.flops(), 1e-3);
-        assertEquals(200 * 120 / 3.6e6, a.energyKwh(), 1e-15);
-        assertEquals(a.energyKwh() * 0.3, a.co2Kg(), 1e-15);
-        assertEquals(0.9 * 120 / 3600, a.cost(), 1e-15);
-        assertEquals(new Spend(a.executorSeconds(), a.tokens(), a.flops(), a.energyKwh(), a.co2Kg(), a.cost()),
-                TrialCosts.spend(a));
+        assertEquals(120, a.spend().executorSeconds(), 1e-12);
+        assertEquals(96_000, a.spend().tokens());
+        assertEquals(6.0 * n * 96_000, a.spend().flops(), 1e-3);
+        assertEquals(200 * 120 / 3.6e6, a.spend().energyKwh(), 1e-15);
+        assertEquals(a.spend().energyKwh() * 0.3, a.spend().co2Kg(), 1e-15);
+        assertEquals(0.9 * 120 / 3600, a.spend().cost(), 1e-15);
+        assertEquals(a.spend(), TrialCosts.spend(a));
         assertEquals(Spend.NONE, TrialCosts.spend(null), "an event from before accounting spent nothing known");
     }
 }

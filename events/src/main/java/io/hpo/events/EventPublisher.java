@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * duplicates a record. Thread-safe. {@link #flush()} blocks until everything sent so far is acknowledged and
  * fails if any send failed, so callers can make "published" a precondition of "done".
  */
-public final class EventPublisher implements AutoCloseable {
+public final class EventPublisher implements LifecycleSink, AutoCloseable {
     private static final Map<String, EventPublisher> SHARED = new ConcurrentHashMap<>();
 
     private final KafkaProducer<String, byte[]> producer;
@@ -55,6 +55,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Carries {@link SearchHeader}: a resuming driver reads its own search's events only. */
+    @Override
     public void publish(LifecycleEvent event) {
         send(withSearchHeader(config.lifecycleTopic(), event.key(), EventCodec.encode(event), event.searchId()));
     }
@@ -80,6 +81,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Waits for every record sent so far; throws if any of them could not be delivered. */
+    @Override
     public void flush() {
         producer.flush();
         Exception e = firstError.getAndSet(null);

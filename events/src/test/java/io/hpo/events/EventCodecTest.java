@@ -1,5 +1,6 @@
 package io.hpo.events;
 
+import io.hpo.space.cost.Spend;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -70,8 +71,8 @@ class EventCodecTest {
 
     @Test
     void terminalEventsCarryAccountingAndOldOnesWithoutItStillDecode() throws Exception {
-        TrialAccounting accounting = new TrialAccounting(107_000, 150_000, 42.5, 61_440, 6.0 * 107_000 * 61_440,
-                100 * 42.5 / 3.6e6, 100 * 42.5 / 3.6e6 * 0.475, 0.1 * 42.5 / 3600);
+        TrialAccounting accounting = new TrialAccounting(107_000, 150_000, new Spend(42.5, 61_440,
+                6.0 * 107_000 * 61_440, 100 * 42.5 / 3.6e6, 100 * 42.5 / 3.6e6 * 0.475, 0.1 * 42.5 / 3600));
         LifecycleEvent ended = LifecycleEvent.trialEnded("s", "t", 2, LifecycleType.TRIAL_COMPLETED, 60, 61_440, null)
                 .withAccounting(accounting);
         assertEquals(ended, EventCodec.decodeLifecycle(EventCodec.encode(ended)));
@@ -87,6 +88,18 @@ class EventCodecTest {
         assertEquals(1, old.attemptOrFirst());
         String json = new String(EventCodec.encode(LifecycleEvent.trialStarted("s", "t", 1, null)), StandardCharsets.UTF_8);
         assertTrue(!json.contains("accounting"), json);
+    }
+
+    @Test
+    void accountingKeepsItsFlatWireForm() throws Exception {
+        String flat = "{\"parameters\":1000,\"trainingTokens\":5000,\"executorSeconds\":12.5,\"tokens\":400,"
+                + "\"flops\":2400000.0,\"energyKwh\":0.001,\"co2Kg\":5.0E-4,\"cost\":0.02}";
+        TrialAccounting accounting = new TrialAccounting(1000, 5000, new Spend(12.5, 400, 2.4e6, 1e-3, 5e-4, 0.02));
+        assertEquals(flat, new String(EventCodec.encode(accounting), StandardCharsets.UTF_8));
+        LifecycleEvent recorded = EventCodec.decodeLifecycle(("{\"schemaVersion\":1,\"eventId\":\"s/t/TRIAL_FAILED\","
+                + "\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_FAILED\",\"timeMs\":1,\"accounting\":" + flat
+                + "}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(accounting, recorded.accounting());
     }
 
     @Test

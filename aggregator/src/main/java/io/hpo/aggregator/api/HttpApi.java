@@ -15,10 +15,10 @@ import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Page;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.store.TrainingLine;
 import io.hpo.aggregator.store.TrialOrder;
-import io.hpo.aggregator.store.TrialResult;
-import io.hpo.aggregator.store.TrialStatus;
+import io.hpo.events.TrialStatus;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.PrometheusRegistries;
 import io.hpo.space.cost.SpendMeasure;
@@ -317,7 +317,7 @@ public final class HttpApi implements AutoCloseable {
         try {
             SearchSummary search = results.search(searchId);
             if (trialId != null) {
-                TrialResult trial = results.trial(searchId, trialId);
+                StoredTrial trial = results.trial(searchId, trialId);
                 if (TrialStatus.valueOf(trial.status()).isTerminal()) {
                     return Reply.error(409, "trial '" + trialId + "' of search '" + searchId + "' already ended: "
                             + trial.status());

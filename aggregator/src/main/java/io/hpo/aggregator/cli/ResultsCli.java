@@ -11,7 +11,7 @@ import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.space.cost.SpendMeasure;
 
 import java.io.PrintStream;
@@ -140,7 +140,7 @@ public final class ResultsCli {
         }
         String searchId = positional.get(0);
         boolean finished = awaitFinished(results, searchId, wait);
-        List<TrialResult> trials = results.leaderboard(searchId);
+        List<StoredTrial> trials = results.leaderboard(searchId);
         out.print(leaderboardTable(trials).render());
         if (!wait.isZero() && !finished) {
             err.println("search '" + searchId + "' has not finished after " + wait.toSeconds() + " s");
@@ -215,7 +215,7 @@ public final class ResultsCli {
      * attempt when any trial ran more than once; parameters, executor-seconds and energy when any trial recorded
      * them; OVERFITTING when any trial is flagged (the reason is in the API and dashboard).
      */
-    static TextTable leaderboardTable(List<TrialResult> trials) {
+    static TextTable leaderboardTable(List<StoredTrial> trials) {
         List<String> varying = varyingKeys(trials);
         boolean retried = trials.stream().anyMatch(r -> r.attempt() > 1);
         boolean accounted = trials.stream().anyMatch(r -> r.spend() != null);
@@ -232,7 +232,7 @@ public final class ResultsCli {
         }
         headers.addAll(varying);
         TextTable t = new TextTable(headers);
-        for (TrialResult r : trials) {
+        for (StoredTrial r : trials) {
             List<String> row = new ArrayList<>(List.of(String.valueOf(r.rank()), r.trialId(), r.status(),
                     Format.loss(r.bestValLoss()), Format.number(r.bestStep()), Format.number(r.tokensAtBest())));
             if (retried) {
@@ -278,7 +278,7 @@ public final class ResultsCli {
         return OK;
     }
 
-    private static List<String> varyingKeys(List<TrialResult> trials) {
+    private static List<String> varyingKeys(List<StoredTrial> trials) {
         Set<String> keys = new LinkedHashSet<>();
         trials.forEach(t -> keys.addAll(t.config().keySet()));
         List<String> varying = new ArrayList<>();

@@ -4,9 +4,9 @@ import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.Page;
 import io.hpo.aggregator.store.SearchSummary;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.store.TrainingLine;
 import io.hpo.aggregator.store.TrialOrder;
-import io.hpo.aggregator.store.TrialResult;
 
 import io.hpo.space.cost.SpendMeasure;
 
@@ -42,20 +42,20 @@ public final class Results {
     }
 
     /** Every trial of the search in ranking order (the CLI prints them all). */
-    public List<TrialResult> leaderboard(String searchId) throws SQLException, UnknownIdException {
+    public List<StoredTrial> leaderboard(String searchId) throws SQLException, UnknownIdException {
         search(searchId);
         return store.rankedTrials(searchId);
     }
 
     /** A page of the search's trials in {@code order}. */
-    public Page<TrialResult> leaderboard(String searchId, TrialOrder order, int limit, int offset)
+    public Page<StoredTrial> leaderboard(String searchId, TrialOrder order, int limit, int offset)
             throws SQLException, UnknownIdException {
         search(searchId);
         return store.trials(searchId, order, limit, offset);
     }
 
     /** One trial with its rank, read alone. */
-    public TrialResult trial(String searchId, String trialId) throws SQLException, UnknownIdException {
+    public StoredTrial trial(String searchId, String trialId) throws SQLException, UnknownIdException {
         search(searchId);
         return store.trial(searchId, trialId).orElseThrow(() -> unknownTrial(searchId, trialId));
     }
@@ -83,8 +83,8 @@ public final class Results {
         List<String> ids = trialIds;
         long total = trialIds.size();
         if (trialIds.isEmpty()) {
-            Page<TrialResult> page = leaderboard(searchId, TrialOrder.RANK, limit, offset);
-            ids = page.items().stream().map(TrialResult::trialId).toList();
+            Page<StoredTrial> page = leaderboard(searchId, TrialOrder.RANK, limit, offset);
+            ids = page.items().stream().map(StoredTrial::trialId).toList();
             total = page.total();
         } else {
             search(searchId);
@@ -113,7 +113,7 @@ public final class Results {
     public ParetoTrials pareto(String searchId, SpendMeasure measure, int limit, int offset)
             throws SQLException, UnknownIdException {
         search(searchId);
-        List<TrialResult> placed = store.placedTrials(searchId);
+        List<StoredTrial> placed = store.placedTrials(searchId);
         Set<String> front = ParetoFront.of(placed.stream()
                 .map(t -> new ParetoFront.Point(t.trialId(), t.bestValLoss(), t.spend().get(measure))).toList());
         List<ParetoTrials.Trial> trials = placed.stream().map(t -> new ParetoTrials.Trial(t.trialId(), t.status(),
@@ -127,7 +127,7 @@ public final class Results {
     /** The first-ranked trial and the spec that reruns it. */
     public BestTrial best(String searchId) throws SQLException, UnknownIdException, NotReadyException {
         SearchSummary search = search(searchId);
-        TrialResult t = store.best(searchId).orElseThrow(() ->
+        StoredTrial t = store.best(searchId).orElseThrow(() ->
                 new NotReadyException("no trial of search '" + searchId + "' has a finite validation loss yet"));
         if (search.specYaml() == null) {
             throw new NotReadyException("the spec of search '" + searchId + "' has not arrived yet (SEARCH_STARTED)");

@@ -5,6 +5,8 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
+import io.hpo.events.TrialStatus;
+import io.hpo.space.cost.Spend;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -195,8 +197,8 @@ final class BatchWriter {
             }
             case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED, TRIAL_PRUNED -> {
                 updates.add("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ?"
-                        + " WHERE search_id = ? AND trial_id = ? AND status IN (?, ?)", TrialStatus.of(e.type()).name(), e.reason(),
-                        Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
+                        + " WHERE search_id = ? AND trial_id = ? AND status IN (?, ?)",
+                        TrialStatus.endedBy(e.type()).name(), e.reason(), Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
                         TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
                 progress.report(trial, e.attemptOrFirst(), e.step(), e.tokensSeen());
                 recordAccounting(e);
@@ -210,10 +212,11 @@ final class BatchWriter {
         if (a == null) {
             return;
         }
+        Spend s = a.spend();
         updates.add("UPDATE trials SET parameters = ?, training_tokens = ?, executor_seconds = ?, accounted_tokens = ?,"
                 + " flops = ?, energy_kwh = ?, co2_kg = ?, cost = ? WHERE search_id = ? AND trial_id = ?"
-                + " AND parameters IS NULL", a.parameters(), a.trainingTokens(), a.executorSeconds(), a.tokens(),
-                a.flops(), a.energyKwh(), a.co2Kg(), a.cost(), e.searchId(), e.trialId());
+                + " AND parameters IS NULL", a.parameters(), a.trainingTokens(), s.executorSeconds(), s.tokens(),
+                s.flops(), s.energyKwh(), s.co2Kg(), s.cost(), e.searchId(), e.trialId());
     }
 
     /** Recomputed from the latest attempt's stored evaluations, so it does not depend on their arrival order. */

@@ -2,6 +2,7 @@ package io.hpo.aggregator.store;
 
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.StepMetric;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.Spend;
 
 import java.sql.Connection;
@@ -139,7 +140,7 @@ public final class ResultsStore {
     }
 
     /** The search's trials in ranking order; empty for an unknown search. */
-    public List<TrialResult> rankedTrials(String searchId) throws SQLException {
+    public List<StoredTrial> rankedTrials(String searchId) throws SQLException {
         return trials(searchId, TrialOrder.RANK, Integer.MAX_VALUE, 0).items();
     }
 
@@ -147,9 +148,9 @@ public final class ResultsStore {
      * A page of the search's trials in {@code order}, each with its rank, and how many the search has. Ranks and
      * the page are found on narrow rows first; only the page's trials are read whole.
      */
-    public Page<TrialResult> trials(String searchId, TrialOrder order, int limit, int offset) throws SQLException {
+    public Page<StoredTrial> trials(String searchId, TrialOrder order, int limit, int offset) throws SQLException {
         return db.read(c -> {
-            List<TrialResult> out;
+            List<StoredTrial> out;
             try (PreparedStatement ps = c.prepareStatement("WITH ranked AS (SELECT trial_id, row_number() OVER"
                     + " (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?),"
                     + " page AS (SELECT trial_id, rank FROM ranked JOIN trials USING (trial_id)"
@@ -179,7 +180,7 @@ public final class ResultsStore {
      * The trials with a finite best validation loss and recorded accounting, in ranking order, without their
      * configs (what the Pareto front places: thousands of trials, so nothing more is read).
      */
-    public List<TrialResult> placedTrials(String searchId) throws SQLException {
+    public List<StoredTrial> placedTrials(String searchId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS.replace("config::text", "NULL")
                     + ", row_number() OVER (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?"
@@ -194,7 +195,7 @@ public final class ResultsStore {
      * One trial with its rank, read by key: its rank is a count of the trials ranked before it, which the ranking
      * index answers alone, so no other trial is read.
      */
-    public Optional<TrialResult> trial(String searchId, String trialId) throws SQLException {
+    public Optional<StoredTrial> trial(String searchId, String trialId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS + ", 1 + (SELECT count(*)"
                     + " FROM trials b WHERE b.search_id = t.search_id AND " + rankKey("b") + " < " + rankKey("t")
@@ -214,7 +215,7 @@ public final class ResultsStore {
     }
 
     /** The first-ranked trial, if any trial of the search has a finite evaluation. */
-    public Optional<TrialResult> best(String searchId) throws SQLException {
+    public Optional<StoredTrial> best(String searchId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS + ", 1 AS rank FROM trials"
                     + " WHERE search_id = ? AND best_val_loss IS NOT NULL ORDER BY " + RANKING + " LIMIT 1")) {
@@ -241,11 +242,11 @@ public final class ResultsStore {
         });
     }
 
-    private static List<TrialResult> trials(PreparedStatement ps) throws SQLException {
-        List<TrialResult> out = new ArrayList<>();
+    private static List<StoredTrial> trials(PreparedStatement ps) throws SQLException {
+        List<StoredTrial> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new TrialResult(rs.getInt("rank"), rs.getString("trial_id"), rs.getString("status"),
+                out.add(new StoredTrial(rs.getInt("rank"), rs.getString("trial_id"), rs.getString("status"),
                         Sql.config(rs.getString("config")), Sql.nullableDouble(rs, "best_val_loss"),
                         Sql.nullableLong(rs, "best_val_step"), Sql.nullableLong(rs, "tokens_at_best"),
                         Sql.nullableLong(rs, "final_step"), Sql.nullableLong(rs, "tokens_seen"),

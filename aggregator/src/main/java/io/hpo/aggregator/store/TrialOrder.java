@@ -9,7 +9,7 @@ import java.util.Map;
 public record TrialOrder(String key, boolean descending) {
     public static final TrialOrder RANK = new TrialOrder("rank", false);
 
-    // the API's field names (TrialResult's) and the columns they sort by
+    // the API's field names (StoredTrial's) and the columns they sort by
     private static final Map<String, String> COLUMNS = Map.ofEntries(
             Map.entry("rank", "rank"), Map.entry("trialId", "trial_id COLLATE \"C\""), Map.entry("status", "status"),
             Map.entry("bestValLoss", "best_val_loss"), Map.entry("bestStep", "best_val_step"),

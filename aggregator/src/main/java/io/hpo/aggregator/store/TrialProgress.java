@@ -1,5 +1,7 @@
 package io.hpo.aggregator.store;
 
+import io.hpo.events.TrialStatus;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -7,7 +7,7 @@ import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.TestServices;
 import io.hpo.events.LifecycleEvent;
@@ -52,7 +52,7 @@ class HostileInputTest {
             SearchSummary search = store.search(s).orElseThrow();
             assertEquals(name, search.name());
             assertEquals(started.specYaml(), search.specYaml());
-            TrialResult trial = store.rankedTrials(s).get(0);
+            StoredTrial trial = store.rankedTrials(s).get(0);
             assertEquals(t, trial.trialId());
             assertEquals(SQL + MARKUP, trial.config().get("note"));
             assertEquals(reason, trial.reason());

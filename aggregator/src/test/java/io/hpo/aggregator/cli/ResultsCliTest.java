@@ -4,7 +4,7 @@ import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.support.AccountedSearch;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.SampleSearch;
@@ -104,9 +104,9 @@ class ResultsCliTest {
 
     @Test
     void theLeaderboardShowsAttemptsOnlyWhenATrialRanMoreThanOnce() {
-        TrialResult once = new TrialResult(1, "t1", "COMPLETED", Map.of(), 2.0, 10L, 100L, 10L, 100L, null, null,
+        StoredTrial once = new StoredTrial(1, "t1", "COMPLETED", Map.of(), 2.0, 10L, 100L, 10L, 100L, null, null,
                 null, null, null, 1, null, null, null, null);
-        TrialResult twice = new TrialResult(2, "t2", "COMPLETED", Map.of(), 2.5, 10L, 100L, 10L, 100L, null, null,
+        StoredTrial twice = new StoredTrial(2, "t2", "COMPLETED", Map.of(), 2.5, 10L, 100L, 10L, 100L, null, null,
                 null, null, null, 2, null, null, null, null);
         assertFalse(ResultsCli.leaderboardTable(List.of(once)).render().contains("ATTEMPT"));
         List<String> lines = ResultsCli.leaderboardTable(List.of(once, twice)).render().lines().toList();

@@ -4,7 +4,7 @@ import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoreCounts;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.support.Await;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.TestServices;
@@ -69,7 +69,7 @@ class EventConsumerTest {
                 assertEquals(new StoreCounts(2, 40, 2, 9, 0), store.counts(s));
                 assertEquals(1, consumer.corruptRecords());
                 assertEquals(0, consumer.stats().rejectedRecords());
-                List<TrialResult> trials = store.rankedTrials(s);
+                List<StoredTrial> trials = store.rankedTrials(s);
                 assertEquals("COMPLETED", trials.get(0).status());
                 assertEquals(3.2, trials.get(0).bestValLoss());
                 assertEquals("DIVERGED", trials.get(1).status());

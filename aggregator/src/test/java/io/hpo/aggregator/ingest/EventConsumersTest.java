@@ -3,7 +3,7 @@ package io.hpo.aggregator.ingest;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoreCounts;
-import io.hpo.aggregator.store.TrialResult;
+import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.support.Await;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.TestServices;
@@ -59,7 +59,7 @@ class EventConsumersTest {
                         1 + 2L * trials + trials * (steps / 50) + trials, 0), store.counts(s));
                 assertEquals(records, consumers.stats().recordsIngested());
                 assertTrue(consumers.stats().healthy());
-                List<TrialResult> ranked = store.rankedTrials(s);
+                List<StoredTrial> ranked = store.rankedTrials(s);
                 assertEquals("t" + (trials - 1), ranked.get(0).trialId(), "lowest final validation loss first");
                 ranked.forEach(t -> {
                     assertEquals("COMPLETED", t.status(), t.trialId());

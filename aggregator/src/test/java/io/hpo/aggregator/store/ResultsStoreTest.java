@@ -73,7 +73,7 @@ class ResultsStoreTest {
         String s = "redelivery";
         store.applyBatch(steps(s), lifecycle(s));
         StoreCounts counts = store.counts(s);
-        List<TrialResult> trials = store.rankedTrials(s);
+        List<StoredTrial> trials = store.rankedTrials(s);
         SearchSummary search = store.search(s).orElseThrow();
 
         store.applyBatch(steps(s), lifecycle(s));
@@ -107,9 +107,9 @@ class ResultsStoreTest {
         assertEquals("t1", search.bestTrialId());
         assertNotNull(search.finishedAt());
 
-        List<TrialResult> trials = store.rankedTrials(s);
-        assertEquals(List.of("t1", "t2", "t3"), trials.stream().map(TrialResult::trialId).toList());
-        TrialResult t1 = trials.get(0);
+        List<StoredTrial> trials = store.rankedTrials(s);
+        assertEquals(List.of("t1", "t2", "t3"), trials.stream().map(StoredTrial::trialId).toList());
+        StoredTrial t1 = trials.get(0);
         assertEquals(1, t1.rank());
         assertEquals("COMPLETED", t1.status());
         assertEquals(3.1, t1.bestValLoss());
@@ -119,7 +119,7 @@ class ResultsStoreTest {
         assertEquals(4096L, t1.tokensSeen());
         assertEquals(0.001, t1.config().get("learning_rate"));
         assertEquals("learning_rate", t1.config().keySet().iterator().next(), "spec order, not jsonb order");
-        TrialResult t2 = trials.get(1);
+        StoredTrial t2 = trials.get(1);
         assertEquals("DIVERGED", t2.status());
         assertNull(t2.bestValLoss(), "a NaN evaluation is no best loss");
         assertEquals("loss is NaN", t2.reason());
@@ -144,7 +144,7 @@ class ResultsStoreTest {
         // steps and the end of the search arrive before anything else
         store.applyBatch(List.of(step(s, "t1", 5, 0, 3.0), step(s, "t1", 6, 0, 2.9)),
                 List.of(LifecycleEvent.searchFinished(s, "COMPLETED")));
-        TrialResult early = store.rankedTrials(s).get(0);
+        StoredTrial early = store.rankedTrials(s).get(0);
         assertEquals("RUNNING", early.status(), "steps mean the trial runs");
         assertTrue(early.config().isEmpty());
         assertEquals(SearchSummary.FINISHED, store.search(s).orElseThrow().status());
@@ -155,7 +155,7 @@ class ResultsStoreTest {
                 evaluated(s, "t1", 4, 2.7, 4096), LifecycleEvent.trialStarted(s, "t1", 1, null),
                 LifecycleEvent.trialCreated(s, "t1", config(1e-3, 16)), Events.started(s)));
 
-        TrialResult t1 = store.rankedTrials(s).get(0);
+        StoredTrial t1 = store.rankedTrials(s).get(0);
         assertEquals("COMPLETED", t1.status(), "a late non-terminal event does not reopen a trial");
         assertEquals(2.5, t1.bestValLoss());
         assertEquals(8L, t1.bestStep());
@@ -186,7 +186,7 @@ class ResultsStoreTest {
         store.applyBatch(secondSteps, secondEvents);
         store.applyBatch(firstSteps, firstEvents);
 
-        TrialResult t1 = store.rankedTrials(s).get(0);
+        StoredTrial t1 = store.rankedTrials(s).get(0);
         assertEquals(2, t1.attempt());
         assertEquals(3L, t1.finalStep(), "progress is the latest attempt's");
         assertEquals(2.5, t1.bestValLoss(), "the first attempt's better loss is not the trial's");
@@ -205,7 +205,7 @@ class ResultsStoreTest {
         String s = "terminal";
         store.applyBatch(List.of(), List.of(Events.ended(s, "t1", LifecycleType.TRIAL_DIVERGED, 3, "NaN"),
                 Events.ended(s, "t1", LifecycleType.TRIAL_FAILED, 3, "crash")));
-        TrialResult t1 = store.rankedTrials(s).get(0);
+        StoredTrial t1 = store.rankedTrials(s).get(0);
         assertEquals("DIVERGED", t1.status());
         assertEquals("NaN", t1.reason());
     }
@@ -220,9 +220,9 @@ class ResultsStoreTest {
                 evaluated(s, "median", 10, 2.5, 1000),
                 LifecycleEvent.trialPruned(s, "median", 1, 10, 1000, null, "median stopping")));
 
-        List<TrialResult> ranked = store.rankedTrials(s);
-        assertEquals(List.of("early", "full", "median"), ranked.stream().map(TrialResult::trialId).toList());
-        assertEquals(List.of("PRUNED", "COMPLETED", "PRUNED"), ranked.stream().map(TrialResult::status).toList());
+        List<StoredTrial> ranked = store.rankedTrials(s);
+        assertEquals(List.of("early", "full", "median"), ranked.stream().map(StoredTrial::trialId).toList());
+        assertEquals(List.of("PRUNED", "COMPLETED", "PRUNED"), ranked.stream().map(StoredTrial::status).toList());
         assertEquals(0, ranked.get(0).prunedRung());
         assertEquals("asha rung 0", ranked.get(0).reason());
         assertEquals(10L, ranked.get(0).finalStep());
@@ -245,9 +245,9 @@ class ResultsStoreTest {
                 LifecycleEvent.trialStarted(s, "d", 1, null));
         store.applyBatch(List.of(), events);
 
-        List<TrialResult> ranked = store.rankedTrials(s);
-        assertEquals(List.of("e", "f", "b", "c", "a", "d", "g"), ranked.stream().map(TrialResult::trialId).toList());
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), ranked.stream().map(TrialResult::rank).toList());
+        List<StoredTrial> ranked = store.rankedTrials(s);
+        assertEquals(List.of("e", "f", "b", "c", "a", "d", "g"), ranked.stream().map(StoredTrial::trialId).toList());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), ranked.stream().map(StoredTrial::rank).toList());
         assertEquals(100L, ranked.get(1).tokensAtBest());
         assertEquals(1L, ranked.get(1).bestStep());
         assertEquals("e", store.best(s).orElseThrow().trialId());
@@ -300,7 +300,7 @@ class ResultsStoreTest {
         store.applyBatch(steps, events);
         store.applyBatch(steps, events);
         assertEquals(trials.size() * 3L, store.countSteps(s));
-        Map<String, TrialResult> byId = new HashMap<>();
+        Map<String, StoredTrial> byId = new HashMap<>();
         store.rankedTrials(s).forEach(t -> byId.put(t.trialId(), t));
         assertEquals(Set.copyOf(trials), byId.keySet());
         for (String t : trials) {

@@ -40,17 +40,17 @@ class TrialAccountingStoreTest {
         db.close();
     }
 
-    private static Map<String, TrialResult> byId(String search) throws Exception {
-        return store.rankedTrials(search).stream().collect(Collectors.toMap(TrialResult::trialId, Function.identity()));
+    private static Map<String, StoredTrial> byId(String search) throws Exception {
+        return store.rankedTrials(search).stream().collect(Collectors.toMap(StoredTrial::trialId, Function.identity()));
     }
 
     @Test
     void aTrialsAccountingIsStoredAndOldEventsWithoutItLeaveItEmpty() throws Exception {
         AccountedSearch.store(store, "acct");
         AccountedSearch.store(store, "acct");
-        Map<String, TrialResult> trials = byId("acct");
+        Map<String, StoredTrial> trials = byId("acct");
 
-        TrialResult mid = trials.get("mid");
+        StoredTrial mid = trials.get("mid");
         assertEquals(50_000L, mid.parameters());
         assertEquals(120_000L, mid.trainingTokens());
         Spend s = mid.spend();
@@ -60,7 +60,7 @@ class TrialAccountingStoreTest {
         assertEquals(100 * 144 / 3.6e6, s.energyKwh(), 1e-15);
         assertEquals(s.energyKwh() * 0.475, s.co2Kg(), 1e-15);
         assertEquals(0.10 * 144 / 3600, s.cost(), 1e-15);
-        TrialResult old = trials.get("old");
+        StoredTrial old = trials.get("old");
         assertNull(old.spend());
         assertNull(old.parameters());
         assertEquals("COMPLETED", old.status());
@@ -69,7 +69,7 @@ class TrialAccountingStoreTest {
     @Test
     void onlyTheTrialTrainingFarBelowItsValidationLossIsFlagged() throws Exception {
         AccountedSearch.store(store, "flags");
-        Map<String, TrialResult> trials = byId("flags");
+        Map<String, StoredTrial> trials = byId("flags");
 
         assertEquals("validation loss 1.800 exceeds training loss 1.000 by 0.800 nats (x1.80) at step 10",
                 trials.get("best").overfitting());
@@ -103,7 +103,7 @@ class TrialAccountingStoreTest {
         // ... and it memorises: loss near zero with N = 300,000 >= D = 200,000 from the accounting
         store.applyBatch(List.of(StepMetric.of(s, "t", 2, 10, 1, 10_240, 1e-3, 0.01, 1),
                 StepMetric.of(s, "t", 2, 9, 0, 9_216, 1e-3, 0.01, 1)), List.of());
-        TrialResult t = byId(s).get("t");
+        StoredTrial t = byId(s).get("t");
         assertEquals(2, t.attempt());
         assertTrue(t.overfitting().startsWith("validation loss 2.000 exceeds training loss 0.640"), t.overfitting());
         // ... and then memorises: a loss near zero with N = 300,000 >= D = 200,000 from the accounting

@@ -6,6 +6,7 @@ import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.Spend;
 
 import java.util.Map;
 
@@ -57,8 +58,8 @@ public final class Events {
         long tokens = step * 1024;
         double energy = 100 * executorSeconds / 3.6e6;
         return ended(search, trial, LifecycleType.TRIAL_COMPLETED, step, null).withAccounting(new TrialAccounting(
-                parameters, trainingTokens, executorSeconds, tokens, 6.0 * parameters * tokens, energy,
-                energy * 0.475, 0.10 * executorSeconds / 3600));
+                parameters, trainingTokens, new Spend(executorSeconds, tokens, 6.0 * parameters * tokens, energy,
+                energy * 0.475, 0.10 * executorSeconds / 3600)));
     }
 
     /** A search event at a fixed time, so that tests can compare times. */

@@ -11,6 +11,7 @@ import io.hpo.events.EventCodec;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.TrialAccounting;
+import io.hpo.space.cost.Spend;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -139,8 +140,8 @@ public final class ResumeScale {
                     3.0 - 0.1 * e - 1e-5 * index, 102_400L * e));
         }
         publisher.publish(LifecycleEvent.trialCompleted(searchId, trial, 1, 100L * EVALUATIONS,
-                102_400L * EVALUATIONS, null).withAccounting(new TrialAccounting(107_000, 1_000_000, 42.5,
-                102_400L * EVALUATIONS, 6.0 * 107_000 * 102_400 * EVALUATIONS, 0.0012, 0.0005, 0.01)));
+                102_400L * EVALUATIONS, null).withAccounting(new TrialAccounting(107_000, 1_000_000,
+                new Spend(42.5, 102_400L * EVALUATIONS, 6.0 * 107_000 * 102_400 * EVALUATIONS, 0.0012, 0.0005, 0.01))));
     }
 
     /** A spec of realistic size (the canonical YAML SEARCH_STARTED carries). */

@@ -5,8 +5,8 @@ import io.hpo.space.checkpoint.CheckpointException;
 import io.hpo.space.spec.CheckpointsSpec;
 import io.hpo.worker.data.CharTokenizer;
 import io.hpo.worker.trial.CheckpointSink;
+import io.hpo.worker.trial.TrainingResult;
 import io.hpo.worker.trial.TrialPlan;
-import io.hpo.worker.trial.TrialResult;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.PrintStream;
@@ -33,7 +33,7 @@ public final class SearchCheckpoints implements CheckpointSink {
     }
 
     @Override
-    public synchronized Optional<String> completed(TrialPlan plan, ComputationGraph net, TrialResult result,
+    public synchronized Optional<String> completed(TrialPlan plan, ComputationGraph net, TrainingResult result,
                                                    CharTokenizer tokenizer, double finalValLoss) {
         if (!shouldSave(result.bestValLoss())) {
             return Optional.empty();

@@ -17,6 +17,6 @@ public interface CheckpointSink {
      * @param finalValLoss the validation loss of {@code net} as it is (the evaluation at the last step)
      * @return where the model was saved, or empty when it was not
      */
-    Optional<String> completed(TrialPlan plan, ComputationGraph net, TrialResult result, CharTokenizer tokenizer,
+    Optional<String> completed(TrialPlan plan, ComputationGraph net, TrainingResult result, CharTokenizer tokenizer,
                                double finalValLoss);
 }

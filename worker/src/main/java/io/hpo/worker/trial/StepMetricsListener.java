@@ -1,21 +1,20 @@
 package io.hpo.worker.trial;
 
-import io.hpo.events.BusConfig;
-import io.hpo.events.EventPublisher;
 import io.hpo.events.StepMetric;
+import io.hpo.events.StepSink;
 import org.apache.spark.TaskContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 
 /**
- * Runs inside each Spark worker of a trial and publishes every optimizer step's training loss to Kafka.
+ * Runs inside each Spark worker of a trial and publishes every optimizer step's training loss to a {@link StepSink}.
  * A fresh copy is shipped with every averaging round (the worker deserialises it), so it knows the round's
  * first global step and counts its own local steps: DL4J's iteration number restarts each round on workers.
  * After the round's last step it flushes, so the round's task only succeeds once its metrics are acknowledged.
  */
 final class StepMetricsListener extends BaseTrainingListener implements java.io.Serializable {
-    private final BusConfig bus;
+    private final StepSink steps;
     private final String searchId;
     private final String trialId;
     private final int attempt;
@@ -25,8 +24,8 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
     private final int seqLength;
     private transient int localSteps;
 
-    StepMetricsListener(BusConfig bus, TrialPlan plan, long roundFirstStep, int roundSteps) {
-        this.bus = bus;
+    StepMetricsListener(StepSink steps, TrialPlan plan, long roundFirstStep, int roundSteps) {
+        this.steps = steps;
         this.searchId = plan.searchId();
         this.trialId = plan.trialId();
         this.attempt = plan.attempt();
@@ -44,14 +43,13 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
         int worker = task == null ? 0 : task.partitionId();
         ComputationGraph graph = (ComputationGraph) model;
         double lr = graph.getLearningRate(graph.getLayer(0).conf().getLayer().getLayerName());
-        EventPublisher publisher = EventPublisher.shared(bus);
         // DL4J scores a sequence output as the sum over its time steps, averaged over the minibatch: divide by the
         // sequence length so training loss is mean per-token nats, like the validation loss
         double loss = model.score() / seqLength;
-        publisher.publish(StepMetric.of(searchId, trialId, attempt, step, worker, step * tokensPerStep, lr, loss,
+        steps.publish(StepMetric.of(searchId, trialId, attempt, step, worker, step * tokensPerStep, lr, loss,
                 System.currentTimeMillis()));
         if (localSteps == roundSteps) {
-            publisher.flush();
+            steps.flush();
         }
     }
 }

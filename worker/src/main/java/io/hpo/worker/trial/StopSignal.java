@@ -1,5 +1,7 @@
 package io.hpo.worker.trial;
 
+import io.hpo.events.TrialStatus;
+
 import java.util.Optional;
 
 /** Asked by {@link TrialRunner} between averaging rounds whether the trial must end now, and how. */
@@ -18,6 +20,6 @@ public interface StopSignal {
      * @param outcome how the trial ends: FAILED for a spent wall-time budget, PRUNED when a pruner stopped it
      * @param reason  why
      */
-    record StopRequest(TrialOutcome outcome, String reason) {
+    record StopRequest(TrialStatus outcome, String reason) {
     }
 }

@@ -1,6 +1,7 @@
 package io.hpo.worker.trial;
 
-import io.hpo.events.BusConfig;
+import io.hpo.events.StepSink;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.worker.checkpoint.PretrainedModel;
 import io.hpo.worker.data.CorpusSplit;
@@ -32,34 +33,34 @@ import java.util.Random;
  * step budget, applies the trial's {@link OuterOptimizer} to each round's average, evaluates validation loss on the
  * resulting model between rounds, and stops a diverging, pruned or cancelled trial at the next round boundary.
  */
-public final class TrialRunner {
+public final class TrialRunner implements TrialTraining {
     /** A round's training loss above this many times ln(vocabulary) ends the trial as diverged. */
     static final double EXPLODED_LOSS_FACTOR = 3;
 
     private final JavaSparkContext sc;
-    private final BusConfig bus;
+    private final StepSink steps;
     private final CheckpointSink checkpoints;
 
     /** A runner that saves no model. */
-    public TrialRunner(JavaSparkContext sc, BusConfig bus) {
-        this(sc, bus, CheckpointSink.NONE);
-    }
-
-    /** @param checkpoints gets every completed trial's model */
-    public TrialRunner(JavaSparkContext sc, BusConfig bus, CheckpointSink checkpoints) {
-        this.sc = sc;
-        this.bus = bus;
-        this.checkpoints = checkpoints;
+    public TrialRunner(JavaSparkContext sc, StepSink steps) {
+        this(sc, steps, CheckpointSink.NONE);
     }
 
     /**
-     * @param stop polled between rounds, after the round's evaluation reached {@code observer}: a request ends the
-     *             trial there with the request's outcome and reason
+     * @param steps       gets every step of every worker
+     * @param checkpoints gets every completed trial's model
      */
-    public TrialResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
+    public TrialRunner(JavaSparkContext sc, StepSink steps, CheckpointSink checkpoints) {
+        this.sc = sc;
+        this.steps = steps;
+        this.checkpoints = checkpoints;
+    }
+
+    @Override
+    public TrainingResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
         long started = System.currentTimeMillis();
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
-        sc.setJobGroup(plan.searchId() + "/" + plan.trialId(), "hpo trial " + plan.trialId(), true);
+        sc.setJobGroup(jobGroup(plan), "hpo trial " + plan.trialId(), true);
         Hyperparameters hp = plan.hyperparameters();
         // the eval batch size is the search's largest batch size, so this also covers the trial's training batch
         data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), plan.evalBatchSize(),
@@ -84,7 +85,7 @@ public final class TrialRunner {
             }
             int roundSteps = (int) Math.min(plan.averagingFrequency(), plan.maxSteps() - step);
             globalStep.startRoundAt((int) step);
-            sparkNet.setListeners(List.of(new StepMetricsListener(bus, plan, step + 1, roundSteps)));
+            sparkNet.setListeners(List.of(new StepMetricsListener(steps, plan, step + 1, roundSteps)));
             INDArray start = outer.needsStart() ? sparkNet.getNetwork().params().dup() : null;
             master.nextRound((long) plan.workers() * roundSteps);
             sparkNet.fit(roundData(plan, data, roundSteps, windows));
@@ -97,21 +98,31 @@ public final class TrialRunner {
             double trainLoss = sparkNet.getScore() / hp.seqLength();
             Optional<String> diverged = divergence(trainLoss, step, data.tokenizer().vocabSize());
             if (diverged.isPresent()) {
-                return evals.result(TrialOutcome.DIVERGED, step, plan, diverged.get(), started);
+                return evals.result(TrialStatus.DIVERGED, step, plan, diverged.get(), started);
             }
             if (step % plan.evalEvery() == 0 || step == plan.maxSteps()) {
                 double valLoss = LossEvaluator.meanTokenLoss(sparkNet.getNetwork(), validation);
                 observer.evaluated(step, valLoss, step * plan.tokensPerStep());
                 if (!Double.isFinite(valLoss)) {
-                    return evals.result(TrialOutcome.DIVERGED, step, plan, "validation loss became " + valLoss
+                    return evals.result(TrialStatus.DIVERGED, step, plan, "validation loss became " + valLoss
                             + " at step " + step, started);
                 }
                 evals.add(step, valLoss);
             }
         }
-        TrialResult completed = evals.result(TrialOutcome.COMPLETED, step, plan, null, started);
+        TrainingResult completed = evals.result(TrialStatus.COMPLETED, step, plan, null, started);
         return checkpoints.completed(plan, sparkNet.getNetwork(), completed, data.tokenizer(), evals.last)
                 .map(completed::withCheckpoint).orElse(completed);
+    }
+
+    /** Cancels the trial's Spark jobs already submitted. */
+    @Override
+    public void cancel(TrialPlan plan) {
+        sc.cancelJobGroup(jobGroup(plan));
+    }
+
+    private static String jobGroup(TrialPlan plan) {
+        return plan.searchId() + "/" + plan.trialId();
     }
 
     /**
@@ -180,8 +191,8 @@ public final class TrialRunner {
             }
         }
 
-        TrialResult result(TrialOutcome outcome, long step, TrialPlan plan, String reason, long started) {
-            return new TrialResult(outcome, step, step * plan.tokensPerStep(), best, bestStep,
+        TrainingResult result(TrialStatus outcome, long step, TrialPlan plan, String reason, long started) {
+            return new TrainingResult(outcome, step, step * plan.tokensPerStep(), best, bestStep,
                     bestStep * plan.tokensPerStep(), reason,
                     System.currentTimeMillis() - started);
         }

@@ -2,6 +2,7 @@ package io.hpo.worker.bench;
 
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.events.BusConfig;
+import io.hpo.events.KafkaStepSink;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.OuterOptimizerSpec;
 import io.hpo.space.spec.OuterOptimizerType;
@@ -11,9 +12,9 @@ import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
 import io.hpo.worker.trial.StopSignal;
-import io.hpo.worker.trial.TrialOutcome;
+import io.hpo.events.TrialStatus;
+import io.hpo.worker.trial.TrainingResult;
 import io.hpo.worker.trial.TrialPlan;
-import io.hpo.worker.trial.TrialResult;
 import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -85,8 +86,8 @@ class DataParallelBenchmark {
              PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("runs.csv")))) {
             sc.setLogLevel("WARN");
             csv.println("dataset,setup,workers,frequency,outer,seed,step,tokens,val_loss,wall_ms");
-            TrialRunner runner = new TrialRunner(sc, BusConfig.defaults().withBootstrapServers(
-                    broker.bootstrapServers()));
+            TrialRunner runner = new TrialRunner(sc, new KafkaStepSink(BusConfig.defaults()
+                    .withBootstrapServers(broker.bootstrapServers())));
             // Spark's first job pays class loading and compilation once per executor, not per trial
             runner.run(plan("warm-up", s.hyperparameters(DataParallelSettings.BATCH), 2, 1, 1,
                     OuterOptimizerSpec.average(), 10), data("demo"), (step, loss, tokens) -> { }, StopSignal.never());
@@ -163,14 +164,14 @@ class DataParallelBenchmark {
         List<long[]> tokens = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         long started = System.nanoTime();
-        TrialResult result = runner.run(plan(dataset + "-" + setup.workers() + "-" + setup.frequency(),
+        TrainingResult result = runner.run(plan(dataset + "-" + setup.workers() + "-" + setup.frequency(),
                         s.hyperparameters(DataParallelSettings.BATCH), setup.workers(), setup.frequency(), seed,
                         setup.outer(), s.steps()), data,
                 (step, loss, t) -> {
                     tokens.add(new long[]{step, t});
                     losses.add(loss);
                 }, StopSignal.never());
-        if (result.outcome() != TrialOutcome.COMPLETED) {
+        if (result.outcome() != TrialStatus.COMPLETED) {
             throw new IllegalStateException(setup.label() + " seed " + seed + " ended " + result.outcome() + ": "
                     + result.reason());
         }

@@ -2,6 +2,7 @@ package io.hpo.worker.bench;
 
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.events.BusConfig;
+import io.hpo.events.KafkaStepSink;
 import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Schedule;
@@ -9,9 +10,8 @@ import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.QuestionFormationCorpus;
 import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.model.TransformerModel;
-import io.hpo.worker.trial.StopSignal;
+import io.hpo.worker.trial.TrainingResult;
 import io.hpo.worker.trial.TrialPlan;
-import io.hpo.worker.trial.TrialResult;
 import io.hpo.worker.trial.TrialRunner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -217,7 +217,7 @@ class ThroughputBenchmark {
         try (MemoryWatch memory = MemoryWatch.start()) {
             TrialPlan plan = new TrialPlan("bench", "throughput-" + hp.width(), 1, hp, steps, 2, SPARK_AVERAGING,
                     steps, 1, 9);
-            TrialResult r = new TrialRunner(sc, bus).run(plan, data, (step, loss, tokens) -> {
+            TrainingResult r = new TrialRunner(sc, new KafkaStepSink(bus)).run(plan, data, (step, loss, tokens) -> {
             }, Optional::empty);
             return new Measured(r.tokensSeen() / (r.wallTimeMs() / 1000.0), memory.peakHeap(), memory.peakRss());
         }

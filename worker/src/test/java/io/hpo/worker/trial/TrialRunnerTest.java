@@ -1,9 +1,7 @@
 package io.hpo.worker.trial;
 
-import io.hpo.deploy.LocalKafkaBroker;
-import io.hpo.events.BusConfig;
-import io.hpo.events.EventCodec;
 import io.hpo.events.StepMetric;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.Optimizer;
 import io.hpo.space.Schedule;
@@ -14,30 +12,20 @@ import io.hpo.space.spec.OuterOptimizerSpec;
 import io.hpo.space.spec.SpecDefaults;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
+import io.hpo.worker.data.QuestionFormationCorpus;
 import io.hpo.worker.model.TransformerModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.io.TempDir;
-import io.hpo.worker.data.QuestionFormationCorpus;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -57,14 +45,12 @@ import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
 import static io.hpo.space.Hyperparameter.WEIGHT_DECAY;
 import static io.hpo.space.Hyperparameter.WIDTH;
 
-/** One trial on Spark local with two averaging workers, publishing to a real Kafka broker. */
+/** One trial on Spark local with two averaging workers, its steps kept in memory ({@link RecordingStepSink}). */
 class TrialRunnerTest {
-    private static LocalKafkaBroker broker;
     private static JavaSparkContext sc;
 
     @BeforeAll
-    static void start() throws Exception {
-        broker = LocalKafkaBroker.start(Files.createTempDirectory("trial-kafka"), 0);
+    static void start() {
         sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("trial-runner-test")
                 .set("spark.ui.enabled", "false"));
     }
@@ -74,60 +60,16 @@ class TrialRunnerTest {
         if (sc != null) {
             sc.close();
         }
-        if (broker != null) {
-            broker.close();
-        }
     }
 
-    private static CorpusSplit demoData() {
+    static CorpusSplit demoData() {
         return CorpusSplit.ofLines(QuestionFormationCorpus.generate(400, 1), 0.1, 1);
     }
 
-    private static Hyperparameters small(double learningRate) {
+    static Hyperparameters small(double learningRate) {
         return Hyperparameters.builder().set(LEARNING_RATE, learningRate).set(WARMUP_STEPS, 4).set(BATCH_SIZE, 8)
                 .set(WEIGHT_DECAY, 1e-4).set(LAYERS, 1).set(WIDTH, 32).set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24)
                 .build();
-    }
-
-    @Test
-    void trainsWithParameterAveragingAndPublishesEveryStepOfEveryWorkerOnce() {
-        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
-                .with(BusConfig.STEPS_TOPIC, "steps-ok");
-        TrialPlan plan = new TrialPlan("s1", "trial-000", 1, small(3e-3), 12, 2, 5, 6, 2, 7);
-        List<long[]> evaluations = new ArrayList<>();
-        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(),
-                (step, loss, tokens) -> evaluations.add(new long[]{step, tokens}), StopSignal.never());
-
-        assertEquals(TrialOutcome.COMPLETED, result.outcome(), String.valueOf(result.reason()));
-        assertEquals(12, result.steps());
-        assertEquals(12L * 8 * 24 * 2, result.tokensSeen());
-        assertTrue(Double.isFinite(result.bestValLoss()));
-        // rounds of 5, 5, 2 steps: evaluations where a round ends on a multiple of 6, and at the end
-        assertEquals(List.of(12L), evaluations.stream().map(e -> e[0]).toList());
-
-        List<StepMetric> metrics = readSteps(bus, 24);
-        assertEquals(24, metrics.size(), "2 workers x 12 steps");
-        // training loss is mean per-token nats: an untrained model starts near ln(vocabulary size)
-        double lnVocab = Math.log(demoData().tokenizer().vocabSize());
-        double firstLoss = metrics.stream().filter(m -> m.step() == 1).findFirst().orElseThrow().loss();
-        assertTrue(firstLoss > 0.7 * lnVocab && firstLoss < 1.5 * lnVocab, firstLoss + " vs ln V " + lnVocab);
-        Set<String> keys = new HashSet<>();
-        for (StepMetric m : metrics) {
-            assertTrue(keys.add(m.step() + "/" + m.worker()), "duplicate " + m);
-            assertTrue(Double.isFinite(m.loss()));
-            assertEquals(m.step() * plan.tokensPerStep(), m.tokensSeen());
-        }
-        for (int worker = 0; worker < 2; worker++) {
-            for (int step = 1; step <= 12; step++) {
-                assertTrue(keys.contains(step + "/" + worker), "missing step " + step + " of worker " + worker);
-            }
-        }
-        // warm-up spans 4 steps and continues across averaging rounds: the rate rises, then decays to ~0
-        double lrStep1 = lr(metrics, 1);
-        double lrStep4 = lr(metrics, 4);
-        double lrStep12 = lr(metrics, 12);
-        assertTrue(lrStep1 < lrStep4, lrStep1 + " < " + lrStep4);
-        assertTrue(lrStep12 < lrStep4 / 2, "decay after warm-up continues in later rounds: " + lrStep12);
     }
 
     /**
@@ -138,12 +80,11 @@ class TrialRunnerTest {
      */
     @Test
     void aFineTunedTrialKeepsItsFrozenWeightsThroughAveragingAndSavesItsModel(@TempDir Path dir) throws Exception {
-        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
-                .with(BusConfig.STEPS_TOPIC, "steps-fine-tune");
+        RecordingStepSink steps = new RecordingStepSink("steps-fine-tune");
         SearchCheckpoints saveAll = new SearchCheckpoints(new CheckpointsSpec(dir.toString(), CheckpointPolicy.ALL),
                 Double.NaN, System.err);
-        TrialRunner runner = new TrialRunner(sc, bus, saveAll);
-        TrialResult pretrained = runner.run(new TrialPlan("s1", "trial-pre", 1, small(3e-3), 10, 2, 5, 10, 1, 7),
+        TrialRunner runner = new TrialRunner(sc, steps, saveAll);
+        TrainingResult pretrained = runner.run(new TrialPlan("s1", "trial-pre", 1, small(3e-3), 10, 2, 5, 10, 1, 7),
                 demoData(), (step, loss, tokens) -> { }, StopSignal.never());
         assertEquals(dir.resolve("s1/trial-pre.zip").toString(), pretrained.checkpoint());
 
@@ -152,9 +93,9 @@ class TrialRunnerTest {
                 .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).set(FROZEN_BLOCKS, 1).build();
         TrialPlan plan = new TrialPlan("s2", "trial-ft", 1, frozen, 12, 2, 5, 12, 1, frozen.batchSize(), 8,
                 pretrained.checkpoint(), OuterOptimizerSpec.average());
-        TrialResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
+        TrainingResult tuned = runner.run(plan, demoData(), (step, loss, tokens) -> { }, StopSignal.never());
 
-        assertEquals(TrialOutcome.COMPLETED, tuned.outcome(), String.valueOf(tuned.reason()));
+        assertEquals(TrialStatus.COMPLETED, tuned.outcome(), String.valueOf(tuned.reason()));
         assertEquals(frozen, CheckpointFile.read(Path.of(tuned.checkpoint())).hyperparameters());
         ComputationGraph before = ModelSerializer.restoreComputationGraph(pretrained.checkpoint(), false);
         ComputationGraph after = ModelSerializer.restoreComputationGraph(tuned.checkpoint(), false);
@@ -164,7 +105,7 @@ class TrialRunnerTest {
         for (String layer : List.of(TransformerModel.FINAL_NORM, TransformerModel.OUTPUT)) {
             assertNotEquals(before.getLayer(layer).params(), after.getLayer(layer).params(), layer + " trains");
         }
-        List<StepMetric> metrics = readSteps(bus, 24);
+        List<StepMetric> metrics = steps.recorded().stream().filter(m -> m.trialId().equals("trial-ft")).toList();
         assertTrue(lr(metrics, 1) < lr(metrics, 4) && lr(metrics, 12) < lr(metrics, 4) / 2,
                 "one warm-up, then decay, across rounds: " + lr(metrics, 1) + ", " + lr(metrics, 4) + ", "
                         + lr(metrics, 12));
@@ -172,14 +113,13 @@ class TrialRunnerTest {
 
     @Test
     void aHugeLearningRateEndsTheTrialAsDiverged() {
-        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
-                .with(BusConfig.STEPS_TOPIC, "steps-diverge");
+        RecordingStepSink steps = new RecordingStepSink("steps-diverge");
         Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 1e6).set(WARMUP_STEPS, 0)
                 .set(SCHEDULE, Schedule.CONSTANT).set(BATCH_SIZE, 8).set(LAYERS, 1).set(WIDTH, 32)
                 .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).set(OPTIMIZER, Optimizer.SGD).set(GRAD_CLIP, 0.0).build();
         TrialPlan plan = new TrialPlan("s1", "trial-001", 1, hp, 40, 2, 2, 2, 1, 3);
-        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
-        assertEquals(TrialOutcome.DIVERGED, result.outcome());
+        TrainingResult result = new TrialRunner(sc, steps).run(plan, demoData(), (s, l, t) -> { }, StopSignal.never());
+        assertEquals(TrialStatus.DIVERGED, result.outcome());
         assertTrue(result.reason().startsWith("training loss ")
                 && result.reason().contains(" at step " + result.steps()), result.reason());
         assertTrue(result.steps() < 40);
@@ -188,25 +128,24 @@ class TrialRunnerTest {
     /** The largest learning rate a spec allows: the loss explodes, the steps before stay published, the next trial trains. */
     @Test
     void learningRateTenDivergesNamingStepAndLossAndTheNextTrialStillTrains() {
-        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
-                .with(BusConfig.STEPS_TOPIC, "steps-lr10");
+        RecordingStepSink steps = new RecordingStepSink("steps-lr10");
         Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 10.0).set(WARMUP_STEPS, 0)
                 .set(SCHEDULE, Schedule.CONSTANT).set(BATCH_SIZE, 8).set(LAYERS, 1).set(WIDTH, 32)
                 .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
-        TrialRunner runner = new TrialRunner(sc, bus);
-        TrialResult diverged = runner.run(new TrialPlan("s2", "trial-lr10", 1, hp, 40, 1, 2, 10, 1, 5), demoData(),
+        TrialRunner runner = new TrialRunner(sc, steps);
+        TrainingResult diverged = runner.run(new TrialPlan("s2", "trial-lr10", 1, hp, 40, 1, 2, 10, 1, 5), demoData(),
                 (s, l, t) -> { }, StopSignal.never());
 
-        assertEquals(TrialOutcome.DIVERGED, diverged.outcome(), String.valueOf(diverged.reason()));
+        assertEquals(TrialStatus.DIVERGED, diverged.outcome(), String.valueOf(diverged.reason()));
         assertTrue(diverged.reason().matches("training loss (became \\S+|\\S+) at step \\d+.*"), diverged.reason());
         assertTrue(diverged.reason().contains("at step " + diverged.steps()), diverged.reason());
         assertTrue(diverged.steps() < 40);
-        List<StepMetric> kept = readSteps(bus, (int) diverged.steps());
+        List<StepMetric> kept = steps.recorded();
         assertEquals(diverged.steps(), kept.size(), "every step before the divergence was published");
 
-        TrialResult next = runner.run(new TrialPlan("s2", "trial-after", 1, small(3e-3), 4, 1, 2, 4, 1, 6), demoData(),
-                (s, l, t) -> { }, StopSignal.never());
-        assertEquals(TrialOutcome.COMPLETED, next.outcome(), String.valueOf(next.reason()));
+        TrainingResult next = runner.run(new TrialPlan("s2", "trial-after", 1, small(3e-3), 4, 1, 2, 4, 1, 6),
+                demoData(), (s, l, t) -> { }, StopSignal.never());
+        assertEquals(TrialStatus.COMPLETED, next.outcome(), String.valueOf(next.reason()));
     }
 
     @Test
@@ -224,66 +163,35 @@ class TrialRunnerTest {
 
     @Test
     void aStopRequestEndsTheTrialAtTheNextRoundAsFailedWithTheReason() {
-        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
-                .with(BusConfig.STEPS_TOPIC, "steps-stop");
+        RecordingStepSink steps = new RecordingStepSink("steps-stop");
         TrialPlan plan = new TrialPlan("s1", "trial-002", 1, small(1e-3), 100, 1, 5, 50, 1, 3);
         int[] rounds = {0};
-        TrialResult result = new TrialRunner(sc, bus).run(plan, demoData(), (s, l, t) -> { },
-                () -> rounds[0]++ >= 2 ? Optional.of(new StopSignal.StopRequest(TrialOutcome.FAILED,
+        TrainingResult result = new TrialRunner(sc, steps).run(plan, demoData(), (s, l, t) -> { },
+                () -> rounds[0]++ >= 2 ? Optional.of(new StopSignal.StopRequest(TrialStatus.FAILED,
                         "search wall-time budget exhausted")) : Optional.empty());
-        assertEquals(TrialOutcome.FAILED, result.outcome());
+        assertEquals(TrialStatus.FAILED, result.outcome());
         assertEquals("search wall-time budget exhausted", result.reason());
         assertEquals(10, result.steps());
     }
 
     @Test
     void nesterovOnTheAveragedChangeLearnsMoreThanPlainAveragingFromTheSameTokens() {
-        BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers())
-                .with(BusConfig.STEPS_TOPIC, "steps-outer");
+        RecordingStepSink steps = new RecordingStepSink("steps-outer");
         // early in training, where two workers' averaged Adam steps fall short of one step on their joint batch
         TrialPlan plain = new TrialPlan("s3", "trial-plain", 1, small(1e-3), 40, 2, 5, 40, 2, 11);
         TrialPlan nesterov = plain.withOuterOptimizer(SpecDefaults.NESTEROV);
-        TrialRunner runner = new TrialRunner(sc, bus);
+        TrialRunner runner = new TrialRunner(sc, steps);
 
-        TrialResult averaged = runner.run(plain, demoData(), (s, l, t) -> { }, StopSignal.never());
-        TrialResult outer = runner.run(nesterov, demoData(), (s, l, t) -> { }, StopSignal.never());
+        TrainingResult averaged = runner.run(plain, demoData(), (s, l, t) -> { }, StopSignal.never());
+        TrainingResult outer = runner.run(nesterov, demoData(), (s, l, t) -> { }, StopSignal.never());
 
-        assertEquals(TrialOutcome.COMPLETED, outer.outcome(), String.valueOf(outer.reason()));
+        assertEquals(TrialStatus.COMPLETED, outer.outcome(), String.valueOf(outer.reason()));
         assertEquals(averaged.tokensSeen(), outer.tokensSeen());
         assertTrue(outer.bestValLoss() < averaged.bestValLoss() - 0.02,
                 "Nesterov " + outer.bestValLoss() + " vs plain averaging " + averaged.bestValLoss());
     }
 
-    private static double lr(List<StepMetric> metrics, long step) {
+    static double lr(List<StepMetric> metrics, long step) {
         return metrics.stream().filter(m -> m.step() == step && m.worker() == 0).findFirst().orElseThrow().learningRate();
-    }
-
-    private static void poll(KafkaConsumer<String, byte[]> consumer, List<StepMetric> out) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-            try {
-                out.add(EventCodec.decodeStep(r.value()));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static List<StepMetric> readSteps(BusConfig bus, int expected) {
-        List<StepMetric> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", bus.bootstrapServers(), "group.id", "trial-runner-test-" + bus.stepsTopic(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(bus.stepsTopic()));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                poll(consumer, out);
-            }
-            // keep reading briefly: a duplicate would arrive now
-            long settle = System.currentTimeMillis() + 2_000;
-            while (System.currentTimeMillis() < settle) {
-                poll(consumer, out);
-            }
-        }
-        return out;
     }
 }

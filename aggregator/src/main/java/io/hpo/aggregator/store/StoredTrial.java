@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One trial as stored, with its place in the search's ranking.
+ * One trial as stored (a row of {@code trials}), with its place in the search's ranking.
  *
  * @param rank         1 = best; trials without a finite evaluation come last
- * @param status       CREATED, RUNNING, COMPLETED, DIVERGED, FAILED or PRUNED
+ * @param status       a {@link io.hpo.events.TrialStatus} name
  * @param config       hyperparameters in spec order; empty until TRIAL_CREATED arrives
  * @param bestValLoss  lowest finite validation loss, null without one
  * @param bestStep     step of that evaluation
@@ -24,7 +24,7 @@ import java.util.Map;
  * @param spend        what the trial spent (executor time, tokens, FLOPs, energy, CO2, money); null likewise
  * @param overfitting  why the trial looks overfitted ({@link OverfittingRule}); null when it does not
  */
-public record TrialResult(int rank, String trialId, String status, Map<String, Object> config, Double bestValLoss,
+public record StoredTrial(int rank, String trialId, String status, Map<String, Object> config, Double bestValLoss,
                           Long bestStep, Long tokensAtBest, Long finalStep, Long tokensSeen, String reason,
                           Instant createdAt, Instant startedAt, Instant endedAt, Integer prunedRung,
                           int attempt, Long parameters, Long trainingTokens, Spend spend, String overfitting) {

@@ -1,0 +1,143 @@
+package io.hpo.driver;
+
+import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleSink;
+import io.hpo.events.TrialAccounting;
+import io.hpo.events.TrialStatus;
+import io.hpo.space.cost.Spend;
+import io.hpo.space.pruner.PruneDecision;
+import io.hpo.space.pruner.Pruner;
+import io.hpo.worker.data.CorpusSplit;
+import io.hpo.worker.trial.StopSignal;
+import io.hpo.worker.trial.TrainingResult;
+import io.hpo.worker.trial.TrialFailures;
+import io.hpo.worker.trial.TrialObserver;
+import io.hpo.worker.trial.TrialPlan;
+import io.hpo.worker.trial.TrialTraining;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * One trial from STARTED to its terminal event, on a pool thread of the search. A trial whose Spark job failed
+ * because an executor was lost runs again from scratch as its next attempt, up to {@code retries} times. Every
+ * evaluation goes to the pruner; a pruned trial stops before its next round. The terminal event carries the trial's
+ * accounting, its wall time taken over all its attempts.
+ */
+final class TrialExecution {
+    private final TrialTraining training;
+    private final CorpusSplit data;
+    private final LifecycleSink events;
+    private final ProgressReporter progress;
+    private final DriverMetrics metrics;
+    private final TrialCosts costs;
+    private final Function<String, Optional<String>> mustStop;
+    private final Pruner pruner;
+    private final int retries;
+
+    /**
+     * @param mustStop says why a trial has to end before its budget (cancelled, out of wall time), if it has
+     * @param retries  how many times a trial runs again after losing an executor
+     */
+    TrialExecution(TrialTraining training, CorpusSplit data, LifecycleSink events, ProgressReporter progress,
+                   DriverMetrics metrics, TrialCosts costs, Function<String, Optional<String>> mustStop, Pruner pruner,
+                   int retries) {
+        this.training = training;
+        this.data = data;
+        this.events = events;
+        this.progress = progress;
+        this.metrics = metrics;
+        this.costs = costs;
+        this.mustStop = mustStop;
+        this.pruner = pruner;
+        this.retries = retries;
+    }
+
+    /** @param startReason null for a first run; why the trial runs again for a resumed one */
+    TrialSummary run(TrialPlan first, String startReason) {
+        long started = System.currentTimeMillis();
+        TrialPlan plan = first;
+        AtomicReference<PruneDecision> pruned = new AtomicReference<>();
+        int retriesLeft = retries;
+        Attempt attempt = attempt(plan, startReason, pruned, retriesLeft > 0);
+        while (attempt.retryReason() != null) {
+            retriesLeft--;
+            plan = plan.nextAttempt();
+            progress.retrying(plan.trialId(), plan.attempt(), attempt.retryReason());
+            attempt = attempt(plan, attempt.retryReason(), pruned, retriesLeft > 0);
+        }
+        // the pruner keeps what earlier attempts reported: a retry passes the rungs they passed again
+        pruner.trialEnded(plan.trialId());
+        TrainingResult result = attempt.result();
+        TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started, result.tokensSeen());
+        events.publish(terminalEvent(plan, result, pruned.get()).withAccounting(accounting));
+        events.flush();
+        Spend spend = TrialCosts.spend(accounting);
+        progress.trialEnded(plan.trialId(), result, spend);
+        metrics.trialEnded(result);
+        return new TrialSummary(plan.trialId(), plan.hyperparameters(), result, spend);
+    }
+
+    private static LifecycleEvent terminalEvent(TrialPlan plan, TrainingResult result, PruneDecision pruned) {
+        String searchId = plan.searchId();
+        String trialId = plan.trialId();
+        return switch (result.outcome()) {
+            case PRUNED -> LifecycleEvent.trialPruned(searchId, trialId, plan.attempt(), result.steps(),
+                    result.tokensSeen(), pruned.rung() >= 0 ? pruned.rung() : null, result.reason());
+            case COMPLETED -> LifecycleEvent.trialCompleted(searchId, trialId, plan.attempt(), result.steps(),
+                    result.tokensSeen(), result.checkpoint());
+            default -> LifecycleEvent.trialEnded(searchId, trialId, plan.attempt(), result.outcome().terminalEvent(),
+                    result.steps(), result.tokensSeen(), result.reason());
+        };
+    }
+
+    /** How one attempt ended: with a result, or failed for a lost executor with the reason to run again. */
+    private record Attempt(TrainingResult result, String retryReason) {
+    }
+
+    private Attempt attempt(TrialPlan plan, String startReason, AtomicReference<PruneDecision> pruned,
+                            boolean mayRetry) {
+        String searchId = plan.searchId();
+        String trialId = plan.trialId();
+        events.publish(LifecycleEvent.trialStarted(searchId, trialId, plan.attempt(), startReason));
+        // an attempt's steps must never be on Kafka without its start: a resumed driver counts attempts there
+        events.flush();
+        progress.trialStarted(trialId, plan.attempt(), plan.hyperparameters().toMap().toString());
+        metrics.trialStarted();
+        TrialObserver observer = (step, validationLoss, tokensSeen) -> {
+            events.publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step, validationLoss,
+                    tokensSeen));
+            progress.evaluated(trialId, step, plan.maxSteps(), validationLoss);
+            PruneDecision decision = pruner.report(trialId, step, validationLoss);
+            if (decision.prune()) {
+                pruned.set(decision);
+                // the evaluation runs between rounds, so this only guards against a job already submitted
+                training.cancel(plan);
+            }
+        };
+        StopSignal stop = () -> {
+            if (pruned.get() != null) {
+                return Optional.of(new StopSignal.StopRequest(TrialStatus.PRUNED, pruned.get().reason()));
+            }
+            return mustStop.apply(trialId).map(why -> new StopSignal.StopRequest(TrialStatus.FAILED, why));
+        };
+        try {
+            return new Attempt(training.run(plan, data, observer, stop), null);
+        } catch (Exception | OutOfMemoryError e) {
+            // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
+            if (!TrialFailures.executorLost(e)) {
+                return new Attempt(failed(TrialFailures.reason(plan, e)), null);
+            }
+            String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
+            if (mayRetry && mustStop.apply(trialId).isEmpty()) {
+                return new Attempt(null, lost);
+            }
+            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + retries + ")"), null);
+        }
+    }
+
+    private static TrainingResult failed(String reason) {
+        return new TrainingResult(TrialStatus.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
+    }
+}
