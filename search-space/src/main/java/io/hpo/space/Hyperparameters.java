@@ -22,8 +22,8 @@ import static io.hpo.space.Hyperparameter.WIDTH;
 
 /**
  * One trial's fixed hyperparameters: a point of the search space, one value per {@link Hyperparameter}, each
- * within its definition's bounds (the spec loader adds the upper limits), and together meeting the two relations no single definition states (width divisible
- * by heads; no more frozen blocks than layers). The map form (snake_case keys, the names used in the spec) is what
+ * within its definition's bounds (the spec loader adds the upper limits), and together meeting the two relations
+ * no single definition states (width divisible by heads; no more frozen blocks than layers). The map form (snake_case keys, the names used in the spec) is what
  * travels in events, sits in the results store, and comes back out as a fixed spec.
  */
 public final class Hyperparameters implements Serializable {

@@ -109,7 +109,8 @@ class HyperparameterTest {
     private static final String TABLE_END = "<!-- hyperparameters:end -->";
 
     private static String referenceTable() {
-        StringBuilder table = new StringBuilder("| name | kind | default | values | meaning |\n|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| name | kind | default | values | meaning |\n")
+                .append("|---|---|---|---|---|\n");
         for (Hyperparameter<?> p : Hyperparameter.ALL) {
             String values = p.kind() == Hyperparameter.Kind.NAME
                     ? String.join(", ", p.names().stream().map(n -> "`" + n + "`").toList())

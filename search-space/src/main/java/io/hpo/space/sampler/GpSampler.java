@@ -14,15 +14,15 @@ import java.util.Random;
 
 /**
  * Bayesian optimisation with a Gaussian process ({@link GaussianProcess}) and expected improvement. The start-up
- * trials are designed as TPE's ({@link ModelSpace}); then the process is fitted to the finished trials' losses
- * (a pruned trial's at the step it reached, a trial without a finite loss at the worst loss seen) and to the running
- * ones at the worst loss seen (a constant liar, so that concurrent suggestions spread out). Candidates are random points
- * and perturbations of the best trials, polished by a few rounds of smaller perturbations; the untried feasible one
- * with the largest expected improvement over the best loss wins: where TPE only draws near its good trials, expected
- * improvement also follows a trend the model has learnt (a learning rate towards the end of its range) and values
- * its uncertainty. Each fit is O(n^3) in the trials it sees, so past {@link #MAX_OBSERVATIONS} it sees the best half
- * of them and the most recent rest; TPE scales further. A conditional hyperparameter's coordinate sits at a fixed
- * value while its parent excludes it ({@link ModelSpace#complete}).
+ * trials are designed as TPE's ({@link ModelSpace}); then the process is fitted to the finished trials' losses (a
+ * pruned trial's at the step it reached, a trial without a finite loss at the worst loss seen) and to the running
+ * ones at the worst loss seen (a constant liar, so that concurrent suggestions spread out). Candidates are random
+ * points and perturbations of the best trials, polished by a few rounds of smaller perturbations; the untried
+ * feasible one with the largest expected improvement over the best loss wins: where TPE only draws near its good
+ * trials, expected improvement also follows a trend the model has learnt (a learning rate towards the end of its
+ * range) and values its uncertainty. Each fit is O(n^3) in the trials it sees, so past {@link #MAX_OBSERVATIONS} it
+ * sees the best half of them and the most recent rest; TPE scales further. A conditional hyperparameter's coordinate
+ * sits at a fixed value while its parent excludes it ({@link ModelSpace#complete}).
  * <p>
  * Papers: Jones et al., "Efficient Global Optimization of Expensive Black-Box Functions", J. Global Optim. 1998
  * (expected improvement); Snoek et al., "Practical Bayesian Optimization of Machine Learning Algorithms",
