@@ -32,6 +32,8 @@ public final class SpecDefaults {
     public static final int ASHA_MIN_STEPS = 0;
     public static final int ASHA_REDUCTION_FACTOR = 3;
     public static final int ASHA_MIN_EARLY_STOPPING_RATE = 0;
+    /** 0: as many brackets as fit below the trial budget, Hyperband's own count. */
+    public static final int HYPERBAND_BRACKETS = 0;
 
     public static final int MAX_TRIALS = 10;
     public static final int MAX_CONCURRENT_TRIALS = 1;

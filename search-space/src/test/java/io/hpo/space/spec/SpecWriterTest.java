@@ -93,9 +93,19 @@ class SpecWriterTest {
             assertEquals(original.constraints().stream().map(Constraint::text).toList(),
                     recorded.constraints().stream().map(Constraint::text).toList());
             assertEquals(original.strategy(), recorded.strategy());
+            assertEquals(original.pruner(), recorded.pruner());
             assertEquals(original.budget(), recorded.budget());
             assertEquals(original.training(), recorded.training());
         }
+    }
+
+    @Test
+    void aPrunerIsRecordedWithEverySetting() {
+        SearchSpec spec = SpecLoader.parse("name: h\npruner: {type: hyperband, min_steps: 25, reduction_factor: 2,"
+                + " brackets: 3}\n", "h");
+
+        assertEquals(spec.pruner(), SpecLoader.parseRecorded(SpecWriter.canonical(spec), "recorded").pruner());
+        assertFalse(SpecWriter.canonical(SpecLoader.parse("name: n\n", "n")).contains("pruner"));
     }
 
     @Test
