@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param startupTrials        median: trials that must have ended before any trial is pruned
  * @param warmupSteps          median: no trial is pruned before this step
  * @param minSteps             asha, hyperband: step budget of the first rung; 0 means the spec's eval_every
- * @param reductionFactor      asha, hyperband: rung k sits at min_steps * reduction_factor^(k + min_early_stopping_rate),
- *                             and the best 1/reduction_factor of each rung go on
+ * @param reductionFactor      asha, hyperband: rung k sits at
+ *                             min_steps * reduction_factor^(k + min_early_stopping_rate), and the best
+ *                             1/reduction_factor of each rung go on
  * @param minEarlyStoppingRate asha: skips the lowest rungs
  * @param brackets             hyperband: bracket b is an asha with min_early_stopping_rate b; 0 means as many as
  *                             fit ({@link io.hpo.space.pruner.HyperbandPruner#bracketsThatFit})

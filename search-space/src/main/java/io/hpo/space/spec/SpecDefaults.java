@@ -24,6 +24,8 @@ public final class SpecDefaults {
     public static final int TPE_EI_CANDIDATES = 24;
     public static final double TPE_GAMMA = 0.25;
     public static final boolean TPE_MULTIVARIATE = true;
+    /** Off: the model-based samplers fit the final losses, as before the setting existed. */
+    public static final boolean MULTI_FIDELITY = false;
 
     public static final PrunerType PRUNER = PrunerType.NONE;
     public static final int PRUNER_STARTUP_TRIALS = 5;

@@ -38,7 +38,7 @@ final class SpecParser {
             List.of("source", "demo_sentences", "validation_fraction", "demo_task");
     private static final List<String> STRATEGY_KEYS =
             List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
-                    "multivariate");
+                    "multivariate", "multi_fidelity");
     private static final List<String> PRUNER_KEYS = List.of("type", "startup_trials", "warmup_steps", "min_steps",
             "reduction_factor", "min_early_stopping_rate", "brackets");
     private static final List<String> BUDGET_KEYS = Stream.concat(
@@ -273,8 +273,9 @@ final class SpecParser {
         }
         boolean multivariate = m.value("multivariate").map(n -> reader.bool(n, "multivariate"))
                 .orElse(SpecDefaults.TPE_MULTIVARIATE);
-        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate),
-                new GpSpec(startup));
+        boolean multiFidelity = m.value("multi_fidelity").map(n -> reader.bool(n, "multi_fidelity"))
+                .orElse(SpecDefaults.MULTI_FIDELITY);
+        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate, multiFidelity));
     }
 
     private PrunerSpec pruner(Optional<NodeReader.Mapping> section, BudgetSpec budget, TrainingSpec training) {

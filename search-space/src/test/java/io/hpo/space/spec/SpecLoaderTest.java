@@ -64,7 +64,7 @@ class SpecLoaderTest {
                 pruner: {type: asha, min_steps: 25, reduction_factor: 4, min_early_stopping_rate: 1}
                 """, "inline");
 
-        assertEquals(new StrategySpec(StrategyType.TPE, 3, new TpeSpec(4, 48, 0.2, true)), spec.strategy());
+        assertEquals(new StrategySpec(StrategyType.TPE, 3, new TpeSpec(4, 48, 0.2, true, false)), spec.strategy());
         assertEquals(new PrunerSpec(PrunerType.ASHA, 5, 0, 25, 4, 1, 0), spec.pruner());
         assertFalse(SpecLoader.parse("name: i\nstrategy: {type: tpe, multivariate: false}\n", "i").strategy().tpe()
                 .multivariate());
@@ -83,7 +83,7 @@ class SpecLoaderTest {
         assertEquals(SpecDefaults.SEED, spec.seed());
         assertEquals(new DataSpec("demo", 3000, 0.1, DataSpec.QUESTION_FORMATION), spec.data());
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
-        assertEquals(new TpeSpec(10, 24, 0.25, true), spec.strategy().tpe());
+        assertEquals(new TpeSpec(10, 24, 0.25, true, false), spec.strategy().tpe());
         assertEquals(PrunerSpec.none(), spec.pruner());
         assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0, 0), spec.pruner());
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());

@@ -109,6 +109,17 @@ class SpecWriterTest {
     }
 
     @Test
+    void theModelSettingsAreRecordedUnlessTheyAreTheDefaults() {
+        SearchSpec spec = SpecLoader.parse("name: bohb\nstrategy: {type: tpe, startup_trials: 4, ei_candidates: 48,"
+                + " gamma: 0.2, multivariate: false, multi_fidelity: true}\n", "bohb");
+
+        assertEquals(spec.strategy(), SpecLoader.parseRecorded(SpecWriter.canonical(spec), "recorded").strategy());
+        assertTrue(spec.strategy().gp().multiFidelity());
+        assertFalse(SpecWriter.canonical(SpecLoader.parse("name: n\nstrategy: {type: tpe}\n", "n"))
+                .contains("multi_fidelity"));
+    }
+
+    @Test
     void aRecordedSpecReadsBackWhereItsDataIsAbsent(@TempDir Path dir) throws IOException {
         Path text = Files.writeString(dir.resolve("corpus.txt"), "some text ".repeat(100));
         Files.writeString(dir.resolve("spec.yaml"), "name: local\ndata:\n  source: corpus.txt\n");
