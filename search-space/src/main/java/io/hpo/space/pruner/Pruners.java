@@ -11,25 +11,15 @@ public final class Pruners {
 
     public static Pruner forSpec(SearchSpec spec) {
         PrunerSpec p = spec.pruner();
+        long firstRung = p.firstRungSteps(spec.training());
+        long maxSteps = spec.budget().maxStepsPerTrial();
         return switch (p.type()) {
             case NONE -> new NoPruner();
             case MEDIAN -> new MedianPruner(p.startupTrials(), p.warmupSteps());
-            case ASHA -> new AshaPruner(minSteps(spec), p.reductionFactor(), p.minEarlyStoppingRate(),
-                    spec.budget().maxStepsPerTrial());
-            case HYPERBAND -> new HyperbandPruner(minSteps(spec), p.reductionFactor(), brackets(spec),
-                    spec.budget().maxStepsPerTrial());
+            case ASHA -> new AshaPruner(firstRung, p.reductionFactor(), p.minEarlyStoppingRate(), maxSteps);
+            // brackets 0: as many as fit
+            case HYPERBAND -> new HyperbandPruner(firstRung, p.reductionFactor(), p.brackets() > 0 ? p.brackets()
+                    : HyperbandPruner.bracketsThatFit(firstRung, p.reductionFactor(), maxSteps), maxSteps);
         };
-    }
-
-    /** The first rung's steps: min_steps, or eval_every when it is 0. */
-    private static long minSteps(SearchSpec spec) {
-        return spec.pruner().minSteps() > 0 ? spec.pruner().minSteps() : spec.training().evalEvery();
-    }
-
-    /** Hyperband's brackets: the spec's, or as many as fit when it says 0. */
-    private static int brackets(SearchSpec spec) {
-        PrunerSpec p = spec.pruner();
-        return p.brackets() > 0 ? p.brackets() : HyperbandPruner.bracketsThatFit(minSteps(spec), p.reductionFactor(),
-                spec.budget().maxStepsPerTrial());
     }
 }

@@ -31,6 +31,11 @@ public record PrunerSpec(PrunerType type, int startupTrials, int warmupSteps, in
         }
     }
 
+    /** The steps of the first rung (asha, hyperband): min_steps, or eval_every where it is 0. */
+    public long firstRungSteps(TrainingSpec training) {
+        return minSteps > 0 ? minSteps : training.evalEvery();
+    }
+
     public static PrunerSpec none() {
         return new PrunerSpec(PrunerType.NONE, SpecDefaults.PRUNER_STARTUP_TRIALS, SpecDefaults.PRUNER_WARMUP_STEPS,
                 SpecDefaults.ASHA_MIN_STEPS, SpecDefaults.ASHA_REDUCTION_FACTOR,

@@ -302,13 +302,13 @@ final class SpecParser {
     /** Hyperband's bracket b starts at min_steps * reduction_factor^b steps, which must be within the budget. */
     private void checkBracketsFit(NodeReader.Mapping section, PrunerSpec pruner, BudgetSpec budget,
                                   TrainingSpec training) {
-        long minSteps = pruner.minSteps() > 0 ? pruner.minSteps() : training.evalEvery();
+        long minSteps = pruner.firstRungSteps(training);
         long maxSteps = budget.maxStepsPerTrial();
         int fit = HyperbandPruner.bracketsThatFit(minSteps, pruner.reductionFactor(), maxSteps);
         if (fit == 0) {
             // eval_every is within the budget, so only a min_steps written out can be past it
-            throw reader.error(section.value("min_steps").orElseThrow(), "hyperband's first rung, min_steps " + minSteps
-                    + ", is past max_steps_per_trial " + maxSteps);
+            throw reader.error(section.value("min_steps").orElseThrow(), "hyperband's first rung, min_steps "
+                    + minSteps + ", is past max_steps_per_trial " + maxSteps);
         }
         if (pruner.brackets() > fit) {
             throw reader.error(section.value("brackets").orElseThrow(), "brackets " + pruner.brackets()
