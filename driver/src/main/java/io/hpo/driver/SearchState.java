@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * The driver's bookkeeping of one search: which trials were launched (their index gives their id), which are
@@ -53,7 +55,7 @@ final class SearchState {
             t.evaluations().forEach(e -> pruner.report(t.trialId(), e.step(), e.validationLoss()));
             pruner.trialEnded(t.trialId());
             TrialSummary summary = new TrialSummary(t.trialId(), hp, recordedResult(t),
-                    TrialCosts.spend(t.terminal().accounting()));
+                    TrialCosts.spend(t.terminal().accounting()), recordedEvaluations(t));
             state.finish(summary);
             progress.recorded(t.trialId(), summary.result(), summary.spend());
         }
@@ -73,6 +75,12 @@ final class SearchState {
         long tokens = t.terminal().tokensSeen() == null ? 0 : t.terminal().tokensSeen();
         return new TrainingResult(outcome, steps, tokens, best, atBest == null ? 0 : atBest.step(),
                 atBest == null ? 0 : atBest.tokensSeen(), t.terminal().reason(), 0);
+    }
+
+    private static NavigableMap<Long, Double> recordedEvaluations(RecordedTrial t) {
+        NavigableMap<Long, Double> byStep = new TreeMap<>();
+        t.evaluations().forEach(e -> byStep.put(e.step(), e.validationLoss()));
+        return byStep;
     }
 
     int launched() {
@@ -100,7 +108,8 @@ final class SearchState {
         pending.remove(done.trialId());
         finished.add(done);
         spent = spent.plus(done.spend());
-        history.add(new FinishedTrial(done.hyperparameters(), done.result().bestValLoss(), done.result().steps()));
+        history.add(new FinishedTrial(done.hyperparameters(), done.result().bestValLoss(), done.result().steps(),
+                done.evaluations()));
     }
 
     /** What the finished trials spent, those finished before a resume included. */

@@ -15,15 +15,18 @@ import io.hpo.worker.trial.TrialObserver;
 import io.hpo.worker.trial.TrialPlan;
 import io.hpo.worker.trial.TrialTraining;
 
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
  * One trial from STARTED to its terminal event, on a pool thread of the search. A trial whose Spark job failed
  * because an executor was lost runs again from scratch as its next attempt, up to {@code retries} times. Every
- * evaluation goes to the pruner; a pruned trial stops before its next round. The terminal event carries the trial's
- * accounting, its wall time taken over all its attempts.
+ * evaluation goes to the pruner, and the last attempt's into the trial's summary, from which the sampler learns
+ * (multi_fidelity fits the losses at one step); a pruned trial stops before its next round. The terminal event
+ * carries the trial's accounting, its wall time taken over all its attempts.
  */
 final class TrialExecution {
     private final TrialTraining training;
@@ -76,7 +79,7 @@ final class TrialExecution {
         Spend spend = TrialCosts.spend(accounting);
         progress.trialEnded(plan.trialId(), result, spend);
         metrics.trialEnded(result);
-        return new TrialSummary(plan.trialId(), plan.hyperparameters(), result, spend);
+        return new TrialSummary(plan.trialId(), plan.hyperparameters(), result, spend, attempt.evaluations());
     }
 
     private static LifecycleEvent terminalEvent(TrialPlan plan, TrainingResult result, PruneDecision pruned) {
@@ -92,8 +95,11 @@ final class TrialExecution {
         };
     }
 
-    /** How one attempt ended: with a result, or failed for a lost executor with the reason to run again. */
-    private record Attempt(TrainingResult result, String retryReason) {
+    /**
+     * How one attempt ended: with a result, or failed for a lost executor with the reason to run again; with the
+     * validation losses it reported, by step.
+     */
+    private record Attempt(TrainingResult result, String retryReason, NavigableMap<Long, Double> evaluations) {
     }
 
     private Attempt attempt(TrialPlan plan, String startReason, AtomicReference<PruneDecision> pruned,
@@ -105,7 +111,9 @@ final class TrialExecution {
         events.flush();
         progress.trialStarted(trialId, plan.attempt(), plan.hyperparameters().toMap().toString());
         metrics.trialStarted();
+        NavigableMap<Long, Double> evaluations = new TreeMap<>();
         TrialObserver observer = (step, validationLoss, tokensSeen) -> {
+            evaluations.put(step, validationLoss);
             events.publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step, validationLoss,
                     tokensSeen));
             progress.evaluated(trialId, step, plan.maxSteps(), validationLoss);
@@ -123,17 +131,18 @@ final class TrialExecution {
             return mustStop.apply(trialId).map(why -> new StopSignal.StopRequest(TrialStatus.FAILED, why));
         };
         try {
-            return new Attempt(training.run(plan, data, observer, stop), null);
+            return new Attempt(training.run(plan, data, observer, stop), null, evaluations);
         } catch (Exception | OutOfMemoryError e) {
             // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
             if (!TrialFailures.executorLost(e)) {
-                return new Attempt(failed(TrialFailures.reason(plan, e)), null);
+                return new Attempt(failed(TrialFailures.reason(plan, e)), null, evaluations);
             }
             String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
             if (mayRetry && mustStop.apply(trialId).isEmpty()) {
-                return new Attempt(null, lost);
+                return new Attempt(null, lost, evaluations);
             }
-            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + retries + ")"), null);
+            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + retries + ")"), null,
+                    evaluations);
         }
     }
 

@@ -7,6 +7,7 @@ import io.hpo.events.TrialAccounting;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.pruner.AshaPruner;
+import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
 import io.hpo.space.sampler.SearchHistory;
@@ -98,10 +99,13 @@ class SearchStateTest {
             events.add(LifecycleEvent.trialEnded("s", id, 1, LifecycleType.TRIAL_COMPLETED, 40, 400, null));
         }
         PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        SearchState.resume(RecordedSearch.of("s", events), Samplers.forSpec(spec), pruner,
+        SearchState state = SearchState.resume(RecordedSearch.of("s", events), Samplers.forSpec(spec), pruner,
                 new ProgressReporter(print, "s", 6, Map.of()), print);
         // rung 0 holds 1.0 and 2.0: a third trial at 3.0 ranks last of 3 and only the best 1 goes on
         assertTrue(pruner.report("trial-002", 10, 3.0).prune());
         assertFalse(pruner.report("trial-003", 10, 0.5).prune());
+        // the sampler sees the same evaluations, for multi_fidelity
+        assertEquals(List.of(Map.of(10L, 1.0), Map.of(10L, 2.0)),
+                state.history().finished().stream().map(FinishedTrial::evaluations).toList());
     }
 }

@@ -98,6 +98,23 @@ class TrialExecutionTest {
     }
 
     @Test
+    void theSummaryKeepsTheLastAttemptsEvaluationsForTheSampler() {
+        ScriptedTraining training = new ScriptedTraining(
+                (observer, stop) -> {
+                    observer.evaluated(10, 9.0, 1_000);
+                    throw new IllegalStateException(EXECUTOR_LOST);
+                },
+                (observer, stop) -> {
+                    observer.evaluated(10, 2.5, 1_000);
+                    observer.evaluated(20, 2.25, 2_000);
+                    return new TrainingResult(TrialStatus.COMPLETED, 20, 2_000, 2.25, 20, 2_000, null, 5);
+                });
+        TrialSummary summary = execution(training, new NoPruner(), TrialExecutionTest::goOn, 1).run(PLAN, null);
+
+        assertEquals(Map.of(10L, 2.5, 20L, 2.25), summary.evaluations());
+    }
+
+    @Test
     void withoutRetriesLeftALostExecutorFailsTheTrial() {
         ScriptedTraining training = new ScriptedTraining((observer, stop) -> {
             throw new IllegalStateException(EXECUTOR_LOST);

@@ -11,11 +11,15 @@ public final class Pruners {
 
     public static Pruner forSpec(SearchSpec spec) {
         PrunerSpec p = spec.pruner();
+        long firstRung = p.firstRungSteps(spec.training());
+        long maxSteps = spec.budget().maxStepsPerTrial();
         return switch (p.type()) {
             case NONE -> new NoPruner();
             case MEDIAN -> new MedianPruner(p.startupTrials(), p.warmupSteps());
-            case ASHA -> new AshaPruner(p.minSteps() > 0 ? p.minSteps() : spec.training().evalEvery(),
-                    p.reductionFactor(), p.minEarlyStoppingRate(), spec.budget().maxStepsPerTrial());
+            case ASHA -> new AshaPruner(firstRung, p.reductionFactor(), p.minEarlyStoppingRate(), maxSteps);
+            // brackets 0: as many as fit
+            case HYPERBAND -> new HyperbandPruner(firstRung, p.reductionFactor(), p.brackets() > 0 ? p.brackets()
+                    : HyperbandPruner.bracketsThatFit(firstRung, p.reductionFactor(), maxSteps), maxSteps);
         };
     }
 }

@@ -2,17 +2,22 @@ package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
 
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A trial that ended, as a sampler learns from it.
  *
- * @param config the trial's hyperparameters
- * @param loss   its best validation loss; NaN or infinite when it never had a finite one
- * @param steps  steps it trained: a pruned trial has fewer than the budget
+ * @param config      the trial's hyperparameters
+ * @param loss        its best validation loss; NaN or infinite when it never had a finite one
+ * @param steps       steps it trained: a pruned trial has fewer than the budget
+ * @param evaluations its validation loss at each step it was evaluated (its last attempt's), lowest step first;
+ *                    empty where only the final loss is known
  */
-public record FinishedTrial(Hyperparameters config, double loss, long steps) {
+public record FinishedTrial(Hyperparameters config, double loss, long steps, NavigableMap<Long, Double> evaluations) {
 
     /**
      * Best first: more steps trained first (a pruned trial was judged worse than those that went on, whatever its
@@ -25,5 +30,11 @@ public record FinishedTrial(Hyperparameters config, double loss, long steps) {
 
     public FinishedTrial {
         Objects.requireNonNull(config, "config");
+        evaluations = Collections.unmodifiableNavigableMap(new TreeMap<>(evaluations));
+    }
+
+    /** A trial known by its final loss only. */
+    public FinishedTrial(Hyperparameters config, double loss, long steps) {
+        this(config, loss, steps, new TreeMap<>());
     }
 }

@@ -22,7 +22,10 @@ import java.util.Random;
  * trials, expected improvement also follows a trend the model has learnt (a learning rate towards the end of its
  * range) and values its uncertainty. Each fit is O(n^3) in the trials it sees, so past {@link #MAX_OBSERVATIONS} it
  * sees the best half of them and the most recent rest; TPE scales further. A conditional hyperparameter's coordinate
- * sits at a fixed value while its parent excludes it ({@link ModelSpace#complete}).
+ * sits at a fixed value while its parent excludes it ({@link ModelSpace#complete}). With multi_fidelity the process
+ * is fitted, instead of to the final losses, to the losses at the highest budget that startup_trials trials reached
+ * ({@link MultiFidelity}, BOHB's rule; Falkner et al., ICML 2018, arXiv:1807.01774), and waits until some budget has
+ * that many.
  * <p>
  * Papers: Jones et al., "Efficient Global Optimization of Expensive Black-Box Functions", J. Global Optim. 1998
  * (expected improvement); Snoek et al., "Practical Bayesian Optimization of Machine Learning Algorithms",
@@ -38,19 +41,21 @@ public final class GpSampler implements Sampler {
     static final int POLISH_ROUNDS = 3;
     static final double PERTURBATION_WIDTH = 0.1;
 
-    private final int startupTrials;
+    private final GpSpec settings;
     private final ModelSpace space;
 
     public GpSampler(SamplingSpace sampling, GpSpec settings) {
-        this.startupTrials = settings.startupTrials();
-        this.space = new ModelSpace(sampling, startupTrials);
+        this.settings = settings;
+        this.space = new ModelSpace(sampling, settings.startupTrials());
     }
 
     @Override
     public Optional<Hyperparameters> suggest(SearchHistory history) {
         Random rng = space.generatorFor(history);
-        if (history.finished().size() >= startupTrials && !space.dimensions().isEmpty()) {
-            Optional<Hyperparameters> guided = guided(history, rng);
+        List<FinishedTrial> observed = MultiFidelity.observed(history.finished(), settings.multiFidelity(),
+                settings.startupTrials());
+        if (observed.size() >= settings.startupTrials() && !space.dimensions().isEmpty()) {
+            Optional<Hyperparameters> guided = guided(observed, history, rng);
             if (guided.isPresent()) {
                 return guided;
             }
@@ -58,8 +63,8 @@ public final class GpSampler implements Sampler {
         return space.startupOrRandom(history, rng);
     }
 
-    private Optional<Hyperparameters> guided(SearchHistory history, Random rng) {
-        List<FinishedTrial> finished = observed(history.finished());
+    private Optional<Hyperparameters> guided(List<FinishedTrial> observed, SearchHistory history, Random rng) {
+        List<FinishedTrial> finished = capped(observed);
         double worst = finished.stream().mapToDouble(FinishedTrial::loss).filter(Double::isFinite).max()
                 .orElse(Double.NaN);
         if (Double.isNaN(worst)) {
@@ -94,7 +99,7 @@ public final class GpSampler implements Sampler {
     }
 
     /** The trials the process is fitted to: all, or past MAX_OBSERVATIONS the best half and the latest rest. */
-    private static List<FinishedTrial> observed(List<FinishedTrial> finished) {
+    private static List<FinishedTrial> capped(List<FinishedTrial> finished) {
         if (finished.size() <= MAX_OBSERVATIONS) {
             return finished;
         }

@@ -18,11 +18,13 @@ import java.util.Random;
  * {@link SpecLimits#MAX_TPE_GOOD_TRIALS}) and the rest, and {@link TreeParzen} picks the next point. Running trials
  * join the bad group as if they had failed (a constant liar), which pushes concurrent suggestions apart; a
  * configuration already tried or running is never suggested. Each suggestion draws from a generator seeded by the
- * spec's seed and the history's size: the same seed and history give the same suggestion.
+ * spec's seed and the history's size: the same seed and history give the same suggestion. With multi_fidelity the
+ * estimator sees, instead of the final losses, the losses at the highest budget that startup_trials trials reached
+ * ({@link MultiFidelity}), as BOHB's does, and waits until some budget has that many.
  * <p>
  * Papers: Bergstra et al., "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011 (TPE); the multivariate
- * (joint) densities follow Falkner et al., "BOHB: Robust and Efficient Hyperparameter Optimization at Scale",
- * ICML 2018, arXiv:1807.01774.
+ * (joint) densities and multi_fidelity follow Falkner et al., "BOHB: Robust and Efficient Hyperparameter
+ * Optimization at Scale", ICML 2018, arXiv:1807.01774.
  */
 public final class TpeSampler implements Sampler {
 
@@ -39,8 +41,10 @@ public final class TpeSampler implements Sampler {
     @Override
     public Optional<Hyperparameters> suggest(SearchHistory history) {
         Random rng = space.generatorFor(history);
-        if (history.finished().size() >= settings.startupTrials()) {
-            Optional<Hyperparameters> guided = guided(history, rng);
+        List<FinishedTrial> observed = MultiFidelity.observed(history.finished(), settings.multiFidelity(),
+                settings.startupTrials());
+        if (observed.size() >= settings.startupTrials()) {
+            Optional<Hyperparameters> guided = guided(observed, history, rng);
             if (guided.isPresent()) {
                 return guided;
             }
@@ -48,8 +52,7 @@ public final class TpeSampler implements Sampler {
         return space.startupOrRandom(history, rng);
     }
 
-    private Optional<Hyperparameters> guided(SearchHistory history, Random rng) {
-        List<FinishedTrial> finished = history.finished();
+    private Optional<Hyperparameters> guided(List<FinishedTrial> finished, SearchHistory history, Random rng) {
         int good = (int) Math.min(SpecLimits.MAX_TPE_GOOD_TRIALS, Math.ceil(settings.gamma() * finished.size()));
         // only the good group needs ranking: the bad density does not depend on order
         boolean[] isGood = bestIndices(finished, good);

@@ -7,5 +7,7 @@ public enum PrunerType {
     /** stop a trial whose best loss so far is worse than the median of other trials at the same step */
     MEDIAN,
     /** asynchronous successive halving: at each rung only the best 1/reduction_factor go on */
-    ASHA
+    ASHA,
+    /** asynchronous Hyperband: brackets of ASHA whose first rungs sit at successively larger budgets */
+    HYPERBAND
 }

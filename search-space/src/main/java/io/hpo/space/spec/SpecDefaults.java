@@ -24,6 +24,8 @@ public final class SpecDefaults {
     public static final int TPE_EI_CANDIDATES = 24;
     public static final double TPE_GAMMA = 0.25;
     public static final boolean TPE_MULTIVARIATE = true;
+    /** Off: the model-based samplers fit the final losses, as before the setting existed. */
+    public static final boolean MULTI_FIDELITY = false;
 
     public static final PrunerType PRUNER = PrunerType.NONE;
     public static final int PRUNER_STARTUP_TRIALS = 5;
@@ -32,6 +34,8 @@ public final class SpecDefaults {
     public static final int ASHA_MIN_STEPS = 0;
     public static final int ASHA_REDUCTION_FACTOR = 3;
     public static final int ASHA_MIN_EARLY_STOPPING_RATE = 0;
+    /** 0: as many brackets as fit below the trial budget, Hyperband's own count. */
+    public static final int HYPERBAND_BRACKETS = 0;
 
     public static final int MAX_TRIALS = 10;
     public static final int MAX_CONCURRENT_TRIALS = 1;

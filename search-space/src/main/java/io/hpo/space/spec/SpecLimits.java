@@ -36,6 +36,8 @@ public final class SpecLimits {
     public static final int MAX_PRUNER_STEPS = 10_000_000;
     public static final int MAX_REDUCTION_FACTOR = 100;
     public static final int MAX_MIN_EARLY_STOPPING_RATE = 30;
+    /** More than fit below any trial budget (log2 of MAX_STEPS_PER_TRIAL is 23.3); a spec's own budget allows fewer. */
+    public static final int MAX_HYPERBAND_BRACKETS = 30;
     public static final int MAX_TRIALS = 100_000;
     public static final int MAX_CONCURRENT_TRIALS = 1024;
     public static final int MAX_STEPS_PER_TRIAL = 10_000_000;

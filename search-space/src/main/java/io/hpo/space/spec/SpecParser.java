@@ -2,6 +2,7 @@ package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameter;
 import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.pruner.HyperbandPruner;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -37,9 +38,9 @@ final class SpecParser {
             List.of("source", "demo_sentences", "validation_fraction", "demo_task");
     private static final List<String> STRATEGY_KEYS =
             List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
-                    "multivariate");
+                    "multivariate", "multi_fidelity");
     private static final List<String> PRUNER_KEYS = List.of("type", "startup_trials", "warmup_steps", "min_steps",
-            "reduction_factor", "min_early_stopping_rate");
+            "reduction_factor", "min_early_stopping_rate", "brackets");
     private static final List<String> BUDGET_KEYS = Stream.concat(
             Stream.of("max_trials", "max_concurrent_trials", "max_steps_per_trial", "max_wall_time"),
             Arrays.stream(SpendMeasure.values()).map(SpendMeasure::budgetKey)).toList();
@@ -86,7 +87,7 @@ final class SpecParser {
         StrategySpec strategy = strategy(section(top, "strategy", STRATEGY_KEYS));
         BudgetSpec budget = budget(section(top, "budget", BUDGET_KEYS));
         TrainingSpec training = training(section(top, "training", TRAINING_KEYS), budget);
-        PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS));
+        PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS), budget, training);
         CostSpec cost = cost(section(top, "cost", COST_KEYS));
         Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null));
         FineTuningSections fineTuning = new FineTuningSections(reader, baseDir, checkLocalData);
@@ -272,24 +273,49 @@ final class SpecParser {
         }
         boolean multivariate = m.value("multivariate").map(n -> reader.bool(n, "multivariate"))
                 .orElse(SpecDefaults.TPE_MULTIVARIATE);
-        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate),
-                new GpSpec(startup));
+        boolean multiFidelity = m.value("multi_fidelity").map(n -> reader.bool(n, "multi_fidelity"))
+                .orElse(SpecDefaults.MULTI_FIDELITY);
+        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate, multiFidelity));
     }
 
-    private PrunerSpec pruner(Optional<NodeReader.Mapping> section) {
+    private PrunerSpec pruner(Optional<NodeReader.Mapping> section, BudgetSpec budget, TrainingSpec training) {
         if (section.isEmpty()) {
             return PrunerSpec.none();
         }
         PrunerType type = section.get().value("type").map(n -> enumValue(n, "pruner", PrunerType.class))
                 .orElse(SpecDefaults.PRUNER);
-        return new PrunerSpec(type,
+        PrunerSpec pruner = new PrunerSpec(type,
                 integer(section, "startup_trials", 0, SpecLimits.MAX_TRIALS, SpecDefaults.PRUNER_STARTUP_TRIALS),
                 integer(section, "warmup_steps", 0, SpecLimits.MAX_PRUNER_STEPS, SpecDefaults.PRUNER_WARMUP_STEPS),
                 integer(section, "min_steps", 0, SpecLimits.MAX_PRUNER_STEPS, SpecDefaults.ASHA_MIN_STEPS),
                 integer(section, "reduction_factor", 2, SpecLimits.MAX_REDUCTION_FACTOR,
                         SpecDefaults.ASHA_REDUCTION_FACTOR),
                 integer(section, "min_early_stopping_rate", 0, SpecLimits.MAX_MIN_EARLY_STOPPING_RATE,
-                        SpecDefaults.ASHA_MIN_EARLY_STOPPING_RATE));
+                        SpecDefaults.ASHA_MIN_EARLY_STOPPING_RATE),
+                integer(section, "brackets", 0, SpecLimits.MAX_HYPERBAND_BRACKETS, SpecDefaults.HYPERBAND_BRACKETS));
+        if (type == PrunerType.HYPERBAND) {
+            checkBracketsFit(section.get(), pruner, budget, training);
+        }
+        return pruner;
+    }
+
+    /** Hyperband's bracket b starts at min_steps * reduction_factor^b steps, which must be within the budget. */
+    private void checkBracketsFit(NodeReader.Mapping section, PrunerSpec pruner, BudgetSpec budget,
+                                  TrainingSpec training) {
+        long minSteps = pruner.firstRungSteps(training);
+        long maxSteps = budget.maxStepsPerTrial();
+        int fit = HyperbandPruner.bracketsThatFit(minSteps, pruner.reductionFactor(), maxSteps);
+        if (fit == 0) {
+            // eval_every is within the budget, so only a min_steps written out can be past it
+            throw reader.error(section.value("min_steps").orElseThrow(), "hyperband's first rung, min_steps "
+                    + minSteps + ", is past max_steps_per_trial " + maxSteps);
+        }
+        if (pruner.brackets() > fit) {
+            throw reader.error(section.value("brackets").orElseThrow(), "brackets " + pruner.brackets()
+                    + " is more than fit: bracket b starts at min_steps * reduction_factor^b = " + minSteps + " * "
+                    + pruner.reductionFactor() + "^b steps, at most max_steps_per_trial " + maxSteps + ", so at most "
+                    + fit);
+        }
     }
 
     private <E extends Enum<E>> E enumValue(Node node, String what, Class<E> type) {

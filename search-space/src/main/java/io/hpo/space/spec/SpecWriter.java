@@ -65,6 +65,8 @@ public final class SpecWriter {
         out.append("strategy:\n");
         out.append("  type: ").append(strategy.type().name().toLowerCase(Locale.ROOT)).append('\n');
         out.append("  grid_points: ").append(strategy.gridPoints()).append('\n');
+        appendModelSettings(out, strategy.tpe());
+        appendPruner(out, spec.pruner());
         BudgetSpec budget = spec.budget();
         out.append("budget:\n");
         out.append("  max_trials: ").append(maxTrials).append('\n');
@@ -102,6 +104,36 @@ public final class SpecWriter {
         // the resolved file, not from_trial: the record must mean the same file wherever checkpoints.dir points later
         spec.initial().ifPresent(init -> out.append("init:\n  checkpoint: ").append(quoted(init.checkpoint()))
                 .append('\n'));
+    }
+
+    /**
+     * The model-based samplers' settings (gp's follow tpe's); the defaults stay unwritten, so a search recorded before
+     * they were recorded still matches its spec.
+     */
+    private static void appendModelSettings(StringBuilder out, TpeSpec tpe) {
+        if (tpe.equals(TpeSpec.defaults())) {
+            return;
+        }
+        out.append("  startup_trials: ").append(tpe.startupTrials()).append('\n');
+        out.append("  ei_candidates: ").append(tpe.eiCandidates()).append('\n');
+        out.append("  gamma: ").append(tpe.gamma()).append('\n');
+        out.append("  multivariate: ").append(tpe.multivariate()).append('\n');
+        out.append("  multi_fidelity: ").append(tpe.multiFidelity()).append('\n');
+    }
+
+    /** No pruner stays unwritten, so a search recorded before pruners were recorded still matches its spec. */
+    private static void appendPruner(StringBuilder out, PrunerSpec pruner) {
+        if (pruner.equals(PrunerSpec.none())) {
+            return;
+        }
+        out.append("pruner:\n");
+        out.append("  type: ").append(pruner.type().name().toLowerCase(Locale.ROOT)).append('\n');
+        out.append("  startup_trials: ").append(pruner.startupTrials()).append('\n');
+        out.append("  warmup_steps: ").append(pruner.warmupSteps()).append('\n');
+        out.append("  min_steps: ").append(pruner.minSteps()).append('\n');
+        out.append("  reduction_factor: ").append(pruner.reductionFactor()).append('\n');
+        out.append("  min_early_stopping_rate: ").append(pruner.minEarlyStoppingRate()).append('\n');
+        out.append("  brackets: ").append(pruner.brackets()).append('\n');
     }
 
     private static String yaml(ParamSpec param) {

@@ -21,9 +21,9 @@ public record StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe, GpSpe
         }
     }
 
-    /** A strategy whose gp settings follow tpe's: a spec's startup_trials serves both. */
+    /** A strategy whose gp settings follow tpe's: a spec's startup_trials and multi_fidelity serve both. */
     public StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe) {
-        this(type, gridPoints, tpe, new GpSpec(tpe.startupTrials()));
+        this(type, gridPoints, tpe, new GpSpec(tpe.startupTrials(), tpe.multiFidelity()));
     }
 
     /** A strategy with the default tpe and gp settings. */

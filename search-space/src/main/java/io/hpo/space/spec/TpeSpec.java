@@ -11,8 +11,10 @@ import java.io.Serializable;
  *                      {@link SpecLimits#MAX_TPE_GOOD_TRIALS}
  * @param multivariate  whether l and g are joint densities over all parameters, which keep what a trial combined,
  *                      rather than one density per parameter
+ * @param multiFidelity whether the estimator fits the losses at the highest budget that startup_trials trials
+ *                      reached rather than the final losses ({@link io.hpo.space.sampler.TpeSampler})
  */
-public record TpeSpec(int startupTrials, int eiCandidates, double gamma, boolean multivariate)
+public record TpeSpec(int startupTrials, int eiCandidates, double gamma, boolean multivariate, boolean multiFidelity)
         implements Serializable {
 
     public TpeSpec {
@@ -31,6 +33,6 @@ public record TpeSpec(int startupTrials, int eiCandidates, double gamma, boolean
 
     public static TpeSpec defaults() {
         return new TpeSpec(SpecDefaults.TPE_STARTUP_TRIALS, SpecDefaults.TPE_EI_CANDIDATES, SpecDefaults.TPE_GAMMA,
-                SpecDefaults.TPE_MULTIVARIATE);
+                SpecDefaults.TPE_MULTIVARIATE, SpecDefaults.MULTI_FIDELITY);
     }
 }

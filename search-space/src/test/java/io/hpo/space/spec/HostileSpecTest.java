@@ -36,6 +36,8 @@ class HostileSpecTest {
                         "unknown key 'gama' in strategy; did you mean 'gamma'?"),
                 Arguments.of("multivariate not a boolean", "name: t\nstrategy:\n  type: tpe\n  multivariate: yes please\n",
                         4, "multivariate must be true or false, got 'yes please'"),
+                Arguments.of("multi_fidelity not a boolean", "name: t\nstrategy:\n  type: gp\n  multi_fidelity: 30\n",
+                        4, "multi_fidelity must be true or false, got '30'"),
                 Arguments.of("unknown pruner key", "name: t\npruner:\n  type: asha\n  rungs: 3\n", 4,
                         "unknown key 'rungs' in pruner"),
                 Arguments.of("unknown cost key", "name: t\ncost:\n  device_wats: 300\n", 3,

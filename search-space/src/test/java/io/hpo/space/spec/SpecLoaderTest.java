@@ -64,13 +64,16 @@ class SpecLoaderTest {
                 pruner: {type: asha, min_steps: 25, reduction_factor: 4, min_early_stopping_rate: 1}
                 """, "inline");
 
-        assertEquals(new StrategySpec(StrategyType.TPE, 3, new TpeSpec(4, 48, 0.2, true)), spec.strategy());
-        assertEquals(new PrunerSpec(PrunerType.ASHA, 5, 0, 25, 4, 1), spec.pruner());
+        assertEquals(new StrategySpec(StrategyType.TPE, 3, new TpeSpec(4, 48, 0.2, true, false)), spec.strategy());
+        assertEquals(new PrunerSpec(PrunerType.ASHA, 5, 0, 25, 4, 1, 0), spec.pruner());
         assertFalse(SpecLoader.parse("name: i\nstrategy: {type: tpe, multivariate: false}\n", "i").strategy().tpe()
                 .multivariate());
-        assertEquals(new PrunerSpec(PrunerType.MEDIAN, 2, 40, 0, 3, 0),
+        assertEquals(new PrunerSpec(PrunerType.MEDIAN, 2, 40, 0, 3, 0, 0),
                 SpecLoader.parse("name: m\npruner: {type: median, startup_trials: 2, warmup_steps: 40}\n", "m")
                         .pruner());
+        assertEquals(new PrunerSpec(PrunerType.HYPERBAND, 5, 0, 10, 3, 0, 3),
+                SpecLoader.parse("name: h\nbudget: {max_steps_per_trial: 90}\n"
+                        + "pruner: {type: hyperband, min_steps: 10, brackets: 3}\n", "h").pruner());
     }
 
     @Test
@@ -80,9 +83,9 @@ class SpecLoaderTest {
         assertEquals(SpecDefaults.SEED, spec.seed());
         assertEquals(new DataSpec("demo", 3000, 0.1, DataSpec.QUESTION_FORMATION), spec.data());
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
-        assertEquals(new TpeSpec(10, 24, 0.25, true), spec.strategy().tpe());
+        assertEquals(new TpeSpec(10, 24, 0.25, true, false), spec.strategy().tpe());
         assertEquals(PrunerSpec.none(), spec.pruner());
-        assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0), spec.pruner());
+        assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0, 0), spec.pruner());
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());
         assertEquals(new TrainingSpec(1, 5, 50, 8, OuterOptimizerSpec.average()), spec.training());
         assertTrue(spec.constraints().isEmpty());
@@ -274,6 +277,20 @@ class SpecLoaderTest {
                         4, "reduction_factor"),
                 Arguments.of("unknown pruner key", "name: t\npruner:\n  type: median\n  warmup: 10\n", 4,
                         "unknown key 'warmup'"),
+                Arguments.of("misspelt hyperband", "name: t\npruner:\n  type: hyperbnad\n", 3,
+                        "unknown pruner 'hyperbnad'; did you mean 'hyperband'?"),
+                Arguments.of("more brackets than fit", "name: t\nbudget:\n  max_steps_per_trial: 100\npruner:\n"
+                        + "  type: hyperband\n  min_steps: 10\n  brackets: 4\n", 7, "brackets 4 is more than fit:"
+                        + " bracket b starts at min_steps * reduction_factor^b = 10 * 3^b steps, at most"
+                        + " max_steps_per_trial 100, so at most 3"),
+                Arguments.of("default min_steps leaves fewer brackets", "name: t\nbudget: {max_steps_per_trial: 200}\n"
+                        + "training: {eval_every: 50}\npruner: {type: hyperband, reduction_factor: 2, brackets: 4}\n",
+                        4, "= 50 * 2^b steps, at most max_steps_per_trial 200, so at most 3"),
+                Arguments.of("negative brackets", "name: t\npruner:\n  type: hyperband\n  brackets: -1\n", 4,
+                        "brackets must be in [0, 30]"),
+                Arguments.of("hyperband's first rung past the budget", "name: t\nbudget:\n  max_steps_per_trial: 100\n"
+                        + "pruner:\n  type: hyperband\n  min_steps: 150\n", 6,
+                        "hyperband's first rung, min_steps 150, is past max_steps_per_trial 100"),
                 Arguments.of("grid too large", "name: t\nstrategy:\n  type: grid\n  grid_points: 1000\nspace:\n"
                         + "  learning_rate: {uniform: [0.001, 0.01]}\n  dropout: {uniform: [0.0, 0.5]}\n", 2,
                         "grid search over this space has 1000000 points"),

@@ -93,9 +93,30 @@ class SpecWriterTest {
             assertEquals(original.constraints().stream().map(Constraint::text).toList(),
                     recorded.constraints().stream().map(Constraint::text).toList());
             assertEquals(original.strategy(), recorded.strategy());
+            assertEquals(original.pruner(), recorded.pruner());
             assertEquals(original.budget(), recorded.budget());
             assertEquals(original.training(), recorded.training());
         }
+    }
+
+    @Test
+    void aPrunerIsRecordedWithEverySetting() {
+        SearchSpec spec = SpecLoader.parse("name: h\npruner: {type: hyperband, min_steps: 25, reduction_factor: 2,"
+                + " brackets: 3}\n", "h");
+
+        assertEquals(spec.pruner(), SpecLoader.parseRecorded(SpecWriter.canonical(spec), "recorded").pruner());
+        assertFalse(SpecWriter.canonical(SpecLoader.parse("name: n\n", "n")).contains("pruner"));
+    }
+
+    @Test
+    void theModelSettingsAreRecordedUnlessTheyAreTheDefaults() {
+        SearchSpec spec = SpecLoader.parse("name: bohb\nstrategy: {type: tpe, startup_trials: 4, ei_candidates: 48,"
+                + " gamma: 0.2, multivariate: false, multi_fidelity: true}\n", "bohb");
+
+        assertEquals(spec.strategy(), SpecLoader.parseRecorded(SpecWriter.canonical(spec), "recorded").strategy());
+        assertTrue(spec.strategy().gp().multiFidelity());
+        assertFalse(SpecWriter.canonical(SpecLoader.parse("name: n\nstrategy: {type: tpe}\n", "n"))
+                .contains("multi_fidelity"));
     }
 
     @Test
