@@ -75,7 +75,7 @@ public final class SearchDriverMain {
                 searchId = args.length == 3 ? SearchIds.requireValid(args[2]) : SearchIds.newId(spec.name());
                 prior = args.length == 3 ? LifecycleLog.read(bus, searchId, System.err)
                         : RecordedSearch.none(searchId);
-                if (prior.exists() && !prior.specYaml().equals(SpecWriter.canonical(spec))) {
+                if (prior.exists() && !SpecWriter.records(prior.specYaml(), spec)) {
                     System.err.println("error: search " + searchId + " was recorded with a different spec than "
                             + args[0] + "; resume it with --resume " + searchId + " or give a new search id");
                     return 2;

@@ -24,7 +24,7 @@ public final class SpecWriter {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(spec.name()).append(": one configuration, every hyperparameter fixed\n");
         StrategySpec single = new StrategySpec(StrategyType.RANDOM, spec.strategy().gridPoints());
-        appendSettings(out, bestName(spec.name()), spec, single, 1, 1);
+        appendSettings(out, bestName(spec.name()), spec, single, 1, 1, true);
         out.append("space:\n");
         for (Map.Entry<String, Object> e : hp.toMap().entrySet()) {
             out.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
@@ -38,9 +38,23 @@ public final class SpecWriter {
      * of a search means the same thing wherever and whenever it is read ({@link SpecLoader#parseRecorded}).
      */
     public static String canonical(SearchSpec spec) {
+        return canonical(spec, true);
+    }
+
+    /**
+     * Whether {@code recorded}, a search's recorded canonical spec, records {@code spec}. Searches recorded before
+     * the pruner and the samplers' settings were written have neither: such a record matches a spec that differs
+     * from it only there (which pruner it ran with is not known).
+     */
+    public static boolean records(String recorded, SearchSpec spec) {
+        return recorded.equals(canonical(spec)) || recorded.equals(canonical(spec, false));
+    }
+
+    private static String canonical(SearchSpec spec, boolean searchSettings) {
         StringBuilder out = new StringBuilder();
         BudgetSpec budget = spec.budget();
-        appendSettings(out, spec.name(), spec, spec.strategy(), budget.maxTrials(), budget.maxConcurrentTrials());
+        appendSettings(out, spec.name(), spec, spec.strategy(), budget.maxTrials(), budget.maxConcurrentTrials(),
+                searchSettings);
         out.append("space:\n");
         spec.space().forEach((name, param) -> out.append("  ").append(name).append(": ").append(yaml(param)).append('\n'));
         if (!spec.constraints().isEmpty()) {
@@ -50,8 +64,9 @@ public final class SpecWriter {
         return out.toString();
     }
 
+    /** {@code searchSettings}: whether to write the pruner and the samplers' settings. */
     private static void appendSettings(StringBuilder out, String name, SearchSpec spec, StrategySpec strategy,
-                                       int maxTrials, int maxConcurrent) {
+                                       int maxTrials, int maxConcurrent, boolean searchSettings) {
         out.append("name: ").append(quoted(name)).append('\n');
         out.append("seed: ").append(spec.seed()).append('\n');
         DataSpec data = spec.data();
@@ -65,8 +80,10 @@ public final class SpecWriter {
         out.append("strategy:\n");
         out.append("  type: ").append(strategy.type().name().toLowerCase(Locale.ROOT)).append('\n');
         out.append("  grid_points: ").append(strategy.gridPoints()).append('\n');
-        appendModelSettings(out, strategy.tpe());
-        appendPruner(out, spec.pruner());
+        if (searchSettings) {
+            appendModelSettings(out, strategy.tpe());
+            appendPruner(out, spec.pruner());
+        }
         BudgetSpec budget = spec.budget();
         out.append("budget:\n");
         out.append("  max_trials: ").append(maxTrials).append('\n');

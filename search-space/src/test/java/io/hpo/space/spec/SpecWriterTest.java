@@ -109,6 +109,23 @@ class SpecWriterTest {
     }
 
     @Test
+    void aSearchRecordedBeforePrunersWereWrittenStillMatchesItsSpec() {
+        SearchSpec asha = SpecLoader.parse("name: a\nstrategy: {type: tpe, startup_trials: 4}\n"
+                + "pruner: {type: asha, min_steps: 20}\n", "a");
+        String current = SpecWriter.canonical(asha);
+        // what the writer recorded before: neither the pruner nor the sampler's settings
+        String older = current.replaceAll("(?m)^pruner:\n(  .*\n)*", "").replaceAll("(?m)^  (startup_trials|"
+                + "ei_candidates|gamma|multivariate|multi_fidelity): .*\n", "");
+
+        assertTrue(SpecWriter.records(current, asha));
+        assertTrue(SpecWriter.records(older, asha));
+        SearchSpec median = SpecLoader.parse("name: a\nstrategy: {type: tpe, startup_trials: 4}\n"
+                + "pruner: {type: median}\n", "a");
+        assertFalse(SpecWriter.records(current, median), "a recorded pruner must match");
+        assertFalse(SpecWriter.records(older, SpecLoader.parse("name: a\nseed: 9\n", "a")));
+    }
+
+    @Test
     void theModelSettingsAreRecordedUnlessTheyAreTheDefaults() {
         SearchSpec spec = SpecLoader.parse("name: bohb\nstrategy: {type: tpe, startup_trials: 4, ei_candidates: 48,"
                 + " gamma: 0.2, multivariate: false, multi_fidelity: true}\n", "bohb");
