@@ -87,13 +87,13 @@ class TrialExecutionTest {
         assertTrue(second.reason().startsWith("attempt 1 lost an executor: "), second.reason());
         LifecycleEvent ended = last();
         assertEquals(2, ended.attempt());
-        assertEquals(20, ended.step());
-        assertEquals(2_000, ended.tokensSeen());
-        assertEquals(TransformerModel.parameterCount(HP, VOCABULARY), ended.accounting().parameters());
-        assertEquals(150_000, ended.accounting().trainingTokens());
-        assertEquals(2_000, ended.accounting().spend().tokens());
+        assertEquals(20, ended.ending().step());
+        assertEquals(2_000, ended.ending().tokensSeen());
+        assertEquals(TransformerModel.parameterCount(HP, VOCABULARY), ended.ending().accounting().parameters());
+        assertEquals(150_000, ended.ending().accounting().trainingTokens());
+        assertEquals(2_000, ended.ending().accounting().spend().tokens());
         assertEquals(TrialStatus.COMPLETED, summary.result().outcome());
-        assertEquals(ended.accounting().spend(), summary.spend());
+        assertEquals(ended.ending().accounting().spend(), summary.spend());
         assertEquals(0, events.unflushed(), "the terminal event is delivered before the trial counts as ended");
     }
 
@@ -105,8 +105,9 @@ class TrialExecutionTest {
         execution(training, new NoPruner(), TrialExecutionTest::goOn, 0).run(PLAN, null);
 
         assertEquals(List.of(LifecycleType.TRIAL_STARTED, LifecycleType.TRIAL_FAILED), types());
-        assertTrue(last().reason().startsWith("attempt 1 lost an executor: ")
-                && last().reason().endsWith("(no retries left: hpo.trial.retries=0)"), last().reason());
+        String reason = last().ending().reason();
+        assertTrue(reason.startsWith("attempt 1 lost an executor: ")
+                && reason.endsWith("(no retries left: hpo.trial.retries=0)"), reason);
     }
 
     @Test
@@ -133,8 +134,8 @@ class TrialExecutionTest {
         assertEquals(List.of(PLAN), training.cancelled);
         assertEquals(List.of(LifecycleType.TRIAL_STARTED, LifecycleType.TRIAL_EVALUATED, LifecycleType.TRIAL_PRUNED),
                 types());
-        assertEquals(1, last().rung());
-        assertEquals("worse than the rung's best half", last().reason());
+        assertEquals(1, last().ending().rung());
+        assertEquals("worse than the rung's best half", last().ending().reason());
         assertEquals(List.of("trial-000"), ended);
     }
 
@@ -150,8 +151,8 @@ class TrialExecutionTest {
         assertEquals(List.of(LifecycleType.TRIAL_STARTED, LifecycleType.TRIAL_FAILED), types());
         assertEquals("resumed: the driver stopped during attempt 1", events.published().get(0).reason());
         assertEquals(2, last().attempt());
-        assertEquals("search wall-time budget exhausted", last().reason());
-        assertNull(last().rung());
+        assertEquals("search wall-time budget exhausted", last().ending().reason());
+        assertNull(last().ending().rung());
     }
 
     /** One attempt of the stand-in training. */
