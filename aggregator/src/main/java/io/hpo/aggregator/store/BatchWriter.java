@@ -202,8 +202,8 @@ final class BatchWriter {
                 TrialEnding end = e.ending();
                 updates.add("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ?"
                         + " WHERE search_id = ? AND trial_id = ? AND status IN (?, ?)",
-                        TrialStatus.endedBy(e.type()).name(), end.reason(), Sql.timestamp(e.timeMs()), end.rung(), e.searchId(), e.trialId(),
-                        TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
+                        TrialStatus.endedBy(e.type()).name(), end.reason(), Sql.timestamp(e.timeMs()), end.rung(),
+                        e.searchId(), e.trialId(), TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
                 progress.report(trial, e.attemptOrFirst(), end.step(), end.tokensSeen());
                 recordAccounting(e);
             }
