@@ -49,9 +49,11 @@ class TrialExecutionTest {
 
     private TrialExecution execution(TrialTraining training, Pruner pruner,
                                      Function<String, Optional<String>> mustStop, int retries) {
-        return new TrialExecution(training, DATA, events,
-                new ProgressReporter(new PrintStream(OutputStream.nullOutputStream()), "s", 1, Map.of()), metrics,
-                new TrialCosts(new CostSpec(200, 300, 0.9), VOCABULARY, 150_000), mustStop, pruner, retries);
+        ProgressReporter progress = new ProgressReporter(new PrintStream(OutputStream.nullOutputStream()), "s", 1,
+                Map.of());
+        return new TrialExecution(training, DATA, new TrialCosts(new CostSpec(200, 300, 0.9), VOCABULARY, 150_000),
+                new TrialExecution.Reporting(events, progress, metrics),
+                new TrialExecution.Rules(pruner, mustStop, retries));
     }
 
     private static Optional<String> goOn(String trialId) {
