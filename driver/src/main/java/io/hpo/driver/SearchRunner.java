@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Runs a search on the driver: publishes its start and end, runs a resumed search's unfinished trials again, asks
@@ -94,10 +95,11 @@ public final class SearchRunner {
             SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
             LaunchPolicy launches = new LaunchPolicy(spec.budget(), started, System::currentTimeMillis,
                     cancellations::searchCancelled, progress::budgetExhausted);
+            Function<String, Optional<String>> mustStop = trialId -> cancellations.trialStop(trialId).or(() ->
+                    launches.pastDeadline() ? Optional.of("search wall-time budget exhausted") : Optional.empty());
             TrialExecution execution = new TrialExecution(new TrialRunner(sc, new KafkaStepSink(bus), checkpoints),
-                    data, publisher, progress, metrics, costs, trialId -> cancellations.trialStop(trialId)
-                    .or(() -> launches.pastDeadline()
-                            ? Optional.of("search wall-time budget exhausted") : Optional.empty()), pruner, retries);
+                    data, costs, new TrialExecution.Reporting(publisher, progress, metrics),
+                    new TrialExecution.Rules(pruner, mustStop, retries));
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
             for (RecordedTrial t : prior.unfinishedTrials()) {

@@ -2,6 +2,7 @@ package io.hpo.driver;
 
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
+import io.hpo.events.TrialEnding;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.cost.Spend;
@@ -55,7 +56,7 @@ final class SearchState {
             t.evaluations().forEach(e -> pruner.report(t.trialId(), e.step(), e.validationLoss()));
             pruner.trialEnded(t.trialId());
             TrialSummary summary = new TrialSummary(t.trialId(), hp, recordedResult(t),
-                    TrialCosts.spend(t.terminal().accounting()), recordedEvaluations(t));
+                    TrialCosts.spend(t.terminal().ending().accounting()), recordedEvaluations(t));
             state.finish(summary);
             progress.recorded(t.trialId(), summary.result(), summary.spend());
         }
@@ -68,13 +69,14 @@ final class SearchState {
 
     private static TrainingResult recordedResult(RecordedTrial t) {
         TrialStatus outcome = TrialStatus.endedBy(t.terminal().type());
+        TrialEnding end = t.terminal().ending();
         double best = t.bestValidationLoss();
         RecordedTrial.Evaluation atBest = t.evaluations().stream()
                 .filter(e -> Double.compare(e.validationLoss(), best) == 0).findFirst().orElse(null);
-        long steps = t.terminal().step() == null ? 0 : t.terminal().step();
-        long tokens = t.terminal().tokensSeen() == null ? 0 : t.terminal().tokensSeen();
+        long steps = end.step() == null ? 0 : end.step();
+        long tokens = end.tokensSeen() == null ? 0 : end.tokensSeen();
         return new TrainingResult(outcome, steps, tokens, best, atBest == null ? 0 : atBest.step(),
-                atBest == null ? 0 : atBest.tokensSeen(), t.terminal().reason(), 0);
+                atBest == null ? 0 : atBest.tokensSeen(), end.reason(), 0);
     }
 
     private static NavigableMap<Long, Double> recordedEvaluations(RecordedTrial t) {

@@ -1,8 +1,8 @@
 package io.hpo.driver;
 
 import io.hpo.events.TrialAccounting;
+import io.hpo.space.cost.CostSpec;
 import io.hpo.space.cost.Spend;
-import io.hpo.space.spec.CostSpec;
 import io.hpo.worker.model.TransformerModel;
 import io.hpo.worker.trial.TrialPlan;
 

@@ -23,7 +23,7 @@ import java.util.function.Function;
 
 /**
  * One trial from STARTED to its terminal event, on a pool thread of the search. A trial whose Spark job failed
- * because an executor was lost runs again from scratch as its next attempt, up to {@code retries} times. Every
+ * because an executor was lost runs again from scratch as its next attempt, up to {@link Rules#retries} times. Every
  * evaluation goes to the pruner, and the last attempt's into the trial's summary, from which the sampler learns
  * (multi_fidelity fits the losses at one step); a pruned trial stops before its next round. The terminal event
  * carries the trial's accounting, its wall time taken over all its attempts.
@@ -31,30 +31,30 @@ import java.util.function.Function;
 final class TrialExecution {
     private final TrialTraining training;
     private final CorpusSplit data;
-    private final LifecycleSink events;
-    private final ProgressReporter progress;
-    private final DriverMetrics metrics;
     private final TrialCosts costs;
-    private final Function<String, Optional<String>> mustStop;
-    private final Pruner pruner;
-    private final int retries;
+    private final Reporting report;
+    private final Rules rules;
+
+    /** Where a trial's course goes: its lifecycle events, the console's progress lines, the driver's metrics. */
+    record Reporting(LifecycleSink events, ProgressReporter progress, DriverMetrics metrics) {
+    }
 
     /**
+     * What decides whether a trial goes on.
+     *
+     * @param pruner   stops a trial whose evaluations fall behind
      * @param mustStop says why a trial has to end before its budget (cancelled, out of wall time), if it has
      * @param retries  how many times a trial runs again after losing an executor
      */
-    TrialExecution(TrialTraining training, CorpusSplit data, LifecycleSink events, ProgressReporter progress,
-                   DriverMetrics metrics, TrialCosts costs, Function<String, Optional<String>> mustStop, Pruner pruner,
-                   int retries) {
+    record Rules(Pruner pruner, Function<String, Optional<String>> mustStop, int retries) {
+    }
+
+    TrialExecution(TrialTraining training, CorpusSplit data, TrialCosts costs, Reporting report, Rules rules) {
         this.training = training;
         this.data = data;
-        this.events = events;
-        this.progress = progress;
-        this.metrics = metrics;
         this.costs = costs;
-        this.mustStop = mustStop;
-        this.pruner = pruner;
-        this.retries = retries;
+        this.report = report;
+        this.rules = rules;
     }
 
     /** @param startReason null for a first run; why the trial runs again for a resumed one */
@@ -62,23 +62,23 @@ final class TrialExecution {
         long started = System.currentTimeMillis();
         TrialPlan plan = first;
         AtomicReference<PruneDecision> pruned = new AtomicReference<>();
-        int retriesLeft = retries;
+        int retriesLeft = rules.retries();
         Attempt attempt = attempt(plan, startReason, pruned, retriesLeft > 0);
         while (attempt.retryReason() != null) {
             retriesLeft--;
             plan = plan.nextAttempt();
-            progress.retrying(plan.trialId(), plan.attempt(), attempt.retryReason());
+            report.progress().retrying(plan.trialId(), plan.attempt(), attempt.retryReason());
             attempt = attempt(plan, attempt.retryReason(), pruned, retriesLeft > 0);
         }
         // the pruner keeps what earlier attempts reported: a retry passes the rungs they passed again
-        pruner.trialEnded(plan.trialId());
+        rules.pruner().trialEnded(plan.trialId());
         TrainingResult result = attempt.result();
         TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started, result.tokensSeen());
-        events.publish(terminalEvent(plan, result, pruned.get()).withAccounting(accounting));
-        events.flush();
+        report.events().publish(terminalEvent(plan, result, pruned.get()).withAccounting(accounting));
+        report.events().flush();
         Spend spend = TrialCosts.spend(accounting);
-        progress.trialEnded(plan.trialId(), result, spend);
-        metrics.trialEnded(result);
+        report.progress().trialEnded(plan.trialId(), result, spend);
+        report.metrics().trialEnded(result);
         return new TrialSummary(plan.trialId(), plan.hyperparameters(), result, spend, attempt.evaluations());
     }
 
@@ -106,18 +106,18 @@ final class TrialExecution {
                             boolean mayRetry) {
         String searchId = plan.searchId();
         String trialId = plan.trialId();
-        events.publish(LifecycleEvent.trialStarted(searchId, trialId, plan.attempt(), startReason));
+        report.events().publish(LifecycleEvent.trialStarted(searchId, trialId, plan.attempt(), startReason));
         // an attempt's steps must never be on Kafka without its start: a resumed driver counts attempts there
-        events.flush();
-        progress.trialStarted(trialId, plan.attempt(), plan.hyperparameters().toMap().toString());
-        metrics.trialStarted();
+        report.events().flush();
+        report.progress().trialStarted(trialId, plan.attempt(), plan.hyperparameters().toMap().toString());
+        report.metrics().trialStarted();
         NavigableMap<Long, Double> evaluations = new TreeMap<>();
         TrialObserver observer = (step, validationLoss, tokensSeen) -> {
             evaluations.put(step, validationLoss);
-            events.publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step, validationLoss,
-                    tokensSeen));
-            progress.evaluated(trialId, step, plan.maxSteps(), validationLoss);
-            PruneDecision decision = pruner.report(trialId, step, validationLoss);
+            report.events().publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step,
+                    validationLoss, tokensSeen));
+            report.progress().evaluated(trialId, step, plan.maxSteps(), validationLoss);
+            PruneDecision decision = rules.pruner().report(trialId, step, validationLoss);
             if (decision.prune()) {
                 pruned.set(decision);
                 // the evaluation runs between rounds, so this only guards against a job already submitted
@@ -128,7 +128,8 @@ final class TrialExecution {
             if (pruned.get() != null) {
                 return Optional.of(new StopSignal.StopRequest(TrialStatus.PRUNED, pruned.get().reason()));
             }
-            return mustStop.apply(trialId).map(why -> new StopSignal.StopRequest(TrialStatus.FAILED, why));
+            return rules.mustStop().apply(trialId)
+                    .map(why -> new StopSignal.StopRequest(TrialStatus.FAILED, why));
         };
         try {
             return new Attempt(training.run(plan, data, observer, stop), null, evaluations);
@@ -138,11 +139,11 @@ final class TrialExecution {
                 return new Attempt(failed(TrialFailures.reason(plan, e)), null, evaluations);
             }
             String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
-            if (mayRetry && mustStop.apply(trialId).isEmpty()) {
+            if (mayRetry && rules.mustStop().apply(trialId).isEmpty()) {
                 return new Attempt(null, lost, evaluations);
             }
-            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + retries + ")"), null,
-                    evaluations);
+            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + rules.retries() + ")"),
+                    null, evaluations);
         }
     }
 

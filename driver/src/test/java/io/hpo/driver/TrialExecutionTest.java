@@ -4,10 +4,10 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.CostSpec;
 import io.hpo.space.pruner.NoPruner;
 import io.hpo.space.pruner.PruneDecision;
 import io.hpo.space.pruner.Pruner;
-import io.hpo.space.spec.CostSpec;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.QuestionFormationCorpus;
 import io.hpo.worker.model.TransformerModel;
@@ -49,9 +49,11 @@ class TrialExecutionTest {
 
     private TrialExecution execution(TrialTraining training, Pruner pruner,
                                      Function<String, Optional<String>> mustStop, int retries) {
-        return new TrialExecution(training, DATA, events,
-                new ProgressReporter(new PrintStream(OutputStream.nullOutputStream()), "s", 1, Map.of()), metrics,
-                new TrialCosts(new CostSpec(200, 300, 0.9), VOCABULARY, 150_000), mustStop, pruner, retries);
+        ProgressReporter progress = new ProgressReporter(new PrintStream(OutputStream.nullOutputStream()), "s", 1,
+                Map.of());
+        return new TrialExecution(training, DATA, new TrialCosts(new CostSpec(200, 300, 0.9), VOCABULARY, 150_000),
+                new TrialExecution.Reporting(events, progress, metrics),
+                new TrialExecution.Rules(pruner, mustStop, retries));
     }
 
     private static Optional<String> goOn(String trialId) {
@@ -87,13 +89,13 @@ class TrialExecutionTest {
         assertTrue(second.reason().startsWith("attempt 1 lost an executor: "), second.reason());
         LifecycleEvent ended = last();
         assertEquals(2, ended.attempt());
-        assertEquals(20, ended.step());
-        assertEquals(2_000, ended.tokensSeen());
-        assertEquals(TransformerModel.parameterCount(HP, VOCABULARY), ended.accounting().parameters());
-        assertEquals(150_000, ended.accounting().trainingTokens());
-        assertEquals(2_000, ended.accounting().spend().tokens());
+        assertEquals(20, ended.ending().step());
+        assertEquals(2_000, ended.ending().tokensSeen());
+        assertEquals(TransformerModel.parameterCount(HP, VOCABULARY), ended.ending().accounting().parameters());
+        assertEquals(150_000, ended.ending().accounting().trainingTokens());
+        assertEquals(2_000, ended.ending().accounting().spend().tokens());
         assertEquals(TrialStatus.COMPLETED, summary.result().outcome());
-        assertEquals(ended.accounting().spend(), summary.spend());
+        assertEquals(ended.ending().accounting().spend(), summary.spend());
         assertEquals(0, events.unflushed(), "the terminal event is delivered before the trial counts as ended");
     }
 
@@ -122,8 +124,9 @@ class TrialExecutionTest {
         execution(training, new NoPruner(), TrialExecutionTest::goOn, 0).run(PLAN, null);
 
         assertEquals(List.of(LifecycleType.TRIAL_STARTED, LifecycleType.TRIAL_FAILED), types());
-        assertTrue(last().reason().startsWith("attempt 1 lost an executor: ")
-                && last().reason().endsWith("(no retries left: hpo.trial.retries=0)"), last().reason());
+        String reason = last().ending().reason();
+        assertTrue(reason.startsWith("attempt 1 lost an executor: ")
+                && reason.endsWith("(no retries left: hpo.trial.retries=0)"), reason);
     }
 
     @Test
@@ -150,8 +153,8 @@ class TrialExecutionTest {
         assertEquals(List.of(PLAN), training.cancelled);
         assertEquals(List.of(LifecycleType.TRIAL_STARTED, LifecycleType.TRIAL_EVALUATED, LifecycleType.TRIAL_PRUNED),
                 types());
-        assertEquals(1, last().rung());
-        assertEquals("worse than the rung's best half", last().reason());
+        assertEquals(1, last().ending().rung());
+        assertEquals("worse than the rung's best half", last().ending().reason());
         assertEquals(List.of("trial-000"), ended);
     }
 
@@ -167,8 +170,8 @@ class TrialExecutionTest {
         assertEquals(List.of(LifecycleType.TRIAL_STARTED, LifecycleType.TRIAL_FAILED), types());
         assertEquals("resumed: the driver stopped during attempt 1", events.published().get(0).reason());
         assertEquals(2, last().attempt());
-        assertEquals("search wall-time budget exhausted", last().reason());
-        assertNull(last().rung());
+        assertEquals("search wall-time budget exhausted", last().ending().reason());
+        assertNull(last().ending().rung());
     }
 
     /** One attempt of the stand-in training. */

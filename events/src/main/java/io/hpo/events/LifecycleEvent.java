@@ -1,73 +1,100 @@
 package io.hpo.events;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * A search or trial lifecycle event, published by the driver to {@link BusConfig#LIFECYCLE_TOPIC}.
- * Fields that do not apply to a type are null and left out of the JSON.
+ * What an event reports depends on its type and is null for other types; nulls are left out of the JSON, and the
+ * groups' fields sit flat beside the event's own, as they always have.
  *
- * @param eventId        deterministic id (same event, same id) so redelivery and re-publication are idempotent
- * @param trialId        null for search events
- * @param attempt        TRIAL_STARTED, TRIAL_EVALUATED and terminal trial events: which run of the trial (1 = first;
- *                       a trial re-run after a lost executor or a crashed driver counts up); null means 1
- * @param searchName     SEARCH_STARTED: the spec's name
- * @param specYaml       SEARCH_STARTED: the full spec as submitted
- * @param config         TRIAL_CREATED: the trial's hyperparameters (snake_case keys, as in the spec)
- * @param step           TRIAL_EVALUATED and terminal trial events: global step reached
- * @param validationLoss TRIAL_EVALUATED: mean per-token cross-entropy on the validation split, nats
- * @param tokensSeen     TRIAL_EVALUATED and terminal trial events: training tokens consumed so far
- * @param reason         TRIAL_DIVERGED / TRIAL_FAILED / TRIAL_PRUNED: why; TRIAL_STARTED of a later attempt: why the
- *                       trial runs again; SEARCH_FINISHED: the search's final status
- * @param rung           TRIAL_PRUNED by successive halving: the rung (0 = lowest) where the trial stopped
- * @param accounting     terminal trial events: the trial's size, data size and spend; null in events published
- *                       before the driver measured them
- * @param checkpoint     TRIAL_COMPLETED: where the trained model was saved; null when it was not
+ * @param eventId    deterministic id (same event, same id) so redelivery and re-publication are idempotent
+ * @param trialId    null for search events
+ * @param attempt    TRIAL_STARTED, TRIAL_EVALUATED and terminal trial events: which run of the trial (1 = first;
+ *                   a trial re-run after a lost executor or a crashed driver counts up); null means 1
+ * @param submission SEARCH_STARTED (and only it): the spec's name and text
+ * @param config     TRIAL_CREATED: the trial's hyperparameters (snake_case keys, as in the spec)
+ * @param evaluation TRIAL_EVALUATED (and only it): step, validation loss, tokens seen
+ * @param reason     TRIAL_STARTED of a later attempt: why the trial runs again; SEARCH_FINISHED: the search's final
+ *                   status. A terminal event's reason is in its {@code ending}
+ * @param ending     terminal trial events (and only they): step, tokens, reason, rung, accounting, checkpoint
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LifecycleEvent(int schemaVersion, String eventId, String searchId, String trialId, Integer attempt,
-                             LifecycleType type,
-                             long timeMs, String searchName, String specYaml, Map<String, Object> config,
-                             Long step, Double validationLoss, Long tokensSeen, String reason, Integer rung,
-                             TrialAccounting accounting, String checkpoint) {
+                             LifecycleType type, long timeMs, @JsonUnwrapped SearchSubmission submission,
+                             Map<String, Object> config, @JsonUnwrapped TrialEvaluation evaluation, String reason,
+                             @JsonUnwrapped TrialEnding ending) {
 
+    // Jackson 2.15 cannot pass unwrapped objects to a constructor: JSON is read through fromJson instead
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public LifecycleEvent {
         Objects.requireNonNull(searchId, "searchId");
         Objects.requireNonNull(type, "type");
         if (!type.isSearchEvent()) {
             Objects.requireNonNull(trialId, "trialId of a " + type + " event");
         }
+        if ((submission != null) != (type == LifecycleType.SEARCH_STARTED)
+                || (evaluation != null) != (type == LifecycleType.TRIAL_EVALUATED)
+                || (ending != null) != type.isTrialTerminal()
+                || (reason != null && type.isTrialTerminal())) {
+            throw new IllegalArgumentException("a " + type + " event reports what its type reports: submission "
+                    + submission + ", evaluation " + evaluation + ", reason " + reason + ", ending " + ending);
+        }
+    }
+
+    /** Reads the flat wire form, putting each field in the group that the event's type reports it in. */
+    @JsonCreator
+    static LifecycleEvent fromJson(@JsonProperty("schemaVersion") int schemaVersion,
+                                   @JsonProperty("eventId") String eventId, @JsonProperty("searchId") String searchId,
+                                   @JsonProperty("trialId") String trialId, @JsonProperty("attempt") Integer attempt,
+                                   @JsonProperty("type") LifecycleType type, @JsonProperty("timeMs") long timeMs,
+                                   @JsonProperty("searchName") String searchName,
+                                   @JsonProperty("specYaml") String specYaml,
+                                   @JsonProperty("config") Map<String, Object> config,
+                                   @JsonProperty("step") Long step,
+                                   @JsonProperty("validationLoss") Double validationLoss,
+                                   @JsonProperty("tokensSeen") Long tokensSeen, @JsonProperty("reason") String reason,
+                                   @JsonProperty("rung") Integer rung,
+                                   @JsonProperty("accounting") TrialAccounting accounting,
+                                   @JsonProperty("checkpoint") String checkpoint) {
+        Objects.requireNonNull(type, "type");
+        boolean terminal = type.isTrialTerminal();
+        return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs,
+                type == LifecycleType.SEARCH_STARTED ? new SearchSubmission(searchName, specYaml) : null, config,
+                type == LifecycleType.TRIAL_EVALUATED ? new TrialEvaluation(step, validationLoss, tokensSeen) : null,
+                terminal ? null : reason,
+                terminal ? new TrialEnding(step, tokensSeen, reason, rung, accounting, checkpoint) : null);
     }
 
     public static LifecycleEvent searchStarted(String searchId, String name, String specYaml) {
-        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/started", searchId, null,
-                null, LifecycleType.SEARCH_STARTED, System.currentTimeMillis(), name, specYaml, null, null, null, null, null,
-                null, null, null);
+        return search(searchId, "started", LifecycleType.SEARCH_STARTED)
+                .submission(new SearchSubmission(name, specYaml)).build();
     }
 
     public static LifecycleEvent searchFinished(String searchId, String status) {
-        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, searchId + "/finished", searchId, null,
-                null, LifecycleType.SEARCH_FINISHED, System.currentTimeMillis(), null, null, null, null, null, null, status,
-                null, null, null);
+        return search(searchId, "finished", LifecycleType.SEARCH_FINISHED).reason(status).build();
     }
 
     public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config) {
-        return trial(searchId, trialId, null, LifecycleType.TRIAL_CREATED, config, null, null, null, null, null, null);
+        return trial(searchId, trialId, null, LifecycleType.TRIAL_CREATED, "").config(config).build();
     }
 
     /** {@code reason}: null for a first attempt; for a later one, why the trial runs again. */
     public static LifecycleEvent trialStarted(String searchId, String trialId, int attempt, String reason) {
-        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_STARTED, null, null, null, null, reason, null, null);
+        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_STARTED, "").reason(reason).build();
     }
 
     public static LifecycleEvent trialEvaluated(String searchId, String trialId, int attempt, long step,
                                                 double validationLoss, long tokensSeen) {
-        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_EVALUATED, null, step, validationLoss, tokensSeen,
-                null, null, null);
+        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_EVALUATED, "/" + step)
+                .evaluation(new TrialEvaluation(step, validationLoss, tokensSeen)).build();
     }
 
     /** A terminal trial event: COMPLETED, DIVERGED, FAILED, or PRUNED without a rung (see {@link #trialPruned}). */
@@ -76,32 +103,33 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         if (!type.isTrialTerminal()) {
             throw new IllegalArgumentException(type + " is not a terminal trial event");
         }
-        return trial(searchId, trialId, attempt, type, null, step, null, tokensSeen, reason, null, null);
+        return trial(searchId, trialId, attempt, type, "").ending(TrialEnding.at(step, tokensSeen, reason)).build();
     }
 
     /** TRIAL_COMPLETED, naming the saved model ({@code checkpoint} null when it was not saved). */
     public static LifecycleEvent trialCompleted(String searchId, String trialId, int attempt, long step,
                                                 long tokensSeen, String checkpoint) {
-        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_COMPLETED, null, step, null, tokensSeen, null, null,
-                checkpoint);
+        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_COMPLETED, "")
+                .ending(TrialEnding.at(step, tokensSeen, null).withCheckpoint(checkpoint)).build();
     }
 
     /** The pruner stopped the trial at {@code step}; {@code rung} is null unless successive halving stopped it. */
     public static LifecycleEvent trialPruned(String searchId, String trialId, int attempt, long step, long tokensSeen,
                                              Integer rung, String reason) {
-        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_PRUNED, null, step, null, tokensSeen, reason,
-                rung, null);
+        return trial(searchId, trialId, attempt, LifecycleType.TRIAL_PRUNED, "")
+                .ending(TrialEnding.at(step, tokensSeen, reason).withRung(rung)).build();
     }
 
-    private static LifecycleEvent trial(String searchId, String trialId, Integer attempt, LifecycleType type,
-                                        Map<String, Object> config, Long step, Double validationLoss, Long tokensSeen,
-                                        String reason, Integer rung, String checkpoint) {
+    private static Builder search(String searchId, String idSuffix, LifecycleType type) {
+        return new Builder(searchId + "/" + idSuffix, searchId, null, null, type);
+    }
+
+    private static Builder trial(String searchId, String trialId, Integer attempt, LifecycleType type,
+                                 String idSuffix) {
         // a first attempt keeps the ids events had before attempts existed, so stored history stays idempotent
         String id = searchId + "/" + trialId + (attempt != null && attempt > 1 ? "/a" + attempt : "") + "/" + type
-                + (type == LifecycleType.TRIAL_EVALUATED ? "/" + step : "");
-        return new LifecycleEvent(EventCodec.SCHEMA_VERSION, id, searchId, trialId, attempt, type,
-                System.currentTimeMillis(), null, null, config, step, validationLoss, tokensSeen, reason, rung, null,
-                checkpoint);
+                + idSuffix;
+        return new Builder(id, searchId, trialId, attempt, type);
     }
 
     /** This terminal trial event carrying the trial's accounting. */
@@ -109,8 +137,8 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         if (!type.isTrialTerminal()) {
             throw new IllegalArgumentException("only a terminal trial event carries accounting, not " + type);
         }
-        return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs, searchName,
-                specYaml, config, step, validationLoss, tokensSeen, reason, rung, accounting, checkpoint);
+        return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs, submission,
+                config, evaluation, reason, ending.withAccounting(accounting));
     }
 
     /** Which run of the trial this event belongs to (1 when the event does not say). */
@@ -121,5 +149,57 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
     /** Kafka record key: a trial's events stay ordered in one partition; search events key by search id. */
     public String key() {
         return trialId != null ? trialId : searchId;
+    }
+
+    /** A new event, stamped now, from what its type reports; what is not set stays null. */
+    private static final class Builder {
+        private final String eventId;
+        private final String searchId;
+        private final String trialId;
+        private final Integer attempt;
+        private final LifecycleType type;
+        private SearchSubmission submission;
+        private Map<String, Object> config;
+        private TrialEvaluation evaluation;
+        private String reason;
+        private TrialEnding ending;
+
+        Builder(String eventId, String searchId, String trialId, Integer attempt, LifecycleType type) {
+            this.eventId = eventId;
+            this.searchId = searchId;
+            this.trialId = trialId;
+            this.attempt = attempt;
+            this.type = type;
+        }
+
+        Builder submission(SearchSubmission submission) {
+            this.submission = submission;
+            return this;
+        }
+
+        Builder config(Map<String, Object> config) {
+            this.config = config;
+            return this;
+        }
+
+        Builder evaluation(TrialEvaluation evaluation) {
+            this.evaluation = evaluation;
+            return this;
+        }
+
+        Builder reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        Builder ending(TrialEnding ending) {
+            this.ending = ending;
+            return this;
+        }
+
+        LifecycleEvent build() {
+            return new LifecycleEvent(EventCodec.SCHEMA_VERSION, eventId, searchId, trialId, attempt, type,
+                    System.currentTimeMillis(), submission, config, evaluation, reason, ending);
+        }
     }
 }

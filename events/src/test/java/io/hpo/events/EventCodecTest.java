@@ -4,6 +4,7 @@ import io.hpo.space.cost.Spend;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +42,47 @@ class EventCodecTest {
         LifecycleEvent finished = LifecycleEvent.searchFinished("s", "COMPLETED");
         assertNull(finished.trialId());
         assertEquals("s", EventCodec.decodeLifecycle(EventCodec.encode(finished)).key());
+    }
+
+    @Test
+    void everyFactoryKeepsItsWireForm() {
+        String accounting = "{\"parameters\":1000,\"trainingTokens\":5000,\"executorSeconds\":12.5,\"tokens\":400,"
+                + "\"flops\":2400000.0,\"energyKwh\":0.001,\"co2Kg\":5.0E-4,\"cost\":0.02}";
+        String trial = "{\"schemaVersion\":1,\"eventId\":\"s/t/";
+        Map<String, LifecycleEvent> pinned = new LinkedHashMap<>();
+        pinned.put("{\"schemaVersion\":1,\"eventId\":\"s/started\",\"searchId\":\"s\",\"type\":\"SEARCH_STARTED\","
+                + "\"timeMs\":0,\"searchName\":\"tiny\",\"specYaml\":\"name: tiny\\n\"}",
+                LifecycleEvent.searchStarted("s", "tiny", "name: tiny\n"));
+        pinned.put("{\"schemaVersion\":1,\"eventId\":\"s/finished\",\"searchId\":\"s\",\"type\":\"SEARCH_FINISHED\","
+                + "\"timeMs\":0,\"reason\":\"COMPLETED\"}", LifecycleEvent.searchFinished("s", "COMPLETED"));
+        pinned.put(trial + "TRIAL_CREATED\",\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_CREATED\","
+                + "\"timeMs\":0,\"config\":{\"width\":64}}", LifecycleEvent.trialCreated("s", "t", Map.of("width", 64)));
+        pinned.put(trial + "a2/TRIAL_STARTED\",\"searchId\":\"s\",\"trialId\":\"t\",\"attempt\":2,"
+                + "\"type\":\"TRIAL_STARTED\",\"timeMs\":0,\"reason\":\"executor lost\"}",
+                LifecycleEvent.trialStarted("s", "t", 2, "executor lost"));
+        pinned.put(trial + "TRIAL_EVALUATED/20\",\"searchId\":\"s\",\"trialId\":\"t\",\"attempt\":1,"
+                + "\"type\":\"TRIAL_EVALUATED\",\"timeMs\":0,\"step\":20,\"validationLoss\":1.5,\"tokensSeen\":100}",
+                LifecycleEvent.trialEvaluated("s", "t", 1, 20, 1.5, 100));
+        pinned.put(trial + "TRIAL_FAILED\",\"searchId\":\"s\",\"trialId\":\"t\",\"attempt\":1,"
+                + "\"type\":\"TRIAL_FAILED\",\"timeMs\":0,\"step\":3,\"tokensSeen\":30,\"reason\":\"oom\"}",
+                LifecycleEvent.trialEnded("s", "t", 1, LifecycleType.TRIAL_FAILED, 3, 30, "oom"));
+        pinned.put(trial + "TRIAL_COMPLETED\",\"searchId\":\"s\",\"trialId\":\"t\",\"attempt\":1,"
+                + "\"type\":\"TRIAL_COMPLETED\",\"timeMs\":0,\"step\":100,\"tokensSeen\":4096,"
+                + "\"checkpoint\":\"/ckpt/s/t.zip\"}", LifecycleEvent.trialCompleted("s", "t", 1, 100, 4096, "/ckpt/s/t.zip"));
+        pinned.put(trial + "TRIAL_PRUNED\",\"searchId\":\"s\",\"trialId\":\"t\",\"attempt\":1,"
+                + "\"type\":\"TRIAL_PRUNED\",\"timeMs\":0,\"step\":60,\"tokensSeen\":61440,\"reason\":\"asha rung 0\","
+                + "\"rung\":0,\"accounting\":" + accounting + "}",
+                LifecycleEvent.trialPruned("s", "t", 1, 60, 61_440, 0, "asha rung 0").withAccounting(
+                        new TrialAccounting(1000, 5000, new Spend(12.5, 400, 2.4e6, 1e-3, 5e-4, 0.02))));
+        pinned.forEach((json, event) -> {
+            assertEquals(json, new String(EventCodec.encode(event), StandardCharsets.UTF_8)
+                    .replaceFirst("\"timeMs\":\\d+", "\"timeMs\":0"));
+            try {
+                assertEquals(event, EventCodec.decodeLifecycle(EventCodec.encode(event)));
+            } catch (CorruptEventException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     @Test
@@ -84,7 +126,7 @@ class EventCodecTest {
         LifecycleEvent old = EventCodec.decodeLifecycle(("{\"schemaVersion\":1,\"eventId\":\"s/t/TRIAL_COMPLETED\","
                 + "\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_COMPLETED\",\"timeMs\":1,\"step\":60,"
                 + "\"tokensSeen\":61440}").getBytes(StandardCharsets.UTF_8));
-        assertNull(old.accounting());
+        assertNull(old.ending().accounting());
         assertEquals(1, old.attemptOrFirst());
         String json = new String(EventCodec.encode(LifecycleEvent.trialStarted("s", "t", 1, null)), StandardCharsets.UTF_8);
         assertTrue(!json.contains("accounting"), json);
@@ -99,7 +141,7 @@ class EventCodecTest {
         LifecycleEvent recorded = EventCodec.decodeLifecycle(("{\"schemaVersion\":1,\"eventId\":\"s/t/TRIAL_FAILED\","
                 + "\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_FAILED\",\"timeMs\":1,\"accounting\":" + flat
                 + "}").getBytes(StandardCharsets.UTF_8));
-        assertEquals(accounting, recorded.accounting());
+        assertEquals(accounting, recorded.ending().accounting());
     }
 
     @Test

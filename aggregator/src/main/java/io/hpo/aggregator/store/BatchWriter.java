@@ -5,6 +5,8 @@ import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialAccounting;
+import io.hpo.events.TrialEnding;
+import io.hpo.events.TrialEvaluation;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.Spend;
 
@@ -175,7 +177,7 @@ final class BatchWriter {
         switch (e.type()) {
             case SEARCH_STARTED -> updates.add("UPDATE searches SET name = COALESCE(name, ?),"
                     + " spec_yaml = COALESCE(spec_yaml, ?), started_at = COALESCE(started_at, ?) WHERE search_id = ?",
-                    e.searchName(), e.specYaml(), Sql.timestamp(e.timeMs()), e.searchId());
+                    e.submission().searchName(), e.submission().specYaml(), Sql.timestamp(e.timeMs()), e.searchId());
             case SEARCH_FINISHED -> updates.add("UPDATE searches SET status = ?, outcome = COALESCE(outcome, ?),"
                     + " finished_at = COALESCE(finished_at, ?) WHERE search_id = ?",
                     SearchSummary.FINISHED, e.reason(), Sql.timestamp(e.timeMs()), e.searchId());
@@ -189,18 +191,20 @@ final class BatchWriter {
                 bestChanged.add(trial);
             }
             case TRIAL_EVALUATED -> {
+                TrialEvaluation ev = e.evaluation();
                 updates.add("INSERT INTO evaluations (search_id, trial_id, attempt, step, val_loss, tokens_seen, time)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", e.searchId(), e.trialId(),
-                        e.attemptOrFirst(), e.step(), e.validationLoss(), e.tokensSeen(), Sql.timestamp(e.timeMs()));
-                progress.report(trial, e.attemptOrFirst(), e.step(), e.tokensSeen());
+                        e.attemptOrFirst(), ev.step(), ev.validationLoss(), ev.tokensSeen(), Sql.timestamp(e.timeMs()));
+                progress.report(trial, e.attemptOrFirst(), ev.step(), ev.tokensSeen());
                 bestChanged.add(trial);
             }
             case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED, TRIAL_PRUNED -> {
+                TrialEnding end = e.ending();
                 updates.add("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ?"
                         + " WHERE search_id = ? AND trial_id = ? AND status IN (?, ?)",
-                        TrialStatus.endedBy(e.type()).name(), e.reason(), Sql.timestamp(e.timeMs()), e.rung(), e.searchId(), e.trialId(),
-                        TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
-                progress.report(trial, e.attemptOrFirst(), e.step(), e.tokensSeen());
+                        TrialStatus.endedBy(e.type()).name(), end.reason(), Sql.timestamp(e.timeMs()), end.rung(),
+                        e.searchId(), e.trialId(), TrialStatus.CREATED.name(), TrialStatus.RUNNING.name());
+                progress.report(trial, e.attemptOrFirst(), end.step(), end.tokensSeen());
                 recordAccounting(e);
             }
         }
@@ -208,7 +212,7 @@ final class BatchWriter {
 
     /** The first terminal event with accounting sets it, as the first terminal event sets the status. */
     private void recordAccounting(LifecycleEvent e) {
-        TrialAccounting a = e.accounting();
+        TrialAccounting a = e.ending().accounting();
         if (a == null) {
             return;
         }

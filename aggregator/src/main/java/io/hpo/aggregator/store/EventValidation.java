@@ -14,7 +14,8 @@ public final class EventValidation {
 
     public static Optional<String> problem(LifecycleEvent e) {
         return switch (e.type()) {
-            case TRIAL_EVALUATED -> e.step() == null || e.validationLoss() == null || e.tokensSeen() == null
+            case TRIAL_EVALUATED -> e.evaluation().step() == null || e.evaluation().validationLoss() == null
+                    || e.evaluation().tokensSeen() == null
                     ? Optional.of("TRIAL_EVALUATED " + e.eventId() + " lacks step, validationLoss or tokensSeen")
                     : Optional.empty();
             case TRIAL_CREATED -> e.config() == null

@@ -51,7 +51,7 @@ class HostileInputTest {
 
             SearchSummary search = store.search(s).orElseThrow();
             assertEquals(name, search.name());
-            assertEquals(started.specYaml(), search.specYaml());
+            assertEquals(started.submission().specYaml(), search.specYaml());
             StoredTrial trial = store.rankedTrials(s).get(0);
             assertEquals(t, trial.trialId());
             assertEquals(SQL + MARKUP, trial.config().get("note"));

@@ -5,6 +5,7 @@ import io.hpo.aggregator.support.TestServices;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.StepMetric;
+import io.hpo.events.TrialEvaluation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -266,7 +267,7 @@ class ResultsStoreTest {
     void invalidEventsAreRefusedAndNothingIsWritten() throws Exception {
         String s = "invalid";
         LifecycleEvent noLoss = new LifecycleEvent(1, s + "/t1/eval", s, "t1", 1, LifecycleType.TRIAL_EVALUATED, 0,
-                null, null, null, 3L, null, 10L, null, null, null, null);
+                null, null, new TrialEvaluation(3L, null, 10L), null, null);
         assertThrows(IllegalArgumentException.class,
                 () -> store.applyBatch(List.of(step(s, "t1", 1, 0, 1.0)), List.of(noLoss)));
         assertTrue(store.search(s).isEmpty());

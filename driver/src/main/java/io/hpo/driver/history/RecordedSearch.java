@@ -2,6 +2,7 @@ package io.hpo.driver.history;
 
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
+import io.hpo.events.TrialEvaluation;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +51,7 @@ public record RecordedSearch(String searchId, String specYaml, String finalStatu
         Map<String, TrialEvents> byTrial = new TreeMap<>();
         for (LifecycleEvent e : unique.values()) {
             switch (e.type()) {
-                case SEARCH_STARTED -> spec = e.specYaml();
+                case SEARCH_STARTED -> spec = e.submission().specYaml();
                 case SEARCH_FINISHED -> status = e.reason();
                 default -> byTrial.computeIfAbsent(e.trialId(), id -> new TrialEvents()).add(e);
             }
@@ -90,7 +91,8 @@ public record RecordedSearch(String searchId, String specYaml, String finalStatu
             }
             List<RecordedTrial.Evaluation> latest = evaluations.stream()
                     .filter(e -> e.attemptOrFirst() == lastAttempt)
-                    .sorted(Comparator.comparingLong(LifecycleEvent::step))
+                    .map(LifecycleEvent::evaluation)
+                    .sorted(Comparator.comparingLong(TrialEvaluation::step))
                     .map(e -> new RecordedTrial.Evaluation(e.step(), e.validationLoss(), e.tokensSeen()))
                     .toList();
             return new RecordedTrial(trialId, config, lastAttempt, terminal, latest);

@@ -1,6 +1,5 @@
 package io.hpo.space.cost;
 
-import io.hpo.space.spec.CostSpec;
 
 import java.io.Serializable;
 

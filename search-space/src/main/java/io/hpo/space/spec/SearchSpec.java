@@ -1,6 +1,7 @@
 package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameter;
+import io.hpo.space.cost.CostSpec;
 
 import java.io.Serializable;
 import java.util.Collections;

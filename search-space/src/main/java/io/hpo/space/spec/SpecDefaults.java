@@ -1,5 +1,7 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.cost.CostSpec;
+
 import java.time.Duration;
 
 /**

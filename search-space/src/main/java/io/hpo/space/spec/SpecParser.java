@@ -1,6 +1,7 @@
 package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameter;
+import io.hpo.space.cost.CostSpec;
 import io.hpo.space.cost.SpendMeasure;
 import io.hpo.space.pruner.HyperbandPruner;
 import org.yaml.snakeyaml.LoaderOptions;

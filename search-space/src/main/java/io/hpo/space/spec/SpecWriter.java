@@ -1,6 +1,7 @@
 package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.CostSpec;
 
 import java.util.Locale;
 import java.util.Map;

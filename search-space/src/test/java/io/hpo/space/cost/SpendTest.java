@@ -1,7 +1,6 @@
 package io.hpo.space.cost;
 
 import io.hpo.space.spec.BudgetSpec;
-import io.hpo.space.spec.CostSpec;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecDefaults;
 import io.hpo.space.spec.SpecLoader;

@@ -1,10 +1,10 @@
-package io.hpo.space.spec;
+package io.hpo.space.cost;
 
 import java.io.Serializable;
 
 /**
  * Prices the driver turns a trial's measured executor time into energy, emissions and money with
- * ({@link io.hpo.space.cost.Spend#ofTrial}); the spec's {@code cost:} section, defaults in {@link SpecDefaults}.
+ * ({@link Spend#ofTrial}); the spec's {@code cost:} section, defaults in {@code SpecDefaults}.
  *
  * @param deviceWatts        power one worker draws while its trial runs, W
  * @param gridGramsCo2PerKwh carbon intensity of the electricity, gCO2/kWh
