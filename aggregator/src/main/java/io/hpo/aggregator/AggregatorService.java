@@ -4,6 +4,7 @@ import io.hpo.aggregator.api.ControlRequests;
 import io.hpo.aggregator.api.HttpApi;
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.api.LiveUpdates;
+import io.hpo.aggregator.ingest.ConsumerSettings;
 import io.hpo.aggregator.ingest.EventConsumers;
 import io.hpo.aggregator.ingest.IngestListener;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
@@ -43,8 +44,8 @@ public final class AggregatorService implements AutoCloseable {
         ResultsStore store = new ResultsStore(db);
         LiveUpdates live = new LiveUpdates();
         AggregatorMetrics metrics = new AggregatorMetrics();
-        EventConsumers consumers = EventConsumers.start(config.consumers(), config.bus(), config.groupId(),
-                config.pollInterval(), config.maxPollRecords(), config.retryMax(), store, new IngestListener() {
+        EventConsumers consumers = EventConsumers.start(config.consumers(), config.bus(),
+                ConsumerSettings.from(config), store, new IngestListener() {
             @Override
             public void batchStored(int steps, int lifecycle, Duration writeTime, Set<String> searchIds) {
                 metrics.batchStored(steps, lifecycle, writeTime);

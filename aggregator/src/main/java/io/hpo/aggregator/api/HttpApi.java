@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +48,8 @@ import java.util.function.Supplier;
  * GET /                                            the dashboard (static files from the jar, see {@link StaticAssets})
  * GET /metrics                                     Prometheus text exposition of {@link AggregatorMetrics}
  * GET /api/events                                  server-sent events after each stored batch ({@link LiveUpdates})
- * GET /health                                      200 UP / DEGRADED (ingest retrying), 503 DOWN (no database)
+ * GET /health                                      200 UP / DEGRADED (ingest retrying), 503 DOWN (no database, no
+ *                                                  Kafka broker answering, or a consumer stopped) with a reason
  * GET /api/searches[?limit&offset]                 searches, newest first (limit 50 by default, at most 1000)
  * GET /api/searches/{id}                           one search, with its spec
  * GET /api/searches/{id}/trials[?limit&offset&sort=KEY&dir=asc|desc]
@@ -358,9 +360,15 @@ public final class HttpApi implements AutoCloseable {
     private Reply health() {
         boolean database = store.ping();
         IngestStats stats = ingest.get();
-        String status = !database ? "DOWN" : stats.healthy() ? "UP" : "DEGRADED";
-        return new Reply(database ? 200 : 503, Map.of("status", status, "database", database ? "UP" : "DOWN",
-                "ingest", stats), Reply.JSON);
+        String down = !database ? "results database unreachable" : stats.down();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", down != null ? "DOWN" : stats.healthy() ? "UP" : "DEGRADED");
+        if (down != null) {
+            body.put("reason", down);
+        }
+        body.put("database", database ? "UP" : "DOWN");
+        body.put("ingest", stats);
+        return new Reply(down != null ? 503 : 200, body, Reply.JSON);
     }
 
     private static Reply notFound(List<String> path) {
