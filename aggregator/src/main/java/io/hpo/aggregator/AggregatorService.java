@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** The running aggregator: schema migrated, consumers writing events to the store, HTTP API serving them. */
 public final class AggregatorService implements AutoCloseable {
@@ -29,12 +30,15 @@ public final class AggregatorService implements AutoCloseable {
     private final ResultsStore store;
     private final EventConsumers consumers;
     private final HttpApi api;
+    private final CompletableFuture<Error> consumerFailure;
 
-    private AggregatorService(Database db, ResultsStore store, EventConsumers consumers, HttpApi api) {
+    private AggregatorService(Database db, ResultsStore store, EventConsumers consumers, HttpApi api,
+                              CompletableFuture<Error> consumerFailure) {
         this.db = db;
         this.store = store;
         this.consumers = consumers;
         this.api = api;
+        this.consumerFailure = consumerFailure;
     }
 
     public static AggregatorService start(AggregatorConfig config) throws SQLException, InterruptedException {
@@ -44,6 +48,7 @@ public final class AggregatorService implements AutoCloseable {
         ResultsStore store = new ResultsStore(db);
         LiveUpdates live = new LiveUpdates();
         AggregatorMetrics metrics = new AggregatorMetrics();
+        CompletableFuture<Error> consumerFailure = new CompletableFuture<>();
         EventConsumers consumers = EventConsumers.start(config.consumers(), config.bus(),
                 ConsumerSettings.from(config), store, new IngestListener() {
             @Override
@@ -55,6 +60,11 @@ public final class AggregatorService implements AutoCloseable {
             @Override
             public void lag(long records) {
                 metrics.consumerLag(records);
+            }
+
+            @Override
+            public void consumerFailed(Error error) {
+                consumerFailure.complete(error);
             }
         });
         metrics.bindIngest(consumers::stats);
@@ -75,7 +85,7 @@ public final class AggregatorService implements AutoCloseable {
         }
         LOG.info("results API listening on {} ({})", api.url(), config.apiToken().isPresent()
                 ? "cancel requests need the API token, go to " + config.bus().controlTopic() : "read-only");
-        return new AggregatorService(db, store, consumers, api);
+        return new AggregatorService(db, store, consumers, api, consumerFailure);
     }
 
     private static void migrate(Database db) throws SQLException, InterruptedException {
@@ -100,6 +110,11 @@ public final class AggregatorService implements AutoCloseable {
 
     public ResultsStore store() {
         return store;
+    }
+
+    /** Completes with the error that ended a consumer's thread: from then on the API serves a stale store. */
+    public CompletableFuture<Error> consumerFailure() {
+        return consumerFailure;
     }
 
     @Override
