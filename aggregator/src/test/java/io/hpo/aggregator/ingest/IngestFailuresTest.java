@@ -88,8 +88,10 @@ class IngestFailuresTest {
     }
 
     @Test
-    void healthIsDownWithTheReasonOnceNoBrokerHasAnsweredForTheConfiguredTime(@TempDir Path dir) throws Exception {
+    void healthIsDownWithTheReasonOnceNoBrokerHasAnsweredForTheConfiguredTimeAndUpWhenOneDoes(@TempDir Path dir)
+            throws Exception {
         LocalKafkaBroker broker = LocalKafkaBroker.start(dir, 0);
+        int port = broker.port();
         BusConfig bus = BusConfig.from(Map.of(BusConfig.STEPS_TOPIC, "steps-down", BusConfig.LIFECYCLE_TOPIC,
                 "lifecycle-down")).withBootstrapServers(broker.bootstrapServers());
         ConsumerSettings settings = new ConsumerSettings("group-down", Duration.ofMillis(200), 500,
@@ -110,6 +112,9 @@ class IngestFailuresTest {
                         health.toString());
                 assertEquals(503, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.url()
                         + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+
+                broker = LocalKafkaBroker.start(dir, port);
+                Await.until(TIMEOUT, "health UP again", () -> health(api).get("status").asText().equals("UP"));
             }
         } finally {
             broker.close();
