@@ -13,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar hpo-aggregator.jar [--config FILE] [serve | searches | leaderboard ID [--wait S] | best ID |
- * curve ID TRIAL | watch ID | pareto ID [--cost MEASURE]]}. {@code serve} (the default) runs until SIGTERM/SIGINT;
- * the others print and exit.
+ * curve ID TRIAL | watch ID | pareto ID [--cost MEASURE]]}. {@code serve} (the default) runs until SIGTERM/SIGINT,
+ * or exits with {@value ResultsCli#FAILED} when an error ends an event consumer; the others print and exit.
  */
 public final class AggregatorMain {
     static {
@@ -77,7 +77,11 @@ public final class AggregatorMain {
         return ResultsCli.USAGE;
     }
 
-    /** Runs until the JVM is asked to stop; the shutdown hook closes everything in order. */
+    /**
+     * Runs until the JVM is asked to stop, or until an error ends a consumer: then it returns FAILED, so that a
+     * supervisor restarts the process rather than leave an API serving results that no longer advance. Either
+     * way the shutdown hook closes everything in order ({@code System.exit} runs it too).
+     */
     private static int serve(AggregatorConfig config, PrintStream err) {
         AggregatorService service;
         try {
@@ -87,15 +91,20 @@ public final class AggregatorMain {
             err.println("aggregator failed to start: " + e.getMessage());
             return ResultsCli.FAILED;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
-            stopped.countDown();
+            done.countDown();
         }, "hpo-aggregator-stop"));
+        service.consumerFailure().thenRun(done::countDown);
         try {
-            stopped.await();
+            done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (service.consumerFailure().isDone()) {
+            LOG.error("an event consumer has died, exiting with status {}", ResultsCli.FAILED);
+            return ResultsCli.FAILED;
         }
         return ResultsCli.OK;
     }

@@ -4,6 +4,7 @@ import io.hpo.aggregator.api.ControlRequests;
 import io.hpo.aggregator.api.HttpApi;
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.api.LiveUpdates;
+import io.hpo.aggregator.ingest.ConsumerSettings;
 import io.hpo.aggregator.ingest.EventConsumers;
 import io.hpo.aggregator.ingest.IngestListener;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** The running aggregator: schema migrated, consumers writing events to the store, HTTP API serving them. */
 public final class AggregatorService implements AutoCloseable {
@@ -28,12 +30,15 @@ public final class AggregatorService implements AutoCloseable {
     private final ResultsStore store;
     private final EventConsumers consumers;
     private final HttpApi api;
+    private final CompletableFuture<Error> consumerFailure;
 
-    private AggregatorService(Database db, ResultsStore store, EventConsumers consumers, HttpApi api) {
+    private AggregatorService(Database db, ResultsStore store, EventConsumers consumers, HttpApi api,
+                              CompletableFuture<Error> consumerFailure) {
         this.db = db;
         this.store = store;
         this.consumers = consumers;
         this.api = api;
+        this.consumerFailure = consumerFailure;
     }
 
     public static AggregatorService start(AggregatorConfig config) throws SQLException, InterruptedException {
@@ -43,8 +48,9 @@ public final class AggregatorService implements AutoCloseable {
         ResultsStore store = new ResultsStore(db);
         LiveUpdates live = new LiveUpdates();
         AggregatorMetrics metrics = new AggregatorMetrics();
-        EventConsumers consumers = EventConsumers.start(config.consumers(), config.bus(), config.groupId(),
-                config.pollInterval(), config.maxPollRecords(), config.retryMax(), store, new IngestListener() {
+        CompletableFuture<Error> consumerFailure = new CompletableFuture<>();
+        EventConsumers consumers = EventConsumers.start(config.consumers(), config.bus(),
+                ConsumerSettings.from(config), store, new IngestListener() {
             @Override
             public void batchStored(int steps, int lifecycle, Duration writeTime, Set<String> searchIds) {
                 metrics.batchStored(steps, lifecycle, writeTime);
@@ -54,6 +60,11 @@ public final class AggregatorService implements AutoCloseable {
             @Override
             public void lag(long records) {
                 metrics.consumerLag(records);
+            }
+
+            @Override
+            public void consumerFailed(Error error) {
+                consumerFailure.complete(error);
             }
         });
         metrics.bindIngest(consumers::stats);
@@ -74,7 +85,7 @@ public final class AggregatorService implements AutoCloseable {
         }
         LOG.info("results API listening on {} ({})", api.url(), config.apiToken().isPresent()
                 ? "cancel requests need the API token, go to " + config.bus().controlTopic() : "read-only");
-        return new AggregatorService(db, store, consumers, api);
+        return new AggregatorService(db, store, consumers, api, consumerFailure);
     }
 
     private static void migrate(Database db) throws SQLException, InterruptedException {
@@ -99,6 +110,11 @@ public final class AggregatorService implements AutoCloseable {
 
     public ResultsStore store() {
         return store;
+    }
+
+    /** Completes with the error that ended a consumer's thread: from then on the API serves a stale store. */
+    public CompletableFuture<Error> consumerFailure() {
+        return consumerFailure;
     }
 
     @Override

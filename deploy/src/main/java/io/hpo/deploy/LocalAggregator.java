@@ -74,6 +74,14 @@ public final class LocalAggregator implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits for it to end by itself; its exit status. */
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the aggregator still runs after " + timeout.toSeconds() + " s");
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed or committed, as when a machine dies. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -33,10 +33,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +48,8 @@ import java.util.function.Supplier;
  * GET /                                            the dashboard (static files from the jar, see {@link StaticAssets})
  * GET /metrics                                     Prometheus text exposition of {@link AggregatorMetrics}
  * GET /api/events                                  server-sent events after each stored batch ({@link LiveUpdates})
- * GET /health                                      200 UP / DEGRADED (ingest retrying), 503 DOWN (no database)
+ * GET /health                                      200 UP / DEGRADED (ingest retrying), 503 DOWN (no database, no
+ *                                                  Kafka broker answering, or a consumer stopped) with a reason
  * GET /api/searches[?limit&offset]                 searches, newest first (limit 50 by default, at most 1000)
  * GET /api/searches/{id}                           one search, with its spec
  * GET /api/searches/{id}/trials[?limit&offset&sort=KEY&dir=asc|desc]
@@ -70,7 +74,9 @@ import java.util.function.Supplier;
  * Errors are {@code {"error": "..."}}: 400 malformed path or unknown cost measure, 401 missing or wrong bearer
  * token, 403 read-only (no token
  * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best not available yet or
- * the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. Non-finite losses are
+ * the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
+ * only what failed and an error id: the details (exception and SQL texts, which name tables, values and hosts) go
+ * to the log under that id. Non-finite losses are
  * JSON null (see {@link Json}). Paged lists carry their full length in the {@code X-Total-Count} header; a limit
  * or offset out of range is a 400.
  * <p>
@@ -155,6 +161,18 @@ public final class HttpApi implements AutoCloseable {
 
         static Reply error(int status, String message) {
             return new Reply(status, Map.of("error", message), JSON);
+        }
+
+        /** A server-side failure, logged under a random id that the client gets instead of the details. */
+        static Reply failure(int status, String message, Exception e) {
+            String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+            if (status == 503) {
+                // an outage fails every request alike: one line each, no stack trace
+                LOG.warn("error {}: {}: {}", id, message, e.toString());
+            } else {
+                LOG.error("error {}: {}", id, message, e);
+            }
+            return new Reply(status, Map.of("error", message + " (error id " + id + ")", "errorId", id), JSON);
         }
     }
 
@@ -264,11 +282,9 @@ public final class HttpApi implements AutoCloseable {
         } catch (NotReadyException e) {
             return Reply.error(409, e.getMessage());
         } catch (SQLException e) {
-            LOG.warn("query failed: {}", e.toString());
-            return Reply.error(503, "results database unavailable: " + e.getMessage());
+            return Reply.failure(503, "results database unavailable", e);
         } catch (RuntimeException e) {
-            LOG.error("request /{} failed", String.join("/", path), e);
-            return Reply.error(500, e.toString());
+            return Reply.failure(500, "request /" + String.join("/", path) + " failed", e);
         }
     }
 
@@ -335,20 +351,24 @@ public final class HttpApi implements AutoCloseable {
         } catch (UnknownIdException e) {
             return Reply.error(404, e.getMessage());
         } catch (SQLException e) {
-            LOG.warn("query failed: {}", e.toString());
-            return Reply.error(503, "results database unavailable: " + e.getMessage());
+            return Reply.failure(503, "results database unavailable", e);
         } catch (IllegalStateException e) {
-            LOG.warn("publishing a control request failed: {}", e.toString());
-            return Reply.error(503, "control topic unavailable: " + e.getMessage());
+            return Reply.failure(503, "control topic unavailable", e);
         }
     }
 
     private Reply health() {
         boolean database = store.ping();
         IngestStats stats = ingest.get();
-        String status = !database ? "DOWN" : stats.healthy() ? "UP" : "DEGRADED";
-        return new Reply(database ? 200 : 503, Map.of("status", status, "database", database ? "UP" : "DOWN",
-                "ingest", stats), Reply.JSON);
+        String down = !database ? "results database unreachable" : stats.down();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", down != null ? "DOWN" : stats.healthy() ? "UP" : "DEGRADED");
+        if (down != null) {
+            body.put("reason", down);
+        }
+        body.put("database", database ? "UP" : "DOWN");
+        body.put("ingest", stats);
+        return new Reply(down != null ? 503 : 200, body, Reply.JSON);
     }
 
     private static Reply notFound(List<String> path) {

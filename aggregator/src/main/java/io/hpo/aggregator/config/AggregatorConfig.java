@@ -66,6 +66,19 @@ public final class AggregatorConfig {
     /** Upper bound of the back-off between retries of a batch the database refused, milliseconds. */
     public static final String RETRY_MAX_MS = "hpo.aggregator.retry.max.ms";
     public static final String RETRY_MAX_MS_DEFAULT = "30000";
+    /**
+     * How long no Kafka broker may answer the consumers before {@code /health} reports DOWN, milliseconds: an idle
+     * consumer and one cut off from the brokers both poll nothing, so only time without answers tells them apart.
+     */
+    public static final String KAFKA_DOWN_AFTER_MS = "hpo.aggregator.kafka.down.after.ms";
+    public static final String KAFKA_DOWN_AFTER_MS_DEFAULT = "60000";
+    /**
+     * Times a record is tried whose write fails the same way with an error that is not the database's (a bug a
+     * record triggers): then it goes to the dead-letter topic and ingestion goes on. Database outages are retried
+     * without limit.
+     */
+    public static final String RECORD_ATTEMPTS = "hpo.aggregator.record.attempts";
+    public static final String RECORD_ATTEMPTS_DEFAULT = "3";
 
     private static final String ENV_PREFIX = "HPO_";
 
@@ -175,6 +188,14 @@ public final class AggregatorConfig {
 
     public Duration retryMax() {
         return Duration.ofMillis(intValue(RETRY_MAX_MS, RETRY_MAX_MS_DEFAULT));
+    }
+
+    public Duration kafkaDownAfter() {
+        return Duration.ofMillis(intValue(KAFKA_DOWN_AFTER_MS, KAFKA_DOWN_AFTER_MS_DEFAULT));
+    }
+
+    public int recordAttempts() {
+        return intValue(RECORD_ATTEMPTS, RECORD_ATTEMPTS_DEFAULT);
     }
 
     /** Kafka bootstrap servers, topic names and client passthrough settings. */

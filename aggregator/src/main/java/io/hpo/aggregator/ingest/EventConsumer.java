@@ -2,7 +2,6 @@ package io.hpo.aggregator.ingest;
 
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.EventValidation;
-import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.events.BusConfig;
 import io.hpo.events.CorruptEventException;
 import io.hpo.events.EventCodec;
@@ -45,7 +44,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * retries with growing back-off, so an unreachable database or broker stalls ingestion but never ends it.
  * A record that is not a valid event is logged with its coordinates, counted, and written as it came (key, value,
  * headers) to the dead-letter topic with headers naming its source and the error (see {@link DeadLetterWriter});
- * so is a valid event whose values the database refuses (counted as rejected), while the rest of its batch is stored.
+ * so is a valid event whose values the database refuses (counted as rejected), while the rest of its batch is stored,
+ * and one whose write fails the same way, with an error that is not the database's, {@code recordAttempts} times in
+ * a row (also counted as rejected): such a poison record would otherwise stall its partition for good.
+ * Ingestion is down, not just retrying, while no broker has answered for {@code kafkaDownAfter}, and for good once
+ * an {@link Error} ended the thread: {@link IngestListener#consumerFailed} is told, so the process can exit.
  */
 public final class EventConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -54,10 +57,9 @@ public final class EventConsumer implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final BusConfig bus;
-    private final ResultsStore store;
+    private final ConsumerSettings settings;
+    private final EventSink sink;
     private final IngestListener listener;
-    private final Duration pollInterval;
-    private final Duration retryMax;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DeadLetterWriter deadLetters;
     private final Thread thread;
@@ -68,20 +70,22 @@ public final class EventConsumer implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private volatile boolean healthy = true;
+    private volatile String down;
+    private final BrokerContact brokers;
+    private final RepeatedFailures repeatedFailures = new RepeatedFailures();
     // highest corrupt offset already counted per partition: a rewound batch must not count its corrupt records twice
     private final Map<TopicPartition, Long> corruptCounted = new HashMap<>();
     // highest offset per partition whose dead letter the broker acknowledged: a redelivered batch does not repeat it
     private final Map<TopicPartition, Long> deadLetteredUpTo = new HashMap<>();
 
-    public EventConsumer(BusConfig bus, String groupId, Duration pollInterval, int maxPollRecords, Duration retryMax,
-                         ResultsStore store, IngestListener listener) {
+    public EventConsumer(BusConfig bus, ConsumerSettings settings, EventSink sink, IngestListener listener) {
         this.bus = bus;
-        this.store = store;
+        this.settings = settings;
+        this.sink = sink;
         this.listener = listener;
-        this.pollInterval = pollInterval;
-        this.retryMax = retryMax;
+        int maxPollRecords = settings.maxPollRecords();
         Properties p = bus.kafkaClientProperties();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -94,6 +98,7 @@ public final class EventConsumer implements AutoCloseable {
                 + instance);
         // keys stay raw bytes: a dead letter must carry the record exactly as it came
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.brokers = new BrokerContact(consumer.metrics(), "consumer-metrics", settings.kafkaDownAfter());
         this.deadLetters = new DeadLetterWriter(bus);
         this.thread = new Thread(this::run, "hpo-event-consumer-" + instance);
     }
@@ -115,7 +120,7 @@ public final class EventConsumer implements AutoCloseable {
 
     public IngestStats stats() {
         return new IngestStats(ingested.get(), corrupt.get(), deadLettered.get(), rejected.get(), failedAttempts.get(),
-                healthy);
+                healthy, down);
     }
 
     private void run() {
@@ -126,7 +131,8 @@ public final class EventConsumer implements AutoCloseable {
             while (stop.getCount() > 0) {
                 ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
                 try {
-                    records = consumer.poll(pollInterval);
+                    records = consumer.poll(settings.pollInterval());
+                    down = brokers.problem();
                     listener.lag(lag());
                     if (!records.isEmpty()) {
                         Batch batch = decode(records);
@@ -135,6 +141,7 @@ public final class EventConsumer implements AutoCloseable {
                         Duration writeTime = Duration.ofNanos(System.nanoTime() - writeStart);
                         deadLetter(batch.refused());
                         commit(records);
+                        repeatedFailures.clear();
                         ingested.addAndGet(stored);
                         rewound = false;
                         listener.batchStored(batch.steps().size(), batch.events().size(), writeTime, batch.searchIds());
@@ -151,7 +158,8 @@ public final class EventConsumer implements AutoCloseable {
                     healthy = false;
                     rewound = !records.isEmpty();
                     failedAttempts.incrementAndGet();
-                    long delay = Math.min(retryMax.toMillis(), FIRST_BACKOFF_MS << Math.min(failures - 1, 16));
+                    long delay = Math.min(settings.retryMax().toMillis(),
+                            FIRST_BACKOFF_MS << Math.min(failures - 1, 16));
                     LOG.warn("{} failed (attempt {}), retrying in {} ms: {}", records.isEmpty() ? "polling Kafka"
                             : "storing " + records.count() + " records", failures, delay, e.toString());
                     rewind(records);
@@ -160,6 +168,12 @@ public final class EventConsumer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            // the JVM may be unusable (out of memory, a missing class): say so instead of looking idle
+            healthy = false;
+            down = "the event consumer stopped on an unrecoverable error";
+            LOG.error("{}, ingestion has ended", down, e);
+            listener.consumerFailed(e);
         } finally {
             consumer.close(Duration.ofSeconds(10));
             deadLetters.close();
@@ -253,12 +267,12 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /**
-     * Writes the batch in one transaction. If the database refuses its content (a bad value, not an outage),
-     * the events are written one by one, and only the ones it refuses go to the dead-letter topic.
+     * Writes the batch in one transaction. If the database refuses its content (a bad value, not an outage), or
+     * the write fails otherwise than in the database, the events are written one by one to find the culprits.
      */
     private int store(Batch batch) throws SQLException {
         try {
-            store.applyBatch(batch.steps(), batch.events());
+            sink.write(batch.steps(), batch.events());
             return batch.size();
         } catch (SQLException e) {
             if (!Database.isDataError(e)) {
@@ -266,6 +280,9 @@ public final class EventConsumer implements AutoCloseable {
             }
             LOG.warn("the database refused a batch of {} ({}); writing its events one at a time", batch.size(),
                     e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("storing a batch of {} failed ({}); writing its events one at a time", batch.size(),
+                    e.toString());
         }
         int stored = 0;
         for (StepMetric s : batch.steps()) {
@@ -277,21 +294,36 @@ public final class EventConsumer implements AutoCloseable {
         return stored;
     }
 
+    /**
+     * Writes one event. One the database refuses is dead-lettered at once; one failing otherwise is retried with
+     * its batch (rethrown) until it has failed the same way {@code recordAttempts} times, then dead-lettered.
+     */
     private int storeAlone(Batch batch, List<StepMetric> steps, List<LifecycleEvent> events, Object event)
             throws SQLException {
+        ConsumerRecord<byte[], byte[]> source = batch.sources().get(event);
         try {
-            store.applyBatch(steps, events);
+            sink.write(steps, events);
             return 1;
         } catch (SQLException e) {
             if (!Database.isDataError(e)) {
                 throw e;
             }
-            rejected.incrementAndGet();
             LOG.error("the database refuses an event ({}), dead-lettering it: {}", e.getMessage(), event);
-            batch.refused().add(new DeadLetterWriter.Refused(batch.sources().get(event),
-                    "the results database refused it: " + e.getMessage()));
-            return 0;
+            return reject(batch, source, "the results database refused it: " + e.getMessage());
+        } catch (RuntimeException e) {
+            int times = repeatedFailures.failed(source, e);
+            if (times < settings.recordAttempts()) {
+                throw e;
+            }
+            LOG.error("storing an event failed {} times alike, dead-lettering it: {}", times, event, e);
+            return reject(batch, source, "storing it failed " + times + " times: " + e);
         }
+    }
+
+    private int reject(Batch batch, ConsumerRecord<byte[], byte[]> source, String why) {
+        rejected.incrementAndGet();
+        batch.refused().add(new DeadLetterWriter.Refused(source, why));
+        return 0;
     }
 
     private void commit(ConsumerRecords<byte[], byte[]> records) {

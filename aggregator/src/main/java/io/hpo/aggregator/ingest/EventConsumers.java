@@ -40,8 +40,7 @@ public final class EventConsumers implements AutoCloseable {
     }
 
     /** {@code count} consumers, started; {@code listener} sees their batches and their lag summed. */
-    public static EventConsumers start(int count, BusConfig bus, String groupId, Duration pollInterval,
-                                       int maxPollRecords, Duration retryMax, ResultsStore store,
+    public static EventConsumers start(int count, BusConfig bus, ConsumerSettings settings, ResultsStore store,
                                        IngestListener listener) {
         if (count < 1) {
             throw new IllegalArgumentException("at least one consumer is needed, got " + count);
@@ -51,24 +50,28 @@ public final class EventConsumers implements AutoCloseable {
         List<EventConsumer> consumers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int index = i;
-            consumers.add(new EventConsumer(bus, groupId, pollInterval, maxPollRecords, retryMax, store,
-                    new IngestListener() {
-                        @Override
-                        public void batchStored(int steps, int lifecycle, Duration writeTime,
-                                                Set<String> searchIds) {
-                            listener.batchStored(steps, lifecycle, writeTime, searchIds);
-                        }
+            consumers.add(new EventConsumer(bus, settings, store::applyBatch, new IngestListener() {
+                @Override
+                public void batchStored(int steps, int lifecycle, Duration writeTime,
+                                        Set<String> searchIds) {
+                    listener.batchStored(steps, lifecycle, writeTime, searchIds);
+                }
 
-                        @Override
-                        public void lag(long records) {
-                            lags.set(index, records);
-                            long total = 0;
-                            for (int k = 0; k < lags.length(); k++) {
-                                total += lags.get(k);
-                            }
-                            listener.lag(total);
-                        }
-                    }));
+                @Override
+                public void lag(long records) {
+                    lags.set(index, records);
+                    long total = 0;
+                    for (int k = 0; k < lags.length(); k++) {
+                        total += lags.get(k);
+                    }
+                    listener.lag(total);
+                }
+
+                @Override
+                public void consumerFailed(Error error) {
+                    listener.consumerFailed(error);
+                }
+            }));
         }
         consumers.forEach(EventConsumer::start);
         return new EventConsumers(consumers);
@@ -115,7 +118,7 @@ public final class EventConsumers implements AutoCloseable {
         }
     }
 
-    /** The consumers' counts added up; healthy while every one of them is. */
+    /** The consumers' counts added up; healthy while every one of them is, down while any one is. */
     public IngestStats stats() {
         long ingested = 0;
         long corrupt = 0;
@@ -123,6 +126,7 @@ public final class EventConsumers implements AutoCloseable {
         long rejected = 0;
         long failed = 0;
         boolean healthy = true;
+        String down = null;
         for (EventConsumer c : consumers) {
             IngestStats s = c.stats();
             ingested += s.recordsIngested();
@@ -131,8 +135,9 @@ public final class EventConsumers implements AutoCloseable {
             rejected += s.rejectedRecords();
             failed += s.failedAttempts();
             healthy &= s.healthy();
+            down = down == null ? s.down() : down;
         }
-        return new IngestStats(ingested, corrupt, deadLettered, rejected, failed, healthy);
+        return new IngestStats(ingested, corrupt, deadLettered, rejected, failed, healthy, down);
     }
 
     @Override

@@ -21,4 +21,8 @@ public interface IngestListener {
 
     /** Records behind the end of the subscribed partitions after a poll. */
     void lag(long records);
+
+    /** The consumer's thread ended on {@code error}: this consumer ingests nothing more. */
+    default void consumerFailed(Error error) {
+    }
 }

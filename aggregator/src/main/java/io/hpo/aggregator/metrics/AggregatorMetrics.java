@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * hpo_aggregator_records_rejected_total            valid events the database refused
  * hpo_aggregator_consumer_lag_records              records behind the end of the topics after the last poll
  * hpo_aggregator_store_write_seconds               time to store one batch (histogram)
- * hpo_aggregator_ingest_healthy                    1, or 0 while batch writes are failing
+ * hpo_aggregator_ingest_healthy                    1, or 0 while batch writes are failing or ingestion is down
  * hpo_trials{search_id,state}                      trials per state of the newest searches
  * hpo_search_best_val_loss{search_id}              best validation loss of each of those searches
  * hpo_search_running{search_id}                    1 while the search has not finished
@@ -75,9 +75,12 @@ public final class AggregatorMetrics {
         FunctionCounter.builder("hpo.aggregator.dead.lettered", this, m -> m.ingest.get().deadLettered())
                 .description("corrupt records written to the dead-letter topic and acknowledged").register(registry);
         FunctionCounter.builder("hpo.aggregator.records.rejected", this, m -> m.ingest.get().rejectedRecords())
-                .description("valid events the database refused for their content").register(registry);
-        Gauge.builder("hpo.aggregator.ingest.healthy", this, m -> m.ingest.get().healthy() ? 1 : 0)
-                .description("1 while batches are stored, 0 while writes are failing and retried").register(registry);
+                .description("valid events the store refused: the database for their content, or failing alike repeatedly").register(registry);
+        Gauge.builder("hpo.aggregator.ingest.healthy", this, m -> {
+            IngestStats s = m.ingest.get();
+            return s.healthy() && s.down() == null ? 1 : 0;
+        }).description("1 while batches are stored, 0 while writes are failing and retried or ingestion is down")
+                .register(registry);
     }
 
     private Counter ingestedCounter(String topic) {

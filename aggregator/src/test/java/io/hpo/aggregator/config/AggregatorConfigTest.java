@@ -23,6 +23,8 @@ class AggregatorConfigTest {
         assertEquals("", c.password());
         assertEquals("hpo-aggregator", c.groupId());
         assertEquals(500, c.pollInterval().toMillis());
+        assertEquals(60_000, c.kafkaDownAfter().toMillis());
+        assertEquals(3, c.recordAttempts());
         assertEquals("127.0.0.1:19092", c.bus().bootstrapServers());
         assertEquals("hpo.steps", c.bus().stepsTopic());
     }

@@ -199,7 +199,6 @@ class DeadLetterTest {
     }
 
     private static EventConsumer consumer(BusConfig bus, ResultsStore store) {
-        return new EventConsumer(bus, "group-" + bus.stepsTopic(), Duration.ofMillis(200), 500, Duration.ofSeconds(2),
-                store, IngestListener.NONE);
+        return new EventConsumer(bus, EventConsumerTest.settings(bus), store::applyBatch, IngestListener.NONE);
     }
 }

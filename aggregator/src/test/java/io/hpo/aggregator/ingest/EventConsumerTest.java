@@ -126,9 +126,14 @@ class EventConsumerTest {
         }
     }
 
+    /** Quick polls and retries, the default failure limits. */
+    static ConsumerSettings settings(BusConfig bus) {
+        return new ConsumerSettings("group-" + bus.stepsTopic(), Duration.ofMillis(200), 500, Duration.ofSeconds(2),
+                Duration.ofSeconds(60), 3);
+    }
+
     private static EventConsumer consumer(BusConfig bus, ResultsStore store) {
-        return new EventConsumer(bus, "group-" + bus.stepsTopic(), Duration.ofMillis(200), 500, Duration.ofSeconds(2),
-                store, IngestListener.NONE);
+        return new EventConsumer(bus, settings(bus), store::applyBatch, IngestListener.NONE);
     }
 
     private static void publishRaw(BusConfig bus, byte[] value) throws Exception {

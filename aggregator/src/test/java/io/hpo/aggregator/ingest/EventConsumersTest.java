@@ -51,8 +51,9 @@ class EventConsumersTest {
             }
             publisher.flush();
 
-            try (EventConsumers consumers = EventConsumers.start(3, bus, "group-" + bus.stepsTopic(),
-                    Duration.ofMillis(200), 100, Duration.ofSeconds(2), store, IngestListener.NONE)) {
+            try (EventConsumers consumers = EventConsumers.start(3, bus, new ConsumerSettings("group-"
+                    + bus.stepsTopic(), Duration.ofMillis(200), 100, Duration.ofSeconds(2), Duration.ofSeconds(60), 3),
+                    store, IngestListener.NONE)) {
                 long records = 1 + 2L * trials + (long) trials * steps + trials * (steps / 50) + trials;
                 Await.until(TIMEOUT, "every record stored", () -> consumers.stats().recordsIngested() >= records);
                 assertEquals(new StoreCounts(trials, (long) trials * steps, (long) trials * (steps / 50),
