@@ -58,6 +58,7 @@ class LauncherTest {
             write(root.resolve(jar), "");
         }
         write(root.resolve("driver/target/spark-jvm.flags"), "-Dflag.one=1 -Dflag.two=2\n");
+        write(root.resolve("driver/target/log4j2-driver.properties"), "");
         write(root.resolve("deploy/target/runtime-classpath.txt"), "/lib/a.jar:/lib/b.jar");
         Files.createDirectories(root.resolve("deploy/kafka-broker/target/lib"));
         Files.createDirectories(root.resolve("deploy/spark-runtime/target/spark/jars"));
@@ -178,8 +179,8 @@ class LauncherTest {
         List<String> driver = sparkSubmit();
         assertEquals("CALL SPARK_LOCAL_IP=127.0.0.1", driver.get(0));
         assertTrue(driver.containsAll(List.of("-Dflag.one=1", "-Dflag.two=2",
-                "spark.driver.extraJavaOptions=-Dflag.one=1 -Dflag.two=2", root + "/deploy/spark-runtime/target/spark/jars/*")),
-                driver.toString());
+                "spark.driver.extraJavaOptions=-Dflag.one=1 -Dflag.two=2", root + "/deploy/spark-runtime/target/spark/jars/*",
+                "-Dhpo.log.file=" + state + "/logs/driver-" + driver.get(driver.size() - 1) + ".log")), driver.toString());
         List<String> tail = driver.subList(driver.size() - 4, driver.size());
         assertEquals(List.of(root + "/driver/target/hpo-driver.jar", spec.toString(), "--search-id"), tail.subList(0, 3));
         String id = tail.get(3);
