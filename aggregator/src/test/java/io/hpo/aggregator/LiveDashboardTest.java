@@ -4,6 +4,7 @@ import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.TestServices;
 import io.hpo.deploy.Promtool;
+import io.hpo.deploy.RequiredTool;
 import io.hpo.events.BusConfig;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -68,11 +70,10 @@ class LiveDashboardTest {
             assertTrue(metrics.contains("hpo_aggregator_ingest_healthy 1.0"), metrics);
             assertTrue(metrics.contains("hpo_search_running{search_id=\"live <b>search</b>\"} 1.0"), metrics);
             assertTrue(metrics.contains("hpo_aggregator_consumer_lag_records 0.0"), metrics);
-            Promtool.find().ifPresentOrElse(promtool -> {
-                Promtool.Result check = promtool.checkMetrics(metrics);
-                assertTrue(check.ok(), check.output());
-            }, () -> System.err.println("SKIPPED promtool check metrics: promtool not installed "
-                    + "(Debian package prometheus; .ci/run installs it)"));
+            Optional<Promtool> promtool = Promtool.find();
+            RequiredTool.require(promtool.isPresent(), "promtool", "prometheus");
+            Promtool.Result check = promtool.get().checkMetrics(metrics);
+            assertTrue(check.ok(), check.output());
         }
     }
 

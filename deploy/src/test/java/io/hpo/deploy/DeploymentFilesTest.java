@@ -3,7 +3,6 @@ package io.hpo.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -38,8 +37,7 @@ class DeploymentFilesTest {
     @Test
     void composeFileIsValidAndComplete() throws Exception {
         String compose = tool("docker-compose");
-        Assumptions.assumeTrue(compose != null, "docker-compose is not installed (.ci/run installs Debian's "
-                + "docker-compose when it can): skipping the compose validation");
+        RequiredTool.require(compose != null, "docker-compose", "docker-compose");
         assertEquals("", run(compose, "-f", "docker-compose.yml", "config", "-q"));
         assertEquals("", run(compose, "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config", "-q"));
 
@@ -111,7 +109,7 @@ class DeploymentFilesTest {
     @Test
     void prometheusConfigPassesPromtool() throws Exception {
         String promtool = tool("promtool");
-        Assumptions.assumeTrue(promtool != null, "promtool is not installed (Debian package prometheus): skipping");
+        RequiredTool.require(promtool != null, "promtool", "prometheus");
         String out = run(promtool, "check", "config", "deploy/compose/prometheus.yml");
         assertTrue(out.contains("SUCCESS"), out);
     }

@@ -13,7 +13,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * deploy/prometheus and deploy/grafana: the scrape configuration passes promtool, and every Grafana query is valid
@@ -61,7 +60,7 @@ class MonitoringConfigTest {
 
     private static Promtool promtool() {
         var found = Promtool.find();
-        assumeTrue(found.isPresent(), "SKIPPED: promtool is not installed (Debian package prometheus; .ci/run installs it)");
+        RequiredTool.require(found.isPresent(), "promtool", "prometheus");
         return found.get();
     }
 }

@@ -1,5 +1,6 @@
 package io.hpo.driver;
 
+import io.hpo.deploy.RequiredTool;
 import io.hpo.space.Hyperparameters;
 
 import io.hpo.events.LifecycleEvent;
@@ -19,7 +20,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The search and trial pages in headless Chromium for trials with accounting: the loss-vs-cost chart rings exactly
@@ -33,8 +33,7 @@ class DashboardAccountingTest {
     @Test
     void costParetoFrontSizeAndOverfittingAreOnThePages(@TempDir Path dir) throws Exception {
         HeadlessChromium browser = HeadlessChromium.find(dir.resolve("chromium-profile")).orElse(null);
-        assumeTrue(browser != null, "SKIPPED browser test: no chromium on the PATH (Debian package chromium;"
-                + " .ci/run installs it)");
+        RequiredTool.require(browser != null, "chromium", "chromium");
         try (ResultsStack stack = ResultsStack.start(dir)) {
             List<StepMetric> steps = new ArrayList<>();
             List<LifecycleEvent> events = new ArrayList<>(List.of(

@@ -1,5 +1,6 @@
 package io.hpo.driver;
 
+import io.hpo.deploy.RequiredTool;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
@@ -17,7 +18,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import static io.hpo.space.Hyperparameter.BATCH_SIZE;
 import static io.hpo.space.Hyperparameter.HEADS;
@@ -43,8 +43,7 @@ class DashboardEscapingTest {
     @Test
     void userSuppliedStringsAreTextOnEveryPage(@TempDir Path dir) throws Exception {
         HeadlessChromium browser = HeadlessChromium.find(dir.resolve("chromium-profile")).orElse(null);
-        assumeTrue(browser != null, "SKIPPED browser test: no chromium on the PATH (Debian package chromium;"
-                + " .ci/run installs it)");
+        RequiredTool.require(browser != null, "chromium", "chromium");
         try (ResultsStack stack = ResultsStack.start(dir)) {
             try (EventPublisher publisher = new EventPublisher(stack.bus())) {
                 publisher.publish(LifecycleEvent.searchStarted(SEARCH, "name " + SCRIPT + IMG, "name: xss\n"));

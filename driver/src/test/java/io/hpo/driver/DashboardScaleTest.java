@@ -1,6 +1,7 @@
 package io.hpo.driver;
 
 import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.deploy.RequiredTool;
 import io.hpo.driver.bench.DashboardScale;
 import io.hpo.driver.bench.DevToolsChromium;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The search pages of large searches in headless Chromium, on data stored by SQL (see
@@ -26,8 +26,7 @@ class DashboardScaleTest {
     @Test
     void largeSearchPagesDrawEverythingWithoutErrors(@TempDir Path dir) throws Exception {
         Path chromium = DevToolsChromium.binary().orElse(null);
-        assumeTrue(chromium != null, "SKIPPED browser test: no chromium on the PATH (Debian package chromium;"
-                + " .ci/run installs it)");
+        RequiredTool.require(chromium != null, "chromium", "chromium");
         try (ResultsStack stack = ResultsStack.start(dir)) {
             AggregatorConfig store = stack.config();
             DashboardScale.fill(store.jdbcUrl(), store.user(), store.password(), 10_000, 10, 100, 2_000, 1_000);

@@ -8,6 +8,7 @@ import io.hpo.aggregator.results.BestTrial;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.deploy.Promtool;
+import io.hpo.deploy.RequiredTool;
 import io.hpo.events.BusConfig;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
@@ -45,7 +46,6 @@ import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real search end to end: Spark local[2] runs 3 trials (2 at a time, 2 averaging workers each) of the real
@@ -232,8 +232,7 @@ class SearchEndToEndTest {
         }
 
         Optional<Promtool> promtool = Promtool.find();
-        assumeTrue(promtool.isPresent(), "SKIPPED promtool check metrics: promtool is not installed "
-                + "(Debian package prometheus; .ci/run installs it)");
+        RequiredTool.require(promtool.isPresent(), "promtool", "prometheus");
         for (String scrape : List.of(driver, agg)) {
             Promtool.Result check = promtool.get().checkMetrics(scrape);
             assertTrue(check.ok(), check.output());
@@ -243,8 +242,7 @@ class SearchEndToEndTest {
     @Test
     void theDashboardShowsTheLeaderboardAndDrawsEveryCurveInChromium() throws Exception {
         Optional<HeadlessChromium> browser = HeadlessChromium.find(dir.resolve("chromium-profile"));
-        assumeTrue(browser.isPresent(), "SKIPPED browser test: no chromium on the PATH "
-                + "(Debian package chromium; .ci/run installs it)");
+        RequiredTool.require(browser.isPresent(), "chromium", "chromium");
         // a still snapshot: with the live stream open, headless chromium's virtual clock never runs out
         String page = stack.aggregator().url() + "/?live=0#/search/" + SEARCH_ID;
         String dom = browser.get().dumpDom(page);
