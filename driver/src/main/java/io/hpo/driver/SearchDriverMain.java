@@ -2,6 +2,7 @@ package io.hpo.driver;
 
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
+import io.hpo.events.BrokerCheck;
 import io.hpo.events.BusConfig;
 import io.hpo.space.checkpoint.CheckpointException;
 import io.hpo.space.spec.SearchSpec;
@@ -16,6 +17,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -23,12 +26,14 @@ import java.util.OptionalInt;
  * [--search-id ID]} or {@code ... --resume ID}. The spec is read and checked before Spark starts, so a broken spec
  * costs no cluster time. A search id that the lifecycle topic already holds goes on from its recorded history
  * (its finished trials are not run again); {@code --resume} takes the spec it was recorded with.
- * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec or data (data is checked before
- * any trial starts), 1 the search failed.
+ * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec, data (data is checked before any
+ * trial starts) or no Kafka broker answering (checked before Spark starts), 1 the search failed.
  */
 public final class SearchDriverMain {
     /** Spark's own retries of a lost task within an averaging round before the round fails (see README). */
     static final String TASK_MAX_FAILURES_DEFAULT = "2";
+    /** How long a new search waits for a Kafka broker to answer before it gives up, before Spark starts. */
+    static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     private SearchDriverMain() {
     }
@@ -83,6 +88,12 @@ public final class SearchDriverMain {
             }
         } catch (SpecException | IllegalArgumentException | IllegalStateException | KafkaException e) {
             System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        // a resumed or named search has read the lifecycle topic already; a new one checks the bus before Spark
+        Optional<String> busDown = prior.exists() ? Optional.empty() : BrokerCheck.problem(bus, BROKER_CHECK_TIMEOUT);
+        if (busDown.isPresent()) {
+            System.err.println("error: " + busDown.get());
             return 2;
         }
         if (prior.finished()) {

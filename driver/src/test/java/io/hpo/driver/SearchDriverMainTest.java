@@ -8,12 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +65,29 @@ class SearchDriverMainTest {
                 + "(nd4j-cuda-11.6): build it with `mvn -Pgpu package`", err.strip());
     }
 
+    /** Kafka down: one line and exit code 2 within the check's timeout, before Spark starts or any data loads. */
+    @Test
+    void aBrokerThatDoesNotAnswerFailsBeforeSparkWithOneLine(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("ok.yaml"), "name: ok\n");
+        String servers;
+        try (ServerSocket free = new ServerSocket(0)) {
+            servers = "127.0.0.1:" + free.getLocalPort();
+        }
+        System.setProperty("spark.hpo.kafka.bootstrap.servers", servers);
+        String err;
+        long started = System.nanoTime();
+        try {
+            err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
+        } finally {
+            System.clearProperty("spark.hpo.kafka.bootstrap.servers");
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+
+        assertEquals("error: no Kafka broker answered at " + servers + " within 10 s (hpo.kafka.bootstrap.servers):"
+                + " start it (./hpo up) or point hpo.kafka.bootstrap.servers at a running one", err.strip());
+        assertTrue(seconds < 30, "took " + seconds + " s");
+    }
+
     /** Spark starts and reads the data, but the data is checked before the first event is published. */
     @Test
     void dataTooSmallForOneBatchFailsBeforeAnyTrialWithExitCode2(@TempDir Path dir) throws Exception {
@@ -95,6 +120,10 @@ class SearchDriverMainTest {
         }
     }
 
+    /**
+     * What {@code r} wrote to stderr, without SLF4J's own notice about the test classpath's two providers: it comes
+     * from whichever test first logs in this JVM, so a test run alone would see it and one run after others not.
+     */
     private static String stderrOf(Runnable r) {
         PrintStream old = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -104,6 +133,7 @@ class SearchDriverMainTest {
         } finally {
             System.setErr(old);
         }
-        return buf.toString(StandardCharsets.UTF_8);
+        return buf.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.startsWith("SLF4J:"))
+                .collect(Collectors.joining("\n"));
     }
 }
