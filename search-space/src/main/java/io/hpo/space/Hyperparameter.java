@@ -261,9 +261,9 @@ public final class Hyperparameter<T> {
      */
     public T fromMapValue(Object value) {
         return type.cast(switch (kind) {
-            case REAL -> real(value);
+            case REAL -> number(value);
             case INTEGER -> {
-                double d = real(value);
+                double d = number(value);
                 if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
                     throw new IllegalArgumentException(name + " must be an integer, got " + value);
                 }
@@ -273,7 +273,7 @@ public final class Hyperparameter<T> {
         });
     }
 
-    private double real(Object value) {
+    private double number(Object value) {
         try {
             return value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value));
         } catch (NumberFormatException e) {

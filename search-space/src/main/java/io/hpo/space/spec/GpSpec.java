@@ -12,9 +12,6 @@ import java.io.Serializable;
 public record GpSpec(int startupTrials, boolean multiFidelity) implements Serializable {
 
     public GpSpec {
-        if (startupTrials < 1 || startupTrials > SpecLimits.MAX_TPE_STARTUP_TRIALS) {
-            throw new IllegalArgumentException("startup_trials must be in [1, " + SpecLimits.MAX_TPE_STARTUP_TRIALS
-                    + "], got " + startupTrials);
-        }
+        TpeSpec.requireStartupTrials(startupTrials);
     }
 }

@@ -18,16 +18,21 @@ public record TpeSpec(int startupTrials, int eiCandidates, double gamma, boolean
         implements Serializable {
 
     public TpeSpec {
-        if (startupTrials < 1 || startupTrials > SpecLimits.MAX_TPE_STARTUP_TRIALS) {
-            throw new IllegalArgumentException("startup_trials must be in [1, " + SpecLimits.MAX_TPE_STARTUP_TRIALS
-                    + "], got " + startupTrials);
-        }
+        requireStartupTrials(startupTrials);
         if (eiCandidates < 1 || eiCandidates > SpecLimits.MAX_TPE_EI_CANDIDATES) {
             throw new IllegalArgumentException("ei_candidates must be in [1, " + SpecLimits.MAX_TPE_EI_CANDIDATES
                     + "], got " + eiCandidates);
         }
         if (!(gamma > 0 && gamma < 1)) {
             throw new IllegalArgumentException("gamma must be in (0, 1), got " + gamma);
+        }
+    }
+
+    /** The start-up trials' rule, which gp's settings share: the spec's one startup_trials serves both. */
+    static void requireStartupTrials(int startupTrials) {
+        if (startupTrials < 1 || startupTrials > SpecLimits.MAX_TPE_STARTUP_TRIALS) {
+            throw new IllegalArgumentException("startup_trials must be in [1, " + SpecLimits.MAX_TPE_STARTUP_TRIALS
+                    + "], got " + startupTrials);
         }
     }
 
