@@ -35,6 +35,11 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
         this.seqLength = plan.hyperparameters().seqLength();
     }
 
+    /** Steps each worker takes in the round. */
+    int roundSteps() {
+        return roundSteps;
+    }
+
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         long step = roundFirstStep + localSteps;

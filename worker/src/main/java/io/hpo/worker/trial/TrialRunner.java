@@ -9,15 +9,9 @@ import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.gpu.TaskGpu;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
-import io.hpo.worker.outer.OuterOptimizer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
@@ -28,10 +22,11 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * Trains one trial on Spark: a {@link SparkComputationGraph} with parameter averaging over
- * {@link TrialPlan#workers()} workers. The driver runs one Spark job per averaging round, so it controls the exact
- * step budget, applies the trial's {@link OuterOptimizer} to each round's average, evaluates validation loss on the
- * resulting model between rounds, and stops a diverging, pruned or cancelled trial at the next round boundary.
+ * Trains one trial on Spark, one Spark job per round of {@link TrialPlan#averagingFrequency()} steps: with several
+ * workers, parameter averaging through dl4j-spark ({@link AveragedRounds}, the round's average taking the trial's
+ * outer optimizer step); with one, the model's own steps in one task ({@link OneWorkerRounds}). Between rounds the
+ * driver controls the exact step budget, evaluates validation loss on the resulting model, and stops a diverging,
+ * pruned or cancelled trial.
  */
 public final class TrialRunner implements TrialTraining {
     /** A round's training loss above this many times ln(vocabulary) ends the trial as diverged. */
@@ -69,14 +64,11 @@ public final class TrialRunner implements TrialTraining {
         ComputationGraph net = plan.initCheckpoint() == null
                 ? TransformerModel.build(hp, vocabSize, plan.maxSteps(), plan.seed())
                 : PretrainedModel.fineTune(Path.of(plan.initCheckpoint()), hp, vocabSize, plan.maxSteps(), plan.seed());
-        GlobalStepHook globalStep = new GlobalStepHook();
-        RoundTrainingMaster master = trainingMaster(plan, globalStep);
-        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master);
+        RoundTraining rounds = plan.workers() == 1 ? new OneWorkerRounds(sc, net) : new AveragedRounds(sc, net, plan);
         List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
                 plan.evalBatchSize(), plan.evalBatches());
         Random windows = new Random(plan.seed());
         Evaluations evals = new Evaluations();
-        OuterOptimizer outer = OuterOptimizer.of(plan.outerOptimizer(), plan.workers());
         long step = 0;
         while (step < plan.maxSteps()) {
             Optional<StopSignal.StopRequest> request = stop.poll();
@@ -84,24 +76,17 @@ public final class TrialRunner implements TrialTraining {
                 return evals.result(request.get().outcome(), step, plan, request.get().reason(), started);
             }
             int roundSteps = (int) Math.min(plan.averagingFrequency(), plan.maxSteps() - step);
-            globalStep.startRoundAt((int) step);
-            sparkNet.setListeners(List.of(new StepMetricsListener(steps, plan, step + 1, roundSteps)));
-            INDArray start = outer.needsStart() ? sparkNet.getNetwork().params().dup() : null;
-            master.nextRound((long) plan.workers() * roundSteps);
-            sparkNet.fit(roundData(plan, data, roundSteps, windows));
-            // the training master put the workers' average into the network's own parameter array
-            if (start != null) {
-                outer.step(start, sparkNet.getNetwork().params());
-            }
+            rounds.fit(roundData(plan, data, roundSteps, windows), step,
+                    new StepMetricsListener(steps, plan, step + 1, roundSteps));
             step += roundSteps;
             // DL4J sums a sequence's score over its time steps: per token, like the published step losses
-            double trainLoss = sparkNet.getScore() / hp.seqLength();
+            double trainLoss = rounds.score() / hp.seqLength();
             Optional<String> diverged = divergence(trainLoss, step, data.tokenizer().vocabSize());
             if (diverged.isPresent()) {
                 return evals.result(TrialStatus.DIVERGED, step, plan, diverged.get(), started);
             }
             if (step % plan.evalEvery() == 0 || step == plan.maxSteps()) {
-                double valLoss = LossEvaluator.meanTokenLoss(sparkNet.getNetwork(), validation);
+                double valLoss = LossEvaluator.meanTokenLoss(rounds.network(), validation);
                 observer.evaluated(step, valLoss, step * plan.tokensPerStep());
                 if (!Double.isFinite(valLoss)) {
                     return evals.result(TrialStatus.DIVERGED, step, plan, "validation loss became " + valLoss
@@ -111,7 +96,7 @@ public final class TrialRunner implements TrialTraining {
             }
         }
         TrainingResult completed = evals.result(TrialStatus.COMPLETED, step, plan, null, started);
-        return checkpoints.completed(plan, sparkNet.getNetwork(), completed, data.tokenizer(), evals.last)
+        return checkpoints.completed(plan, rounds.network(), completed, data.tokenizer(), evals.last)
                 .map(completed::withCheckpoint).orElse(completed);
     }
 
@@ -155,26 +140,6 @@ public final class TrialRunner implements TrialTraining {
             batches.add(TokenBatches.randomWindows(data.train(), hp.seqLength(), hp.batchSize(), windows));
         }
         return sc.parallelize(batches, plan.workers()).mapPartitions(new TaskGpu<>());
-    }
-
-    private static RoundTrainingMaster trainingMaster(TrialPlan plan, GlobalStepHook globalStep) {
-        int batch = plan.hyperparameters().batchSize();
-        return new RoundTrainingMaster(new ParameterAveragingTrainingMaster.Builder(plan.workers(), batch)
-                .batchSizePerWorker(batch)
-                .averagingFrequency(plan.averagingFrequency())
-                .workerPrefetchNumBatches(0)
-                // roundData already gives each worker exactly its share; rebalancing would make shares uneven
-                .repartionData(Repartition.Never)
-                // Adam's moments are averaged with the parameters: measured against restarting them each round
-                // (README, Data-parallel trials), which acts as a larger learning rate early in every round
-                .saveUpdater(true)
-                // Export writes batches to a shared filesystem first; Direct suits batches built on the driver
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                // no cache: the training task computes its partition itself, so TaskGpu binds that task's thread
-                .storageLevel(null)
-                .collectTrainingStats(false)
-                .rngSeed(plan.seed())
-                .trainingHooks(globalStep));
     }
 
     /** The best validation loss so far, ties going to the earlier (fewer-token) step, and the latest one. */

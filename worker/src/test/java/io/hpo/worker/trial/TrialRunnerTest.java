@@ -13,9 +13,12 @@ import io.hpo.space.spec.SpecDefaults;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.QuestionFormationCorpus;
+import io.hpo.worker.data.TokenBatches;
+import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,8 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -109,6 +114,36 @@ class TrialRunnerTest {
         assertTrue(lr(metrics, 1) < lr(metrics, 4) && lr(metrics, 12) < lr(metrics, 4) / 2,
                 "one warm-up, then decay, across rounds: " + lr(metrics, 1) + ", " + lr(metrics, 4) + ", "
                         + lr(metrics, 12));
+    }
+
+    /**
+     * A one-worker trial runs each round as one Spark task that carries the model and its Adam state from round to
+     * round ({@link OneWorkerRounds}): its evaluations equal, bit for bit, those of the same model trained on the same
+     * minibatches in this JVM, so no round restarts the warm-up, the optimizer's state or its bias correction.
+     */
+    @Test
+    void aOneWorkerTrialTakesExactlyTheStepsOfTheModelTrainedInOneJvm() {
+        Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WARMUP_STEPS, 4)
+                .set(BATCH_SIZE, 8).set(DROPOUT, 0.0).set(WEIGHT_DECAY, 1e-2).set(LAYERS, 1).set(WIDTH, 32)
+                .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
+        TrialPlan plan = new TrialPlan("s4", "trial-one", 1, hp, 12, 1, 5, 5, 2, 13);
+        CorpusSplit data = demoData();
+        List<String> onSpark = new ArrayList<>();
+        TrainingResult result = new TrialRunner(sc, new RecordingStepSink("steps-one")).run(plan, data,
+                (step, loss, tokens) -> onSpark.add(step + ": " + loss), StopSignal.never());
+
+        ComputationGraph net = TransformerModel.build(hp, data.tokenizer().vocabSize(), 12, 13);
+        List<DataSet> validation = TokenBatches.validationBatches(data.validation(), 24, 8, 2);
+        Random windows = new Random(13);
+        List<String> inOneJvm = new ArrayList<>();
+        for (int step = 1; step <= 12; step++) {
+            net.fit(TokenBatches.randomWindows(data.train(), 24, 8, windows));
+            if (step % 5 == 0 || step == 12) {
+                inOneJvm.add(step + ": " + LossEvaluator.meanTokenLoss(net, validation));
+            }
+        }
+        assertEquals(TrialStatus.COMPLETED, result.outcome(), String.valueOf(result.reason()));
+        assertEquals(inOneJvm, onSpark);
     }
 
     @Test
