@@ -11,8 +11,10 @@ import java.util.Optional;
  * {@link Hyperparameter#NAMES} order changes fastest): each choice value, each integer of a range no wider than
  * grid_points, and grid_points evenly spread values (log-spread for log_uniform) of other ranges. Points that break a
  * constraint, including width % heads == 0, are skipped, and so are points whose configuration the history holds
- * (tried or running), which also covers two grid points mapping to one integer. A fresh sampler given a resumed
- * search's history therefore goes on with the first untried point in grid order, where the stopped one would have.
+ * (tried or running), which also covers two grid points mapping to one integer: the sampler keeps no record of its
+ * own, so each call's history must hold every earlier suggestion, as the driver's does. A fresh sampler given a
+ * resumed search's history therefore goes on with the first untried point in grid order, where the stopped one
+ * would have.
  */
 public final class GridSampler implements Sampler {
 

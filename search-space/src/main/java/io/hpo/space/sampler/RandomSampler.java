@@ -33,9 +33,9 @@ import java.util.Set;
  * alike, whatever order the history lists its trials in. A history that is no such prefix (another seed, a trial
  * launched without this sampler) still gives a deterministic suggestion, untried.
  * <p>
- * Without a resume the history holds only what this sampler suggested, and the sequence is the one it drew before
- * it read the history at all, except in a space of discrete values too large to list: a draw there that repeats an
- * earlier suggestion exactly is now drawn again rather than tried twice.
+ * Without a resume the history holds only what this sampler suggested and met already, so the sequence is fixed by
+ * the seed alone. A draw that repeats an earlier suggestion exactly, which only a space of discrete values too large
+ * to list makes likely, is drawn again rather than tried twice.
  */
 public final class RandomSampler implements Sampler {
 
