@@ -91,7 +91,7 @@ public final class SearchRunner {
             }
             Pruner pruner = Pruners.forSpec(spec);
             Sampler sampler = Samplers.forSpec(spec);
-            SearchState state = SearchState.resume(prior, sampler, pruner, progress, out);
+            SearchState state = SearchState.resume(prior, pruner, progress, out);
             SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
             LaunchPolicy launches = new LaunchPolicy(spec.budget(), started, System::currentTimeMillis,
                     cancellations::searchCancelled, progress::budgetExhausted);

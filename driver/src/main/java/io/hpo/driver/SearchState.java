@@ -8,7 +8,6 @@ import io.hpo.space.Hyperparameters;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.sampler.FinishedTrial;
-import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.SearchHistory;
 import io.hpo.worker.trial.TrainingResult;
 
@@ -36,18 +35,14 @@ final class SearchState {
     }
 
     /**
-     * The state {@code prior} recorded. The pruner hears every finished trial's evaluations again; the sampler
-     * is asked once per recorded trial, each time with the trials before it pending, so a sampler that walks a
-     * sequence (random draws, the grid) stands where the stopped driver left it.
+     * The state {@code prior} recorded. The pruner hears every finished trial's evaluations again. The sampler is
+     * not asked: every sampler restores itself from {@link #history()}, the recorded finished trials and those to run
+     * again, when it is first asked for a suggestion.
      */
-    static SearchState resume(RecordedSearch prior, Sampler sampler, Pruner pruner, ProgressReporter progress,
-                              PrintStream out) {
+    static SearchState resume(RecordedSearch prior, Pruner pruner, ProgressReporter progress, PrintStream out) {
         SearchState state = new SearchState();
-        List<Hyperparameters> replayed = new ArrayList<>();
         for (RecordedTrial t : prior.trials()) {
             Hyperparameters hp = Hyperparameters.fromMap(t.config());
-            sampler.suggest(new SearchHistory(List.of(), List.copyOf(replayed)));
-            replayed.add(hp);
             state.indices.put(t.trialId(), state.indices.size());
             if (!t.finished()) {
                 state.pending.put(t.trialId(), hp);

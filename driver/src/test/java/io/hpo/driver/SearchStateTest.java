@@ -43,9 +43,13 @@ class SearchStateTest {
               heads: 2
             """;
 
+    /**
+     * No sampler is replayed on resume: a fresh one, given the resumed state's history, makes the suggestion the
+     * stopped driver would have made next; for TPE and GP that is the start-up design's fourth point.
+     */
     @Test
-    void aResumedRandomOrGridSamplerGoesOnWithTheSuggestionsTheStoppedDriverWouldHaveMade() {
-        for (String strategy : List.of("random", "grid")) {
+    void aResumedSamplerGoesOnWithTheSuggestionsTheStoppedDriverWouldHaveMade() {
+        for (String strategy : List.of("random", "grid", "tpe", "gp")) {
             SearchSpec spec = SpecLoader.parse(SPEC.formatted(strategy), "resume.yaml");
             Sampler uninterrupted = Samplers.forSpec(spec);
             List<Hyperparameters> sequence = new ArrayList<>();
@@ -66,11 +70,9 @@ class SearchStateTest {
                     events.add(i == 0 ? ended.withAccounting(SPENT) : ended);
                 }
             }
-            Sampler resumed = Samplers.forSpec(spec);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-            SearchState state = SearchState.resume(RecordedSearch.of("s", events), resumed,
-                    new AshaPruner(10, 2, 0, 40), new ProgressReporter(print, "s", 6, spec.budget().spendLimits()),
+            SearchState state = SearchState.resume(RecordedSearch.of("s", events), new AshaPruner(10, 2, 0, 40), new ProgressReporter(print, "s", 6, spec.budget().spendLimits()),
                     print);
 
             assertEquals(3, state.launched(), strategy);
@@ -79,9 +81,15 @@ class SearchStateTest {
                     spec.budget().spendExhausted(state.spent()).orElseThrow());
             assertEquals(2, state.finished().size(), strategy);
             assertEquals(sequence.get(2), state.pending(SearchIds.trialId(2)), strategy);
-            assertEquals(2, state.history().finished().size());
-            assertEquals(List.of(sequence.get(2)), state.history().pending());
+            assertEquals(List.of(sequence.get(0), sequence.get(1)),
+                    state.history().finished().stream().map(FinishedTrial::config).toList(), strategy);
+            assertEquals(List.of(2.0, 3.0),
+                    state.history().finished().stream().map(FinishedTrial::loss).toList(), strategy);
+            assertEquals(List.of(sequence.get(2)), state.history().pending(), strategy);
+            Sampler resumed = Samplers.forSpec(spec);
             assertEquals(sequence.get(3), resumed.suggest(state.history()).orElseThrow(), strategy);
+            assertEquals(sequence.get(4), resumed.suggest(new SearchHistory(state.history().finished(),
+                    List.of(sequence.get(2), sequence.get(3)))).orElseThrow(), strategy);
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 trials finished before, 1 to run again"));
         }
     }
@@ -99,8 +107,7 @@ class SearchStateTest {
             events.add(LifecycleEvent.trialEnded("s", id, 1, LifecycleType.TRIAL_COMPLETED, 40, 400, null));
         }
         PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        SearchState state = SearchState.resume(RecordedSearch.of("s", events), Samplers.forSpec(spec), pruner,
-                new ProgressReporter(print, "s", 6, Map.of()), print);
+        SearchState state = SearchState.resume(RecordedSearch.of("s", events), pruner, new ProgressReporter(print, "s", 6, Map.of()), print);
         // rung 0 holds 1.0 and 2.0: a third trial at 3.0 ranks last of 3 and only the best 1 goes on
         assertTrue(pruner.report("trial-002", 10, 3.0).prune());
         assertFalse(pruner.report("trial-003", 10, 0.5).prune());

@@ -2,6 +2,7 @@ package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
 
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +35,11 @@ public final class SearchHistory {
 
     public List<Hyperparameters> pending() {
         return pending;
+    }
+
+    /** The configurations tried or being tried, unordered. */
+    public Set<Hyperparameters> tried() {
+        return Collections.unmodifiableSet(tried);
     }
 
     /** Whether {@code hp} was tried or is being tried. */

@@ -102,6 +102,58 @@ class RandomSamplerTest {
     }
 
     @Test
+    void neverSuggestsWhatTheHistoryHoldsAndEndsWithTheConfigurationsLeft() {
+        SearchSpec spec = SpecLoader.parse("""
+                name: finite
+                space:
+                  width: {choice: [32, 48]}
+                  heads: {choice: [2, 3, 4]}
+                  layers: {int: [1, 3]}
+                """, "inline");
+        // 10 of the 15 configurations, tried by another seed's draws: not a prefix of this sampler's own
+        List<Hyperparameters> tried = draw(new RandomSampler(SamplingSpace.of(
+                SpecLoader.parse(spec.yaml() + "seed: 99\n", "reseeded"))), 10);
+        RandomSampler sampler = new RandomSampler(SamplingSpace.of(spec));
+        SearchHistory history = new SearchHistory(List.of(new FinishedTrial(tried.get(0), 1.0, 100)),
+                tried.subList(1, tried.size()));
+
+        Hyperparameters first = sampler.suggest(history).orElseThrow();
+        assertEquals(4, sampler.remainingCount());
+        List<Hyperparameters> all = new ArrayList<>(tried);
+        all.add(first);
+        Optional<Hyperparameters> next;
+        while ((next = sampler.suggest(new SearchHistory(List.of(), all))).isPresent()) {
+            all.add(next.get());
+        }
+
+        assertEquals(15, all.size());
+        assertEquals(15, new HashSet<>(all).size(), "no configuration twice");
+    }
+
+    @Test
+    void doesNotRepeatInADiscreteSpaceTooLargeToList() {
+        // 120,002 combinations, 100 of them feasible: without skipping, 40 draws repeat some
+        SearchSpec spec = SpecLoader.parse("""
+                name: large
+                seed: 1
+                space:
+                  warmup_steps: {int: [0, 60000]}
+                  layers: {int: [1, 2]}
+                constraints:
+                  - warmup_steps < 50
+                """, "inline");
+        RandomSampler sampler = new RandomSampler(SamplingSpace.of(spec));
+        assertEquals(-1, sampler.remainingCount());
+
+        List<Hyperparameters> suggested = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            suggested.add(sampler.suggest(new SearchHistory(List.of(), suggested)).orElseThrow());
+        }
+
+        assertEquals(40, new HashSet<>(suggested).size());
+    }
+
+    @Test
     void failsClearlyWhenConstraintsAreTooTightToSample() {
         // feasible (dropout 0 exists), but a continuous draw never hits exactly 0
         SearchSpec spec = SpecLoader.parse("""
