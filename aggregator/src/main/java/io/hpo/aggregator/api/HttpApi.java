@@ -22,6 +22,7 @@ import io.hpo.events.ControlEvent;
 import io.hpo.events.PrometheusRegistries;
 import io.hpo.space.cost.SpendMeasure;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -30,6 +31,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -144,6 +146,7 @@ public final class HttpApi implements AutoCloseable {
             }
         });
         server.setHandler(bodyLimit);
+        server.setErrorHandler(HttpApi::protocolError);
     }
 
     /** {@link #start(String, int, Duration, Collection, ResultsStore, Supplier, AggregatorMetrics, LiveUpdates,
@@ -243,6 +246,19 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         send(response, callback, reply, method.equals("HEAD"));
+        return true;
+    }
+
+    /**
+     * Requests Jetty refuses before they reach {@link #handle} (a malformed request line, headers or body over the
+     * limits), answered in the API's JSON form. A 5xx message could carry an exception's text: it gets the status's
+     * name only.
+     */
+    private static boolean protocolError(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+        send(response, callback, Reply.error(status, message == null || status >= 500 ? HttpStatus.getMessage(status)
+                : message.toString()), request.getMethod().equals("HEAD"));
         return true;
     }
 

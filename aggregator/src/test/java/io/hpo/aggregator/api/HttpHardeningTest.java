@@ -132,8 +132,10 @@ class HttpHardeningTest {
     @Test
     void headersAndBodiesAreBounded() throws Exception {
         String big = "x".repeat(HttpApi.MAX_HEADER_BYTES);
-        assertTrue(exchange("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + big + "\r\nConnection: close\r\n\r\n")
-                .startsWith("HTTP/1.1 431 "));
+        String tooLarge = exchange("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + big
+                + "\r\nConnection: close\r\n\r\n");
+        assertTrue(tooLarge.startsWith("HTTP/1.1 431 "), tooLarge);
+        assertTrue(tooLarge.endsWith("\r\n\r\n{\"error\":\"Request Header Fields Too Large\"}"), tooLarge);
         assertTrue(exchange("POST /api/searches/s/cancel HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
                 + (HttpApi.MAX_BODY_BYTES + 1) + "\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 413 "));
     }
