@@ -169,7 +169,7 @@ public final class HttpApi implements AutoCloseable {
             api.server.start();
             return api;
         } catch (Exception e) {
-            api.close();
+            api.stopServer();
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
@@ -462,14 +462,18 @@ public final class HttpApi implements AutoCloseable {
         response.write(true, headOnly ? null : ByteBuffer.wrap(body), callback);
     }
 
-    @Override
-    public void close() {
-        live.close();
+    private void stopServer() {
         try {
             server.stop();
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         }
+    }
+
+    @Override
+    public void close() {
+        live.close();
+        stopServer();
         control.close();
     }
 }
