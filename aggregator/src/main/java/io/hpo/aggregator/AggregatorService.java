@@ -46,7 +46,7 @@ public final class AggregatorService implements AutoCloseable {
         Database db = new Database(config.jdbcUrl(), config.user(), config.password());
         migrate(db);
         ResultsStore store = new ResultsStore(db);
-        LiveUpdates live = new LiveUpdates();
+        LiveUpdates live = new LiveUpdates(config.liveClients());
         AggregatorMetrics metrics = new AggregatorMetrics();
         CompletableFuture<Error> consumerFailure = new CompletableFuture<>();
         EventConsumers consumers = EventConsumers.start(config.consumers(), config.bus(),
@@ -74,8 +74,8 @@ public final class AggregatorService implements AutoCloseable {
                 .orElseGet(ControlRequests::readOnly);
         HttpApi api;
         try {
-            api = HttpApi.start(config.httpHost(), config.httpPort(), store, consumers::stats, metrics, live,
-                    control);
+            api = HttpApi.start(config.httpHost(), config.httpPort(), config.httpIdleTimeout(), config.allowedHosts(),
+                    store, consumers::stats, metrics, live, control);
         } catch (RuntimeException e) {
             control.close();
             live.close();

@@ -48,6 +48,10 @@ class DeploymentFilesTest {
         assertEquals("submit", services.path("submit").path("profiles").get(0).asText());
         assertEquals("hpo-submit", services.path("submit").path("entrypoint").get(0).asText());
         assertEquals("broker,controller", services.path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText());
+        // Prometheus scrapes the aggregator by its service name, which the API's Host allow-list must hold
+        assertTrue(Files.readString(ROOT.resolve("deploy/compose/prometheus.yml")).contains("\"aggregator:8088\""));
+        assertEquals("aggregator", services.path("aggregator").path("environment")
+                .path("HPO_AGGREGATOR_API_ALLOWED_HOSTS").asText());
         for (JsonNode service : (Iterable<JsonNode>) services::elements) {
             // compose resolves paths but does not check them: a build or a mount of a missing file fails only on a Docker host
             JsonNode build = service.path("build");

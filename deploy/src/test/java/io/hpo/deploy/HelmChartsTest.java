@@ -84,6 +84,7 @@ class HelmChartsTest {
                 .set("postgres.jdbcUrl", "jdbc:postgresql://pg.data.svc:5432/hpo")
                 .set("postgres.existingSecret", "pg-credentials")
                 .set("api.tokenSecret", "hpo-api")
+                .set("api.allowedHosts[0]", "results.example.org")
                 .set("serviceMonitor.enabled", "true"));
         assertEquals(List.of("ConfigMap", "Deployment", "Service", "ServiceMonitor"), kinds(docs));
 
@@ -96,6 +97,8 @@ class HelmChartsTest {
         assertTrue(props.contains("hpo.aggregator.api.token.file=/var/run/secrets/hpo/api/token"), props);
         assertFalse(props.contains("hpo.aggregator.api.token="), "the API token never sits in the ConfigMap");
         assertTrue(props.contains("hpo.topic.control=hpo.control") && props.contains("hpo.topic.dead.letter="), props);
+        assertTrue(props.contains("hpo.aggregator.api.allowed.hosts=hpo-hpo-aggregator,hpo-hpo-aggregator.search,"
+                + "hpo-hpo-aggregator.search.svc,results.example.org\n"), "the Service's names and the given one: " + props);
 
         Deployment deployment = only(docs, Deployment.class);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();

@@ -1,9 +1,8 @@
 package io.hpo.aggregator.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.hpo.aggregator.config.AggregatorConfig;
 import io.hpo.aggregator.ingest.IngestStats;
 import io.hpo.aggregator.metrics.AggregatorMetrics;
@@ -22,28 +21,39 @@ import io.hpo.events.TrialStatus;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.PrometheusRegistries;
 import io.hpo.space.cost.SpendMeasure;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * JSON API over the results store, the dashboard, live updates and metrics, on the JDK's HTTP server:
+ * JSON API over the results store, the dashboard, live updates and metrics, on Jetty:
  * <pre>
  * GET /                                            the dashboard (static files from the jar, see {@link StaticAssets})
  * GET /metrics                                     Prometheus text exposition of {@link AggregatorMetrics}
@@ -80,65 +90,96 @@ import java.util.function.Supplier;
  * JSON null (see {@link Json}). Paged lists carry their full length in the {@code X-Total-Count} header; a limit
  * or offset out of range is a 400.
  * <p>
- * Responses go out with TCP_NODELAY ({@link #NODELAY}): without it a reused keep-alive connection waits ~40 ms for
- * the client's delayed ACK before each small response.
+ * Hardening: a request whose Host header names another host is refused with 421 ({@link AllowedHosts}, against
+ * DNS rebinding); a connection that sends nothing for the idle timeout is closed, so a request trickled in slowly
+ * holds no thread and, once stalled, no socket; request headers are limited to {@value #MAX_HEADER_BYTES} bytes
+ * (431) and bodies to {@value #MAX_BODY_BYTES} (413); live-update clients are bounded ({@link LiveUpdates}).
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final int THREADS = 4;
-    /** The JDK server reads this once, when its first server is created; set before any is. */
-    static final String NODELAY = "sun.net.httpserver.nodelay";
+    /** Handler threads; Jetty reads requests without a thread, so only requests being answered hold one. */
+    private static final int THREADS = 8;
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** No endpoint reads a body: a cancel request needs none. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    public static final Duration IDLE_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
 
-    static {
-        System.setProperty(NODELAY, "true");
-    }
-
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
     private final ResultsStore store;
     private final Results results;
     private final Supplier<IngestStats> ingest;
     private final AggregatorMetrics metrics;
     private final LiveUpdates live;
     private final ControlRequests control;
+    private final AllowedHosts allowedHosts;
 
-    private HttpApi(HttpServer server, ResultsStore store, Supplier<IngestStats> ingest, AggregatorMetrics metrics,
-                    LiveUpdates live, ControlRequests control) {
-        this.server = server;
+    private HttpApi(String host, int port, Duration idleTimeout, AllowedHosts allowedHosts, ResultsStore store,
+                    Supplier<IngestStats> ingest, AggregatorMetrics metrics, LiveUpdates live,
+                    ControlRequests control) {
         this.store = store;
         this.results = new Results(store);
         this.ingest = ingest;
         this.metrics = metrics;
         this.live = live;
         this.control = control;
-        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "hpo-http");
-            t.setDaemon(true);
-            return t;
+        this.allowedHosts = allowedHosts;
+        QueuedThreadPool threads = new QueuedThreadPool(THREADS, 2);
+        threads.setName("hpo-http");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        // ids may hold any character, '/' included, percent-encoded: the handler decodes segments itself
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        server.addConnector(connector);
+        SizeLimitHandler bodyLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
+        bodyLimit.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return HttpApi.this.handle(request, response, callback);
+            }
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        server.setHandler(bodyLimit);
+        server.setErrorHandler(HttpApi::protocolError);
     }
 
-    /** Binds to host:port (port 0 = a free one) and starts serving; closes {@code control} when closed. */
+    /** {@link #start(String, int, Duration, Collection, ResultsStore, Supplier, AggregatorMetrics, LiveUpdates,
+     * ControlRequests)} with the default idle timeout and no host names beyond localhost and IP literals. */
     public static HttpApi start(String host, int port, ResultsStore store, Supplier<IngestStats> ingest,
                                 AggregatorMetrics metrics, LiveUpdates live, ControlRequests control) {
+        return start(host, port, IDLE_TIMEOUT_DEFAULT, List.of(), store, ingest, metrics, live, control);
+    }
+
+    /**
+     * Binds to host:port (port 0 = a free one) and starts serving; closes {@code control} when closed. Requests may
+     * name this server by {@code allowedHosts} besides localhost, IP literals and {@code host}.
+     */
+    public static HttpApi start(String host, int port, Duration idleTimeout, Collection<String> allowedHosts,
+                                ResultsStore store, Supplier<IngestStats> ingest, AggregatorMetrics metrics,
+                                LiveUpdates live, ControlRequests control) {
+        HttpApi api = new HttpApi(host, port, idleTimeout, new AllowedHosts(host, allowedHosts), store, ingest,
+                metrics, live, control);
         try {
-            HttpApi api = new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 64), store, ingest,
-                    metrics, live, control);
             api.server.start();
             return api;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            api.stopServer();
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public String url() {
-        String host = server.getAddress().getHostString();
+        String host = connector.getHost();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
@@ -176,35 +217,49 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        boolean handedOver = false;
-        try {
-            Reply reply;
-            String method = ex.getRequestMethod();
-            List<String> path = segments(ex.getRequestURI().getRawPath());
-            if (method.equals("POST") && path != null && isCancel(path)) {
-                reply = cancel(ex, path);
-            } else if (!method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply = Reply.error(405, "method " + method + " not allowed here");
-            } else if (method.equals("GET") && List.of("api", "events").equals(path)) {
-                live.subscribe(ex);
-                handedOver = true;
-                return;
-            } else {
-                reply = path == null ? Reply.error(400, "malformed percent-encoding in path")
-                        : route(path, ex.getRequestURI().getRawQuery());
-            }
-            send(ex, reply, method.equals("HEAD"));
-        } catch (IOException | RuntimeException | Error e) {
-            // the JDK server drops exceptions silently and leaves the client waiting: log, then hang up
-            LOG.error("request {} failed", ex.getRequestURI(), e);
-            throw e;
-        } finally {
-            if (!handedOver) {
-                ex.close();
+    private boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        Reply reply;
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        if (!allowedHosts.allows(host)) {
+            reply = Reply.error(421, "host '" + host + "' is not served here: add it to "
+                    + AggregatorConfig.API_ALLOWED_HOSTS);
+        } else {
+            List<String> path = segments(request.getHttpURI().getPath());
+            try {
+                if (method.equals("POST") && path != null && isCancel(path)) {
+                    reply = cancel(request, response, path);
+                } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                    response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                    reply = Reply.error(405, "method " + method + " not allowed here");
+                } else if (method.equals("GET") && List.of("api", "events").equals(path)) {
+                    if (live.subscribe(request, response, callback)) {
+                        return true;
+                    }
+                    reply = Reply.error(503, "too many live-update clients (at most " + live.maxClients() + ")");
+                } else {
+                    reply = path == null ? Reply.error(400, "malformed percent-encoding in path")
+                            : route(path, request.getHttpURI().getQuery());
+                }
+            } catch (RuntimeException e) {
+                reply = Reply.failure(500, "request " + request.getHttpURI().getPath() + " failed", e);
             }
         }
+        send(response, callback, reply, method.equals("HEAD"));
+        return true;
+    }
+
+    /**
+     * Requests Jetty refuses before they reach {@link #handle} (a malformed request line, headers or body over the
+     * limits), answered in the API's JSON form. A 5xx message could carry an exception's text: it gets the status's
+     * name only.
+     */
+    private static boolean protocolError(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+        send(response, callback, Reply.error(status, message == null || status >= 500 ? HttpStatus.getMessage(status)
+                : message.toString()), request.getMethod().equals("HEAD"));
+        return true;
     }
 
     private Reply route(List<String> path, String rawQuery) {
@@ -320,12 +375,12 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** POST .../cancel: checks the token and that the search or trial is still running, then asks its driver. */
-    private Reply cancel(HttpExchange ex, List<String> path) {
+    private Reply cancel(Request request, Response response, List<String> path) {
         if (!control.enabled()) {
             return Reply.error(403, "API is read-only: set " + AggregatorConfig.API_TOKEN);
         }
-        if (!control.authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        if (!control.authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             return Reply.error(401, "missing or wrong bearer token");
         }
         String searchId = path.get(2);
@@ -342,7 +397,7 @@ public final class HttpApi implements AutoCloseable {
             if (search.finished()) {
                 return Reply.error(409, "search '" + searchId + "' already finished");
             }
-            String by = "api " + ex.getRemoteAddress().getAddress().getHostAddress();
+            String by = "api " + Request.getRemoteAddr(request);
             ControlEvent event = trialId == null ? ControlEvent.cancelSearch(searchId, by)
                     : ControlEvent.cancelTrial(searchId, trialId, by);
             control.publish(event);
@@ -390,28 +445,35 @@ public final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    private static void send(HttpExchange ex, Reply reply, boolean headOnly) throws IOException {
-        byte[] body = reply.body() instanceof byte[] raw ? raw : Json.MAPPER.writeValueAsBytes(reply.body());
-        ex.getResponseHeaders().set("Content-Type", reply.contentType());
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if (reply.total() != null) {
-            ex.getResponseHeaders().set("X-Total-Count", String.valueOf(reply.total()));
+    private static void send(Response response, Callback callback, Reply reply, boolean headOnly) {
+        byte[] body;
+        try {
+            body = reply.body() instanceof byte[] raw ? raw : Json.MAPPER.writeValueAsBytes(reply.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a reply as JSON", e);
         }
-        if (headOnly) {
-            ex.sendResponseHeaders(reply.status(), -1);
-        } else {
-            ex.sendResponseHeaders(reply.status(), body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (reply.total() != null) {
+            response.getHeaders().put("X-Total-Count", String.valueOf(reply.total()));
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, headOnly ? null : ByteBuffer.wrap(body), callback);
+    }
+
+    private void stopServer() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         }
     }
 
     @Override
     public void close() {
         live.close();
-        server.stop(0);
-        executor.shutdownNow();
+        stopServer();
         control.close();
     }
 }

@@ -1,96 +1,103 @@
 package io.hpo.aggregator.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Server-sent events on {@code GET /api/events}: after each stored batch, one {@code update} event whose data is
- * the JSON array of the search ids the batch touched. Clients re-read what changed through the JSON API. Writes
- * happen on one thread of its own, so a slow client never stalls ingestion; a comment line every
- * {@value #HEARTBEAT_SECONDS} s keeps proxies from closing idle streams and finds clients that went away.
+ * the JSON array of the search ids the batch touched. Clients re-read what changed through the JSON API. At most
+ * {@code maxClients} streams are open at once. Each client has its own short queue, written without blocking
+ * ({@link LiveClient}); a client whose queue is full is too slow and is dropped, so neither ingestion nor the other
+ * clients ever wait for one. A comment line every {@value #HEARTBEAT_SECONDS} s keeps proxies from closing idle
+ * streams and finds clients that went away.
  */
 public final class LiveUpdates implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(LiveUpdates.class);
     static final int HEARTBEAT_SECONDS = 15;
+    /** A stream on which nothing could be written for two heartbeats is stalled: its connection is closed. */
+    static final Duration STREAM_IDLE_TIMEOUT = Duration.ofSeconds(2L * HEARTBEAT_SECONDS);
+    /** Events a client may have waiting; a burst of batches fits, a client that stopped reading does not. */
+    static final int QUEUE_CAPACITY = 32;
+    public static final int MAX_CLIENTS_DEFAULT = 64;
 
-    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final int maxClients;
+    private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hpo-live-updates");
         t.setDaemon(true);
         return t;
     });
 
-    private record Subscriber(HttpExchange exchange, OutputStream out) {
+    public LiveUpdates() {
+        this(MAX_CLIENTS_DEFAULT);
     }
 
-    public LiveUpdates() {
-        writer.scheduleAtFixedRate(() -> sendToAll(": heartbeat\n\n"), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS,
+    public LiveUpdates(int maxClients) {
+        if (maxClients < 1) {
+            throw new IllegalArgumentException("live-update clients must be at least 1, got " + maxClients);
+        }
+        this.maxClients = maxClients;
+        publisher.scheduleAtFixedRate(() -> sendToAll(": heartbeat\n\n"), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS,
                 TimeUnit.SECONDS);
     }
 
-    /** Takes over the exchange: the response stays open until the client leaves or the server stops. */
-    void subscribe(HttpExchange ex) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(200, 0);
-        Subscriber s = new Subscriber(ex, ex.getResponseBody());
-        // the retry hint makes browsers reconnect quickly after an aggregator restart
-        writer.execute(() -> {
-            if (write(s, "retry: 1000\n: connected\n\n")) {
-                subscribers.add(s);
+    /**
+     * Takes over the request: the response stays open until the client leaves, falls behind or the server stops.
+     * Returns false, having taken nothing over, when {@code maxClients} streams are already open.
+     */
+    boolean subscribe(Request request, Response response, Callback callback) {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        LiveClient client = new LiveClient(response, callback, endPoint, QUEUE_CAPACITY, clients::remove);
+        synchronized (clients) {
+            if (clients.size() >= maxClients) {
+                return false;
             }
-        });
+            clients.add(client);
+        }
+        endPoint.setIdleTimeout(STREAM_IDLE_TIMEOUT.toMillis());
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        // the retry hint makes browsers reconnect quickly after an aggregator restart
+        client.offer("retry: 1000\n: connected\n\n");
+        return true;
+    }
+
+    int maxClients() {
+        return maxClients;
     }
 
     /** Tells every subscriber that these searches changed. */
     public void searchesChanged(Collection<String> searchIds) {
-        if (searchIds.isEmpty() || subscribers.isEmpty()) {
+        if (searchIds.isEmpty() || clients.isEmpty()) {
             return;
         }
         String data = Json.MAPPER.valueToTree(Set.copyOf(searchIds)).toString();
-        writer.execute(() -> sendToAll("event: update\ndata: " + data + "\n\n"));
+        publisher.execute(() -> sendToAll("event: update\ndata: " + data + "\n\n"));
     }
 
     int subscribers() {
-        return subscribers.size();
+        return clients.size();
     }
 
     private void sendToAll(String message) {
-        for (Subscriber s : subscribers) {
-            if (!write(s, message)) {
-                subscribers.remove(s);
-            }
-        }
-    }
-
-    private static boolean write(Subscriber s, String message) {
-        try {
-            s.out().write(message.getBytes(StandardCharsets.UTF_8));
-            s.out().flush();
-            return true;
-        } catch (IOException e) {
-            LOG.debug("live-update client left: {}", e.toString());
-            s.exchange().close();
-            return false;
-        }
+        clients.forEach(c -> c.offer(message));
     }
 
     @Override
     public void close() {
-        writer.shutdownNow();
-        subscribers.forEach(s -> s.exchange().close());
-        subscribers.clear();
+        publisher.shutdownNow();
+        clients.forEach(c -> c.end("server stopping"));
+        clients.clear();
     }
 }

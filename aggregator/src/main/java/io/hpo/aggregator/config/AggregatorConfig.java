@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +30,22 @@ public final class AggregatorConfig {
     /** Port of the HTTP API; 0 picks a free one. */
     public static final String HTTP_PORT = "hpo.aggregator.http.port";
     public static final String HTTP_PORT_DEFAULT = "8088";
+    /**
+     * Host names, comma-separated, that requests may carry in their Host header besides localhost, IP literals and
+     * {@link #HTTP_HOST}: the names clients reach the API by (a DNS name, a compose service). Any other name is
+     * refused, so a web page that rebinds its own DNS name to this address cannot read the API.
+     */
+    public static final String API_ALLOWED_HOSTS = "hpo.aggregator.api.allowed.hosts";
+    public static final String API_ALLOWED_HOSTS_DEFAULT = "";
+    /** Most clients of the live-update stream ({@code /api/events}) at once; one more gets 503. */
+    public static final String API_LIVE_CLIENTS = "hpo.aggregator.api.live.clients";
+    public static final String API_LIVE_CLIENTS_DEFAULT = "64";
+    /**
+     * How long a connection may send nothing (a request read half-way, an idle keep-alive connection) before it is
+     * closed, milliseconds.
+     */
+    public static final String HTTP_IDLE_TIMEOUT_MS = "hpo.aggregator.http.idle.timeout.ms";
+    public static final String HTTP_IDLE_TIMEOUT_MS_DEFAULT = "30000";
     /** JDBC URL of the results database. */
     public static final String JDBC_URL = "hpo.store.jdbc.url";
     public static final String JDBC_URL_DEFAULT = "jdbc:postgresql://127.0.0.1:15432/hpo";
@@ -150,6 +168,20 @@ public final class AggregatorConfig {
 
     public int httpPort() {
         return intValue(HTTP_PORT, HTTP_PORT_DEFAULT);
+    }
+
+    /** The names of {@link #API_ALLOWED_HOSTS}, trimmed, blanks left out. */
+    public List<String> allowedHosts() {
+        return Arrays.stream(get(API_ALLOWED_HOSTS, API_ALLOWED_HOSTS_DEFAULT).split(","))
+                .map(String::trim).filter(h -> !h.isEmpty()).toList();
+    }
+
+    public int liveClients() {
+        return intValue(API_LIVE_CLIENTS, API_LIVE_CLIENTS_DEFAULT);
+    }
+
+    public Duration httpIdleTimeout() {
+        return Duration.ofMillis(intValue(HTTP_IDLE_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS_DEFAULT));
     }
 
     public String jdbcUrl() {

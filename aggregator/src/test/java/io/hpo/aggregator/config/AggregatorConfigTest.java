@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +26,9 @@ class AggregatorConfigTest {
         assertEquals(500, c.pollInterval().toMillis());
         assertEquals(60_000, c.kafkaDownAfter().toMillis());
         assertEquals(3, c.recordAttempts());
+        assertEquals(List.of(), c.allowedHosts());
+        assertEquals(64, c.liveClients());
+        assertEquals(30_000, c.httpIdleTimeout().toMillis());
         assertEquals("127.0.0.1:19092", c.bus().bootstrapServers());
         assertEquals("hpo.steps", c.bus().stepsTopic());
     }
@@ -63,6 +67,13 @@ class AggregatorConfigTest {
         AggregatorConfig c = AggregatorConfig.load(file);
         assertEquals(50, c.pollInterval().toMillis());
         assertEquals("SSL", c.bus().kafkaClientProperties().getProperty("security.protocol"));
+    }
+
+    @Test
+    void allowedHostsAreAListOfNames() {
+        assertEquals(List.of("results.example.org", "aggregator"), AggregatorConfig.resolve(Map.of(),
+                Map.of("HPO_AGGREGATOR_API_ALLOWED_HOSTS", " results.example.org, ,aggregator "), Map.of())
+                .allowedHosts());
     }
 
     @Test
