@@ -9,4 +9,6 @@ SELECT 'CREATE ROLE hpo_readonly NOLOGIN'
 SELECT 'CREATE ROLE hpo_grafana LOGIN IN ROLE hpo_readonly'
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hpo_grafana') \gexec
 GRANT hpo_readonly TO hpo_grafana;
+-- PostgreSQL before 15 lets every user create tables in the schema public; the owner (a superuser here) still may
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 ALTER ROLE hpo_grafana PASSWORD :'grafana_password';
