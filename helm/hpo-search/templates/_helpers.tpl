@@ -26,6 +26,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- .Values.searchId | default .Release.Name -}}
 {{- end -}}
 
+{{- define "hpo-search.authSecretName" -}}
+{{- .Values.spark.authenticate.existingSecret | default (printf "%s-spark-auth" (include "hpo-search.fullname" .)) -}}
+{{- end -}}
+
+{{/* where the driver and the executors find the Spark RPC secret and the Kafka client secrets */}}
+{{- define "hpo-search.authSecretDir" -}}/var/run/secrets/hpo/spark-auth{{- end -}}
+{{- define "hpo-search.kafkaSecretDir" -}}/var/run/secrets/hpo/kafka{{- end -}}
+
 {{/* Spark settings both modes share, as a map */}}
 {{- define "hpo-search.sparkConf" -}}
 spark.hpo.kafka.bootstrap.servers: {{ required "kafka.bootstrapServers is required" .Values.kafka.bootstrapServers | quote }}
@@ -34,8 +42,22 @@ spark.kubernetes.namespace: {{ .Release.Namespace | quote }}
 spark.kubernetes.container.image: {{ include "hpo-search.image" . | quote }}
 spark.kubernetes.container.image.pullPolicy: {{ .Values.image.pullPolicy | quote }}
 spark.kubernetes.executor.label.app.kubernetes.io/instance: {{ .Release.Name | quote }}
+spark.authenticate: "true"
+spark.authenticate.secret.file: {{ printf "%s/%s" (include "hpo-search.authSecretDir" .) .Values.spark.authenticate.key | quote }}
+spark.kubernetes.driver.secrets.{{ include "hpo-search.authSecretName" . }}: {{ include "hpo-search.authSecretDir" . | quote }}
+spark.kubernetes.executor.secrets.{{ include "hpo-search.authSecretName" . }}: {{ include "hpo-search.authSecretDir" . | quote }}
 {{- range $k, $v := .Values.kafka.client }}
+{{- if regexMatch "(?i)jaas|password|secret" $k }}
+{{- fail (printf "kafka.client.%s is a secret: put it in the Secret named by kafka.existingSecret, under the key %s listed in kafka.secretKeys" $k $k) }}
+{{- end }}
 spark.hpo.kafka.client.{{ $k }}: {{ $v | quote }}
+{{- end }}
+{{- with .Values.kafka.existingSecret }}
+spark.kubernetes.driver.secrets.{{ . }}: {{ include "hpo-search.kafkaSecretDir" $ | quote }}
+spark.kubernetes.executor.secrets.{{ . }}: {{ include "hpo-search.kafkaSecretDir" $ | quote }}
+{{- range $.Values.kafka.secretKeys }}
+spark.hpo.kafka.client.file.{{ . }}: {{ printf "%s/%s" (include "hpo-search.kafkaSecretDir" $) . | quote }}
+{{- end }}
 {{- end }}
 {{- if .Values.gpu.workerGpus }}
 spark.hpo.worker.gpus: {{ .Values.gpu.workerGpus | quote }}

@@ -86,6 +86,10 @@ public final class AggregatorMain {
         AggregatorService service;
         try {
             service = AggregatorService.start(config);
+        } catch (IllegalArgumentException e) {
+            // a setting to change: the message says which, a stack trace would bury it
+            err.println(e.getMessage());
+            return ResultsCli.USAGE;
         } catch (Exception e) {
             LOG.error("aggregator failed to start", e);
             err.println("aggregator failed to start: " + e.getMessage());

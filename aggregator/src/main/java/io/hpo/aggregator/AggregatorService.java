@@ -41,7 +41,9 @@ public final class AggregatorService implements AutoCloseable {
         this.consumerFailure = consumerFailure;
     }
 
+    /** Starts everything; an {@link IllegalArgumentException} names a setting that is wrong. */
     public static AggregatorService start(AggregatorConfig config) throws SQLException, InterruptedException {
+        config.requireTokenBeyondLoopback();
         LOG.info("starting with {}", config);
         Database db = new Database(config.jdbcUrl(), config.user(), config.password());
         migrate(db);
@@ -96,9 +98,13 @@ public final class AggregatorService implements AutoCloseable {
                 return;
             } catch (SQLException e) {
                 if (!Database.isTransient(e) || System.nanoTime() > deadline) {
-                    throw e;
+                    // its message may quote the URL (a URL the driver cannot parse): only the redacted one goes on
+                    SQLException shown = new SQLException(db.withoutCredentials(e.getMessage()), e.getSQLState(),
+                            e.getErrorCode());
+                    shown.setStackTrace(e.getStackTrace());
+                    throw shown;
                 }
-                LOG.info("waiting for the database at {}: {}", db.url(), e.getMessage());
+                LOG.info("waiting for the database at {}: {}", db.url(), db.withoutCredentials(e.getMessage()));
                 Thread.sleep(1000);
             }
         }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,6 +32,12 @@ public final class LocalSparkCluster implements AutoCloseable {
     public static final String SPARK_HOME_PROPERTY = "hpo.spark.home";
     /** Relative to the repository root, where `mvn package` puts Spark's jars. */
     public static final String DEFAULT_SPARK_HOME = "deploy/spark-runtime/target/spark";
+
+    /**
+     * Where Spark's daemons find the RPC secret (Spark's SecurityManager.ENV_AUTH_SECRET); a worker hands it to its
+     * executors the same way. The compose file gives its master and workers their secret so.
+     */
+    static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
 
     private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
 
@@ -55,10 +62,11 @@ public final class LocalSparkCluster implements AutoCloseable {
      * What to start: ports (0 = any free one), and each worker's share of the machine. With {@code gpusPerWorker}
      * above 0, worker i offers Spark the machine's GPUs i × gpusPerWorker onwards, found by
      * {@code gpuDiscoveryScript} (deploy/gpu/discover-gpus.sh): the worker and the executors it starts see only
-     * those (CUDA_VISIBLE_DEVICES), so no two workers hand out the same GPU.
+     * those (CUDA_VISIBLE_DEVICES), so no two workers hand out the same GPU. With an {@code authSecret}, RPC is
+     * authenticated ({@code spark.authenticate}) with that secret, as in the compose stack; null: no authentication.
      */
     public record Settings(int masterPort, int masterWebUiPort, int workers, int coresPerWorker, String memoryPerWorker,
-                           int gpusPerWorker, Path gpuDiscoveryScript) {
+                           int gpusPerWorker, Path gpuDiscoveryScript, String authSecret) {
         public Settings {
             if (workers < 1 || coresPerWorker < 1) {
                 throw new IllegalArgumentException("need at least one worker with at least one core");
@@ -70,12 +78,26 @@ public final class LocalSparkCluster implements AutoCloseable {
 
         /** Defaults for one small machine: 2 workers of 1 core and 2g each, no GPUs, free ports. */
         public static Settings small() {
-            return new Settings(0, 0, 2, 1, "2g", 0, null);
+            return new Settings(0, 0, 2, 1, "2g", 0, null, null);
         }
 
         public Settings withGpus(int perWorker, Path discoveryScript) {
             return new Settings(masterPort, masterWebUiPort, workers, coresPerWorker, memoryPerWorker, perWorker,
-                    discoveryScript);
+                    discoveryScript, authSecret);
+        }
+
+        public Settings withAuthSecret(String secret) {
+            return new Settings(masterPort, masterWebUiPort, workers, coresPerWorker, memoryPerWorker, gpusPerWorker,
+                    gpuDiscoveryScript, secret);
+        }
+
+        /** The system properties and environment of every daemon for RPC authentication; none without a secret. */
+        List<String> authProperties() {
+            return authSecret == null ? List.of() : List.of("-Dspark.authenticate=true");
+        }
+
+        Map<String, String> authEnvironment() {
+            return authSecret == null ? Map.of() : Map.of(AUTH_SECRET_ENV, authSecret);
         }
 
         /** The GPU settings of worker {@code i}: its JVM's system properties and its environment. */
@@ -101,7 +123,7 @@ public final class LocalSparkCluster implements AutoCloseable {
         List<Process> started = new ArrayList<>();
         try {
             Files.createDirectories(dir);
-            Process master = spark(sparkHome, dir.resolve("master.log"), List.of(), Map.of(),
+            Process master = spark(sparkHome, dir.resolve("master.log"), settings.authProperties(), settings.authEnvironment(),
                     "org.apache.spark.deploy.master.Master", "--host", Ports.LOOPBACK, "--port", String.valueOf(port),
                     "--webui-port", String.valueOf(webUi));
             started.add(master);
@@ -111,8 +133,12 @@ public final class LocalSparkCluster implements AutoCloseable {
             for (int i = 0; i < settings.workers(); i++) {
                 Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
                 int workerUi = Ports.freeOr(0);
-                Process w = spark(sparkHome, dir.resolve("worker-" + i + ".log"), settings.workerGpuProperties(),
-                        settings.workerGpuEnvironment(i), "org.apache.spark.deploy.worker.Worker", "--host",
+                List<String> properties = new ArrayList<>(settings.workerGpuProperties());
+                properties.addAll(settings.authProperties());
+                Map<String, String> environment = new HashMap<>(settings.workerGpuEnvironment(i));
+                environment.putAll(settings.authEnvironment());
+                Process w = spark(sparkHome, dir.resolve("worker-" + i + ".log"), properties, environment,
+                        "org.apache.spark.deploy.worker.Worker", "--host",
                         Ports.LOOPBACK, "--cores", String.valueOf(settings.coresPerWorker()),
                         "--memory", settings.memoryPerWorker(), "--webui-port", String.valueOf(workerUi),
                         "--work-dir", workDir.toString(), "spark://" + Ports.LOOPBACK + ":" + port);
@@ -171,7 +197,8 @@ public final class LocalSparkCluster implements AutoCloseable {
                 "SPARK_LOCAL_IP", Ports.LOOPBACK, "OMP_NUM_THREADS", "1");
     }
 
-    private static Process spark(Path sparkHome, Path log, List<String> properties, Map<String, String> environment,
+    /** One Spark JVM; package-private for tests that start a daemon of their own beside a cluster. */
+    static Process spark(Path sparkHome, Path log, List<String> properties, Map<String, String> environment,
                                  String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms128m", "-Xmx512m"));

@@ -44,7 +44,9 @@ public final class ServiceMain {
                     Integer.getInteger(SPARK_WEBUI_PORT, 8080), Integer.getInteger(SPARK_WORKERS, 2),
                     Integer.getInteger(SPARK_WORKER_CORES, 1), System.getProperty(SPARK_WORKER_MEMORY, "2g"),
                     Integer.getInteger(SPARK_WORKER_GPUS, 0),
-                    Optional.ofNullable(System.getProperty(SPARK_GPU_DISCOVERY_SCRIPT)).map(Path::of).orElse(null)));
+                    Optional.ofNullable(System.getProperty(SPARK_GPU_DISCOVERY_SCRIPT)).map(Path::of).orElse(null),
+                    // the launcher's cluster listens on loopback only: no RPC secret
+                    null));
             System.out.println("Spark master " + cluster.masterUrl() + " with " + cluster.aliveWorkers()
                     + " workers, web UI " + cluster.masterWebUiUrl() + " (logs " + data + ")");
             service = cluster;

@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,15 +37,18 @@ class DeploymentFilesTest {
     private static final Path ROOT = HelmChartsTest.repositoryRoot();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern COPY = Pattern.compile("^COPY\\s+(?:--\\S+\\s+)*(.+)\\s+(\\S+)$", Pattern.MULTILINE);
+    /** The secrets compose requires, each a value found nowhere else. */
+    private static final Map<String, String> SECRETS = Map.of(
+            "HPO_DB_PASSWORD", "db-secret-71", "HPO_GRAFANA_DB_PASSWORD", "grafana-db-secret-72",
+            "HPO_GRAFANA_ADMIN_PASSWORD", "grafana-admin-secret-73", "HPO_SPARK_AUTH_SECRET", "spark-secret-74",
+            "HPO_API_TOKEN", "api-token-75");
 
     @Test
     void composeFileIsValidAndComplete() throws Exception {
-        String compose = tool("docker-compose");
-        RequiredTool.require(compose != null, "docker-compose", "docker-compose");
-        assertEquals("", run(compose, "-f", "docker-compose.yml", "config", "-q"));
-        assertEquals("", run(compose, "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config", "-q"));
+        assertEquals("", compose(SECRETS, "-f", "docker-compose.yml", "config", "-q"));
+        assertEquals("", compose(SECRETS, "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config", "-q"));
 
-        JsonNode config = YAML.readTree(run(compose, "-f", "docker-compose.yml", "config"));
+        JsonNode config = YAML.readTree(compose(SECRETS, "-f", "docker-compose.yml", "config"));
         JsonNode services = config.get("services");
         assertEquals(Set.of("spark-master", "spark-worker-1", "spark-worker-2", "kafka", "postgres", "aggregator",
                 "prometheus", "grafana", "submit"), names(services));
@@ -65,7 +72,7 @@ class DeploymentFilesTest {
             }
         }
 
-        JsonNode gpu = YAML.readTree(run(compose, "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config")).get("services");
+        JsonNode gpu = YAML.readTree(compose(SECRETS, "-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config")).get("services");
         Set<String> gpuIds = new HashSet<>();
         String dockerfile = Files.readString(ROOT.resolve("docker/driver/Dockerfile"));
         for (String worker : List.of("spark-worker-1", "spark-worker-2")) {
@@ -85,6 +92,112 @@ class DeploymentFilesTest {
         assertEquals(Set.of("0", "1"), gpuIds, "each worker its own GPU");
         assertEquals("1", gpu.path("submit").path("environment").path("HPO_WORKER_GPUS").asText());
         assertTrue(gpu.path("spark-master").path("deploy").isMissingNode(), "only workers reserve GPUs");
+    }
+
+    @Test
+    void composeRefusesToStartWithoutEachSecretAndSaysHowToSetIt() throws Exception {
+        for (String missing : SECRETS.keySet()) {
+            Map<String, String> env = new HashMap<>(SECRETS);
+            env.remove(missing);
+            String error = composeFailure(env, "-f", "docker-compose.yml", "config", "-q");
+            assertTrue(error.contains("set " + missing + " to "), missing + ": " + error);
+        }
+        String config = compose(SECRETS, "-f", "docker-compose.yml", "config");
+        assertFalse(config.contains("hpo-local"), "no default password left: " + config);
+    }
+
+    @Test
+    void publishedPortsBindLoopbackUnlessTheUserChoosesAnAddress() throws Exception {
+        assertEquals(Map.of("spark-master", List.of("7077", "8080"), "aggregator", List.of("8088"),
+                "prometheus", List.of("9090"), "grafana", List.of("3000")), publishedPorts(SECRETS, "127.0.0.1"));
+        Map<String, String> everywhere = new HashMap<>(SECRETS);
+        everywhere.put("HPO_BIND_ADDRESS", "0.0.0.0");
+        assertEquals(Set.of("spark-master", "aggregator", "prometheus", "grafana"),
+                publishedPorts(everywhere, "0.0.0.0").keySet());
+    }
+
+    @Test
+    void sparkRpcIsAuthenticatedWithTheGivenSecretKeptOffCommandLines() throws Exception {
+        String secret = SECRETS.get("HPO_SPARK_AUTH_SECRET");
+        for (String overlay : List.of("docker-compose.yml", "docker-compose.gpu.yml")) {
+            JsonNode services = YAML.readTree(compose(SECRETS, "-f", "docker-compose.yml", "-f", overlay, "config"))
+                    .get("services");
+            Map<String, String> daemons = Map.of("spark-master", "SPARK_MASTER_OPTS", "spark-worker-1",
+                    "SPARK_WORKER_OPTS", "spark-worker-2", "SPARK_WORKER_OPTS");
+            daemons.forEach((service, optsVariable) -> {
+                JsonNode env = services.path(service).path("environment");
+                String opts = env.path(optsVariable).asText();
+                assertTrue(opts.contains("-Dspark.authenticate=true"), overlay + " " + service + ": " + opts);
+                assertFalse(opts.contains(secret), overlay + " " + service + ": " + opts);
+                // Spark's daemons read the secret from this variable (SecurityManager.ENV_AUTH_SECRET)
+                assertEquals(secret, env.path("_SPARK_AUTH_SECRET").asText(), overlay + " " + service);
+            });
+            assertEquals(secret, services.path("submit").path("environment").path("HPO_SPARK_AUTH_SECRET").asText());
+        }
+    }
+
+    /** docker/driver/hpo-submit with a stand-in spark-submit that prints its arguments and its properties file. */
+    @Test
+    void hpoSubmitHandsTheSparkSecretOverInAPrivatePropertiesFile() throws Exception {
+        Path dir = Files.createTempDirectory("hpo-submit");
+        Path bin = Files.createDirectories(dir.resolve("spark/bin"));
+        Files.writeString(bin.resolve("spark-submit"), """
+                #!/usr/bin/env bash
+                prev=
+                for a in "$@"; do
+                  echo "ARG $a"
+                  if [ "$prev" = --properties-file ]; then echo "MODE $(stat -c %a "$a")"; sed 's/^/PROP /' "$a"; fi
+                  prev=$a
+                done
+                """);
+        Files.setPosixFilePermissions(bin.resolve("spark-submit"), PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(dir.resolve("spark/conf"));
+        Files.writeString(dir.resolve("spark/conf/spark-defaults.conf"), "spark.eventLog.enabled true");
+        Files.writeString(dir.resolve("spark-jvm.flags"), "-Dflag=1\n");
+        Map<String, String> env = new HashMap<>(Map.of("SPARK_HOME", dir.resolve("spark").toString(),
+                "HPO_APP_JAR", dir.resolve("app.jar").toString(), "HPO_SPARK_MASTER", "spark://master:7077",
+                "HPO_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "HPO_DRIVER_HOST", "10.0.0.5",
+                "HPO_SPARK_AUTH_SECRET", "s3cret-76"));
+        String out = runWith(env, "docker/driver/hpo-submit", "spec.yaml");
+        assertFalse(out.lines().filter(l -> l.startsWith("ARG ")).anyMatch(l -> l.contains("s3cret-76")), out);
+        assertTrue(out.contains("MODE 600\n"), out);
+        List<String> props = out.lines().filter(l -> l.startsWith("PROP ")).map(l -> l.substring(5)).toList();
+        assertTrue(props.containsAll(List.of("spark.eventLog.enabled true", "spark.authenticate true",
+                "spark.authenticate.secret s3cret-76")), props::toString);
+        assertTrue(out.contains("ARG spark.driver.host=10.0.0.5\n") && out.endsWith("ARG spec.yaml\n"), out);
+
+        env.remove("HPO_SPARK_AUTH_SECRET");
+        assertFalse(runWith(env, "docker/driver/hpo-submit", "spec.yaml").contains("--properties-file"));
+    }
+
+    @Test
+    void grafanaSignsEveryoneInAndReadsResultsAsTheReadOnlyUser() throws Exception {
+        JsonNode services = YAML.readTree(compose(SECRETS, "-f", "docker-compose.yml", "config")).get("services");
+        JsonNode grafana = services.path("grafana").path("environment");
+        assertEquals("false", grafana.path("GF_AUTH_ANONYMOUS_ENABLED").asText());
+        assertEquals(SECRETS.get("HPO_GRAFANA_ADMIN_PASSWORD"), grafana.path("GF_SECURITY_ADMIN_PASSWORD").asText());
+        assertEquals(SECRETS.get("HPO_GRAFANA_DB_PASSWORD"), grafana.path("HPO_GRAFANA_DB_PASSWORD").asText());
+        assertTrue(grafana.path("HPO_DB_PASSWORD").isMissingNode(), "Grafana never gets the owner's password");
+
+        JsonNode results = null;
+        for (JsonNode d : YAML.readTree(ROOT.resolve("deploy/compose/grafana/provisioning/datasources/hpo.yml").toFile())
+                .path("datasources")) {
+            if (d.path("type").asText().contains("postgres")) {
+                results = d;
+            }
+        }
+        assertNotEquals(null, results);
+        assertEquals("hpo_grafana", results.path("user").asText());
+        assertEquals("$HPO_GRAFANA_DB_PASSWORD", results.path("secureJsonData").path("password").asText());
+
+        // the postgres image creates the user from its init folder, with the password compose gives it
+        JsonNode postgres = services.path("postgres");
+        assertEquals(SECRETS.get("HPO_GRAFANA_DB_PASSWORD"), postgres.path("environment").path("HPO_GRAFANA_DB_PASSWORD").asText());
+        assertTrue(postgres.path("volumes").toString().contains(
+                "deploy/compose/postgres/readonly-user.sql:/docker-entrypoint-initdb.d/readonly-user.sql:ro"), postgres.toString());
+        // the aggregator's API listens on its container's every interface: it gets its token
+        assertEquals(SECRETS.get("HPO_API_TOKEN"),
+                services.path("aggregator").path("environment").path("HPO_AGGREGATOR_API_TOKEN").asText());
     }
 
     @Test
@@ -132,6 +245,53 @@ class DeploymentFilesTest {
         assertEquals("/var/lib/grafana/dashboards", provider.path("providers").get(0).path("options").path("path").asText());
     }
 
+    /** Each service's published ports, checking that every one binds {@code address}. */
+    private static Map<String, List<String>> publishedPorts(Map<String, String> env, String address) throws Exception {
+        JsonNode services = YAML.readTree(compose(env, "-f", "docker-compose.yml", "config")).get("services");
+        Map<String, List<String>> published = new HashMap<>();
+        services.fields().forEachRemaining(service -> {
+            List<String> ports = new ArrayList<>();
+            for (JsonNode port : service.getValue().path("ports")) {
+                // docker-compose renders "host_ip:published:target/protocol"
+                String[] parts = port.asText().split(":");
+                assertEquals(3, parts.length, service.getKey() + ": " + port);
+                assertEquals(address, parts[0], service.getKey() + ": " + port);
+                ports.add(parts[1]);
+            }
+            if (!ports.isEmpty()) {
+                published.put(service.getKey(), ports);
+            }
+        });
+        return published;
+    }
+
+    /**
+     * docker-compose with exactly {@code env}'s variables (and PATH), no {@code .env} file: returns stdout, fails
+     * with stderr on a non-zero exit.
+     */
+    private static String compose(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        String compose = tool("docker-compose");
+        RequiredTool.require(compose != null, "docker-compose", "docker-compose");
+        return runWith(env, composeCommand(compose, args));
+    }
+
+    /** docker-compose's error when it refuses {@code env}. */
+    private static String composeFailure(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        String compose = tool("docker-compose");
+        RequiredTool.require(compose != null, "docker-compose", "docker-compose");
+        Result r = execute(env, composeCommand(compose, args));
+        assertNotEquals(0, r.exit(), "compose accepted " + env.keySet() + ": " + r.out());
+        return r.err();
+    }
+
+    private static String[] composeCommand(String compose, String... args) throws IOException {
+        Path noEnvFile = Files.createTempFile("compose", ".env");
+        noEnvFile.toFile().deleteOnExit();
+        List<String> cmd = new ArrayList<>(List.of(compose, "--env-file", noEnvFile.toString()));
+        cmd.addAll(List.of(args));
+        return cmd.toArray(String[]::new);
+    }
+
     private static Set<String> names(JsonNode object) {
         Set<String> names = new TreeSet<>();
         object.fieldNames().forEachRemaining(names::add);
@@ -146,14 +306,32 @@ class DeploymentFilesTest {
 
     /** Runs a tool in the repository root; returns stdout, fails with stderr on a non-zero exit. */
     private static String run(String... cmd) throws IOException, InterruptedException {
+        return runWith(System.getenv(), cmd);
+    }
+
+    /** {@link #run} with exactly {@code env}'s variables, and PATH. */
+    private static String runWith(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+        Result r = execute(env, cmd);
+        assertEquals(0, r.exit(), String.join(" ", cmd) + ": " + r.err());
+        return r.out();
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result execute(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
         Path err = Files.createTempFile("tool", ".err");
         try {
-            Process p = new ProcessBuilder(new ArrayList<>(List.of(cmd))).directory(ROOT.toFile())
-                    .redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(cmd))).directory(ROOT.toFile())
+                    .redirectError(err.toFile());
+            pb.environment().clear();
+            pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            pb.environment().put("HOME", System.getProperty("user.home"));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd) + " timed out");
-            assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + Files.readString(err));
-            return out;
+            return new Result(p.exitValue(), out, Files.readString(err));
         } finally {
             Files.deleteIfExists(err);
         }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -30,7 +31,9 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +62,7 @@ class HelmChartsTest {
     private static final Map<String, Class<?>> KINDS = Map.of(
             "v1/ConfigMap", ConfigMap.class,
             "v1/Service", Service.class,
+            "v1/Secret", Secret.class,
             "v1/ServiceAccount", ServiceAccount.class,
             "apps/v1/Deployment", Deployment.class,
             "batch/v1/Job", Job.class,
@@ -121,7 +125,7 @@ class HelmChartsTest {
     void searchChartAsAJobRunsSparkSubmitAgainstKubernetes() throws Exception {
         List<Object> docs = render("hpo-search", t -> t.set("mode", "job").set("searchId", "lr-sweep-1")
                 .set("kafka.bootstrapServers", "kafka.data.svc:9092"));
-        assertEquals(List.of("ConfigMap", "Job", "Role", "RoleBinding", "ServiceAccount"), kinds(docs));
+        assertEquals(List.of("ConfigMap", "Job", "Role", "RoleBinding", "Secret", "ServiceAccount"), kinds(docs));
         assertTrue(only(docs, ConfigMap.class).getData().get("search.yaml").startsWith("name: demo\n"));
 
         Job job = only(docs, Job.class);
@@ -143,7 +147,7 @@ class HelmChartsTest {
     void searchChartAsASparkApplicationForTheOperator() throws Exception {
         List<Object> docs = render("hpo-search", t -> t.set("mode", "sparkApplication")
                 .set("spark.executor.instances", "4").set("spark.conf.spark\\.task\\.maxFailures", "2"));
-        assertEquals(List.of("ConfigMap", "Role", "RoleBinding", "ServiceAccount", "SparkApplication"), kinds(docs));
+        assertEquals(List.of("ConfigMap", "Role", "RoleBinding", "Secret", "ServiceAccount", "SparkApplication"), kinds(docs));
 
         SparkApplication app = only(docs, SparkApplication.class);
         SparkApplication.Spec spec = app.spec();
@@ -175,6 +179,79 @@ class HelmChartsTest {
         List<String> cpu = only(render("hpo-search", t -> t), Job.class)
                 .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
         assertTrue(cpu.stream().noneMatch(a -> a.contains(".gpu")), "no GPU settings by default: " + cpu);
+    }
+
+    /**
+     * spark.authenticate with a secret file from a Kubernetes Secret, random when none is named, mounted into the
+     * Job's driver and (by Spark) every executor; the secret itself appears nowhere but in the Secret.
+     */
+    @Test
+    void searchChartAuthenticatesSparkRpcWithASecretFile() throws Exception {
+        String dir = "/var/run/secrets/hpo/spark-auth";
+        Map<String, String> conf = Map.of("spark.authenticate", "true", "spark.authenticate.secret.file", dir + "/secret",
+                "spark.kubernetes.driver.secrets.hpo-hpo-search-spark-auth", dir,
+                "spark.kubernetes.executor.secrets.hpo-hpo-search-spark-auth", dir);
+        String rendered = new Helm(CHARTS.resolve("hpo-search")).template().withName("hpo").withNamespace("search").call();
+        List<Object> docs = render("hpo-search", t -> t);
+        Secret secret = only(docs, Secret.class);
+        assertEquals("hpo-hpo-search-spark-auth", secret.getMetadata().getName());
+        String value = new String(Base64.getDecoder().decode(secret.getData().get("secret")), StandardCharsets.UTF_8);
+        assertTrue(value.matches("[A-Za-z0-9]{48}"), value);
+        assertFalse(rendered.contains(value), "the secret is only in the Secret, base64-encoded");
+        Container submit = only(docs, Job.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        conf.forEach((k, v) -> assertTrue(submit.getArgs().contains(k + "=" + v), submit.getArgs()::toString));
+        PodSpec pod = only(docs, Job.class).getSpec().getTemplate().getSpec();
+        assertEquals("hpo-hpo-search-spark-auth", secretOf(pod, "spark-auth"));
+        assertTrue(submit.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("spark-auth") && m.getMountPath().equals(dir)));
+
+        assertContains(only(render("hpo-search", t -> t.set("mode", "sparkApplication")), SparkApplication.class)
+                .spec().sparkConf(), conf);
+
+        List<Object> own = render("hpo-search", t -> t.set("spark.authenticate.existingSecret", "my-spark-secret"));
+        assertTrue(own.stream().noneMatch(Secret.class::isInstance), "no Secret made when one is named");
+        List<String> args = only(own, Job.class).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        assertTrue(args.contains("spark.kubernetes.executor.secrets.my-spark-secret=" + dir), args::toString);
+        assertEquals("my-spark-secret", secretOf(only(own, Job.class).getSpec().getTemplate().getSpec(), "spark-auth"));
+    }
+
+    /** SASL's JAAS line and other secret Kafka settings come from a mounted Secret's files, never the Spark conf. */
+    @Test
+    void kafkaClientSecretsComeFromASecretNeverFromSettings() throws Exception {
+        String dir = "/var/run/secrets/hpo/kafka";
+        List<Object> docs = render("hpo-search", t -> t.set("kafka.client.security\\.protocol", "SASL_SSL")
+                .set("kafka.existingSecret", "kafka-sasl"));
+        PodSpec pod = only(docs, Job.class).getSpec().getTemplate().getSpec();
+        List<String> args = pod.getContainers().get(0).getArgs();
+        for (String setting : List.of("spark.hpo.kafka.client.security.protocol=SASL_SSL",
+                "spark.hpo.kafka.client.file.sasl.jaas.config=" + dir + "/sasl.jaas.config",
+                "spark.kubernetes.driver.secrets.kafka-sasl=" + dir, "spark.kubernetes.executor.secrets.kafka-sasl=" + dir)) {
+            assertTrue(args.contains(setting), setting + " in " + args);
+        }
+        assertEquals("kafka-sasl", secretOf(pod, "kafka-client"));
+        assertTrue(pod.getContainers().get(0).getVolumeMounts().stream()
+                .anyMatch(m -> m.getName().equals("kafka-client") && m.getMountPath().equals(dir)));
+        assertContains(only(render("hpo-search", t -> t.set("mode", "sparkApplication").set("kafka.existingSecret", "kafka-sasl")),
+                SparkApplication.class).spec().sparkConf(), Map.of("spark.hpo.kafka.client.file.sasl.jaas.config", dir + "/sasl.jaas.config",
+                "spark.kubernetes.executor.secrets.kafka-sasl", dir));
+
+        for (String key : List.of("sasl\\.jaas\\.config", "ssl\\.keystore\\.password")) {
+            for (String chart : List.of("hpo-search", "hpo-aggregator")) {
+                Exception e = assertThrows(Exception.class, () -> render(chart, t -> t.set("kafka.client." + key, "x")));
+                assertTrue(e.getMessage().contains("is a secret: put it in the Secret named by kafka.existingSecret"),
+                        chart + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The aggregator's API listens beyond loopback in its pod: no token Secret, no chart. */
+    @Test
+    void aggregatorChartRequiresTheApiToken() throws Exception {
+        Exception e = assertThrows(Exception.class, () -> render("hpo-aggregator", t -> t.set("api.tokenSecret", "")));
+        assertTrue(e.getMessage().contains("api.tokenSecret is required"), e.getMessage());
+        List<Object> docs = render("hpo-aggregator", t -> t);
+        assertEquals("hpo-api", secretOf(only(docs, Deployment.class).getSpec().getTemplate().getSpec(), "api-token"));
+        assertTrue(only(docs, ConfigMap.class).getData().get("aggregator.properties")
+                .contains("hpo.aggregator.api.token.file=/var/run/secrets/hpo/api/token"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.JdbcUrls;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
@@ -89,7 +90,8 @@ public final class ResultsCli {
             err.println(e.getMessage());
             return NOT_READY;
         } catch (SQLException e) {
-            err.println("cannot read the results database at " + config.jdbcUrl() + ": " + e.getMessage());
+            err.println("cannot read the results database at " + JdbcUrls.redacted(config.jdbcUrl()) + ": "
+                    + JdbcUrls.redactedIn(e.getMessage(), config.jdbcUrl()));
             return FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,11 +1,14 @@
 package io.hpo.aggregator.config;
 
+import io.hpo.aggregator.store.JdbcUrls;
 import io.hpo.events.BusConfig;
 import io.hpo.events.Secrets;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +27,7 @@ import java.util.Properties;
  * {@code HPO_STORE_USER}), the properties file given with {@code --config}, then the default.
  */
 public final class AggregatorConfig {
-    /** Interface the HTTP API binds to; loopback unless deliberately exposed. */
+    /** Interface the HTTP API binds to; loopback unless deliberately exposed, and then only with an API token. */
     public static final String HTTP_HOST = "hpo.aggregator.http.host";
     public static final String HTTP_HOST_DEFAULT = "127.0.0.1";
     /** Port of the HTTP API; 0 picks a free one. */
@@ -230,6 +233,27 @@ public final class AggregatorConfig {
         return intValue(RECORD_ATTEMPTS, RECORD_ATTEMPTS_DEFAULT);
     }
 
+    /**
+     * Refuses an API that other machines can reach without an API token: whoever deploys the aggregator on the
+     * network decides then who may cancel searches, instead of finding out when a runaway search needs stopping.
+     */
+    public void requireTokenBeyondLoopback() {
+        if (apiToken().isEmpty() && !isLoopback(httpHost())) {
+            throw new IllegalArgumentException(HTTP_HOST + "=" + httpHost() + " is not a loopback address: set "
+                    + API_TOKEN + " (HPO_AGGREGATOR_API_TOKEN) or " + API_TOKEN_FILE + " to the cancel endpoints'"
+                    + " bearer token, or bind " + HTTP_HOST + " to " + HTTP_HOST_DEFAULT);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            // the server could not bind it either; it is not known to be loopback
+            return false;
+        }
+    }
+
     /** Kafka bootstrap servers, topic names and client passthrough settings. */
     public BusConfig bus() {
         return BusConfig.from(settings);
@@ -246,7 +270,8 @@ public final class AggregatorConfig {
 
     @Override
     public String toString() {
-        return "AggregatorConfig{http=" + httpHost() + ":" + httpPort() + ", jdbc=" + jdbcUrl() + ", user=" + user()
+        return "AggregatorConfig{http=" + httpHost() + ":" + httpPort() + ", jdbc=" + JdbcUrls.redacted(jdbcUrl())
+                + ", user=" + user()
                 + ", group=" + groupId() + ", consumers=" + consumers() + ", poll=" + pollInterval().toMillis()
                 + "ms, batch=" + maxPollRecords() + ", api " + (apiToken().isPresent() ? "token set" : "read-only")
                 + ", " + bus() + "}";

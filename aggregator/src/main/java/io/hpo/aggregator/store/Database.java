@@ -33,8 +33,14 @@ public final class Database implements AutoCloseable {
         props.setProperty("ApplicationName", "hpo-aggregator");
     }
 
+    /** The JDBC URL without the credentials it may carry, for messages. */
     public String url() {
-        return url;
+        return JdbcUrls.redacted(url);
+    }
+
+    /** An error message of this database's with the credentials of its URL removed, should it quote the URL. */
+    public String withoutCredentials(String message) {
+        return JdbcUrls.redactedIn(message, url);
     }
 
     /** Runs read-only work in autocommit mode. */

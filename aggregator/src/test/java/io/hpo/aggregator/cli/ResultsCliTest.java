@@ -61,6 +61,22 @@ class ResultsCliTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** One URL PgJDBC cannot parse (its error quotes it), one with nothing listening. */
+    @Test
+    void anUnreachableDatabaseIsNamedWithoutTheCredentialsOfItsUrl() {
+        for (String url : List.of("jdbc:postgresql://hpo:s3cret-userinfo@127.0.0.1:1/hpo",
+                "jdbc:postgresql://127.0.0.1:1/hpo?user=hpo&password=s3cret-param")) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = new ResultsCli(AggregatorConfig.of(Map.of(AggregatorConfig.JDBC_URL, url)),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8)).run("searches", List.of());
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertEquals(ResultsCli.FAILED, code, message);
+            assertTrue(message.startsWith("cannot read the results database at jdbc:postgresql://127.0.0.1:1/hpo"), message);
+            assertFalse(message.contains("s3cret"), message);
+        }
+    }
+
     @Test
     void leaderboardIsAnAlignedTableWithTheVaryingHyperparameters() {
         Run r = run("leaderboard", "s1", "--wait", "5");

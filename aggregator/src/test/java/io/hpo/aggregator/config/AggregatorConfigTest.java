@@ -11,6 +11,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AggregatorConfigTest {
 
@@ -58,6 +59,31 @@ class AggregatorConfigTest {
         assertEquals("from-file", c.password());
         assertFalse(c.toString().contains("from-file"));
         assertFalse(AggregatorConfig.of(Map.of(AggregatorConfig.PASSWORD, "s3cret")).toString().contains("s3cret"));
+    }
+
+    @Test
+    void anApiBeyondLoopbackNeedsAToken() {
+        for (String loopback : new String[] {"127.0.0.1", "127.0.0.2", "localhost", "::1"}) {
+            AggregatorConfig.of(Map.of(AggregatorConfig.HTTP_HOST, loopback)).requireTokenBeyondLoopback();
+        }
+        AggregatorConfig.of(Map.of()).requireTokenBeyondLoopback();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AggregatorConfig.of(Map.of(AggregatorConfig.HTTP_HOST, "0.0.0.0")).requireTokenBeyondLoopback());
+        assertEquals("hpo.aggregator.http.host=0.0.0.0 is not a loopback address: set hpo.aggregator.api.token"
+                + " (HPO_AGGREGATOR_API_TOKEN) or hpo.aggregator.api.token.file to the cancel endpoints' bearer token,"
+                + " or bind hpo.aggregator.http.host to 127.0.0.1", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AggregatorConfig.of(Map.of(AggregatorConfig.HTTP_HOST,
+                "0.0.0.0", AggregatorConfig.API_TOKEN, " ")).requireTokenBeyondLoopback(), "a blank token is none");
+        AggregatorConfig.of(Map.of(AggregatorConfig.HTTP_HOST, "0.0.0.0", AggregatorConfig.API_TOKEN, "t"))
+                .requireTokenBeyondLoopback();
+    }
+
+    @Test
+    void theJdbcUrlIsShownWithoutCredentials() {
+        String shown = AggregatorConfig.of(Map.of(AggregatorConfig.JDBC_URL,
+                "jdbc:postgresql://u:pw-in-userinfo@db:5432/hpo?ssl=true&password=pw-in-query")).toString();
+        assertTrue(shown.contains("jdbc=jdbc:postgresql://db:5432/hpo?ssl=true,"), shown);
+        assertFalse(shown.contains("pw-in"), shown);
     }
 
     @Test

@@ -69,6 +69,11 @@ public final class TestServices {
         return settings;
     }
 
+    /** A folder of its own for a test's server, removed with the shared services' when the JVM exits. */
+    public static Path scratch(String name) {
+        return ROOT.resolve(name + "-" + UUID.randomUUID()).toAbsolutePath();
+    }
+
     /** JDBC URL of a new, empty schema of the shared database: the test's own namespace. */
     public static String freshSchemaUrl() {
         LocalPostgres pg = postgres();
