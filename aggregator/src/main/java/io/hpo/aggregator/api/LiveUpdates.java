@@ -1,5 +1,6 @@
 package io.hpo.aggregator.api;
 
+import io.hpo.aggregator.config.AggregatorConfig;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
@@ -28,7 +29,6 @@ public final class LiveUpdates implements AutoCloseable {
     static final Duration STREAM_IDLE_TIMEOUT = Duration.ofSeconds(2L * HEARTBEAT_SECONDS);
     /** Events a client may have waiting; a burst of batches fits, a client that stopped reading does not. */
     static final int QUEUE_CAPACITY = 32;
-    public static final int MAX_CLIENTS_DEFAULT = 64;
 
     private final int maxClients;
     private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
@@ -39,7 +39,7 @@ public final class LiveUpdates implements AutoCloseable {
     });
 
     public LiveUpdates() {
-        this(MAX_CLIENTS_DEFAULT);
+        this(Integer.parseInt(AggregatorConfig.API_LIVE_CLIENTS_DEFAULT));
     }
 
     public LiveUpdates(int maxClients) {
