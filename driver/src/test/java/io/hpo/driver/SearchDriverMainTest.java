@@ -1,6 +1,8 @@
 package io.hpo.driver;
 
 import io.hpo.deploy.LocalKafkaBroker;
+import io.hpo.driver.bus.DriverLease;
+import io.hpo.events.BusConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -21,7 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A broken spec or bad arguments end the driver with exit code 2 before Spark starts; bad data before any trial. */
+/**
+ * A broken spec, bad arguments or another live driver of the search end the driver with exit code 2 before Spark
+ * starts; bad data before any trial.
+ */
 class SearchDriverMainTest {
 
     @Test
@@ -114,9 +121,35 @@ class SearchDriverMainTest {
             assertFalse(err.contains("\tat "), "no stack trace: " + err);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {
-                assertEquals(Set.of(), admin.listTopics().names().get(30, TimeUnit.SECONDS),
-                        "nothing was published, so no topic was created");
+                assertEquals(Set.of(BusConfig.LEASE_TOPIC_DEFAULT), admin.listTopics().names().get(30, TimeUnit.SECONDS),
+                        "nothing was published, so no topic but the (empty) lease topic was created");
             }
+        }
+    }
+
+    /**
+     * A second driver of a search, by submit with its id or by --resume, while another holds the search's lease:
+     * one line and exit code 2, before it reads the search's history or starts Spark.
+     */
+    @Test
+    void aSecondDriverOfARunningSearchIsRefusedWithOneLine(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("ok.yaml"), "name: ok\n");
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
+             DriverLease first = DriverLease.acquire(BusConfig.defaults()
+                     .withBootstrapServers(broker.bootstrapServers()), "busy", Duration.ofSeconds(10))) {
+            System.setProperty("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers());
+            try {
+                String refusal = "error: search busy is already being run by another driver (it holds the lease in "
+                        + "consumer group hpo-driver.busy on hpo.leases): wait for it to end or stop it; a driver "
+                        + "killed without stopping keeps the lease for 10 s (hpo.driver.lease.session.timeout.ms)";
+                assertEquals(refusal, stderrOf(() -> assertEquals(2,
+                        SearchDriverMain.run(new String[]{spec.toString(), "--search-id", "busy"}))).strip());
+                assertEquals(refusal, stderrOf(() -> assertEquals(2,
+                        SearchDriverMain.run(new String[]{"--resume", "busy"}))).strip());
+            } finally {
+                System.clearProperty("spark.hpo.kafka.bootstrap.servers");
+            }
+            assertEquals(Optional.empty(), first.lost(), "the running driver keeps its lease");
         }
     }
 
