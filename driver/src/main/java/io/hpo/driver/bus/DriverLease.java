@@ -4,6 +4,7 @@ import io.hpo.events.BusConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -51,6 +52,8 @@ public final class DriverLease implements AutoCloseable {
     }
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How soon a confirmation the coordinator refused is tried again. */
+    private static final Duration RETRY = Duration.ofMillis(500);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
     /** Past the session timeout, how long a newcomer waits for its first assignment (a join takes a round trip or two). */
     private static final Duration ASSIGNMENT_MARGIN = Duration.ofSeconds(10);
@@ -160,7 +163,7 @@ public final class DriverLease implements AutoCloseable {
         closing = true;
         consumer.wakeup();
         try {
-            poller.join(ADMIN_TIMEOUT.plus(ADMIN_TIMEOUT).toMillis());
+            poller.join(ADMIN_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -168,7 +171,7 @@ public final class DriverLease implements AutoCloseable {
 
     /** The poll thread: the consumer's only user, keeping the membership alive and confirming it. */
     private void hold() {
-        try (consumer) {
+        try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -199,8 +202,8 @@ public final class DriverLease implements AutoCloseable {
             while (!closing) {
                 consumer.poll(POLL);
                 if (firstAssignment.getNow(false) && System.nanoTime() - nextConfirmation >= 0) {
-                    nextConfirmation = System.nanoTime() + heartbeatNanos;
-                    confirm();
+                    // a refused commit (a rebalance under way) is tried again soon, not a heartbeat later
+                    nextConfirmation = System.nanoTime() + (confirm() ? heartbeatNanos : RETRY.toNanos());
                 }
             }
         } catch (WakeupException e) {
@@ -210,6 +213,13 @@ public final class DriverLease implements AutoCloseable {
             if (lostReason == null) {
                 lostReason = "its consumer failed: " + e.getMessage();
             }
+        } finally {
+            // leaving the group frees the lease at once; a coordinator out of reach does not hold up the exit
+            try {
+                consumer.close(CloseOptions.timeout(Duration.ofNanos(heartbeatNanos)));
+            } catch (RuntimeException e) {
+                // not left: the lease frees when the session times out
+            }
         }
     }
 
@@ -217,15 +227,17 @@ public final class DriverLease implements AutoCloseable {
      * A commit names the member and its generation, so the coordinator accepts it only from a current member that
      * has not been replaced: proof that the lease was still held when the commit was sent.
      */
-    private void confirm() {
+    private boolean confirm() {
         long sent = System.nanoTime();
         try {
             consumer.commitSync(Map.of(lease, new OffsetAndMetadata(0)), Duration.ofNanos(heartbeatNanos));
             confirmedAt = sent;
+            return true;
         } catch (WakeupException e) {
             throw e;
         } catch (KafkaException e) {
             // not confirmed this time (a rebalance under way, the coordinator unreachable): lost() counts the silence
+            return false;
         }
     }
 
