@@ -15,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -150,6 +152,47 @@ class SearchDriverMainTest {
                 System.clearProperty("spark.hpo.kafka.bootstrap.servers");
             }
             assertEquals(Optional.empty(), first.lost(), "the running driver keeps its lease");
+        }
+    }
+
+    /**
+     * Two real drivers of one search in this JVM: while the first runs its search (it holds the lease before Spark
+     * starts), {@code --resume} of it exits 2 with the refusal; once the first has ended, {@code --resume} gets the
+     * lease and finds the search finished.
+     */
+    @Test
+    void aResumeWhileTheSearchsDriverRunsIsRefusedAndGoesThroughOnceItEnded(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("live.yaml"), """
+                name: live
+                seed: 3
+                data: {source: demo, demo_sentences: 200}
+                budget: {max_trials: 1, max_concurrent_trials: 1, max_steps_per_trial: 100, max_wall_time: 10m}
+                training: {workers: 1, averaging_frequency: 10, eval_every: 50, eval_batches: 1}
+                """ + TinyModel.space("1.0e-3"));
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker.bootstrapServers()))) {
+            Map<String, String> props = Map.of("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers(),
+                    "spark.master", "local[1]", "spark.ui.enabled", "false");
+            props.forEach(System::setProperty);
+            try {
+                CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() ->
+                        SearchDriverMain.run(new String[]{spec.toString(), "--search-id", "live"}));
+                String group = DriverLease.group("live");
+                while (!first.isDone() && admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                        .get(group).members().stream().noneMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    Thread.sleep(100);
+                }
+                assertFalse(first.isDone(), "the first driver still runs");
+                String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{"--resume", "live"})));
+                assertTrue(err.contains("error: search live is already being run by another driver"), err);
+                assertFalse(first.isDone(), "refused while the first driver ran, not after it ended");
+
+                assertEquals(0, first.get(5, TimeUnit.MINUTES));
+                assertEquals(0, SearchDriverMain.run(new String[]{"--resume", "live"}), "the lease was left");
+            } finally {
+                props.keySet().forEach(System::clearProperty);
+            }
         }
     }
 
