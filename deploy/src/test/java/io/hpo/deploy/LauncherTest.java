@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -185,9 +186,25 @@ class LauncherTest {
         assertEquals(List.of(root + "/driver/target/hpo-driver.jar", spec.toString(), "--search-id"), tail.subList(0, 3));
         String id = tail.get(3);
         // é is one character or two bytes, as the locale has it: either way replaced
-        assertTrue(id.matches(VALID_SEARCH_ID) && id.matches("search\\.my-d-+mo--v2--\\d{8}-\\d{6}"), id);
+        assertTrue(id.matches(VALID_SEARCH_ID) && id.matches("search\\.my-d-+mo--v2--\\d{8}-\\d{6}-[0-9a-f]{4}"), id);
         // the results the launcher prints afterwards are that search's
         assertTrue(javaCalls().stream().anyMatch(c -> c.containsAll(List.of("leaderboard", id))), javaCalls().toString());
+    }
+
+    /** A stand-in {@code date} stops the clock: the ids differ by their random part alone. */
+    @Test
+    void twoSubmitsInTheSameSecondGetDifferentIds() throws Exception {
+        stackRunning();
+        script(tmp.resolve("bin/date"), "echo 20261206-193000\n");
+        Path spec = write(root.resolve("demo.yaml"), "name: x\n");
+        assertEquals(0, hpo("submit", spec.toString()).exit);
+        assertEquals(0, hpo("submit", spec.toString()).exit);
+
+        List<String> ids = javaCalls().stream().filter(c -> c.contains("org.apache.spark.deploy.SparkSubmit"))
+                .map(c -> c.get(c.size() - 1)).toList();
+        assertEquals(2, ids.size(), ids.toString());
+        assertTrue(ids.stream().allMatch(id -> id.matches("demo-20261206-193000-[0-9a-f]{4}")), ids.toString());
+        assertNotEquals(ids.get(0), ids.get(1));
     }
 
     @Test

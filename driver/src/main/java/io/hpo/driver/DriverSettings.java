@@ -1,8 +1,10 @@
 package io.hpo.driver;
 
+import io.hpo.driver.bus.DriverLease;
 import io.hpo.events.BusConfig;
 import org.apache.spark.SparkConf;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -74,6 +76,22 @@ final class DriverSettings {
         }
         throw new IllegalArgumentException(WORKER_GPUS + " must be 0 (train on CPUs) or 1 (one GPU per trial "
                 + "worker), got '" + value + "': a worker trains one model, which uses one GPU");
+    }
+
+    /** {@link DriverLease#SESSION_TIMEOUT}: how long a killed driver keeps its search's lease. */
+    static Duration leaseSessionTimeout(SparkConf conf) {
+        String value = settings(conf).getOrDefault(DriverLease.SESSION_TIMEOUT, DriverLease.SESSION_TIMEOUT_DEFAULT)
+                .trim();
+        try {
+            long millis = Long.parseLong(value);
+            if (millis > 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the key's name
+        }
+        throw new IllegalArgumentException(DriverLease.SESSION_TIMEOUT + " must be a number of milliseconds > 0, got '"
+                + value + "'");
     }
 
     static String metricsHost(SparkConf conf) {

@@ -1,5 +1,8 @@
 package io.hpo.driver;
 
+import io.hpo.driver.bus.DriverLease;
+import io.hpo.driver.bus.LeaseLostException;
+import io.hpo.driver.bus.LeaseRefusedException;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.BrokerCheck;
@@ -25,9 +28,12 @@ import java.util.OptionalInt;
  * The Spark application: {@code spark-submit --class io.hpo.driver.SearchDriverMain hpo-driver.jar SPEC.yaml
  * [--search-id ID]} or {@code ... --resume ID}. The spec is read and checked before Spark starts, so a broken spec
  * costs no cluster time. A search id that the lifecycle topic already holds goes on from its recorded history
- * (its finished trials are not run again); {@code --resume} takes the spec it was recorded with.
+ * (its finished trials are not run again); {@code --resume} takes the spec it was recorded with. A search has one
+ * live driver: before reading its history or starting Spark the driver takes the search's {@link DriverLease}, and
+ * refuses when another driver holds it.
  * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec, data (data is checked before any
- * trial starts) or no Kafka broker answering (checked before Spark starts), 1 the search failed.
+ * trial starts), no Kafka broker answering or another driver running the search (both checked before Spark starts),
+ * 1 the search failed (a lost lease included: the driver stops launching trials).
  */
 public final class SearchDriverMain {
     /** Spark's own retries of a lost task within an averaging round before the round fails (see README). */
@@ -49,25 +55,49 @@ public final class SearchDriverMain {
             return 2;
         }
         SparkConf conf = new SparkConf();
-        BusConfig bus;
-        OptionalInt metricsPort;
-        int retries;
+        Settings settings;
         try {
-            bus = DriverSettings.bus(conf);
-            metricsPort = DriverSettings.metricsPort(conf);
-            retries = DriverSettings.trialRetries(conf);
+            settings = new Settings(DriverSettings.bus(conf), DriverSettings.metricsPort(conf),
+                    DriverSettings.trialRetries(conf), DriverSettings.leaseSessionTimeout(conf));
             GpuScheduling.apply(conf, DriverSettings.workerGpus(conf),
                     Nd4jBackends.cudaPackaged(SearchDriverMain.class.getClassLoader()));
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        SearchSpec spec;
+        SearchSpec given;
         String searchId;
+        try {
+            given = resume ? null : SpecLoader.load(Path.of(args[0]));
+            searchId = resume ? SearchIds.requireValid(args[1])
+                    : args.length == 3 ? SearchIds.requireValid(args[2]) : SearchIds.newId(given.name());
+        } catch (SpecException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        BusConfig bus = settings.bus();
+        Optional<String> busDown = BrokerCheck.problem(bus, BROKER_CHECK_TIMEOUT);
+        if (busDown.isPresent()) {
+            System.err.println("error: " + busDown.get());
+            return 2;
+        }
+        // the lease before the history: what another driver records up to the moment this one holds it is read
+        try (DriverLease lease = DriverLease.acquire(bus, searchId, settings.leaseSession())) {
+            return runHolding(lease, conf, settings, args, given, searchId);
+        } catch (LeaseRefusedException | KafkaException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** The search, once this driver holds its lease; {@code given} is the spec of a submit, null on --resume. */
+    private static int runHolding(DriverLease lease, SparkConf conf, Settings settings, String[] args,
+                                  SearchSpec given, String searchId) {
+        BusConfig bus = settings.bus();
+        SearchSpec spec;
         RecordedSearch prior;
         try {
-            if (resume) {
-                searchId = SearchIds.requireValid(args[1]);
+            if (given == null) {
                 prior = LifecycleLog.read(bus, searchId, System.err);
                 if (!prior.exists()) {
                     System.err.println("error: no search " + searchId + " on " + bus.lifecycleTopic() + " at "
@@ -76,8 +106,7 @@ public final class SearchDriverMain {
                 }
                 spec = SpecLoader.parseRecorded(prior.specYaml(), "search " + searchId + " (recorded spec)");
             } else {
-                spec = SpecLoader.load(Path.of(args[0]));
-                searchId = args.length == 3 ? SearchIds.requireValid(args[2]) : SearchIds.newId(spec.name());
+                spec = given;
                 prior = args.length == 3 ? LifecycleLog.read(bus, searchId, System.err)
                         : RecordedSearch.none(searchId);
                 if (prior.exists() && !SpecWriter.records(prior.specYaml(), spec)) {
@@ -88,12 +117,6 @@ public final class SearchDriverMain {
             }
         } catch (SpecException | IllegalArgumentException | IllegalStateException | KafkaException e) {
             System.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        // a resumed or named search has read the lifecycle topic already; a new one checks the bus before Spark
-        Optional<String> busDown = prior.exists() ? Optional.empty() : BrokerCheck.problem(bus, BROKER_CHECK_TIMEOUT);
-        if (busDown.isPresent()) {
-            System.err.println("error: " + busDown.get());
             return 2;
         }
         if (prior.finished()) {
@@ -110,8 +133,8 @@ public final class SearchDriverMain {
         try (DriverMetrics metrics = new DriverMetrics();
              JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
-            metricsPort.ifPresent(port -> serveMetrics(metrics, DriverSettings.metricsHost(conf), port));
-            SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics, retries)
+            settings.metricsPort().ifPresent(port -> serveMetrics(metrics, DriverSettings.metricsHost(conf), port));
+            SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics, settings.retries()).fencedBy(lease)
                     .run(spec, searchId, prior);
             outcome.best().ifPresent(b -> System.out.printf("best trial %s: validation loss %.4f%n", b.trialId(),
                     b.result().bestValLoss()));
@@ -124,11 +147,18 @@ public final class SearchDriverMain {
         } catch (DataException | CheckpointException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
+        } catch (LeaseLostException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             System.err.println("search " + searchId + " failed: " + e.getMessage());
             e.printStackTrace();
             return 1;
         }
+    }
+
+    /** The driver's settings, all read and checked before anything starts. */
+    private record Settings(BusConfig bus, OptionalInt metricsPort, int retries, Duration leaseSession) {
     }
 
     /** A taken port costs the search its metrics endpoint, not its run. */

@@ -1,5 +1,7 @@
 package io.hpo.driver;
 
+import io.hpo.driver.bus.DriverLease;
+import io.hpo.driver.bus.LeaseLostException;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
 import io.hpo.events.BusConfig;
@@ -30,6 +32,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -39,7 +43,8 @@ import java.util.function.Function;
  * threads while the {@link LaunchPolicy} allows, each trial a {@link TrialExecution} (a Spark job per averaging
  * round, in the trial's own job group). A cancelled trial (or every trial of a cancelled search) stops before its
  * next round; trials running when a spend budget is reached finish (their spend is already under way, and a finished
- * trial is worth more than a cancelled one).
+ * trial is worth more than a cancelled one). A runner {@link #fencedBy(DriverLease) fenced by} the search's lease
+ * launches nothing once the lease is lost, and ends: running trials stop with the driver.
  */
 public final class SearchRunner {
     private final JavaSparkContext sc;
@@ -47,6 +52,7 @@ public final class SearchRunner {
     private final PrintStream out;
     private final DriverMetrics metrics;
     private final int retries;
+    private final Runnable fence;
 
     /** @param retries how many times a trial runs again after losing an executor (per driver run) */
     SearchRunner(JavaSparkContext sc, BusConfig bus, PrintStream out, DriverMetrics metrics, int retries) {
@@ -55,6 +61,25 @@ public final class SearchRunner {
         this.out = out;
         this.metrics = metrics;
         this.retries = retries;
+        // tests that drive a runner on topics of their own run it without a lease: nothing to lose
+        this.fence = () -> { };
+    }
+
+    private SearchRunner(SearchRunner runner, Runnable fence) {
+        this.sc = runner.sc;
+        this.bus = runner.bus;
+        this.out = runner.out;
+        this.metrics = runner.metrics;
+        this.retries = runner.retries;
+        this.fence = fence;
+    }
+
+    /**
+     * A runner that checks the driver still holds the search's lease before it launches each trial and every
+     * {@link #FENCE_CHECK} while trials run, and stops with {@link LeaseLostException} once it does not.
+     */
+    SearchRunner fencedBy(DriverLease lease) {
+        return new SearchRunner(this, lease::require);
     }
 
     /**
@@ -103,6 +128,7 @@ public final class SearchRunner {
             CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
             int running = 0;
             for (RecordedTrial t : prior.unfinishedTrials()) {
+                fence.run();
                 TrialPlan plan = plan(spec, searchId, state.indexOf(t.trialId()), state.pending(t.trialId()),
                         t.lastAttempt() + 1);
                 String why = t.lastAttempt() == 0 ? null
@@ -112,6 +138,7 @@ public final class SearchRunner {
             }
             while (true) {
                 while (launches.mayLaunch(running, state.launched(), state.spent())) {
+                    fence.run();
                     Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(state.history()));
                     if (next.isEmpty()) {
                         launches.spaceExhausted();
@@ -127,7 +154,11 @@ public final class SearchRunner {
                 if (running == 0) {
                     break;
                 }
-                state.finish(completed.take().get());
+                Future<TrialSummary> done;
+                while ((done = completed.poll(FENCE_CHECK.toMillis(), TimeUnit.MILLISECONDS)) == null) {
+                    fence.run();
+                }
+                state.finish(done.get());
                 running--;
             }
             LaunchPolicy.Ending ending = launches.ending();
@@ -145,6 +176,8 @@ public final class SearchRunner {
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** How long the search waits for the cancel requests made before it started to be read. */
     private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
+    /** How often a fenced runner checks its lease while it waits for trials to end. */
+    private static final Duration FENCE_CHECK = Duration.ofSeconds(1);
 
     /** The bar a resumed search's next checkpoint must beat under save: best (NaN when nothing completed). */
     private static double bestCompleted(SearchState state) {

@@ -1,6 +1,8 @@
 package io.hpo.driver;
 
 import io.hpo.deploy.LocalKafkaBroker;
+import io.hpo.driver.bus.DriverLease;
+import io.hpo.events.BusConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
@@ -12,8 +14,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -21,7 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A broken spec or bad arguments end the driver with exit code 2 before Spark starts; bad data before any trial. */
+/**
+ * A broken spec, bad arguments or another live driver of the search end the driver with exit code 2 before Spark
+ * starts; bad data before any trial.
+ */
 class SearchDriverMainTest {
 
     @Test
@@ -114,8 +123,75 @@ class SearchDriverMainTest {
             assertFalse(err.contains("\tat "), "no stack trace: " + err);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {
-                assertEquals(Set.of(), admin.listTopics().names().get(30, TimeUnit.SECONDS),
-                        "nothing was published, so no topic was created");
+                assertEquals(Set.of(BusConfig.LEASE_TOPIC_DEFAULT), admin.listTopics().names().get(30, TimeUnit.SECONDS),
+                        "nothing was published, so no topic but the (empty) lease topic was created");
+            }
+        }
+    }
+
+    /**
+     * A second driver of a search, by submit with its id or by --resume, while another holds the search's lease:
+     * one line and exit code 2, before it reads the search's history or starts Spark.
+     */
+    @Test
+    void aSecondDriverOfARunningSearchIsRefusedWithOneLine(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("ok.yaml"), "name: ok\n");
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
+             DriverLease first = DriverLease.acquire(BusConfig.defaults()
+                     .withBootstrapServers(broker.bootstrapServers()), "busy", Duration.ofSeconds(10))) {
+            System.setProperty("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers());
+            try {
+                String refusal = "error: search busy is already being run by another driver (it holds the lease in "
+                        + "consumer group hpo-driver.busy on hpo.leases): wait for it to end or stop it; a driver "
+                        + "killed without stopping keeps the lease for 10 s (hpo.driver.lease.session.timeout.ms)";
+                assertEquals(refusal, stderrOf(() -> assertEquals(2,
+                        SearchDriverMain.run(new String[]{spec.toString(), "--search-id", "busy"}))).strip());
+                assertEquals(refusal, stderrOf(() -> assertEquals(2,
+                        SearchDriverMain.run(new String[]{"--resume", "busy"}))).strip());
+            } finally {
+                System.clearProperty("spark.hpo.kafka.bootstrap.servers");
+            }
+            assertEquals(Optional.empty(), first.lost(), "the running driver keeps its lease");
+        }
+    }
+
+    /**
+     * Two real drivers of one search in this JVM: while the first runs its search (it holds the lease before Spark
+     * starts), {@code --resume} of it exits 2 with the refusal; once the first has ended, {@code --resume} gets the
+     * lease and finds the search finished.
+     */
+    @Test
+    void aResumeWhileTheSearchsDriverRunsIsRefusedAndGoesThroughOnceItEnded(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("live.yaml"), """
+                name: live
+                seed: 3
+                data: {source: demo, demo_sentences: 200}
+                budget: {max_trials: 1, max_concurrent_trials: 1, max_steps_per_trial: 100, max_wall_time: 10m}
+                training: {workers: 1, averaging_frequency: 10, eval_every: 50, eval_batches: 1}
+                """ + TinyModel.space("1.0e-3"));
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker.bootstrapServers()))) {
+            Map<String, String> props = Map.of("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers(),
+                    "spark.master", "local[1]", "spark.ui.enabled", "false");
+            props.forEach(System::setProperty);
+            try {
+                CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() ->
+                        SearchDriverMain.run(new String[]{spec.toString(), "--search-id", "live"}));
+                String group = DriverLease.group("live");
+                while (!first.isDone() && admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                        .get(group).members().stream().noneMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    Thread.sleep(100);
+                }
+                assertFalse(first.isDone(), "the first driver still runs");
+                String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{"--resume", "live"})));
+                assertTrue(err.contains("error: search live is already being run by another driver"), err);
+                assertFalse(first.isDone(), "refused while the first driver ran, not after it ended");
+
+                assertEquals(0, first.get(5, TimeUnit.MINUTES));
+                assertEquals(0, SearchDriverMain.run(new String[]{"--resume", "live"}), "the lease was left");
+            } finally {
+                props.keySet().forEach(System::clearProperty);
             }
         }
     }

@@ -26,6 +26,12 @@ public final class BusConfig implements Serializable {
     /** Topic where the aggregator parks records it cannot read, with their source coordinates and the error. */
     public static final String DEAD_LETTER_TOPIC = "hpo.topic.dead.letter";
     public static final String DEAD_LETTER_TOPIC_DEFAULT = "hpo.dead-letter";
+    /**
+     * Single-partition topic whose partition 0 is a search's driver lease: the driver that the consumer group
+     * {@code hpo-driver.<search id>} gives it is the search's one live driver. Nothing is ever written to it.
+     */
+    public static final String LEASE_TOPIC = "hpo.topic.leases";
+    public static final String LEASE_TOPIC_DEFAULT = "hpo.leases";
     /** Prefix of settings handed to the Kafka clients as they are, without the prefix. */
     public static final String KAFKA_PASSTHROUGH_PREFIX = "hpo.kafka.client.";
     /**
@@ -86,6 +92,10 @@ public final class BusConfig implements Serializable {
         return values.getOrDefault(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DEFAULT);
     }
 
+    public String leaseTopic() {
+        return values.getOrDefault(LEASE_TOPIC, LEASE_TOPIC_DEFAULT);
+    }
+
     /** All settings as {@code hpo.*} keys, e.g. to forward them to Spark executors. */
     public Map<String, String> asMap() {
         return Map.copyOf(values);
@@ -112,6 +122,7 @@ public final class BusConfig implements Serializable {
         // passthrough values may hold credentials (sasl.jaas.config, ssl passwords): show keys only
         return "BusConfig{bootstrap=" + bootstrapServers() + ", steps=" + stepsTopic() + ", lifecycle="
                 + lifecycleTopic() + ", control=" + controlTopic() + ", deadLetter=" + deadLetterTopic()
+                + ", leases=" + leaseTopic()
                 + ", clientKeys=" + values.keySet().stream()
                 .filter(k -> k.startsWith(KAFKA_PASSTHROUGH_PREFIX)).toList() + "}";
     }
