@@ -40,11 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * BOHB through the real driver: two Hyperband brackets (min_steps 5, reduction_factor 3, 45 steps: bracket 0 has
- * rungs at 5 and 15, bracket 1 at 15; a third, with no rung, is left out) and TPE with multi_fidelity, one trial at a time on Spark local[2]
- * with the real broker, store and aggregator. The store holds every trial terminal with exactly the steps it ran and
- * each pruned trial's rung. The sampler's evidence is replayed from the store: TPE's suggestion is a function of the
- * seed and the history, so each launched configuration must be what a multi_fidelity TPE suggests from the stored
- * evaluations of the trials before it, and the model's budget must be a rung that pruned trials reached.
+ * rungs at 5 and 15, bracket 1 at 15; a third, with no rung, is left out) and TPE with multi_fidelity, one trial at
+ * a time on Spark local[2] with the real broker, store and aggregator. The store holds every trial terminal with
+ * exactly the steps it ran and each pruned trial's rung. The sampler's evidence is replayed from the store: TPE's
+ * suggestion is a function of the seed and the history, so each launched configuration must be what a multi_fidelity
+ * TPE suggests from the stored evaluations of the trials before it, and the model's budget must be a rung that
+ * pruned trials reached. Seed 2's start-up design gives the third trial (bracket 0, like the first) a learning rate
+ * 15 times lower than the first's, so it is pruned at a rung and the model's first guided fit is at that rung.
  */
 class SearchHyperbandEndToEndTest {
     private static final int TRIALS = 8;
@@ -64,7 +66,8 @@ class SearchHyperbandEndToEndTest {
               schedule: constant
             """;
     /** The pruned trial's reason: its bracket b and its rung r within it, at step 5 * 3^(b + r). */
-    private static final Pattern RUNG = Pattern.compile("^hyperband bracket (\\d+), asha rung (\\d+) \\(step (\\d+)\\)");
+    private static final Pattern RUNG =
+            Pattern.compile("^hyperband bracket (\\d+), asha rung (\\d+) \\(step (\\d+)\\)");
 
     @Test
     void hyperbandPrunesAtRungsAndTpeLearnsFromTheRungLosses(@TempDir Path dir) throws Exception {

@@ -102,6 +102,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                   heads: 2
                   seq_length: %d
                 """.formatted(seed, sentences, strategy.type(), startup, gamma, eiCandidates, strategy.multiFidelity(),
-                strategy.pruner(), ashaMinSteps, reductionFactor, maxSteps, evalEvery, evalBatches, maxWarmup, layers, widths, seqLength);
+                strategy.pruner(), ashaMinSteps, reductionFactor, maxSteps, evalEvery, evalBatches, maxWarmup, layers,
+                widths, seqLength);
     }
 }

@@ -118,7 +118,8 @@ class StrategyBenchmark {
                 toReach.get(s.getKey()).add(steps < 0 ? Long.MAX_VALUE : steps);
                 if (settings.seeds() <= SEED_ROWS_UP_TO) {
                     System.out.printf("%-5d %-13s %13.4f %14.4f %22s %7d %7d%n", seed.getKey(), s.getKey(),
-                            curve.best(), curve.testOfBest(), steps < 0 ? "not reached" : Long.toString(steps), curve.trials(), curve.pruned());
+                            curve.best(), curve.testOfBest(), steps < 0 ? "not reached" : Long.toString(steps),
+                            curve.trials(), curve.pruned());
                 }
             }
         }
@@ -140,7 +141,8 @@ class StrategyBenchmark {
             return;
         }
         System.out.printf("%nmedian share of budget in %d groups of %d consecutive seeds%n", groups, GROUP);
-        System.out.printf("%-13s %10s %10s %10s %22s%n", "strategy", "lowest", "middle", "highest", "groups at most 1/3");
+        System.out.printf("%-13s %10s %10s %10s %22s%n", "strategy", "lowest", "middle", "highest",
+                "groups at most 1/3");
         for (String s : chosen) {
             List<Long> groupMedians = new ArrayList<>();
             for (int g = 0; g < groups; g++) {
