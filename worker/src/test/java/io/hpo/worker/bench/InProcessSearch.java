@@ -10,14 +10,16 @@ import io.hpo.space.sampler.Samplers;
 import io.hpo.space.sampler.SearchHistory;
 import io.hpo.space.spec.SearchSpec;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One search as the driver runs it (the spec's sampler and pruner, fed the same history), but with trials trained
  * one after another in this JVM, without Spark: the compute budget is what is compared, and Spark's per-round
- * overhead would only slow the benchmark down. The last trial is cut when the budget runs out.
+ * overhead would only slow the benchmark down. The last trial is cut when the budget runs out. Each finished trial
+ * reaches the sampler with its evaluations, as the driver passes them, so multi_fidelity samplers see rung losses.
  */
 final class InProcessSearch {
 
@@ -35,11 +37,10 @@ final class InProcessSearch {
     SearchCurve run(TrialLog log) {
         Sampler sampler = Samplers.forSpec(spec);
         Pruner pruner = Pruners.forSpec(spec);
-        List<FinishedTrial> finished = new ArrayList<>();
         SearchCurve curve = new SearchCurve();
         long spent = 0;
         for (int index = 0; spent < budgetSteps; index++) {
-            Optional<Hyperparameters> next = sampler.suggest(new SearchHistory(finished, List.of()));
+            Optional<Hyperparameters> next = sampler.suggest(new SearchHistory(curve.history(), List.of()));
             if (next.isEmpty()) {
                 break;
             }
@@ -48,6 +49,7 @@ final class InProcessSearch {
             TrialTraining trial = trials.start(hp, index);
             double best = Double.NaN;
             double firstRungLoss = Double.NaN;
+            NavigableMap<Long, Double> evaluations = new TreeMap<>();
             long step = 0;
             boolean pruned = false;
             while (step < spec.budget().maxStepsPerTrial() && spent < budgetSteps && !pruned) {
@@ -63,14 +65,14 @@ final class InProcessSearch {
                     if (Double.isNaN(firstRungLoss) && step >= log.firstRungStep()) {
                         firstRungLoss = loss;
                     }
-                    curve.evaluated(spent, loss);
+                    evaluations.put(step, loss);
+                    curve.evaluated(spent, loss, trial::testLoss);
                     PruneDecision decision = pruner.report(trialId, step, loss);
                     pruned = decision.prune();
                 }
             }
             pruner.trialEnded(trialId);
-            curve.trialEnded(pruned);
-            finished.add(new FinishedTrial(hp, best, step));
+            curve.trialEnded(new FinishedTrial(hp, best, step, evaluations), pruned);
             log.trialEnded(index, hp, step, spent, firstRungLoss, best, pruned);
         }
         return curve;

@@ -2,8 +2,6 @@ package io.hpo.worker.bench;
 
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
-import io.hpo.worker.data.CorpusSplit;
-import io.hpo.worker.data.QuestionFormationCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -21,8 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Random search against TPE and TPE with ASHA at an equal compute budget on the demo task; prints a table. Runs
- * only when asked:
+ * Search strategies (samplers, pruners and their combinations) at an equal compute budget on the demo task; prints a
+ * table of each search's best validation loss, the test loss of the configuration it chose ({@link ThreeWaySplit}:
+ * windows no strategy sees) and the compute it took to reach random search's best validation loss. Runs only when
+ * asked:
  * {@code mvn -B -o -q -pl worker -am test -Dtest=StrategyBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dhpo.bench=strategy} (settings: {@link BenchmarkSettings}). The searches are independent and seeded, and each uses
  * one thread, so running several at once is meant to change only the wall time.
@@ -30,14 +30,21 @@ import java.util.concurrent.Future;
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "strategy")
 class StrategyBenchmark {
 
-    private static final Map<String, String[]> STRATEGIES = new LinkedHashMap<>();
+    /** A row of the benchmark: the spec's strategy type, its pruner, and whether the model fits rung losses. */
+    record Strategy(String type, String pruner, boolean multiFidelity) {
+    }
+
+    private static final Map<String, Strategy> STRATEGIES = new LinkedHashMap<>();
 
     static {
-        STRATEGIES.put("random", new String[]{"random", "none"});
-        STRATEGIES.put("tpe", new String[]{"tpe", "none"});
-        STRATEGIES.put("tpe+asha", new String[]{"tpe", "asha"});
-        STRATEGIES.put("gp", new String[]{"gp", "none"});
-        STRATEGIES.put("gp+asha", new String[]{"gp", "asha"});
+        STRATEGIES.put("random", new Strategy("random", "none", false));
+        STRATEGIES.put("tpe", new Strategy("tpe", "none", false));
+        STRATEGIES.put("tpe+asha", new Strategy("tpe", "asha", false));
+        STRATEGIES.put("gp", new Strategy("gp", "none", false));
+        STRATEGIES.put("gp+asha", new Strategy("gp", "asha", false));
+        STRATEGIES.put("hyperband", new Strategy("random", "hyperband", false));
+        STRATEGIES.put("tpe+hyperband", new Strategy("tpe", "hyperband", false));
+        STRATEGIES.put("bohb", new Strategy("tpe", "hyperband", true));
     }
 
     @Test
@@ -72,12 +79,9 @@ class StrategyBenchmark {
                 settings.threads());
     }
 
-    private static SearchCurve search(BenchmarkSettings settings, long seed, String[] strategyAndPruner,
-                                      TrialLog log) {
-        SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategyAndPruner[0], strategyAndPruner[1]),
-                "benchmark");
-        CorpusSplit data = CorpusSplit.ofLines(QuestionFormationCorpus.generate(settings.sentences(), seed),
-                spec.data().validationFraction(), seed);
+    private static SearchCurve search(BenchmarkSettings settings, long seed, Strategy strategy, TrialLog log) {
+        SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategy), "benchmark");
+        ThreeWaySplit data = ThreeWaySplit.demo(settings.sentences(), spec.data().validationFraction(), seed);
         return new InProcessSearch(spec, TransformerTraining.on(spec, data), settings.budgetSteps()).run(log);
     }
 
@@ -94,13 +98,15 @@ class StrategyBenchmark {
                                Map<Long, Map<String, Future<SearchCurve>>> searches)
             throws InterruptedException, ExecutionException {
         Map<String, List<Double>> bests = new LinkedHashMap<>();
+        Map<String, List<Double>> tests = new LinkedHashMap<>();
         Map<String, List<Long>> toReach = new LinkedHashMap<>();
         chosen.forEach(s -> {
             bests.put(s, new ArrayList<>());
+            tests.put(s, new ArrayList<>());
             toReach.put(s, new ArrayList<>());
         });
-        System.out.printf("%-5s %-9s %13s %22s %7s %7s%n", "seed", "strategy", "best val loss",
-                "steps to random best", "trials", "pruned");
+        System.out.printf("%-5s %-13s %13s %14s %22s %7s %7s%n", "seed", "strategy", "best val loss",
+                "its test loss", "steps to random best", "trials", "pruned");
         for (Map.Entry<Long, Map<String, Future<SearchCurve>>> seed : searches.entrySet()) {
             Future<SearchCurve> random = seed.getValue().get("random");
             double randomBest = random == null ? Double.NEGATIVE_INFINITY : random.get().best();
@@ -108,23 +114,25 @@ class StrategyBenchmark {
                 SearchCurve curve = s.getValue().get();
                 long steps = curve.stepsToReach(randomBest);
                 bests.get(s.getKey()).add(curve.best());
+                tests.get(s.getKey()).add(curve.testOfBest());
                 toReach.get(s.getKey()).add(steps < 0 ? Long.MAX_VALUE : steps);
                 if (settings.seeds() <= SEED_ROWS_UP_TO) {
-                    System.out.printf("%-5d %-9s %13.4f %22s %7d %7d%n", seed.getKey(), s.getKey(), curve.best(),
-                            steps < 0 ? "not reached" : Long.toString(steps), curve.trials(), curve.pruned());
+                    System.out.printf("%-5d %-13s %13.4f %14.4f %22s %7d %7d%n", seed.getKey(), s.getKey(),
+                            curve.best(), curve.testOfBest(), steps < 0 ? "not reached" : Long.toString(steps),
+                            curve.trials(), curve.pruned());
                 }
             }
         }
         System.out.printf("%nmedian over %d seeds, budget %d steps per search%n", settings.seeds(),
                 settings.budgetSteps());
-        System.out.printf("%-9s %13s %22s %16s %18s%n", "strategy", "best val loss", "steps to random best",
-                "share of budget", "share of random's");
+        System.out.printf("%-13s %13s %14s %22s %16s %18s%n", "strategy", "best val loss", "its test loss",
+                "steps to random best", "share of budget", "share of random's");
         long randomSteps = chosen.contains("random") ? median(toReach.get("random")) : Long.MAX_VALUE;
         for (String s : chosen) {
             long steps = median(toReach.get(s));
             boolean reached = steps != Long.MAX_VALUE;
-            System.out.printf("%-9s %13.4f %22s %16s %18s%n", s, medianLoss(bests.get(s)),
-                    reached ? Long.toString(steps) : "not reached",
+            System.out.printf("%-13s %13.4f %14.4f %22s %16s %18s%n", s, medianLoss(bests.get(s)),
+                    medianLoss(tests.get(s)), reached ? Long.toString(steps) : "not reached",
                     reached ? String.format("%.2f", steps / (double) settings.budgetSteps()) : "-",
                     reached ? String.format("%.2f", steps / (double) randomSteps) : "-");
         }
@@ -133,7 +141,8 @@ class StrategyBenchmark {
             return;
         }
         System.out.printf("%nmedian share of budget in %d groups of %d consecutive seeds%n", groups, GROUP);
-        System.out.printf("%-9s %10s %10s %10s %22s%n", "strategy", "lowest", "middle", "highest", "groups at most 1/3");
+        System.out.printf("%-13s %10s %10s %10s %22s%n", "strategy", "lowest", "middle", "highest",
+                "groups at most 1/3");
         for (String s : chosen) {
             List<Long> groupMedians = new ArrayList<>();
             for (int g = 0; g < groups; g++) {
@@ -141,7 +150,7 @@ class StrategyBenchmark {
             }
             groupMedians.sort(null);
             long withinThird = groupMedians.stream().filter(m -> m * 3 <= settings.budgetSteps()).count();
-            System.out.printf("%-9s %10s %10s %10s %22s%n", s, share(groupMedians.get(0), settings),
+            System.out.printf("%-13s %10s %10s %10s %22s%n", s, share(groupMedians.get(0), settings),
                     share(median(groupMedians), settings), share(groupMedians.get(groups - 1), settings),
                     withinThird + " of " + groups);
         }

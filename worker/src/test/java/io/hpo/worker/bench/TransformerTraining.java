@@ -13,27 +13,34 @@ import org.nd4j.linalg.dataset.DataSet;
 import java.util.List;
 import java.util.Random;
 
-/** A trial that trains the real transformer in this JVM (plain {@code ComputationGraph.fit}, no Spark). */
+/**
+ * A trial that trains the real transformer in this JVM (plain {@code ComputationGraph.fit}, no Spark). Its test loss
+ * covers every test window, in batches of the space's largest batch size.
+ */
 final class TransformerTraining implements TrialTraining {
 
     private final ComputationGraph net;
     private final List<DataSet> validation;
+    private final List<DataSet> test;
     private final int[] train;
     private final Hyperparameters hp;
     private final Random windows;
 
-    private TransformerTraining(SearchSpec spec, CorpusSplit data, Hyperparameters hp, int index) {
+    private TransformerTraining(SearchSpec spec, ThreeWaySplit split, Hyperparameters hp, int index) {
         long seed = spec.seed() * 7919 + index;
+        CorpusSplit data = split.search();
         this.net = TransformerModel.build(hp, data.tokenizer().vocabSize(), spec.budget().maxStepsPerTrial(), seed);
         // as the driver does: every trial is scored on the same windows, batches of the space's largest batch size
-        this.validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
-                (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest(), spec.training().evalBatches());
+        int batchSize = (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest();
+        this.validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(), batchSize,
+                spec.training().evalBatches());
+        this.test = TokenBatches.validationBatches(split.test(), hp.seqLength(), batchSize, Integer.MAX_VALUE);
         this.train = data.train();
         this.hp = hp;
         this.windows = new Random(seed);
     }
 
-    static TrialTraining.Factory on(SearchSpec spec, CorpusSplit data) {
+    static TrialTraining.Factory on(SearchSpec spec, ThreeWaySplit data) {
         return (hp, index) -> new TransformerTraining(spec, data, hp, index);
     }
 
@@ -45,5 +52,10 @@ final class TransformerTraining implements TrialTraining {
     @Override
     public double validationLoss() {
         return LossEvaluator.meanTokenLoss(net, validation);
+    }
+
+    @Override
+    public double testLoss() {
+        return LossEvaluator.meanTokenLoss(net, test);
     }
 }

@@ -10,6 +10,9 @@ interface TrialTraining {
     /** Mean validation loss per token now; NaN or infinite once the trial diverged. */
     double validationLoss();
 
+    /** Mean loss per token now on the test windows, which no strategy sees ({@link ThreeWaySplit}). */
+    double testLoss();
+
     /** Starts trials: the {@code index}-th trial of a search trains {@code hp}. */
     interface Factory {
         TrialTraining start(Hyperparameters hp, int index);
