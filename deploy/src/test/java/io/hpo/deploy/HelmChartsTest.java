@@ -101,6 +101,11 @@ class HelmChartsTest {
         assertTrue(props.contains("hpo.aggregator.api.token.file=/var/run/secrets/hpo/api/token"), props);
         assertFalse(props.contains("hpo.aggregator.api.token="), "the API token never sits in the ConfigMap");
         assertTrue(props.contains("hpo.topic.control=hpo.control") && props.contains("hpo.topic.dead.letter="), props);
+        // the aggregator's defaults (AggregatorConfig), so a chart user sees and can change them
+        for (String setting : List.of("hpo.aggregator.record.attempts=3\n", "hpo.aggregator.kafka.down.after.ms=60000\n",
+                "hpo.aggregator.api.live.clients=64\n", "hpo.aggregator.http.idle.timeout.ms=30000\n")) {
+            assertTrue(props.contains(setting), setting.strip() + " in " + props);
+        }
         assertTrue(props.contains("hpo.aggregator.api.allowed.hosts=hpo-hpo-aggregator,hpo-hpo-aggregator.search,"
                 + "hpo-hpo-aggregator.search.svc,results.example.org\n"), "the Service's names and the given one: " + props);
 

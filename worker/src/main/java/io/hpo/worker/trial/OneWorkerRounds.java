@@ -16,9 +16,9 @@ import java.util.List;
 /**
  * Rounds of a one-worker trial: one Spark task per round trains the driver's model, its optimizer state included, on
  * the round's minibatches and sends the result back. Nothing is averaged, so dl4j-spark's machinery (three
- * broadcasts, a worker instance, an aggregation) is left out: it cost a tiny trial about a quarter of its dispatch
- * overhead (docs/benchmarks.md, At scale). The steps are exactly those the model would take in one JVM
- * ({@code TrialRunnerTest}).
+ * broadcasts, a worker instance, an aggregation) is left out. Measured on tiny trials (docs/benchmarks.md, At
+ * scale): a fifth less slot time per trial on a loaded machine, no difference beyond noise on a quiet one. The steps
+ * are exactly those the model would take in one JVM ({@code TrialRunnerTest}).
  */
 final class OneWorkerRounds implements RoundTraining {
     private final JavaSparkContext sc;
