@@ -18,6 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RandomSamplerTest {
+    /** Widths, heads and layers with 15 feasible configurations. */
+    private static final String FINITE = """
+            name: finite
+            space:
+              width: {choice: [32, 48]}
+              heads: {choice: [2, 3, 4]}
+              layers: {int: [1, 3]}
+            """;
+
 
     private static final SearchSpec DEMO = SpecLoader.load(Path.of("..", "examples", "demo.yaml"));
 
@@ -80,13 +89,7 @@ class RandomSamplerTest {
 
     @Test
     void suggestsEachConfigurationOfAFiniteSpaceOnceThenEnds() {
-        SearchSpec spec = SpecLoader.parse("""
-                name: finite
-                space:
-                  width: {choice: [32, 48]}
-                  heads: {choice: [2, 3, 4]}
-                  layers: {int: [1, 3]}
-                """, "inline");
+        SearchSpec spec = SpecLoader.parse(FINITE, "inline");
         RandomSampler sampler = new RandomSampler(SamplingSpace.of(spec));
         // width 32 with heads 3 is infeasible: (2*3 - 1) * 3 layers = 15 configurations
         assertEquals(15, sampler.remainingCount());
@@ -103,13 +106,7 @@ class RandomSamplerTest {
 
     @Test
     void neverSuggestsWhatTheHistoryHoldsAndEndsWithTheConfigurationsLeft() {
-        SearchSpec spec = SpecLoader.parse("""
-                name: finite
-                space:
-                  width: {choice: [32, 48]}
-                  heads: {choice: [2, 3, 4]}
-                  layers: {int: [1, 3]}
-                """, "inline");
+        SearchSpec spec = SpecLoader.parse(FINITE, "inline");
         // 10 of the 15 configurations, tried by another seed's draws: not a prefix of this sampler's own
         List<Hyperparameters> tried = draw(new RandomSampler(SamplingSpace.of(
                 SpecLoader.parse(spec.yaml() + "seed: 99\n", "reseeded"))), 10);
