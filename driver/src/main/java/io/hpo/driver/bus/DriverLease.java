@@ -32,10 +32,12 @@ import java.util.concurrent.TimeoutException;
  * partition 0; Kafka's group coordinator gives that partition to one member at a time, and the cooperative sticky
  * assignor leaves it with the member that has it when another joins. So the first driver holds the lease while its
  * background thread polls, a second one is assigned nothing and refuses, and a driver that dies without leaving (kill
- * -9, a lost machine) loses the lease when its session times out. A holder that loses the partition, or that has not
- * confirmed its membership with the coordinator for longer than the session allows (a network partition: the
- * coordinator may have given the lease to another driver meanwhile), reports it through {@link #lost()}, and for good:
- * trials another driver may have launched meanwhile are unknown to this one.
+ * -9, a lost machine) loses the lease when its session times out. A holder that has not confirmed its membership with
+ * the coordinator for longer than the session allows (the broker restarting, or a network partition in which the
+ * coordinator may give the lease to another driver) launches nothing until it is confirmed again: {@link #require()}
+ * waits. It reports the lease {@link #lost()}, for good, when the coordinator says another member has it or dropped
+ * this one, or after {@link #UNCONFIRMED_LIMIT_SESSIONS} sessions without a confirmation: trials another driver may
+ * have launched meanwhile are unknown to this one.
  */
 public final class DriverLease implements AutoCloseable {
     /**
@@ -51,6 +53,9 @@ public final class DriverLease implements AutoCloseable {
         return "hpo-driver." + searchId;
     }
 
+    /** Session timeouts without a confirmation after which the lease counts as lost (2 minutes by default). */
+    static final int UNCONFIRMED_LIMIT_SESSIONS = 12;
+
     private static final Duration POLL = Duration.ofMillis(200);
     /** How soon a confirmation the coordinator refused is tried again. */
     private static final Duration RETRY = Duration.ofMillis(500);
@@ -63,6 +68,7 @@ public final class DriverLease implements AutoCloseable {
     private final TopicPartition lease;
     private final long heartbeatNanos;
     private final long maxSilenceNanos;
+    private final long unconfirmedLimitNanos;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final CompletableFuture<Boolean> firstAssignment = new CompletableFuture<>();
     private final Thread poller;
@@ -70,7 +76,8 @@ public final class DriverLease implements AutoCloseable {
     private volatile long confirmedAt;
     private volatile String lostReason;
 
-    private DriverLease(BusConfig bus, String searchId, Duration sessionTimeout) {
+    private DriverLease(BusConfig bus, String searchId, Duration sessionTimeout, Duration unconfirmedLimit) {
+        this.unconfirmedLimitNanos = unconfirmedLimit.toNanos();
         this.searchId = searchId;
         this.topic = bus.leaseTopic();
         this.lease = new TopicPartition(topic, 0);
@@ -104,8 +111,14 @@ public final class DriverLease implements AutoCloseable {
      */
     public static DriverLease acquire(BusConfig bus, String searchId, Duration sessionTimeout)
             throws LeaseRefusedException {
+        return acquire(bus, searchId, sessionTimeout, sessionTimeout.multipliedBy(UNCONFIRMED_LIMIT_SESSIONS));
+    }
+
+    /** @param unconfirmedLimit how long without a confirmation before the lease counts as lost */
+    static DriverLease acquire(BusConfig bus, String searchId, Duration sessionTimeout, Duration unconfirmedLimit)
+            throws LeaseRefusedException {
         createTopic(bus);
-        DriverLease l = new DriverLease(bus, searchId, sessionTimeout);
+        DriverLease l = new DriverLease(bus, searchId, sessionTimeout, unconfirmedLimit);
         l.poller.start();
         Duration wait = sessionTimeout.plus(ASSIGNMENT_MARGIN);
         try {
@@ -141,15 +154,36 @@ public final class DriverLease implements AutoCloseable {
             return Optional.of(why);
         }
         long silent = System.nanoTime() - confirmedAt;
-        if (silent > maxSilenceNanos) {
+        if (silent > unconfirmedLimitNanos) {
             return Optional.of("its membership of consumer group " + group(searchId) + " not confirmed by Kafka's "
                     + "group coordinator for " + TimeUnit.NANOSECONDS.toSeconds(silent) + " s");
         }
         return Optional.empty();
     }
 
-    /** Throws when the lease is {@link #lost()}. */
+    /**
+     * Whether the coordinator confirmed the membership recently enough that no other driver can hold the lease: a
+     * session timeout less a heartbeat, since the coordinator expires a member a session after it last heard from
+     * it.
+     */
+    boolean confirmed() {
+        return System.nanoTime() - confirmedAt <= maxSilenceNanos;
+    }
+
+    /**
+     * Returns once the lease is confirmed, waiting while it is not (Kafka unreachable for a while: the broker
+     * restarting); throws when the lease is {@link #lost()}.
+     */
     public void require() {
+        while (lost().isEmpty() && !confirmed()) {
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LeaseLostException("search " + searchId + ": interrupted while waiting for Kafka to "
+                        + "confirm its driver lease");
+            }
+        }
         lost().ifPresent(why -> {
             throw new LeaseLostException("search " + searchId + " lost its driver lease (" + why + "): another "
                     + "driver may be running it now, so this one launches no more trials and stops; once no other "
