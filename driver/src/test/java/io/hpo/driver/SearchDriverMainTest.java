@@ -166,9 +166,11 @@ class SearchDriverMainTest {
                 name: live
                 seed: 3
                 data: {source: demo, demo_sentences: 200}
-                budget: {max_trials: 1, max_concurrent_trials: 1, max_steps_per_trial: 100, max_wall_time: 10m}
-                training: {workers: 1, averaging_frequency: 10, eval_every: 50, eval_batches: 1}
+                budget: {max_trials: 1, max_concurrent_trials: 1, max_steps_per_trial: 1000, max_wall_time: 10m}
+                training: {workers: 1, averaging_frequency: 50, eval_every: 500, eval_batches: 1}
                 """ + TinyModel.space("1.0e-3"));
+        // 1,000 steps (seconds even on a quiet machine) so that the first driver still runs while the second one
+        // joins the lease's group: with 100 steps it could end first, and the second then took the freed lease
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      broker.bootstrapServers()))) {
