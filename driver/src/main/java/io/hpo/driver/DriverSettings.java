@@ -57,16 +57,8 @@ final class DriverSettings {
     }
 
     static int trialRetries(SparkConf conf) {
-        String value = settings(conf).getOrDefault(TRIAL_RETRIES, TRIAL_RETRIES_DEFAULT).trim();
-        try {
-            int retries = Integer.parseInt(value);
-            if (retries >= 0) {
-                return retries;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the key's name
-        }
-        throw new IllegalArgumentException(TRIAL_RETRIES + " must be a whole number >= 0, got '" + value + "'");
+        return (int) wholeNumber(conf, TRIAL_RETRIES, TRIAL_RETRIES_DEFAULT, 0, Integer.MAX_VALUE,
+                "a whole number >= 0");
     }
 
     static int workerGpus(SparkConf conf) {
@@ -80,18 +72,23 @@ final class DriverSettings {
 
     /** {@link DriverLease#SESSION_TIMEOUT}: how long a killed driver keeps its search's lease. */
     static Duration leaseSessionTimeout(SparkConf conf) {
-        String value = settings(conf).getOrDefault(DriverLease.SESSION_TIMEOUT, DriverLease.SESSION_TIMEOUT_DEFAULT)
-                .trim();
+        return Duration.ofMillis(wholeNumber(conf, DriverLease.SESSION_TIMEOUT, DriverLease.SESSION_TIMEOUT_DEFAULT, 1,
+                Long.MAX_VALUE, "a number of milliseconds > 0"));
+    }
+
+    /** The setting {@code key} as a whole number in [min, max]; otherwise an error saying it must be {@code expected}. */
+    private static long wholeNumber(SparkConf conf, String key, String defaultValue, long min, long max,
+                                    String expected) {
+        String value = settings(conf).getOrDefault(key, defaultValue).trim();
         try {
-            long millis = Long.parseLong(value);
-            if (millis > 0) {
-                return Duration.ofMillis(millis);
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return n;
             }
         } catch (NumberFormatException e) {
             // reported below with the key's name
         }
-        throw new IllegalArgumentException(DriverLease.SESSION_TIMEOUT + " must be a number of milliseconds > 0, got '"
-                + value + "'");
+        throw new IllegalArgumentException(key + " must be " + expected + ", got '" + value + "'");
     }
 
     static String metricsHost(SparkConf conf) {
