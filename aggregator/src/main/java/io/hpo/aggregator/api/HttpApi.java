@@ -74,6 +74,8 @@ import java.util.function.Supplier;
  *                                                  page of trials in ranking order (points 200 by default, at most
  *                                                  2000; limit 50 by default, at most 200)
  * GET /api/searches/{id}/best                      the winner and a spec that reruns it
+ * GET /api/searches/{id}/importance                how much each searched hyperparameter explains the loss
+ *                                                  ({@link io.hpo.aggregator.importance.PedAnova})
  * GET /api/searches/{id}/pareto[?cost=MEASURE&limit&offset]
  *                                                  loss against a cost measure (default energy_kwh), the whole front
  *                                                  and a page of the placed trials (limit 1000 by default, at most
@@ -83,8 +85,8 @@ import java.util.function.Supplier;
  * </pre>
  * Errors are {@code {"error": "..."}}: 400 malformed path or unknown cost measure, 401 missing or wrong bearer
  * token, 403 read-only (no token
- * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best not available yet or
- * the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
+ * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best or importance not
+ * available yet (too few trials) or the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
  * only what failed and an error id: the details (exception and SQL texts, which name tables, values and hosts) go
  * to the log under that id. Non-finite losses are
  * JSON null (see {@link Json}). Paged lists carry their full length in the {@code X-Total-Count} header; a limit
@@ -299,6 +301,9 @@ public final class HttpApi implements AutoCloseable {
             }
             if (path.size() == 4 && path.get(3).equals("best")) {
                 return Reply.ok(results.best(searchId));
+            }
+            if (path.size() == 4 && path.get(3).equals("importance")) {
+                return Reply.ok(results.importance(searchId));
             }
             if (path.size() == 4 && path.get(3).equals("pareto")) {
                 SpendMeasure measure;

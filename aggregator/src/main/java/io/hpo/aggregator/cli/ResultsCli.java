@@ -1,7 +1,9 @@
 package io.hpo.aggregator.cli;
 
 import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.aggregator.importance.PedAnova;
 import io.hpo.aggregator.results.BestTrial;
+import io.hpo.aggregator.results.Importance;
 import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
@@ -32,9 +34,9 @@ import java.util.Set;
  * Commands that read the results database directly (same configuration keys as the service):
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
  * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
- * {@code pareto <search-id> [--cost MEASURE]}. Exit codes: {@value #OK}
+ * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>}. Exit codes: {@value #OK}
  * done, {@value #FAILED} database error, {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
- * search did not finish within --wait), {@value #USAGE} bad arguments.
+ * search did not finish within --wait, too few trials for importance), {@value #USAGE} bad arguments.
  */
 public final class ResultsCli {
     public static final int OK = 0;
@@ -52,8 +54,11 @@ public final class ResultsCli {
             "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
             "  pareto <search-id> [--cost MEASURE]     trials no other beats on both loss and cost; MEASURE: "
                     + String.join(", ", SpendMeasure.keys()) + " (default " + Results.DEFAULT_PARETO_COST.key() + ")",
+            "  importance <search-id>                  how much each searched hyperparameter explains the loss",
             "options: --config FILE (properties with hpo.* keys)");
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
+    /** Characters of the importance bar of a hyperparameter that explains everything. */
+    private static final int IMPORTANCE_BAR = 40;
     /** ANSI: cursor home, then erase the screen, so each frame of watch replaces the previous one. */
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
@@ -81,6 +86,8 @@ public final class ResultsCli {
                         : usage("curve <search-id> <trial-id>");
                 case "watch" -> watch(results, args);
                 case "pareto" -> pareto(results, args);
+                case "importance" -> args.size() == 1 ? importance(results, args.get(0))
+                        : usage("importance <search-id>");
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (UnknownIdException e) {
@@ -275,6 +282,22 @@ public final class ResultsCli {
         for (ParetoTrials.Trial trial : p.front()) {
             t.add(List.of(trial.trialId(), trial.status(), Format.loss(trial.bestValLoss()),
                     Format.number(trial.cost()), trial.overfitting() == null ? "" : "OVERFITTING"));
+        }
+        out.print(t.render());
+        return OK;
+    }
+
+    /** One row per hyperparameter, most important first, with a bar of its share. */
+    private int importance(Results results, String searchId)
+            throws SQLException, UnknownIdException, NotReadyException {
+        Importance importance = results.importance(searchId);
+        out.println("Hyperparameter importance of " + searchId + " (" + importance.method() + "): the best "
+                + importance.topTrials() + " completed of " + importance.trials() + " ended trials against all");
+        TextTable t = new TextTable(List.of("HYPERPARAMETER", "SCALE", "IMPORTANCE", "RAW", ""));
+        for (PedAnova.Score s : importance.hyperparameters()) {
+            t.add(List.of(s.name(), s.scale().name().toLowerCase(Locale.ROOT),
+                    String.format(Locale.ROOT, "%.3f", s.importance()), Format.number(s.raw()),
+                    "#".repeat((int) Math.round(s.importance() * IMPORTANCE_BAR))));
         }
         out.print(t.render());
         return OK;

@@ -8,11 +8,18 @@ import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.store.TrainingLine;
 import io.hpo.aggregator.store.TrialOrder;
 
+import io.hpo.aggregator.importance.PedAnova;
+import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.spec.ParamSpec;
+import io.hpo.space.spec.SpecException;
+import io.hpo.space.spec.SpecLoader;
 
 import java.sql.SQLException;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The questions the HTTP API and the CLI answer, with the same errors for unknown ids. */
@@ -129,15 +136,64 @@ public final class Results {
         SearchSummary search = search(searchId);
         StoredTrial t = store.best(searchId).orElseThrow(() ->
                 new NotReadyException("no trial of search '" + searchId + "' has a finite validation loss yet"));
-        if (search.specYaml() == null) {
-            throw new NotReadyException("the spec of search '" + searchId + "' has not arrived yet (SEARCH_STARTED)");
-        }
+        String specYaml = specYaml(search);
         if (t.config().isEmpty()) {
             throw new NotReadyException("the configuration of trial '" + t.trialId() + "' has not arrived yet");
         }
         return new BestTrial(searchId, t.trialId(), t.status(), t.bestValLoss(), t.bestStep(), t.tokensAtBest(),
-                t.config(), FixedSpec.render(search.specYaml(), searchId, t.config()),
+                t.config(), FixedSpec.render(specYaml, searchId, t.config()),
                 store.checkpoint(searchId, t.trialId()).orElse(null));
+    }
+
+    /**
+     * How much each searched hyperparameter explains the best validation loss ({@link PedAnova}). Every ended trial
+     * with a finite best loss is compared, but only completed ones can be top trials: a pruned or diverged trial's
+     * best loss comes from fewer steps, and its pruner (or its divergence) already judged it worse. A conditional
+     * hyperparameter is compared over the trials where its parent makes it searched.
+     */
+    public Importance importance(String searchId) throws SQLException, UnknownIdException, NotReadyException {
+        SearchSummary search = search(searchId);
+        Map<String, ParamSpec> space = space(specYaml(search), searchId);
+        Map<String, PedAnova.Scale> scales = new LinkedHashMap<>();
+        space.forEach((name, spec) -> PedAnova.Scale.of(spec).ifPresent(scale -> scales.put(name, scale)));
+        List<PedAnova.Trial> trials = store.finishedTrials(searchId).stream().map(t -> new PedAnova.Trial(
+                t.trialId(), searchedValues(space, t.config()), t.bestValLoss(),
+                TrialStatus.COMPLETED.name().equals(t.status()))).toList();
+        try {
+            PedAnova.Result r = PedAnova.score(scales, trials);
+            return new Importance(searchId, Importance.METHOD, PedAnova.TOP_QUANTILE, r.trials(), r.topTrials(),
+                    r.scores());
+        } catch (PedAnova.NotEnoughTrials e) {
+            throw new NotReadyException("search '" + searchId + "': " + e.getMessage());
+        }
+    }
+
+    /** Throws IllegalStateException when the stored spec no longer loads. */
+    private static Map<String, ParamSpec> space(String specYaml, String searchId) {
+        try {
+            return SpecLoader.parseRecorded(specYaml, "search " + searchId).space();
+        } catch (SpecException e) {
+            throw new IllegalStateException("cannot read the spec of search '" + searchId + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The trial's values less those of conditional hyperparameters its parent's value leaves unsearched. */
+    private static Map<String, Object> searchedValues(Map<String, ParamSpec> space, Map<String, Object> config) {
+        Map<String, Object> values = new LinkedHashMap<>(config);
+        space.forEach((name, spec) -> {
+            if (spec instanceof ParamSpec.Conditional c && !c.isActiveIn(config)) {
+                values.remove(name);
+            }
+        });
+        return values;
+    }
+
+    private static String specYaml(SearchSummary search) throws NotReadyException {
+        if (search.specYaml() == null) {
+            throw new NotReadyException("the spec of search '" + search.searchId()
+                    + "' has not arrived yet (SEARCH_STARTED)");
+        }
+        return search.specYaml();
     }
 
     private static UnknownIdException unknownTrial(String searchId, String trialId) {

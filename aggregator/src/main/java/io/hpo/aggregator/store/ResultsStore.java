@@ -192,6 +192,21 @@ public final class ResultsStore {
     }
 
     /**
+     * The trials that ended (completed, pruned or diverged) with a finite best validation loss, in ranking order,
+     * with their configs: what hyperparameter importance compares, in one query however many there are.
+     */
+    public List<StoredTrial> finishedTrials(String searchId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS + ", row_number() OVER"
+                    + " (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?"
+                    + " AND status IN ('COMPLETED', 'PRUNED', 'DIVERGED') AND best_val_loss IS NOT NULL ORDER BY rank")) {
+                ps.setString(1, searchId);
+                return trials(ps);
+            }
+        });
+    }
+
+    /**
      * One trial with its rank, read by key: its rank is a count of the trials ranked before it, which the ranking
      * index answers alone, so no other trial is read.
      */
