@@ -191,6 +191,19 @@ class LauncherTest {
         assertTrue(javaCalls().stream().anyMatch(c -> c.containsAll(List.of("leaderboard", id))), javaCalls().toString());
     }
 
+    @Test
+    void importanceAsksTheResultsCliAndTheHelpNamesItToTheLastLine() throws Exception {
+        stackRunning();
+        Result r = hpo("importance", "my-search");
+        assertEquals(0, r.exit, r.output);
+        List<String> call = javaCalls().get(javaCalls().size() - 1);
+        assertEquals(List.of(root + "/aggregator/target/hpo-aggregator.jar", "importance", "my-search"),
+                call.subList(call.size() - 3, call.size()));
+        Result help = hpo("help");
+        assertTrue(help.output.contains("./hpo importance SEARCH_ID"), help.output);
+        assertTrue(help.output.endsWith("needs a `mvn -Pgpu` build).\n"), help.output);
+    }
+
     /** A stand-in {@code date} stops the clock: the ids differ by their random part alone. */
     @Test
     void twoSubmitsInTheSameSecondGetDifferentIds() throws Exception {
