@@ -165,7 +165,8 @@ function curvePoints(curve) {
 function searchPage(searchId) {
   // rows: the leaderboard page shown (sorted and paged by the API); plotted: the best-ranked trials the plots place
   const state = {search: null, rows: [], total: 0, offset: 0, plotted: [], curves: new Map(), loadedAt: new Map(),
-    sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null};
+    sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null,
+    importance: null, importanceOf: null};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
   const base = "/api/searches/" + enc(searchId);
 
@@ -191,6 +192,7 @@ function searchPage(searchId) {
       keep(await api(`${base}/curves?points=${CURVE_POINTS}&` + stale.map(t => "trial=" + enc(t.trialId)).join("&")));
       stale.forEach(t => state.loadedAt.set(t.trialId, progress(t)));
     }
+    await loadImportance(search);
     state.search = search;
     state.rows = page.items;
     state.total = page.total;
@@ -200,6 +202,21 @@ function searchPage(searchId) {
   });
 
   const goTo = offset => { state.offset = offset; refresh(); };
+
+  // importance compares the ended trials, so it is asked for again only once more trials have ended: a live
+  // search's steps do not make the server rescore thousands of trials
+  async function loadImportance(search) {
+    const c = search.trialCounts;
+    const ended = c.COMPLETED + c.PRUNED + c.DIVERGED;
+    if (ended === state.importanceOf) return;
+    try {
+      state.importance = await api(`${base}/importance`);
+    } catch (e) {
+      // not enough trials yet (409) or the store unreachable: the panel says so, the rest of the page draws
+      state.importance = {error: e.message};
+    }
+    state.importanceOf = ended;
+  }
 
   function leaderboard(varying) {
     const cols = [["rank", "rank", true], ["trialId", "trial", false], ["status", "status", false],
@@ -292,6 +309,20 @@ function searchPage(searchId) {
         : el("div", {class: "empty"}, "every trial has the same hyperparameters so far"));
   }
 
+  // PED-ANOVA: which hyperparameters set the best trials apart from all the others
+  function importancePanel() {
+    const imp = state.importance;
+    const body = imp.error ? el("div", {class: "empty"}, imp.error)
+      : imp.hyperparameters.length === 0 ? el("div", {class: "empty"}, "no searched hyperparameter varies")
+      : [Charts.barChart(imp.hyperparameters.map(h => ({label: h.name, value: h.importance,
+        tip: `${h.name} (${h.scale.toLowerCase()} scale)\nimportance ${h.importance.toFixed(3)}\n`
+          + `Pearson divergence ${sig(h.raw)}`})), {width: 860, cls: "importance", format: v => v.toFixed(3)}),
+      el("p", {class: "note"}, `${imp.method}: how differently each hyperparameter is spread among the best `
+        + `${num(imp.topTrials)} completed trials than among all ${num(imp.trials)} ended ones (pruned and diverged `
+        + "ones included); the shares sum to 1.")];
+    return el("div", {class: "panel", id: "importance"}, el("h2", {}, "Hyperparameter importance"), body);
+  }
+
   function render() {
     const s = state.search;
     const varying = varyingKeys(state.plotted);
@@ -310,6 +341,7 @@ function searchPage(searchId) {
         el("div", {}, el("span", {class: "k"}, "started"), el("span", {class: "v"}, time(s.startedAt)))),
       el("div", {class: "grid"}, curvesPanel(), paramsPanel(varying)),
       el("div", {class: "grid"}, paretoPanel(), sizePanel()),
+      importancePanel(),
       el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), leaderboard(varying)));
     window.scrollTo(0, scrollY);
     document.body.setAttribute("data-rendered", "search");

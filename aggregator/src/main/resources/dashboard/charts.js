@@ -299,5 +299,31 @@ const Charts = (() => {
     return svg;
   }
 
-  return {color, extent, lossChart, scatter, xyChart, hideTip};
+  /**
+   * Horizontal bars, one row each, longest first as given. bars: [{label, value, tip}], values in [0, 1] drawn as a
+   * share of the full width. Each bar is a rect with class "bar" and data-label (what the browser test counts).
+   */
+  function barChart(bars, opts) {
+    const row = 26, width = opts.width || 560, height = 16 + bars.length * row;
+    const box = {left: opts.labelWidth || 150, right: width - 56};
+    const svg = svgEl("svg", {class: "chart bars " + (opts.cls || ""), viewBox: `0 0 ${width} ${height}`,
+      "data-bars": bars.length});
+    bars.forEach((b, i) => {
+      const y = 8 + i * row;
+      const value = Math.max(0, Math.min(1, b.value));
+      svg.appendChild(svgEl("text", {x: box.left - 8, y: y + row / 2 + 4, "text-anchor": "end"}, b.label));
+      svg.appendChild(svgEl("rect", {class: "bar-track", x: box.left, y: y + 4, width: box.right - box.left,
+        height: row - 8}));
+      const bar = svgEl("rect", {class: "bar", x: box.left, y: y + 4, width: Math.max(1, value * (box.right - box.left)),
+        height: row - 8, fill: color(i), "data-label": b.label});
+      bar.addEventListener("mouseenter", ev => showTip(b.tip, ev));
+      bar.addEventListener("mouseleave", hideTip);
+      svg.appendChild(bar);
+      svg.appendChild(svgEl("text", {x: box.left + value * (box.right - box.left) + 6, y: y + row / 2 + 4},
+        opts.format ? opts.format(b.value) : String(b.value)));
+    });
+    return svg;
+  }
+
+  return {color, extent, lossChart, scatter, xyChart, barChart, hideTip};
 })();

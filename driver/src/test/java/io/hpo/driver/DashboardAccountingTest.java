@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The search and trial pages in headless Chromium for trials with accounting: the loss-vs-cost chart rings exactly
  * the Pareto front, the N-vs-D² chart places every sized trial, the leaderboard shows the OVERFITTING badge and
- * the cost columns, the loss charts offer the 1-nat line, and the trial page lists its cost and why it is flagged.
+ * the cost columns, the loss charts offer the 1-nat line, the importance panel says why three trials are too few,
+ * and the trial page lists its cost and why it is flagged.
  * A screenshot of the search page lands in target/screenshots/cost-search.png.
  */
 class DashboardAccountingTest {
@@ -60,6 +61,7 @@ class DashboardAccountingTest {
             assertTrue(dom.contains("title=\"validation loss 1.600 exceeds training loss 0.900"), dom);
             assertEquals(1, count(dom, "class=\"one-nat\""), "one toggle for both loss charts of the search page");
             assertTrue(dom.contains("data-col=\"energyKwh\">0.0111<"), "b's energy: 100 W x 400 s: " + dom);
+            assertTrue(dom.contains("importance needs at least 10 trials"), "three trials: the panel says why: " + dom);
 
             String trialPage = browser.dumpDom(base + "search/" + SEARCH + "/trial/b");
             assertTrue(trialPage.contains("data-rendered=\"trial\""), trialPage);

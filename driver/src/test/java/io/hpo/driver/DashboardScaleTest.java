@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The search pages of large searches in headless Chromium, on data stored by SQL (see
  * {@link io.hpo.driver.bench.ScaleDatasets}; ingest would take minutes): 10,000 trials, and 100 trials of 2,000
  * steps (the benchmark's {@link DashboardScale} uses 10,000). Each page draws its leaderboard page, the page's
- * curves from downsampled data, and its plots, without a script error.
+ * curves from downsampled data, and its plots (hyperparameter importance over all 9,000 evaluated trials too),
+ * without a script error.
  */
 class DashboardScaleTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -42,6 +43,9 @@ class DashboardScaleTest {
                 assertTrue(text(browser, "#pareto").contains("of 9000 trials (the 500 best ranked drawn)"),
                         text(browser, "#pareto"));
                 assertTrue(count(browser, "#params svg.scatter") >= 3, "one plot per varied hyperparameter");
+                assertEquals(4, count(browser, "#importance rect.bar"), "a bar per searched hyperparameter");
+                assertTrue(text(browser, "#importance").contains("best 900 completed trials than among all 9,000"),
+                        text(browser, "#importance"));
                 assertEquals(List.of(), browser.errors());
 
                 browser.load(base + "/#/search/" + DashboardScale.LONG_CURVES, DashboardScale.SEARCH_PAGE_STATE,

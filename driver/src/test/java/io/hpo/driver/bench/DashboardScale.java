@@ -87,6 +87,8 @@ public final class DashboardScale {
         figures.addAll(latency(client, "keep-alive GET /health", baseUrl + "/health", REQUESTS, "< 10 ms"));
         figures.addAll(latency(client, "leaderboard page (100 of " + manyTrials + ")", baseUrl + "/api/searches/"
                 + enc(manyTrials) + "/trials?limit=100", REQUESTS, "-"));
+        figures.addAll(latency(client, "hyperparameter importance of " + manyTrials, baseUrl + "/api/searches/"
+                + enc(manyTrials) + "/importance", HEAVY_REQUESTS, "< 1 s"));
         figures.addAll(latency(client, "one curve downsampled to 800 points", curves + "/trials/" + enc(firstTrial)
                 + "/curve?points=800", REQUESTS, "-"));
         figures.addAll(latency(client, "search page curves (100 trials x 300 points)", curves

@@ -20,13 +20,22 @@ public final class ScaleDatasets {
             + " cost)"
             + " SELECT s.search_id, " + TRIAL_ID + ", CASE WHEN i % 10 = 0 THEN 'DIVERGED' ELSE 'COMPLETED' END,"
             + " jsonb_build_object('learning_rate', 1e-4 * (1 + i % 97), 'batch_size', 8 << (i % 3),"
-            + " 'd_model', 32 * (1 + i % 4), 'dropout', (i % 5) / 10.0),"
+            + " 'width', 32 * (1 + i % 4), 'dropout', (i % 5) / 10.0),"
             + " now(), now(), now(), CASE WHEN i % 10 = 0 THEN NULL ELSE 2 + ((i * 7919) % 1000) / 1000.0 END,"
             + " ?::bigint, ? * 1024, ?, ? * 1024, CASE WHEN i % 10 = 0 THEN 'loss is NaN' END, 1,"
             + " 100000 + (i % 50) * 1000, 10000000, 10 + i % 100, ? * 1024,"
             + " 6.0 * (100000 + (i % 50) * 1000) * ? * 1024,"
             + " (10 + i % 100) * 100 / 3.6e6, (10 + i % 100) * 100 / 3.6e6 * 0.475, (10 + i % 100) / 36000.0"
             + " FROM searches s, generate_series(1, ?) i WHERE s.search_id = ?";
+    /** The space the configs above are drawn from, so that what reads the spec (importance) finds them searched. */
+    private static final String SPEC_YAML = String.join("\n",
+            "name: scale",
+            "space:",
+            "  learning_rate: {log_uniform: [1.0e-4, 1.0e-2]}",
+            "  batch_size: {choice: [8, 16, 32]}",
+            "  width: {choice: [32, 64, 96, 128]}",
+            "  dropout: {uniform: [0.0, 0.4]}",
+            "");
     private static final String INSERT_STEPS = "INSERT INTO step_metrics (trial_key, attempt, step, worker,"
             + " tokens_seen, learning_rate, loss, wall_time)"
             + " SELECT t.trial_key, 1, st, 0, st * 1024, 1e-3,"
@@ -49,7 +58,7 @@ public final class ScaleDatasets {
             c.setAutoCommit(false);
             update(c, "INSERT INTO searches (search_id, name, spec_yaml, status, outcome, started_at, finished_at)"
                     + " VALUES (?, ?, ?, 'FINISHED', 'COMPLETED', now(), now())", searchId,
-                    "scale " + trials + "x" + steps, "name: scale\n");
+                    "scale " + trials + "x" + steps, SPEC_YAML);
             update(c, INSERT_TRIALS, steps, steps, steps, steps, steps, steps, trials, searchId);
             update(c, INSERT_STEPS, steps, trials, searchId, steps);
             update(c, INSERT_EVALUATIONS, searchId, steps, steps, trials);
