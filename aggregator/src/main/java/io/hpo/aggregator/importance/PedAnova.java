@@ -3,6 +3,7 @@ package io.hpo.aggregator.importance;
 import io.hpo.space.spec.ParamSpec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -116,41 +117,78 @@ public final class PedAnova {
 
     /** D for one hyperparameter, or empty when it has fewer than two values among the trials. */
     private static Optional<Double> divergence(String name, Scale scale, List<Trial> ranked, int top) {
-        // cells: each category, or each grid point, with the count of all trials and of top trials there
-        TreeMap<Object, int[]> cells = new TreeMap<>(scale == Scale.CATEGORICAL
-                ? Comparator.comparing(Object::toString) : Comparator.comparingDouble(o -> (Double) o));
-        for (int i = 0; i < ranked.size(); i++) {
-            Object v = ranked.get(i).config().get(name);
-            if (v != null) {
-                int[] counts = cells.computeIfAbsent(scale == Scale.CATEGORICAL ? v.toString()
-                        : numeric(name, scale, ranked.get(i), v), k -> new int[2]);
-                counts[0]++;
-                counts[1] += i < top ? 1 : 0;
-            }
-        }
-        if (cells.size() < 2) {
+        Optional<Counts> found = scale == Scale.CATEGORICAL ? byCategory(name, ranked, top)
+                : byGridPoint(name, scale, ranked, top);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        if (cells.values().stream().allMatch(counts -> counts[1] == 0)) {
+        Counts counts = found.get();
+        if (Arrays.stream(counts.top()).allMatch(c -> c == 0)) {
             // no top trial has a value for it (a conditional one, inactive in all of them): nothing to compare
             return Optional.of(0.0);
         }
-        if (scale != Scale.CATEGORICAL) {
-            cells = gridded(cells);
-        }
-        double[] all = new double[cells.size()];
-        double[] best = new double[cells.size()];
-        int k = 0;
-        for (int[] counts : cells.values()) {
-            all[k] = counts[0];
-            best[k++] = counts[1];
-        }
+        double[] all = counts.all();
+        double[] best = counts.top();
         if (scale != Scale.CATEGORICAL) {
             double bandwidth = bandwidth(all);
             all = smoothed(all, bandwidth);
             best = smoothed(best, bandwidth);
         }
         return Optional.of(pearson(normalised(best), normalised(all)));
+    }
+
+    /** How many of all trials, and of the top trials, fall in each cell (a category or a grid point). */
+    private record Counts(double[] all, double[] top) {
+    }
+
+    /** Counts per value, values in string order; empty with fewer than two values. */
+    private static Optional<Counts> byCategory(String name, List<Trial> ranked, int top) {
+        TreeMap<String, int[]> cells = new TreeMap<>();
+        for (int i = 0; i < ranked.size(); i++) {
+            Object v = ranked.get(i).config().get(name);
+            if (v != null) {
+                int[] c = cells.computeIfAbsent(v.toString(), k -> new int[2]);
+                c[0]++;
+                c[1] += i < top ? 1 : 0;
+            }
+        }
+        if (cells.size() < 2) {
+            return Optional.empty();
+        }
+        Counts counts = new Counts(new double[cells.size()], new double[cells.size()]);
+        int k = 0;
+        for (int[] c : cells.values()) {
+            counts.all()[k] = c[0];
+            counts.top()[k++] = c[1];
+        }
+        return Optional.of(counts);
+    }
+
+    /** Counts per grid point spanning the values, each value at its nearest; empty when all values are equal. */
+    private static Optional<Counts> byGridPoint(String name, Scale scale, List<Trial> ranked, int top) {
+        double[] values = new double[ranked.size()];
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < ranked.size(); i++) {
+            Object v = ranked.get(i).config().get(name);
+            values[i] = v == null ? Double.NaN : numeric(name, scale, ranked.get(i), v);
+            if (v != null) {
+                min = Math.min(min, values[i]);
+                max = Math.max(max, values[i]);
+            }
+        }
+        if (!(min < max)) {
+            return Optional.empty();
+        }
+        Counts counts = new Counts(new double[GRID_POINTS], new double[GRID_POINTS]);
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isNaN(values[i])) {
+                int g = (int) Math.round((values[i] - min) / (max - min) * (GRID_POINTS - 1));
+                counts.all()[g]++;
+                counts.top()[g] += i < top ? 1 : 0;
+            }
+        }
+        return Optional.of(counts);
     }
 
     private static double numeric(String name, Scale scale, Trial trial, Object value) {
@@ -160,22 +198,6 @@ public final class PedAnova {
                     + " is not a " + (scale == Scale.LOG ? "positive " : "") + "finite number");
         }
         return scale == Scale.LOG ? Math.log(n.doubleValue()) : n.doubleValue();
-    }
-
-    /** The counts of distinct values moved to their nearest of the grid points spanning them, every point kept. */
-    private static TreeMap<Object, int[]> gridded(TreeMap<Object, int[]> values) {
-        double min = (Double) values.firstKey();
-        double span = (Double) values.lastKey() - min;
-        TreeMap<Object, int[]> grid = new TreeMap<>(Comparator.comparingInt(o -> (Integer) o));
-        for (int g = 0; g < GRID_POINTS; g++) {
-            grid.put(g, new int[2]);
-        }
-        values.forEach((v, counts) -> {
-            int[] cell = grid.get((int) Math.round(((Double) v - min) / span * (GRID_POINTS - 1)));
-            cell[0] += counts[0];
-            cell[1] += counts[1];
-        });
-        return grid;
     }
 
     /** Scott's rule, 1.06 σ n^(-1/5), in grid steps, at least one step. */
