@@ -192,30 +192,31 @@ function searchPage(searchId) {
       keep(await api(`${base}/curves?points=${CURVE_POINTS}&` + stale.map(t => "trial=" + enc(t.trialId)).join("&")));
       stale.forEach(t => state.loadedAt.set(t.trialId, progress(t)));
     }
-    await loadImportance(search);
     state.search = search;
     state.rows = page.items;
     state.total = page.total;
     state.plotted = plotted;
     state.pareto = pareto;
     render();
+    refreshImportance(search);
   });
 
   const goTo = offset => { state.offset = offset; refresh(); };
 
-  // importance compares the ended trials, so it is asked for again only once more trials have ended: a live
-  // search's steps do not make the server rescore thousands of trials
-  async function loadImportance(search) {
+  // importance compares the ended trials, so it is asked for again only once more trials have ended (a live
+  // search's steps do not make the server rescore thousands of trials); the page draws without waiting for it
+  function refreshImportance(search) {
     const c = search.trialCounts;
     const ended = c.COMPLETED + c.PRUNED + c.DIVERGED;
     if (ended === state.importanceOf) return;
-    try {
-      state.importance = await api(`${base}/importance`);
-    } catch (e) {
-      // not enough trials yet (409) or the store unreachable: the panel says so, the rest of the page draws
-      state.importance = {error: e.message};
-    }
     state.importanceOf = ended;
+    // too few trials yet (409) or the store unreachable: the panel says so
+    api(`${base}/importance`).catch(e => ({error: e.message})).then(result => {
+      if (page !== self || state.importanceOf !== ended) return;
+      state.importance = result;
+      const panel = document.getElementById("importance");
+      if (panel) panel.replaceWith(importancePanel());
+    });
   }
 
   function leaderboard(varying) {
@@ -312,7 +313,8 @@ function searchPage(searchId) {
   // PED-ANOVA: which hyperparameters set the best trials apart from all the others
   function importancePanel() {
     const imp = state.importance;
-    const body = imp.error ? el("div", {class: "empty"}, imp.error)
+    const body = imp === null ? el("div", {class: "empty"}, "computing…")
+      : imp.error ? el("div", {class: "empty"}, imp.error)
       : imp.hyperparameters.length === 0 ? el("div", {class: "empty"}, "no searched hyperparameter varies")
       : [Charts.barChart(imp.hyperparameters.map(h => ({label: h.name, value: h.importance,
         tip: `${h.name} (${h.scale.toLowerCase()} scale)\nimportance ${h.importance.toFixed(3)}\n`
@@ -347,7 +349,8 @@ function searchPage(searchId) {
     document.body.setAttribute("data-rendered", "search");
   }
 
-  return {refresh, onUpdate: ids => { if (ids.includes(searchId)) refresh(); }};
+  const self = {refresh, onUpdate: ids => { if (ids.includes(searchId)) refresh(); }};
+  return self;
 }
 
 // ---------------------------------------------------------------- one trial

@@ -43,6 +43,8 @@ class DashboardScaleTest {
                 assertTrue(text(browser, "#pareto").contains("of 9000 trials (the 500 best ranked drawn)"),
                         text(browser, "#pareto"));
                 assertTrue(count(browser, "#params svg.scatter") >= 3, "one plot per varied hyperparameter");
+                // drawn once its own request answers: the page does not wait for it
+                awaitTrue(browser, "!document.querySelector('#importance').textContent.includes('computing')");
                 assertEquals(4, count(browser, "#importance rect.bar"), "a bar per searched hyperparameter");
                 assertTrue(text(browser, "#importance").contains("best 900 completed trials than among all 9,000"),
                         text(browser, "#importance"));
@@ -57,6 +59,14 @@ class DashboardScaleTest {
                 assertEquals(90, count(browser, "#curves path.curve.val"), "evaluations (none for diverged trials)");
                 assertEquals(List.of(), browser.errors());
             }
+        }
+    }
+
+    private static void awaitTrue(DevToolsChromium browser, String condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!browser.evaluate("!!(" + condition + ")").asBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within " + TIMEOUT + ": " + condition);
+            Thread.sleep(50);
         }
     }
 
