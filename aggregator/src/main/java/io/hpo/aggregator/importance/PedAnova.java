@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Hyperparameter importance by PED-ANOVA. The top trials are the best {@value #TOP_QUANTILE} of the n trials by
- * loss (at least {@value #MIN_TOP}); a hyperparameter explains the loss as far as its values among the top trials,
- * density p_top, are distributed unlike its values among all n, density p_all. Its raw importance is the Pearson
- * divergence D = Σ_x (p_top(x) − p_all(x))² / p_all(x); γ²·D is the variance over all trials of P(top | this
- * hyperparameter's value), the main effect of this hyperparameter on "being a top trial" in fANOVA's terms. The
- * normalised importances are the raw ones divided by their sum.
+ * Hyperparameter importance by PED-ANOVA. The top trials are the best ⌈γ n⌉ of the n trials by loss, γ =
+ * {@value #TOP_QUANTILE}, at least {@value #MIN_TOP}; a hyperparameter explains the loss as far as its values among
+ * the top trials, density p_top, are distributed unlike its values among all n, density p_all. Its raw importance
+ * is the Pearson divergence D = Σ_x (p_top(x) − p_all(x))² / p_all(x); with γ the top trials' share, γ²·D is the
+ * variance over all trials of P(top | this hyperparameter's value), the main effect of this hyperparameter on "being
+ * a top trial" in fANOVA's terms. The normalised importances are the raw ones divided by their sum.
  * <p>
  * Densities: a categorical hyperparameter's are its values' frequencies. A numeric one's are taken on
  * {@value #GRID_POINTS} evenly spaced points over the range of its values (of their logarithms for a log-scale one):
@@ -29,11 +29,11 @@ import java.util.TreeMap;
  * choice: a trial stopped early has a loss from fewer steps). A trial without a value for a hyperparameter takes no
  * part in that hyperparameter's densities; a hyperparameter with one value among the trials is left out, and one
  * that no top trial has a value for scores 0. The result does not depend on the order of the trials: ties in loss
- * go by trial id, and every density is built from integer counts. Cost: a sort, O(n log n), then O(n + G²) per
- * hyperparameter.
+ * go by trial id, and every density is built from integer counts. Cost: a sort, O(n log n), then O(n log n) per
+ * categorical hyperparameter and O(n + G²) per numeric one (G grid points).
  * <p>
  * Paper: Watanabe, Bansal, Hutter, "PED-ANOVA: Efficiently Quantifying Hyperparameter Importance in Arbitrary
- * Subspaces", IJCAI 2023, arXiv:2304.10255.
+ * Subspaces", IJCAI 2023.
  */
 public final class PedAnova {
     /** γ: the share of the trials that are top trials. */

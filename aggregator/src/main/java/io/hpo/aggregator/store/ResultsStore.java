@@ -199,7 +199,8 @@ public final class ResultsStore {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS + ", row_number() OVER"
                     + " (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?"
-                    + " AND status IN ('COMPLETED', 'PRUNED', 'DIVERGED') AND best_val_loss IS NOT NULL ORDER BY rank")) {
+                    + " AND status IN ('COMPLETED', 'PRUNED', 'DIVERGED') AND best_val_loss IS NOT NULL"
+                    + " ORDER BY rank")) {
                 ps.setString(1, searchId);
                 return trials(ps);
             }
