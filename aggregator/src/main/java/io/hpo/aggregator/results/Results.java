@@ -1,5 +1,6 @@
 package io.hpo.aggregator.results;
 
+import io.hpo.aggregator.importance.PedAnova;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.Page;
@@ -8,7 +9,6 @@ import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.store.TrainingLine;
 import io.hpo.aggregator.store.TrialOrder;
 
-import io.hpo.aggregator.importance.PedAnova;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.SpendMeasure;
 import io.hpo.space.spec.ParamSpec;
