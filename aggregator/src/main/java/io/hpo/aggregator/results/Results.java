@@ -1,5 +1,7 @@
 package io.hpo.aggregator.results;
 
+import io.hpo.aggregator.scaling.ScalingAnalysis;
+import io.hpo.aggregator.scaling.ScalingReport;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.Page;
@@ -122,6 +124,36 @@ public final class Results {
                 .filter(ParetoTrials.Trial::onFront).sorted(Comparator.comparingDouble(ParetoTrials.Trial::cost)
                         .thenComparingDouble(ParetoTrials.Trial::bestValLoss)).toList(), trials.size(),
                 trials.subList(Math.min(offset, trials.size()), (int) Math.min((long) offset + limit, trials.size())));
+    }
+
+    /**
+     * The scaling law fitted to the search's completed trials (see {@link ScalingAnalysis}), with a recommendation
+     * for {@code flops} when given.
+     */
+    public ScalingReport scaling(String searchId, Double flops)
+            throws SQLException, UnknownIdException, NotReadyException {
+        search(searchId);
+        List<StoredTrial> placed = store.placedTrials(searchId);
+        String problem = ScalingAnalysis.notReady(placed);
+        if (problem != null) {
+            throw new NotReadyException("search '" + searchId + "': " + problem);
+        }
+        return ScalingAnalysis.of(searchId, placed, flops);
+    }
+
+    /** A compute budget in FLOPs as the API and CLI take it: a positive finite number such as 1e15. */
+    public static double flopsBudget(String text) {
+        double flops;
+        try {
+            flops = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            flops = Double.NaN;
+        }
+        if (!(flops > 0) || Double.isInfinite(flops)) {
+            throw new IllegalArgumentException("budget must be a positive number of FLOPs such as 1e15, got '"
+                    + text + "'");
+        }
+        return flops;
     }
 
     /** The first-ranked trial and the spec that reruns it. */
