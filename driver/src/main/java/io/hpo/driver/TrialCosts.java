@@ -1,10 +1,10 @@
 package io.hpo.driver;
 
 import io.hpo.events.TrialAccounting;
+import io.hpo.space.ModelSize;
 import io.hpo.space.cost.CostSpec;
 import io.hpo.space.cost.Spend;
 import io.hpo.worker.data.CorpusSplit;
-import io.hpo.worker.model.TransformerModel;
 import io.hpo.worker.trial.TrialPlan;
 
 /**
@@ -26,7 +26,7 @@ final class TrialCosts {
     }
 
     TrialAccounting account(TrialPlan plan, long wallTimeMs, long tokens) {
-        long parameters = TransformerModel.parameterCount(plan.hyperparameters(), vocabSize);
+        long parameters = ModelSize.parameters(plan.hyperparameters(), vocabSize);
         long dataTokens = CorpusSplit.shareLength(trainingTokens, plan.hyperparameters().dataFraction());
         return new TrialAccounting(parameters, dataTokens,
                 Spend.ofTrial(prices, parameters, plan.workers(), wallTimeMs, tokens));
