@@ -6,6 +6,7 @@ import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.UnknownIdException;
+import io.hpo.aggregator.scaling.ScaledRun;
 import io.hpo.aggregator.scaling.ScalingLaw;
 import io.hpo.aggregator.scaling.ScalingReport;
 import io.hpo.aggregator.store.Curve;
@@ -50,6 +51,7 @@ public final class ResultsCli {
             "  searches                                list searches",
             "  leaderboard <search-id> [--wait SECS]   ranked trials; --wait: until the search has finished",
             "  best <search-id>                        the winner's fixed-value spec YAML, alone on stdout",
+            "  best <search-id> --scale-to FLOPS       the spec of the run the scaling fit recommends for that compute",
             "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
             "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
             "  pareto <search-id> [--cost MEASURE]     trials no other beats on both loss and cost; MEASURE: "
@@ -80,7 +82,9 @@ public final class ResultsCli {
             return switch (command) {
                 case "searches" -> args.isEmpty() ? searches(results) : usage("searches takes no arguments");
                 case "leaderboard" -> leaderboard(results, args);
-                case "best" -> args.size() == 1 ? best(results, args.get(0)) : usage("best <search-id>");
+                case "best" -> args.size() == 1 ? best(results, args.get(0))
+                        : args.size() == 3 && args.get(1).equals("--scale-to") ? scaledBest(results, args)
+                        : usage("best <search-id> [--scale-to FLOPS]");
                 case "curve" -> args.size() == 2 ? curve(results, args.get(0), args.get(1))
                         : usage("curve <search-id> <trial-id>");
                 case "watch" -> watch(results, args);
@@ -94,6 +98,10 @@ public final class ResultsCli {
         } catch (NotReadyException e) {
             err.println(e.getMessage());
             return NOT_READY;
+        } catch (IllegalStateException e) {
+            // a stored spec or configuration this build cannot turn into a spec: say which, no stack trace
+            err.println(e.getMessage());
+            return FAILED;
         } catch (SQLException e) {
             err.println("cannot read the results database at " + JdbcUrls.redacted(config.jdbcUrl()) + ": "
                     + JdbcUrls.redactedIn(e.getMessage(), config.jdbcUrl()));
@@ -331,9 +339,28 @@ public final class ResultsCli {
                     + interval(rec.parametersInterval()) + " parameters, D = " + Format.number(rec.tokens()) + " "
                     + interval(rec.tokensInterval()) + " tokens, predicted loss " + Format.loss(rec.loss()) + " "
                     + interval(rec.lossInterval()));
+            out.println("Its spec (`best " + r.searchId() + " --scale-to " + args.get(2) + "` writes it alone):");
+            out.print(results.scaledRun(r.searchId(), flops).specYaml());
         } else if (flops != null) {
             out.println("No recommendation for a budget: the fit needs both a model and a data term");
         }
+        return OK;
+    }
+
+    private int scaledBest(Results results, List<String> args)
+            throws SQLException, UnknownIdException, NotReadyException {
+        double flops;
+        try {
+            flops = Results.flopsBudget(args.get(2));
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        ScaledRun.Plan plan = results.scaledRun(args.get(0), flops);
+        err.println("from trial " + plan.baseTrialId() + ": width " + plan.width() + ", " + plan.layers() + " layers, "
+                + plan.parameters() + " parameters; data_fraction " + plan.dataFraction() + ", " + plan.steps()
+                + " steps");
+        plan.notes().forEach(n -> err.println("note: " + n));
+        out.print(plan.specYaml());
         return OK;
     }
 

@@ -1,5 +1,6 @@
 package io.hpo.aggregator.results;
 
+import io.hpo.aggregator.scaling.ScaledRun;
 import io.hpo.aggregator.scaling.ScalingAnalysis;
 import io.hpo.aggregator.scaling.ScalingReport;
 import io.hpo.aggregator.store.Curve;
@@ -11,6 +12,9 @@ import io.hpo.aggregator.store.TrainingLine;
 import io.hpo.aggregator.store.TrialOrder;
 
 import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.spec.SpecException;
+import io.hpo.space.spec.SpecLoader;
 
 import java.sql.SQLException;
 import java.util.Comparator;
@@ -139,6 +143,28 @@ public final class Results {
             throw new NotReadyException("search '" + searchId + "': " + problem);
         }
         return ScalingAnalysis.of(searchId, placed, flops);
+    }
+
+    /** The spec of the run the search's scaling fit recommends for {@code flops} (see {@link ScaledRun}). */
+    public ScaledRun.Plan scaledRun(String searchId, double flops)
+            throws SQLException, UnknownIdException, NotReadyException {
+        ScalingReport report = scaling(searchId, flops);
+        if (report.allocation() == null) {
+            throw new NotReadyException("search '" + searchId + "' tried " + (report.modelTerm() ? "one data size"
+                    : "one model size") + ": a budget is split between N and D only by a fit of both");
+        }
+        SearchSummary search = search(searchId);
+        if (search.specYaml() == null) {
+            throw new NotReadyException("the spec of search '" + searchId + "' has not arrived yet (SEARCH_STARTED)");
+        }
+        try {
+            SearchSpec spec = SpecLoader.parseRecorded(search.specYaml(), "search " + searchId);
+            // the leaderboard, not the placed trials: the plan needs the configurations
+            return ScaledRun.plan(spec, leaderboard(searchId), report.allocation());
+        } catch (SpecException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot write the scaled spec of search '" + searchId + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A compute budget in FLOPs as the API and CLI take it: a positive finite number such as 1e15. */

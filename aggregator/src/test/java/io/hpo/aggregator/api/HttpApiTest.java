@@ -155,8 +155,8 @@ class HttpApiTest {
         Response r = get("/api/searches/sizes/scaling?budget=1e21");
         assertEquals(200, r.status(), r.body().toString());
         assertEquals(30, r.body().get("used").asInt());
-        assertEquals(0.34, r.body().get("law").get("alpha").asDouble(), 0.05);
-        assertEquals(0.28, r.body().get("law").get("beta").asDouble(), 0.05);
+        assertEquals(0.3, r.body().get("law").get("alpha").asDouble(), 0.05);
+        assertEquals(0.25, r.body().get("law").get("beta").asDouble(), 0.05);
         assertTrue(r.body().get("intervals").get("e").get("low").asDouble()
                 <= r.body().get("law").get("e").asDouble());
         assertEquals(1e21, r.body().get("allocation").get("flops").asDouble());
@@ -171,6 +171,13 @@ class HttpApiTest {
         assertTrue(alike.body().get("error").asText().contains("all of one model size and one data size"),
                 alike.body().toString());
         assertEquals(404, get("/api/searches/nope/scaling").status());
+
+        Response run = get("/api/searches/sizes/scaling/run?budget=1e15");
+        assertEquals(200, run.status(), run.body().toString());
+        assertTrue(run.body().get("specYaml").asText().startsWith("# tiny: the run a scaling fit recommends"),
+                run.body().get("specYaml").asText());
+        assertEquals(400, get("/api/searches/sizes/scaling/run").status(), "the budget is required");
+        assertEquals(409, get("/api/searches/acct/scaling/run?budget=1e15").status());
     }
 
     @Test

@@ -130,9 +130,15 @@ class ResultsCliTest {
         assertTrue(r.out().contains("alpha"), r.out());
         assertTrue(r.out().contains("(5-fold cross-validation); "), r.out());
         assertTrue(r.out().contains("predicting the largest model (N = "), r.out());
-        assertTrue(lines.get(lines.size() - 1).startsWith("For 1e+21 FLOPs: N = ")
-                || lines.get(lines.size() - 1).startsWith("For 1.0e21 FLOPs: N = ")
-                || lines.get(lines.size() - 1).startsWith("For "), lines.get(lines.size() - 1));
+        assertTrue(r.out().contains("FLOPs: N = "), r.out());
+        assertTrue(r.out().contains("\n# tiny: the run a scaling fit recommends for 1.00e+21 FLOPs"), r.out());
+
+        Run scaled = run("best", "sizes", "--scale-to", "1e15");
+        assertEquals(ResultsCli.OK, scaled.code(), scaled.err());
+        assertTrue(scaled.out().startsWith("# tiny: the run a scaling fit recommends for 1.00e+15 FLOPs"),
+                scaled.out());
+        assertTrue(scaled.err().startsWith("from trial t"), scaled.err());
+        assertEquals(ResultsCli.USAGE, run("best", "sizes", "--scale-to", "huge").code());
 
         Run alike = run("scaling", "acct");
         assertEquals(ResultsCli.NOT_READY, alike.code());
