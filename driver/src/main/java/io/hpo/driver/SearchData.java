@@ -47,7 +47,10 @@ final class SearchData {
             pretrained.ifPresent(tokenizer -> tokenizer.requireCovers(text, where, vocabularyOrigin));
             split = CorpusSplit.ofText(text, data.validationFraction(), pretrained.orElse(null));
         }
-        split.requireFits(where, (int) spec.space().get(Hyperparameter.SEQ_LENGTH.name()).largest(),
+        // the smallest share a trial may train on must still fill a batch
+        double share = spec.space().get(Hyperparameter.DATA_FRACTION.name()).smallest();
+        split.trainingShare(share).requireFits(share < 1 ? where + " at data_fraction " + share : where,
+                (int) spec.space().get(Hyperparameter.SEQ_LENGTH.name()).largest(),
                 (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest(), spec.training().evalBatches());
         return split;
     }

@@ -6,11 +6,11 @@ import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.TrialStatus;
+import io.hpo.space.ModelSize;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.worker.data.CorpusSplit;
-import io.hpo.worker.model.TransformerModel;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class SearchBudgetEndToEndTest {
             for (StoredTrial t : stored) {
                 TrialSummary ran = outcome.trials().stream().filter(s -> s.trialId().equals(t.trialId()))
                         .findFirst().orElseThrow();
-                long n = TransformerModel.parameterCount(ran.hyperparameters(), data.tokenizer().vocabSize());
+                long n = ModelSize.parameters(ran.hyperparameters(), data.tokenizer().vocabSize());
                 Spend s = t.spend();
                 assertEquals(n, t.parameters());
                 assertEquals(data.train().length, t.trainingTokens());

@@ -1,10 +1,11 @@
 package io.hpo.driver;
 
 import io.hpo.events.TrialAccounting;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.ModelSize;
 import io.hpo.space.cost.CostSpec;
 import io.hpo.space.cost.Spend;
-import io.hpo.worker.model.TransformerModel;
 import io.hpo.worker.trial.TrialPlan;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class TrialCostsTest {
         TrialPlan plan = new TrialPlan("s", "t", 1, hp, 100, 3, 5, 50, 2, 1);
         TrialAccounting a = new TrialCosts(new CostSpec(200, 300, 0.9), 31, 150_000).account(plan, 40_000, 96_000);
 
-        long n = TransformerModel.parameterCount(hp, 31);
+        long n = ModelSize.parameters(hp, 31);
         assertEquals(n, a.parameters());
         assertEquals(150_000, a.trainingTokens());
         assertEquals(120, a.spend().executorSeconds(), 1e-12);
@@ -29,5 +30,15 @@ class TrialCostsTest {
         assertEquals(0.9 * 120 / 3600, a.spend().cost(), 1e-15);
         assertEquals(a.spend(), TrialCosts.spend(a));
         assertEquals(Spend.NONE, TrialCosts.spend(null), "an event from before accounting spent nothing known");
+    }
+
+    @Test
+    void aTrialOnAShareOfTheDataCountsThatShareAsItsD() {
+        Hyperparameters hp = Hyperparameters.defaults().with(Hyperparameter.DATA_FRACTION, 0.001);
+        TrialPlan plan = new TrialPlan("s", "t", 1, hp, 100, 3, 5, 50, 2, 1);
+        TrialAccounting a = new TrialCosts(new CostSpec(200, 300, 0.9), 31, 150_001).account(plan, 40_000, 96_000);
+
+        assertEquals(151, a.trainingTokens(), "0.1% of 150,001 tokens, rounded up");
+        assertEquals(96_000, a.spend().tokens(), "the tokens processed do not depend on the share");
     }
 }

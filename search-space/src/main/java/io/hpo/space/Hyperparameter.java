@@ -57,13 +57,18 @@ public final class Hyperparameter<T> {
             return new Range(min, minOpen, 1, true, 1);
         }
 
+        /** {@code (0, 1]}: a share of something, all of it included. */
+        static Range share() {
+            return new Range(0, true, 1, false, 1);
+        }
+
         /** Why {@code v} is outside the bounds (the limit too, when {@code withLimit}), or null. */
         String violation(double v, boolean withLimit) {
             boolean aboveMin = Double.isFinite(v) && (minOpen ? v > min : v >= min);
             boolean belowMax = maxOpen ? v < max : v <= max;
             if (!aboveMin || !belowMax) {
                 // a natural upper end names the whole interval; otherwise the lower bound is what was crossed
-                return maxOpen ? "must be in " + this : "must be " + (minOpen ? "> " : ">= ") + format(min);
+                return Double.isFinite(max) ? "must be in " + this : "must be " + (minOpen ? "> " : ">= ") + format(min);
             }
             return withLimit && v > limit ? "must be <= " + format(limit) : null;
         }
@@ -108,6 +113,10 @@ public final class Hyperparameter<T> {
                     + " it. Large models often train more stably at 0.95").addedLater());
     public static final Hyperparameter<Double> GRAD_CLIP = define(real("grad_clip", 1.0, Range.atLeast(0, 1000),
             "Per-layer L2 gradient-norm clip threshold; 0 disables clipping"));
+    public static final Hyperparameter<Double> DATA_FRACTION = define(real("data_fraction", 1.0, Range.share(),
+            "Share of the training split the trial trains on: a fixed prefix of it, so a smaller share is a subset of"
+                    + " a larger one; validation is the same for every share. Also written data.fraction")
+            .addedLater());
     public static final Hyperparameter<Integer> FROZEN_BLOCKS = define(integer("frozen_blocks", 0, 0, 64,
             "Only with init: how many of the lowest blocks (and the embeddings below them) keep the checkpoint's"
                     + " weights; at most the checkpoint's layers").in(Role.FINE_TUNING).addedLater());

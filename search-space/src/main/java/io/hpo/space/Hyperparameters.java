@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static io.hpo.space.Hyperparameter.BATCH_SIZE;
+import static io.hpo.space.Hyperparameter.DATA_FRACTION;
 import static io.hpo.space.Hyperparameter.DROPOUT;
 import static io.hpo.space.Hyperparameter.FINE_TUNE_MODE;
 import static io.hpo.space.Hyperparameter.FROZEN_BLOCKS;
@@ -125,6 +126,10 @@ public final class Hyperparameters implements Serializable {
 
     public double gradClip() {
         return get(GRAD_CLIP);
+    }
+
+    public double dataFraction() {
+        return get(DATA_FRACTION);
     }
 
     public int frozenBlocks() {

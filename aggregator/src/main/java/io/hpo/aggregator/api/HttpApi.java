@@ -80,6 +80,10 @@ import java.util.function.Supplier;
  *                                                  loss against a cost measure (default energy_kwh), the whole front
  *                                                  and a page of the placed trials (limit 1000 by default, at most
  *                                                  10000)
+ * GET /api/searches/{id}/scaling[?budget=FLOPS]    the scaling law fitted to the completed trials ({@link
+ *                                                  io.hpo.aggregator.scaling.ScalingAnalysis}), 409 too few trials
+ * GET /api/searches/{id}/scaling/run?budget=FLOPS the spec of the run the fit recommends for the budget ({@link
+ *                                                  io.hpo.aggregator.scaling.ScaledRun}), with what it chose
  * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
  * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
  * </pre>
@@ -315,6 +319,26 @@ public final class HttpApi implements AutoCloseable {
                 QueryParameters.Paging p = query.paging(1000, 10_000);
                 ParetoTrials pareto = results.pareto(searchId, measure, p.limit(), p.offset());
                 return new Reply(200, pareto, Reply.JSON, (long) pareto.total());
+            }
+            if (path.size() == 4 && path.get(3).equals("scaling")) {
+                String budget = query.get("budget");
+                Double flops;
+                try {
+                    flops = budget == null ? null : Results.flopsBudget(budget);
+                } catch (IllegalArgumentException e) {
+                    return Reply.error(400, e.getMessage());
+                }
+                return Reply.ok(results.scaling(searchId, flops));
+            }
+            if (path.size() == 5 && path.get(3).equals("scaling") && path.get(4).equals("run")) {
+                String budget = query.get("budget");
+                double flops;
+                try {
+                    flops = Results.flopsBudget(budget == null ? "" : budget);
+                } catch (IllegalArgumentException e) {
+                    return Reply.error(400, e.getMessage());
+                }
+                return Reply.ok(results.scaledRun(searchId, flops));
             }
             if (path.size() == 4 && path.get(3).equals("curves")) {
                 QueryParameters.Paging p = query.paging(50, 200);

@@ -8,6 +8,9 @@ import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.UnknownIdException;
+import io.hpo.aggregator.scaling.ScaledRun;
+import io.hpo.aggregator.scaling.ScalingLaw;
+import io.hpo.aggregator.scaling.ScalingReport;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.JdbcUrls;
@@ -34,7 +37,8 @@ import java.util.Set;
  * Commands that read the results database directly (same configuration keys as the service):
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
  * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
- * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>}. Exit codes: {@value #OK}
+ * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>},
+ * {@code scaling <search-id> [--budget FLOPS]}. Exit codes: {@value #OK}
  * done, {@value #FAILED} database error, {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
  * search did not finish within --wait, too few trials for importance), {@value #USAGE} bad arguments.
  */
@@ -50,11 +54,14 @@ public final class ResultsCli {
             "  searches                                list searches",
             "  leaderboard <search-id> [--wait SECS]   ranked trials; --wait: until the search has finished",
             "  best <search-id>                        the winner's fixed-value spec YAML, alone on stdout",
+            "  best <search-id> --scale-to FLOPS       the spec of the run the scaling fit recommends for that compute",
             "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
             "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
             "  pareto <search-id> [--cost MEASURE]     trials no other beats on both loss and cost; MEASURE: "
                     + String.join(", ", SpendMeasure.keys()) + " (default " + Results.DEFAULT_PARETO_COST.key() + ")",
             "  importance <search-id>                  how much each searched hyperparameter explains the loss",
+            "  scaling <search-id> [--budget FLOPS]    the law L(N, D) = E + A/N^alpha + B/D^beta fitted to the"
+                    + " completed trials; --budget: the best N and D for that compute (FLOPs ~ 6 N D)",
             "options: --config FILE (properties with hpo.* keys)");
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
     /** Characters of the importance bar of a hyperparameter that explains everything. */
@@ -81,13 +88,16 @@ public final class ResultsCli {
             return switch (command) {
                 case "searches" -> args.isEmpty() ? searches(results) : usage("searches takes no arguments");
                 case "leaderboard" -> leaderboard(results, args);
-                case "best" -> args.size() == 1 ? best(results, args.get(0)) : usage("best <search-id>");
+                case "best" -> args.size() == 1 ? best(results, args.get(0))
+                        : args.size() == 3 && args.get(1).equals("--scale-to") ? scaledBest(results, args)
+                        : usage("best <search-id> [--scale-to FLOPS]");
                 case "curve" -> args.size() == 2 ? curve(results, args.get(0), args.get(1))
                         : usage("curve <search-id> <trial-id>");
                 case "watch" -> watch(results, args);
                 case "pareto" -> pareto(results, args);
                 case "importance" -> args.size() == 1 ? importance(results, args.get(0))
                         : usage("importance <search-id>");
+                case "scaling" -> scaling(results, args);
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (UnknownIdException e) {
@@ -96,6 +106,10 @@ public final class ResultsCli {
         } catch (NotReadyException e) {
             err.println(e.getMessage());
             return NOT_READY;
+        } catch (IllegalStateException e) {
+            // a stored spec or configuration this build cannot turn into a spec: say which, no stack trace
+            err.println(e.getMessage());
+            return FAILED;
         } catch (SQLException e) {
             err.println("cannot read the results database at " + JdbcUrls.redacted(config.jdbcUrl()) + ": "
                     + JdbcUrls.redactedIn(e.getMessage(), config.jdbcUrl()));
@@ -301,6 +315,81 @@ public final class ResultsCli {
         }
         out.print(t.render());
         return OK;
+    }
+
+    private int scaling(Results results, List<String> args)
+            throws SQLException, UnknownIdException, NotReadyException {
+        Double flops = null;
+        if (args.size() == 3 && args.get(1).equals("--budget")) {
+            try {
+                flops = Results.flopsBudget(args.get(2));
+            } catch (IllegalArgumentException e) {
+                return usage(e.getMessage());
+            }
+        } else if (args.size() != 1) {
+            return usage("scaling <search-id> [--budget FLOPS]");
+        }
+        ScalingReport r = results.scaling(args.get(0), flops);
+        ScalingLaw law = r.law();
+        ScalingReport.Intervals ci = r.intervals();
+        out.println("Scaling fit of " + r.searchId() + " to " + r.used() + " completed trials (Huber loss on log-loss;"
+                + " 95% intervals from " + r.resamples() + " bootstrap resamples):");
+        out.println("  L(N, D) = E" + (law.hasModelTerm() ? " + A / N^alpha" : "")
+                + (law.hasDataTerm() ? " + B / D^beta" : ""));
+        TextTable t = new TextTable(List.of("", "FIT", "95% INTERVAL"));
+        t.add(List.of("E (nats)", Format.number(law.e()), interval(ci.e())));
+        if (law.hasModelTerm()) {
+            t.add(List.of("A", Format.number(law.a()), interval(ci.a())));
+            t.add(List.of("alpha", Format.number(law.alpha()), interval(ci.alpha())));
+        }
+        if (law.hasDataTerm()) {
+            t.add(List.of("B", Format.number(law.b()), interval(ci.b())));
+            t.add(List.of("beta", Format.number(law.beta()), interval(ci.beta())));
+        }
+        out.print(t.render());
+        if (!law.hasModelTerm() || !law.hasDataTerm()) {
+            out.println("  only one " + (law.hasModelTerm() ? "data size" : "model size") + " was tried: its term"
+                    + " is not fitted (search data.fraction, or width and layers, to fit it)");
+        }
+        ScalingReport.HeldOut h = r.heldOut();
+        out.println(String.format(Locale.ROOT, "Held-out error: %.1f%% mean, %.1f%% worst (%d-fold cross-validation)",
+                100 * h.crossValidated(), 100 * h.crossValidatedMax(), Math.min(5, r.used()))
+                + (h.extrapolated() == null ? "; too few model sizes to test extrapolation"
+                : String.format(Locale.ROOT, "; %.1f%% predicting the largest model (N = %s) from the smaller ones",
+                100 * h.extrapolated(), Format.number(h.extrapolatedSize()))));
+        ScalingReport.Recommendation rec = r.allocation();
+        if (rec != null) {
+            out.println("For " + Format.number(rec.flops()) + " FLOPs: N = " + Format.number(rec.parameters()) + " "
+                    + interval(rec.parametersInterval()) + " parameters, D = " + Format.number(rec.tokens()) + " "
+                    + interval(rec.tokensInterval()) + " tokens, predicted loss " + Format.loss(rec.loss()) + " "
+                    + interval(rec.lossInterval()));
+            out.println("Its spec (`best " + r.searchId() + " --scale-to " + args.get(2) + "` writes it alone):");
+            out.print(results.scaledRun(r.searchId(), flops).specYaml());
+        } else if (flops != null) {
+            out.println("No recommendation for a budget: the fit needs both a model and a data term");
+        }
+        return OK;
+    }
+
+    private int scaledBest(Results results, List<String> args)
+            throws SQLException, UnknownIdException, NotReadyException {
+        double flops;
+        try {
+            flops = Results.flopsBudget(args.get(2));
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        ScaledRun.Plan plan = results.scaledRun(args.get(0), flops);
+        err.println("from trial " + plan.baseTrialId() + ": width " + plan.width() + ", " + plan.layers() + " layers, "
+                + plan.parameters() + " parameters; data_fraction " + plan.dataFraction() + ", " + plan.steps()
+                + " steps");
+        plan.notes().forEach(n -> err.println("note: " + n));
+        out.print(plan.specYaml());
+        return OK;
+    }
+
+    private static String interval(ScalingReport.Interval i) {
+        return i == null ? "" : "[" + Format.number(i.low()) + ", " + Format.number(i.high()) + "]";
     }
 
     private static List<String> varyingKeys(List<StoredTrial> trials) {

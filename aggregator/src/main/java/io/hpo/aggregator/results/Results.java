@@ -1,6 +1,9 @@
 package io.hpo.aggregator.results;
 
 import io.hpo.aggregator.importance.PedAnova;
+import io.hpo.aggregator.scaling.ScaledRun;
+import io.hpo.aggregator.scaling.ScalingAnalysis;
+import io.hpo.aggregator.scaling.ScalingReport;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.Page;
@@ -12,6 +15,7 @@ import io.hpo.aggregator.store.TrialOrder;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.SpendMeasure;
 import io.hpo.space.spec.ParamSpec;
+import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
 
@@ -131,6 +135,54 @@ public final class Results {
                 trials.subList(Math.min(offset, trials.size()), (int) Math.min((long) offset + limit, trials.size())));
     }
 
+    /**
+     * The scaling law fitted to the search's completed trials (see {@link ScalingAnalysis}), with a recommendation
+     * for {@code flops} when given.
+     */
+    public ScalingReport scaling(String searchId, Double flops)
+            throws SQLException, UnknownIdException, NotReadyException {
+        search(searchId);
+        List<StoredTrial> placed = store.placedTrials(searchId);
+        String problem = ScalingAnalysis.notReady(placed);
+        if (problem != null) {
+            throw new NotReadyException("search '" + searchId + "': " + problem);
+        }
+        return ScalingAnalysis.of(searchId, placed, flops);
+    }
+
+    /** The spec of the run the search's scaling fit recommends for {@code flops} (see {@link ScaledRun}). */
+    public ScaledRun.Plan scaledRun(String searchId, double flops)
+            throws SQLException, UnknownIdException, NotReadyException {
+        ScalingReport report = scaling(searchId, flops);
+        if (report.allocation() == null) {
+            throw new NotReadyException("search '" + searchId + "' tried " + (report.modelTerm() ? "one data size"
+                    : "one model size") + ": a budget is split between N and D only by a fit of both");
+        }
+        SearchSpec spec = recordedSpec(search(searchId));
+        try {
+            // the leaderboard, not the placed trials: the plan needs the configurations
+            return ScaledRun.plan(spec, leaderboard(searchId), report.allocation());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot write the scaled spec of search '" + searchId + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A compute budget in FLOPs as the API and CLI take it: a positive finite number such as 1e15. */
+    public static double flopsBudget(String text) {
+        double flops;
+        try {
+            flops = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            flops = Double.NaN;
+        }
+        if (!(flops > 0) || Double.isInfinite(flops)) {
+            throw new IllegalArgumentException("budget must be a positive number of FLOPs such as 1e15, got '"
+                    + text + "'");
+        }
+        return flops;
+    }
+
     /** The first-ranked trial and the spec that reruns it. */
     public BestTrial best(String searchId) throws SQLException, UnknownIdException, NotReadyException {
         SearchSummary search = search(searchId);
@@ -153,7 +205,7 @@ public final class Results {
      */
     public Importance importance(String searchId) throws SQLException, UnknownIdException, NotReadyException {
         SearchSummary search = search(searchId);
-        Map<String, ParamSpec> space = space(specYaml(search), searchId);
+        Map<String, ParamSpec> space = recordedSpec(search).space();
         Map<String, PedAnova.Scale> scales = new LinkedHashMap<>();
         space.forEach((name, spec) -> PedAnova.Scale.of(spec).ifPresent(scale -> scales.put(name, scale)));
         List<PedAnova.Trial> trials = store.finishedTrials(searchId).stream().map(t -> new PedAnova.Trial(
@@ -168,12 +220,13 @@ public final class Results {
         }
     }
 
-    /** Throws IllegalStateException when the stored spec no longer loads. */
-    private static Map<String, ParamSpec> space(String specYaml, String searchId) {
+    /** The search's recorded spec; IllegalStateException when it no longer loads. */
+    private static SearchSpec recordedSpec(SearchSummary search) throws NotReadyException {
         try {
-            return SpecLoader.parseRecorded(specYaml, "search " + searchId).space();
+            return SpecLoader.parseRecorded(specYaml(search), "search " + search.searchId());
         } catch (SpecException e) {
-            throw new IllegalStateException("cannot read the spec of search '" + searchId + "': " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the spec of search '" + search.searchId() + "': "
+                    + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.support.AccountedSearch;
+import io.hpo.aggregator.support.ScalingSearch;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.SampleSearch;
 import io.hpo.aggregator.support.TestServices;
@@ -46,6 +47,7 @@ class HttpApiTest {
         ResultsStore store = new ResultsStore(db);
         SampleSearch.store(store, "s1");
         AccountedSearch.store(store, "acct");
+        ScalingSearch.store(store, "sizes");
         store.applyBatch(List.of(Events.step("s 2", "t1", 1, 0, 4.0)), List.of(Events.started("s 2"),
                 LifecycleEvent.trialCreated("s 2", "t1", Events.config(1e-3, 16))));
         api = HttpApi.start("127.0.0.1", 0, store, () -> IngestStats.NONE, new AggregatorMetrics(), new LiveUpdates(),
@@ -84,7 +86,7 @@ class HttpApiTest {
     void listsSearchesWithCountsAndBestLoss() throws Exception {
         Response r = get("/api/searches");
         assertEquals(200, r.status());
-        assertEquals(3, r.body().size());
+        assertEquals(4, r.body().size());
         JsonNode s1 = find(r.body(), "s1");
         assertEquals("FINISHED", s1.get("status").asText());
         assertEquals("COMPLETED", s1.get("outcome").asText());
@@ -146,6 +148,36 @@ class HttpApiTest {
         assertTrue(best.get("overfitting").asText().startsWith("validation loss 1.800 exceeds"), best.toString());
         assertTrue(trial(trials, "mid").get("overfitting").isNull());
         assertTrue(trial(trials, "old").get("spend").isNull(), "no accounting in its event");
+    }
+
+    @Test
+    void scalingFitsTheLawAndRecommendsSizesForABudget() throws Exception {
+        Response r = get("/api/searches/sizes/scaling?budget=1e21");
+        assertEquals(200, r.status(), r.body().toString());
+        assertEquals(30, r.body().get("used").asInt());
+        assertEquals(0.3, r.body().get("law").get("alpha").asDouble(), 0.05);
+        assertEquals(0.25, r.body().get("law").get("beta").asDouble(), 0.05);
+        assertTrue(r.body().get("intervals").get("e").get("low").asDouble()
+                <= r.body().get("law").get("e").asDouble());
+        assertEquals(1e21, r.body().get("allocation").get("flops").asDouble());
+        assertEquals(30, r.body().get("points").size());
+        assertTrue(r.body().get("heldOut").get("crossValidated").asDouble() < 0.02);
+        assertTrue(get("/api/searches/sizes/scaling").body().get("allocation").isNull());
+
+        assertEquals(400, get("/api/searches/sizes/scaling?budget=-5").status());
+        assertEquals(400, get("/api/searches/sizes/scaling?budget=lots").status());
+        Response alike = get("/api/searches/acct/scaling");
+        assertEquals(409, alike.status());
+        assertTrue(alike.body().get("error").asText().contains("all of one model size and one data size"),
+                alike.body().toString());
+        assertEquals(404, get("/api/searches/nope/scaling").status());
+
+        Response run = get("/api/searches/sizes/scaling/run?budget=1e15");
+        assertEquals(200, run.status(), run.body().toString());
+        assertTrue(run.body().get("specYaml").asText().startsWith("# tiny: the run a scaling fit recommends"),
+                run.body().get("specYaml").asText());
+        assertEquals(400, get("/api/searches/sizes/scaling/run").status(), "the budget is required");
+        assertEquals(409, get("/api/searches/acct/scaling/run?budget=1e15").status());
     }
 
     @Test

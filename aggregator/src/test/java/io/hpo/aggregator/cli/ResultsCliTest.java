@@ -6,6 +6,7 @@ import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.support.AccountedSearch;
+import io.hpo.aggregator.support.ScalingSearch;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.SampleSearch;
 import io.hpo.aggregator.support.TestServices;
@@ -43,6 +44,7 @@ class ResultsCliTest {
         store = new ResultsStore(db);
         SampleSearch.store(store, "s1");
         AccountedSearch.store(store, "acct");
+        ScalingSearch.store(store, "sizes");
     }
 
     @AfterAll
@@ -116,6 +118,33 @@ class ResultsCliTest {
         Run bad = run("pareto", "acct", "--cost", "watts");
         assertEquals(ResultsCli.USAGE, bad.code());
         assertTrue(bad.err().contains("unknown cost measure 'watts'"), bad.err());
+    }
+
+    @Test
+    void scalingPrintsTheFitItsErrorsAndABudgetsSizes() {
+        Run r = run("scaling", "sizes", "--budget", "1e21");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("Scaling fit of sizes to 30 completed trials"), lines.get(0));
+        assertEquals("  L(N, D) = E + A / N^alpha + B / D^beta", lines.get(1));
+        assertTrue(r.out().contains("alpha"), r.out());
+        assertTrue(r.out().contains("(5-fold cross-validation); "), r.out());
+        assertTrue(r.out().contains("predicting the largest model (N = "), r.out());
+        assertTrue(r.out().contains("FLOPs: N = "), r.out());
+        assertTrue(r.out().contains("\n# tiny: the run a scaling fit recommends for 1.00e+21 FLOPs"), r.out());
+
+        Run scaled = run("best", "sizes", "--scale-to", "1e15");
+        assertEquals(ResultsCli.OK, scaled.code(), scaled.err());
+        assertTrue(scaled.out().startsWith("# tiny: the run a scaling fit recommends for 1.00e+15 FLOPs"),
+                scaled.out());
+        assertTrue(scaled.err().startsWith("from trial t"), scaled.err());
+        assertEquals(ResultsCli.USAGE, run("best", "sizes", "--scale-to", "huge").code());
+
+        Run alike = run("scaling", "acct");
+        assertEquals(ResultsCli.NOT_READY, alike.code());
+        assertTrue(alike.err().contains("all of one model size and one data size"), alike.err());
+        assertEquals(ResultsCli.USAGE, run("scaling", "sizes", "--budget", "0").code());
+        assertEquals(ResultsCli.UNKNOWN_ID, run("scaling", "nope").code());
     }
 
     @Test

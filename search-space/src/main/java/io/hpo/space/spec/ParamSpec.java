@@ -36,6 +36,11 @@ public sealed interface ParamSpec extends Serializable
         return probe(2).stream().mapToDouble(v -> ((Number) v).doubleValue()).max().orElseThrow();
     }
 
+    /** The smallest value of a numeric spec: its value, a range's lower end, or the smallest choice. */
+    default double smallest() {
+        return probe(2).stream().mapToDouble(v -> ((Number) v).doubleValue()).min().orElseThrow();
+    }
+
     /** Points this spec contributes to a grid with {@code gridPoints} values per range. */
     default long gridSize(int gridPoints) {
         return Math.min(size(), gridPoints);

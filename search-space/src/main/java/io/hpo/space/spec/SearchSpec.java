@@ -61,6 +61,12 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         constraints = List.copyOf(constraints);
     }
 
+    /** This spec with another budget. */
+    public SearchSpec withBudget(BudgetSpec newBudget) {
+        return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, newBudget, training, cost,
+                checkpoints, init, yaml, origin);
+    }
+
     /** The checkpoint trials start from; empty when they train from scratch. */
     public java.util.Optional<InitSpec> initial() {
         return java.util.Optional.ofNullable(init);

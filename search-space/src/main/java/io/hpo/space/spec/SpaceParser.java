@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,17 +35,32 @@ final class SpaceParser {
         this.reader = reader;
     }
 
-    /** Every hyperparameter's spec; those not in {@code spaceNode} (or all, when it is null) fixed at the default. */
-    Map<String, ParamSpec> parse(Node spaceNode) {
+    /**
+     * Every hyperparameter's spec; those not in {@code spaceNode} (or all, when it is null) fixed at the default.
+     *
+     * @param dataFraction {@code data.fraction}'s value, if written: {@code data_fraction} spelt where users look
+     *                     for the data's settings, read as if it stood under {@code space:}
+     */
+    Map<String, ParamSpec> parse(Node spaceNode, Optional<Node> dataFraction) {
         Map<String, ParamSpec> space = new LinkedHashMap<>();
         Hyperparameter.ALL.forEach(p -> space.put(p.name(), new ParamSpec.Fixed(p.defaultMapValue())));
-        if (spaceNode == null || reader.isNull(spaceNode)) {
-            return space;
+        Map<String, Node> written = new LinkedHashMap<>();
+        if (spaceNode != null && !reader.isNull(spaceNode)) {
+            NodeReader.Mapping mapping = reader.mapping(spaceNode, "space", Hyperparameter.NAMES);
+            mapping.keys().forEach(name -> written.put(name, mapping.value(name).orElseThrow()));
         }
-        NodeReader.Mapping mapping = reader.mapping(spaceNode, "space", Hyperparameter.NAMES);
+        String fractionName = Hyperparameter.DATA_FRACTION.name();
+        if (dataFraction.isPresent()) {
+            if (written.containsKey(fractionName)) {
+                throw reader.error(dataFraction.get(), "data.fraction and space." + fractionName + " are the same"
+                        + " setting; write it once");
+            }
+            written.put(fractionName, dataFraction.get());
+        }
         Map<String, NodeReader.Mapping> conditional = new LinkedHashMap<>();
-        for (String name : mapping.keys()) {
-            Node node = mapping.value(name).orElseThrow();
+        for (Map.Entry<String, Node> entry : written.entrySet()) {
+            String name = entry.getKey();
+            Node node = entry.getValue();
             space.put(name, param(name, node));
             if (node instanceof MappingNode) {
                 NodeReader.Mapping form = reader.mapping(node, name);

@@ -36,7 +36,7 @@ final class SpecParser {
             List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints",
                     "checkpoints", "init");
     private static final List<String> DATA_KEYS =
-            List.of("source", "demo_sentences", "validation_fraction", "demo_task");
+            List.of("source", "demo_sentences", "validation_fraction", "demo_task", "fraction");
     private static final List<String> STRATEGY_KEYS =
             List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
                     "multivariate", "multi_fidelity");
@@ -90,7 +90,8 @@ final class SpecParser {
         TrainingSpec training = training(section(top, "training", TRAINING_KEYS), budget);
         PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS), budget, training);
         CostSpec cost = cost(section(top, "cost", COST_KEYS));
-        Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null));
+        Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null),
+                section(top, "data", DATA_KEYS).flatMap(m -> m.value("fraction")));
         FineTuningSections fineTuning = new FineTuningSections(reader, baseDir, checkLocalData);
         CheckpointsSpec checkpoints = fineTuning.checkpoints(section(top, "checkpoints",
                 FineTuningSections.CHECKPOINTS_KEYS));

@@ -3,6 +3,7 @@ package io.hpo.space.spec;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.cost.CostSpec;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,10 +23,19 @@ public final class SpecWriter {
      * {@link SpecLimits}, as every sampled configuration does.
      */
     public static String withFixed(SearchSpec spec, Hyperparameters hp) {
+        return withFixed(spec, hp, BEST_SUFFIX, List.of("one configuration, every hyperparameter fixed"));
+    }
+
+    /**
+     * As {@link #withFixed(SearchSpec, Hyperparameters)}, named with {@code suffix} and headed by {@code headline}'s
+     * comment lines (the first after the search's name).
+     */
+    public static String withFixed(SearchSpec spec, Hyperparameters hp, String suffix, List<String> headline) {
         StringBuilder out = new StringBuilder();
-        out.append("# ").append(spec.name()).append(": one configuration, every hyperparameter fixed\n");
+        out.append("# ").append(spec.name()).append(": ").append(headline.get(0)).append('\n');
+        headline.subList(1, headline.size()).forEach(line -> out.append("# ").append(line).append('\n'));
         StrategySpec single = new StrategySpec(StrategyType.RANDOM, spec.strategy().gridPoints());
-        appendSettings(out, bestName(spec.name()), spec, single, 1, 1, true);
+        appendSettings(out, suffixed(spec.name(), suffix), spec, single, 1, 1, true);
         out.append("space:\n");
         for (Map.Entry<String, Object> e : hp.toMap().entrySet()) {
             out.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
@@ -177,12 +187,12 @@ public final class SpecWriter {
         return String.valueOf(((ParamSpec.Fixed) param).value());
     }
 
-    private static String bestName(String name) {
-        if (name.endsWith(BEST_SUFFIX)) {
+    private static String suffixed(String name, String suffix) {
+        if (name.endsWith(suffix)) {
             return name;
         }
-        int room = SpecLimits.MAX_NAME_LENGTH - BEST_SUFFIX.length();
-        return (name.length() > room ? name.substring(0, room) : name) + BEST_SUFFIX;
+        int room = SpecLimits.MAX_NAME_LENGTH - suffix.length();
+        return (name.length() > room ? name.substring(0, room) : name) + suffix;
     }
 
     /** A YAML double-quoted scalar: safe for any text, such as paths with ': ' or '#'. */

@@ -144,6 +144,18 @@ class SpecLoaderTest {
     }
 
     @Test
+    void readsTheDataFractionAsTheDataFractionHyperparameter() {
+        SearchSpec searched = SpecLoader.parse("name: f\ndata:\n  fraction: {choice: [0.001, 0.01, 1.0]}\n", "f");
+        assertEquals(new ParamSpec.Choice(List.of(0.001, 0.01, 1.0)),
+                searched.space().get(Hyperparameter.DATA_FRACTION.name()));
+        assertEquals(0.001, searched.space().get(Hyperparameter.DATA_FRACTION.name()).smallest());
+        SearchSpec underSpace = SpecLoader.parse("name: f\nspace:\n  data_fraction: 0.25\n", "f");
+        assertEquals(new ParamSpec.Fixed(0.25), underSpace.space().get(Hyperparameter.DATA_FRACTION.name()));
+        assertEquals(new ParamSpec.Fixed(1.0), SpecLoader.parse("name: f\n", "f").space()
+                .get(Hyperparameter.DATA_FRACTION.name()));
+    }
+
+    @Test
     void resolvesALocalDataPathAgainstTheSpecFolder(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("corpus.txt"), "hello world\n");
         Path specFile = dir.resolve("local.yaml");
@@ -298,6 +310,12 @@ class SpecLoaderTest {
                         + "training:\n  eval_every: 500\n", 5, "eval_every 500 exceeds max_steps_per_trial 100"),
                 Arguments.of("validation fraction", "name: t\ndata:\n  validation_fraction: 0.9\n", 3,
                         "validation_fraction must be in (0, 0.5]"),
+                Arguments.of("data fraction above 1", "name: t\ndata:\n  fraction: 1.5\n", 3,
+                        "data_fraction must be in (0, 1], got 1.5"),
+                Arguments.of("data fraction range from 0", "name: t\ndata:\n  fraction: {uniform: [0, 0.5]}\n", 3,
+                        "data_fraction"),
+                Arguments.of("data fraction twice", "name: t\ndata:\n  fraction: 0.5\nspace:\n  data_fraction: 0.5\n",
+                        3, "data.fraction and space.data_fraction are the same setting; write it once"),
                 Arguments.of("missing data path", "name: t\ndata:\n  source: /no/such/corpus.txt\n", 3,
                         "data.source /no/such/corpus.txt does not exist"),
                 Arguments.of("malformed YAML", "name: t\nspace:\n  width: {choice: [32, 64}\n", 3, "malformed YAML"),

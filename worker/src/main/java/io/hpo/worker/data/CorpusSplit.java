@@ -2,6 +2,7 @@ package io.hpo.worker.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -145,6 +146,24 @@ public final class CorpusSplit implements Serializable {
     /** Validation token ids; the array is shared, callers must not modify it. */
     public int[] validation() {
         return validation;
+    }
+
+    /**
+     * The split a trial with {@code data_fraction = share} trains on: the first {@link #shareLength} training tokens
+     * and the whole validation split. A prefix, so a smaller share's data is part of every larger one's, and the
+     * demo's lines were shuffled before the split, so its prefix is a random sample of sentences.
+     */
+    public CorpusSplit trainingShare(double share) {
+        int length = shareLength(train.length, share);
+        return length == train.length ? this : new CorpusSplit(tokenizer, Arrays.copyOf(train, length), validation);
+    }
+
+    /** D for a share of {@code trainingTokens}: rounded up, so no positive share is empty. */
+    public static int shareLength(int trainingTokens, double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("data_fraction must be in (0, 1], got " + share);
+        }
+        return (int) Math.min(trainingTokens, Math.ceil(trainingTokens * share));
     }
 
     /** Training tokens in one pass over the data: turns a step count into epochs. */

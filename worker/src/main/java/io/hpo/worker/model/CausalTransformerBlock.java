@@ -105,15 +105,6 @@ public class CausalTransformerBlock extends ExplicitGradientLayer {
         return seqLength;
     }
 
-    /** Parameters of one block, as {@link #paramLayout} lays them out. */
-    public static long parameterCount(int width, int mlpMultiplier) {
-        long hidden = (long) width * mlpMultiplier;
-        long layerNorms = 4L * width;
-        long attention = 3L * width * width + 3L * width + (long) width * width + width;
-        long mlp = width * hidden + hidden + hidden * width + width;
-        return layerNorms + attention + mlp;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof CausalTransformerBlock b && super.equals(o) && b.width == width && b.heads == heads

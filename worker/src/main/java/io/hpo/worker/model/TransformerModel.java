@@ -147,14 +147,4 @@ public final class TransformerModel {
     public static WarmupDecaySchedule schedule(Hyperparameters hp, int totalSteps) {
         return new WarmupDecaySchedule(hp.learningRate(), hp.warmupSteps(), totalSteps, hp.schedule());
     }
-
-    /** Number of trainable parameters, without building the network (equals {@code net.numParams()}). */
-    public static long parameterCount(Hyperparameters hp, int vocabSize) {
-        long width = hp.width();
-        long embeddings = vocabSize * width + width * hp.seqLength();
-        long blocks = hp.layers() * CausalTransformerBlock.parameterCount(hp.width(), hp.mlpMultiplier());
-        long finalNorm = 2 * width;
-        long head = width * vocabSize + vocabSize;
-        return embeddings + blocks + finalNorm + head;
-    }
 }

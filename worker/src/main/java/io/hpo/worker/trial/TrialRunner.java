@@ -52,14 +52,15 @@ public final class TrialRunner implements TrialTraining {
     }
 
     @Override
-    public TrainingResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
+    public TrainingResult run(TrialPlan plan, CorpusSplit corpus, TrialObserver observer, StopSignal stop) {
         long started = System.currentTimeMillis();
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
         sc.setJobGroup(jobGroup(plan), "hpo trial " + plan.trialId(), true);
         Hyperparameters hp = plan.hyperparameters();
+        CorpusSplit data = corpus.trainingShare(hp.dataFraction());
         // the eval batch size is the search's largest batch size, so this also covers the trial's training batch
-        data.requireFits("trial " + plan.trialId() + "'s data", hp.seqLength(), plan.evalBatchSize(),
-                plan.evalBatches());
+        data.requireFits("trial " + plan.trialId() + "'s data (data_fraction " + hp.dataFraction() + ")",
+                hp.seqLength(), plan.evalBatchSize(), plan.evalBatches());
         int vocabSize = data.tokenizer().vocabSize();
         ComputationGraph net = plan.initCheckpoint() == null
                 ? TransformerModel.build(hp, vocabSize, plan.maxSteps(), plan.seed())

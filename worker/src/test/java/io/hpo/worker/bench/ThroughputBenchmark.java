@@ -5,6 +5,7 @@ import io.hpo.events.BusConfig;
 import io.hpo.events.KafkaStepSink;
 import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.ModelSize;
 import io.hpo.space.Schedule;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.QuestionFormationCorpus;
@@ -103,7 +104,7 @@ class ThroughputBenchmark {
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Config c : CONFIGS) {
             Hyperparameters hp = c.hyperparameters();
-            long params = TransformerModel.parameterCount(hp, vocab);
+            long params = ModelSize.parameters(hp, vocab);
             double flopsPerToken = flopsPerToken(hp, vocab);
             // small operations can lose more to thread hand-offs than they gain: each count is measured
             for (int threads = 1; threads <= Runtime.getRuntime().availableProcessors(); threads++) {
@@ -132,7 +133,7 @@ class ThroughputBenchmark {
                 Optional<Double> reference = pytorch.map(p -> p.tokensPerSecond(hp, vocab,
                         Runtime.getRuntime().availableProcessors()));
                 Measured spark = averaged(sc, bus, hp, data, SPARK_STEPS);
-                print(c, TransformerModel.parameterCount(hp, vocab), "Spark, 2 workers averaging", spark,
+                print(c, ModelSize.parameters(hp, vocab), "Spark, 2 workers averaging", spark,
                         reference, flopsPerToken(hp, vocab), peak);
             }
         }
@@ -166,7 +167,7 @@ class ThroughputBenchmark {
      */
     static double flopsPerToken(Hyperparameters hp, int vocab) {
         long lookups = (long) vocab * hp.width() + (long) hp.width() * hp.seqLength();
-        long multiplying = TransformerModel.parameterCount(hp, vocab) - lookups;
+        long multiplying = ModelSize.parameters(hp, vocab) - lookups;
         return 6.0 * multiplying + 12.0 * hp.layers() * hp.seqLength() * hp.width();
     }
 

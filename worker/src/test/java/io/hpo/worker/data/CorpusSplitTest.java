@@ -3,6 +3,7 @@ package io.hpo.worker.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,42 @@ class CorpusSplitTest {
         assertArrayEquals(a.train(), b.train());
         assertArrayEquals(a.validation(), b.validation());
         assertFalse(Arrays.equals(a.validation(), CorpusSplit.ofLines(LINES, 0.2, 10).validation()));
+    }
+
+    @Test
+    void aTrainingShareIsAPrefixOfTheTrainingSplitWithTheSameValidation() {
+        CorpusSplit split = CorpusSplit.ofLines(LINES, 0.2, 9);
+        int[] train = split.train();
+        CorpusSplit tenth = split.trainingShare(0.1);
+        CorpusSplit half = split.trainingShare(0.5);
+
+        assertEquals((int) Math.ceil(train.length * 0.1), tenth.train().length);
+        assertArrayEquals(Arrays.copyOf(train, tenth.train().length), tenth.train());
+        assertArrayEquals(Arrays.copyOf(half.train(), tenth.train().length), tenth.train(),
+                "a smaller share's data is part of a larger one's");
+        assertSame(split.validation(), tenth.validation(), "every share is validated on the same windows");
+        assertSame(split.tokenizer(), half.tokenizer());
+        assertSame(split, split.trainingShare(1.0));
+        assertArrayEquals(tenth.train(), CorpusSplit.ofLines(LINES, 0.2, 9).trainingShare(0.1).train(),
+                "the same spec and seed give the same share");
+    }
+
+    @Test
+    void aShareRoundsUpAndRefusesWhatIsNotAShare() {
+        assertEquals(1, CorpusSplit.shareLength(90, 0.001));
+        assertEquals(45, CorpusSplit.shareLength(90, 0.5));
+        assertEquals(90, CorpusSplit.shareLength(90, 1.0));
+        for (double bad : new double[]{0, -0.1, 1.01, Double.NaN}) {
+            assertThrows(IllegalArgumentException.class, () -> CorpusSplit.shareLength(90, bad));
+        }
+    }
+
+    @Test
+    void aShareTooSmallForABatchIsRefusedWithItsSize() {
+        DataException e = assertThrows(DataException.class,
+                () -> HUNDRED.trainingShare(0.05).requireFits("h.txt at data_fraction 0.05", 3, 2, 1));
+        assertTrue(e.getMessage().startsWith("h.txt at data_fraction 0.05: the training split has 5 tokens"),
+                e.getMessage());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hpo.space.ModelSize;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -112,7 +113,9 @@ class TransformerModelTest {
     @Test
     void parameterCountMatchesTheBuiltNetwork() {
         Hyperparameters hp = ModelFixtures.tiny(0.1, 0.01, 1.0);
-        assertEquals(TransformerModel.build(hp, VOCAB, 100, 1).numParams(), TransformerModel.parameterCount(hp, VOCAB));
+        assertEquals(TransformerModel.build(hp, VOCAB, 100, 1).numParams(), ModelSize.parameters(hp, VOCAB));
+        assertEquals(VOCAB, ModelSize.vocabulary(hp, ModelSize.parameters(hp, VOCAB)), "N gives the vocabulary back");
+        assertEquals(-1, ModelSize.vocabulary(hp, ModelSize.parameters(hp, VOCAB) + 1));
     }
 
     @Test

@@ -1,0 +1,96 @@
+package io.hpo.aggregator.scaling;
+
+import io.hpo.aggregator.store.StoredTrial;
+import io.hpo.space.cost.Spend;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScalingAnalysisTest {
+
+    static StoredTrial trial(String id, String status, double loss, long parameters, long tokens) {
+        return new StoredTrial(0, id, status, Map.of(), loss, 10L, 100L, 10L, 100L, null, null, null, null, null, 1,
+                parameters, tokens, Spend.NONE, null);
+    }
+
+    /** Completed trials of the law on a grid of sizes, with a relative noise of 1% (sd). */
+    static List<StoredTrial> searchOf(ScalingLaw law) {
+        List<StoredTrial> trials = new ArrayList<>();
+        for (ScalingPoint p : ScalingFitTest.trials(law, ScalingFitTest.SIZES, ScalingFitTest.TOKENS, 0.01, 9)) {
+            trials.add(trial(p.trialId(), "COMPLETED", p.loss(), (long) p.parameters(), (long) p.tokens()));
+        }
+        return trials;
+    }
+
+    @Test
+    void theIntervalsHoldTheTrueExponentsAndTheFitPredictsUnseenTrials() {
+        long started = System.nanoTime();
+        ScalingReport r = ScalingAnalysis.of("s", searchOf(ScalingFitTest.CHINCHILLA), 1e21);
+        System.out.printf("scaling analysis of 30 trials (fit, %d resamples, 5 folds, extrapolation): %.0f ms%n",
+                ScalingAnalysis.RESAMPLES, (System.nanoTime() - started) / 1e6);
+
+        assertEquals(30, r.used());
+        assertTrue(r.resamples() > 150, "most resamples hold two sizes on each axis: " + r.resamples());
+        assertTrue(r.intervals().alpha().low() < 0.34 && 0.34 < r.intervals().alpha().high(), r.intervals().toString());
+        assertTrue(r.intervals().beta().low() < 0.28 && 0.28 < r.intervals().beta().high(), r.intervals().toString());
+        assertTrue(r.heldOut().crossValidated() < 0.02, "1% noise, so about 1% error: " + r.heldOut());
+        assertNotNull(r.heldOut().extrapolated());
+        assertEquals(3e8, r.heldOut().extrapolatedSize());
+        assertTrue(r.heldOut().extrapolated() < 0.05, r.heldOut().toString());
+        ScalingReport.Recommendation rec = r.allocation();
+        ScalingLaw.Allocation truth = ScalingFitTest.CHINCHILLA.allocate(1e21);
+        assertTrue(rec.parametersInterval().low() <= rec.parameters()
+                && rec.parameters() <= rec.parametersInterval().high(), rec.toString());
+        assertEquals(truth.loss(), rec.loss(), 0.05 * truth.loss(), "the predicted loss at the true law's optimum");
+        assertEquals(30, r.points().size());
+        ScalingReport.Point first = r.points().get(0);
+        assertEquals(first.parameters() / (first.tokens() * first.tokens()), first.parametersPerTokenSquared());
+    }
+
+    @Test
+    void usesOnlyCompletedTrialsWithAFiniteLossAndKnownSizes() {
+        List<StoredTrial> trials = new ArrayList<>(searchOf(ScalingFitTest.CHINCHILLA));
+        trials.add(trial("pruned", "PRUNED", 9.0, 1_000_000, 100_000_000));
+        trials.add(trial("diverged", "COMPLETED", Double.NaN, 1_000_000, 100_000_000));
+        trials.add(new StoredTrial(0, "old", "COMPLETED", Map.of(), 2.0, 1L, 1L, 1L, 1L, null, null, null, null, null,
+                1, null, null, Spend.NONE, null));
+
+        ScalingReport r = ScalingAnalysis.of("s", trials, null);
+
+        assertEquals(30, r.used());
+        assertEquals(30, r.points().size());
+        assertNull(r.allocation(), "no budget asked");
+    }
+
+    @Test
+    void saysWhyTooFewOrTooAlikeTrialsCannotBeFitted() {
+        assertTrue(ScalingAnalysis.notReady(List.of(trial("a", "COMPLETED", 2, 1000, 5000),
+                trial("b", "COMPLETED", 2.1, 1000, 5000))).contains("all of one model size and one data size"));
+        List<StoredTrial> few = searchOf(ScalingFitTest.CHINCHILLA).subList(0, 6);
+        assertTrue(ScalingAnalysis.notReady(few).contains("needs at least 7 completed trials"),
+                ScalingAnalysis.notReady(few));
+        assertNull(ScalingAnalysis.notReady(searchOf(ScalingFitTest.CHINCHILLA)));
+    }
+
+    @Test
+    void withOneDataSizeTheReportHasNoDataTermAndNoAllocation() {
+        List<StoredTrial> trials = new ArrayList<>();
+        ScalingLaw law = new ScalingLaw(1.2, 200, 0.4, 0, 0);
+        for (ScalingPoint p : ScalingFitTest.trials(law, ScalingFitTest.SIZES, new double[]{5e8}, 0.003, 4)) {
+            trials.add(trial(p.trialId(), "COMPLETED", p.loss(), (long) p.parameters(), (long) p.tokens()));
+        }
+        ScalingReport r = ScalingAnalysis.of("s", trials, 1e18);
+
+        assertTrue(r.modelTerm());
+        assertEquals(false, r.dataTerm());
+        assertNull(r.intervals().beta());
+        assertNull(r.allocation(), "a budget cannot be split without a data term");
+    }
+}
