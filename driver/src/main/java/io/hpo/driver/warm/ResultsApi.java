@@ -35,6 +35,7 @@ public final class ResultsApi {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> CONFIG = new TypeReference<>() { };
 
     private final URI base;
     private final String setting;
@@ -59,11 +60,7 @@ public final class ResultsApi {
         for (int offset = 0; ; offset += TRIALS_PAGE) {
             JsonNode page = get(path + "/trials?sort=trialId&limit=" + TRIALS_PAGE + "&offset=" + offset, searchId);
             for (JsonNode t : page) {
-                String trialId = t.path("trialId").asText();
-                trials.add(new EarlierTrial(trialId, config(t.path("config")),
-                        TrialStatus.valueOf(t.path("status").asText()).isTerminal(),
-                        t.path("bestValLoss").isNumber() ? t.path("bestValLoss").asDouble() : Double.NaN,
-                        t.path("finalStep").asLong(0), byTrial.getOrDefault(trialId, new TreeMap<>())));
+                trials.add(trial(t, byTrial, searchId));
             }
             if (page.size() < TRIALS_PAGE) {
                 break;
@@ -90,8 +87,20 @@ public final class ResultsApi {
         }
     }
 
-    private static Map<String, Object> config(JsonNode config) {
-        return JSON.convertValue(config, new TypeReference<Map<String, Object>>() { });
+    /** One row of {@code /trials}; the evaluations come from {@code byTrial} (empty when not read). */
+    private static EarlierTrial trial(JsonNode t, Map<String, NavigableMap<Long, Double>> byTrial, String searchId)
+            throws WarmStartException {
+        String trialId = t.path("trialId").asText();
+        try {
+            return new EarlierTrial(trialId, JSON.convertValue(t.path("config"), CONFIG),
+                    TrialStatus.valueOf(t.path("status").asText()).isTerminal(),
+                    t.path("bestValLoss").isNumber() ? t.path("bestValLoss").asDouble() : Double.NaN,
+                    t.path("finalStep").asLong(0), byTrial.getOrDefault(trialId, new TreeMap<>()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // an unknown status or a null value: an aggregator of another version, or not the aggregator at all
+            throw new WarmStartException("warm start: trial '" + trialId + "' of search " + searchId
+                    + " as the aggregator gave it is not readable: " + e.getMessage(), e);
+        }
     }
 
     private JsonNode get(String pathAndQuery, String searchId) throws WarmStartException {
@@ -112,16 +121,17 @@ public final class ResultsApi {
             Thread.currentThread().interrupt();
             throw new WarmStartException("warm start: interrupted while reading search " + searchId, e);
         }
-        if (response.statusCode() == 404) {
-            throw new WarmStartException("warm start: no search '" + searchId + "' in the results store (aggregator "
-                    + base + ")");
-        }
         JsonNode body;
         try {
             body = JSON.readTree(response.body());
         } catch (JsonProcessingException e) {
             throw new WarmStartException("warm start: " + uri + " answered " + response.statusCode()
-                    + " with something other than JSON", e);
+                    + " with something other than JSON: is " + setting + " the aggregator's URL?", e);
+        }
+        // the aggregator's own 404 carries its reason; any other server's would not
+        if (response.statusCode() == 404 && body.path("error").isTextual()) {
+            throw new WarmStartException("warm start: no search '" + searchId + "' in the results store (aggregator "
+                    + base + ")");
         }
         if (response.statusCode() != 200) {
             throw new WarmStartException("warm start: reading search " + searchId + " from " + uri + " failed: "
