@@ -135,7 +135,7 @@ public final class SearchDriverMain {
         try {
             // read again on a resume: earlier searches that had finished give the same trials, and so the same
             // suggestions
-            warm = WarmStarts.load(spec, settings.results(), System.out);
+            warm = WarmStarts.load(spec, searchId, settings.results(), System.out);
         } catch (WarmStartException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -26,11 +26,19 @@ public final class WarmStarts {
     private WarmStarts() {
     }
 
-    /** The warm trials of {@code spec}, earlier searches in the order listed, each in trial id order. */
-    public static List<FinishedTrial> load(SearchSpec spec, ResultsApi api, PrintStream out) throws WarmStartException {
+    /**
+     * The warm trials of {@code spec}, the spec of search {@code searchId}: earlier searches in the order listed,
+     * each in trial id order.
+     */
+    public static List<FinishedTrial> load(SearchSpec spec, String searchId, ResultsApi api, PrintStream out)
+            throws WarmStartException {
         List<String> ids = spec.strategy().warmStart();
         if (ids.isEmpty()) {
             return List.of();
+        }
+        if (ids.contains(searchId)) {
+            // its own trials would count twice, as warm ones and as its own
+            throw new WarmStartException("warm start: search " + searchId + " lists itself in strategy.warm_start");
         }
         if (!spec.strategy().learnsFromHistory()) {
             out.println("warning: warm_start has no effect with strategy "

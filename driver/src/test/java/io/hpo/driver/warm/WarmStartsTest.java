@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** What a warm start warns about: a strategy it cannot feed, and an earlier search trained otherwise. */
 class WarmStartsTest {
@@ -33,10 +34,19 @@ class WarmStartsTest {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        assertEquals(List.of(), WarmStarts.load(spec(BASE + "strategy: {warm_start: [a, c]}\n"),
+        assertEquals(List.of(), WarmStarts.load(spec(BASE + "strategy: {warm_start: [a, c]}\n"), "b-1",
                 new ResultsApi(nobody, "hpo.driver.aggregator.url"), new PrintStream(out, true, StandardCharsets.UTF_8)));
         assertEquals("warning: warm_start has no effect with strategy random: only tpe and gp learn from earlier"
                 + " trials; a, c not read", out.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void aSearchCannotWarmStartFromItself() {
+        WarmStartException e = assertThrows(WarmStartException.class, () -> WarmStarts.load(
+                spec(BASE + "strategy: {type: gp, warm_start: [a, b-1]}\n"), "b-1",
+                new ResultsApi(URI.create("http://127.0.0.1:1"), "hpo.driver.aggregator.url"), System.out));
+
+        assertEquals("warm start: search b-1 lists itself in strategy.warm_start", e.getMessage());
     }
 
     @Test
