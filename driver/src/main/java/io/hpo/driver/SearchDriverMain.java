@@ -37,8 +37,9 @@ import java.util.OptionalInt;
  * live driver: before reading its history or starting Spark the driver takes the search's {@link DriverLease}, and
  * refuses when another driver holds it.
  * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec, data (data is checked before any
- * trial starts), no Kafka broker answering, another driver running the search, or a strategy.warm_start search the
- * aggregator does not know or an aggregator that does not answer (all checked before Spark starts),
+ * trial starts), no Kafka broker answering, another driver running the search, or a strategy.warm_start that
+ * cannot be read (an unknown search, an aggregator that does not answer, the search itself; all checked before Spark
+ * starts),
  * 1 the search failed (a lost lease included: the driver stops launching trials).
  */
 public final class SearchDriverMain {
