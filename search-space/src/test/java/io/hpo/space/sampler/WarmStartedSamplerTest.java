@@ -58,6 +58,35 @@ class WarmStartedSamplerTest {
         assertFalse(warm.stream().anyMatch(t -> t.config().equals(first)), "a warm configuration is not tried again");
     }
 
+    /**
+     * A resumed search reads the same warm trials again: a fresh sampler given them and the stopped search's finished
+     * trials goes on with exactly the suggestions of one that never stopped.
+     */
+    @Test
+    void aResumedWarmStartedSamplerGoesOnAsTheStoppedOneWould() {
+        for (String strategy : List.of("tpe", "gp")) {
+            SearchSpec spec = SyntheticObjective.spec(8, strategy);
+            List<FinishedTrial> warm = earlierSearch(SyntheticObjective.spec(99, "random"), 6);
+            Sampler uninterrupted = Samplers.forSpec(spec, warm);
+            List<FinishedTrial> finished = new ArrayList<>();
+            List<Hyperparameters> suggested = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                Hyperparameters hp = uninterrupted.suggest(new SearchHistory(finished, List.of())).orElseThrow();
+                suggested.add(hp);
+                finished.add(new FinishedTrial(hp, SyntheticObjective.loss(hp), 100));
+            }
+
+            // stopped once 7 trials had finished
+            Sampler resumed = Samplers.forSpec(spec, warm);
+            List<FinishedTrial> before = new ArrayList<>(finished.subList(0, 7));
+            assertEquals(suggested.get(7), resumed.suggest(new SearchHistory(before, List.of())).orElseThrow(),
+                    strategy);
+            before.add(finished.get(7));
+            assertEquals(suggested.get(8), resumed.suggest(new SearchHistory(before, List.of())).orElseThrow(),
+                    strategy);
+        }
+    }
+
     /** Over 7 seeds, 8 trials after 30 warm ones of an earlier search find a better best than 8 cold ones. */
     @Test
     void aWarmStartFindsBetterConfigurationsSooner() {
