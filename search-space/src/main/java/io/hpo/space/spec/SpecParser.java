@@ -278,7 +278,7 @@ final class SpecParser {
                 .orElse(SpecDefaults.TPE_MULTIVARIATE);
         boolean multiFidelity = m.value("multi_fidelity").map(n -> reader.bool(n, "multi_fidelity"))
                 .orElse(SpecDefaults.MULTI_FIDELITY);
-        List<String> warmStart = m.value("warm_start").map(this::warmStart).orElse(List.of());
+        List<String> warmStart = m.value("warm_start").map(this::warmStart).orElse(SpecDefaults.WARM_START);
         return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate, multiFidelity),
                 warmStart);
     }

@@ -40,7 +40,7 @@ public record StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe, GpSpe
 
     /** A strategy whose gp settings follow tpe's, without a warm start. */
     public StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe) {
-        this(type, gridPoints, tpe, List.of());
+        this(type, gridPoints, tpe, SpecDefaults.WARM_START);
     }
 
     /** A strategy with the default tpe and gp settings. */
