@@ -37,6 +37,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{/* Spark settings both modes share, as a map */}}
 {{- define "hpo-search.sparkConf" -}}
 spark.hpo.kafka.bootstrap.servers: {{ required "kafka.bootstrapServers is required" .Values.kafka.bootstrapServers | quote }}
+spark.hpo.driver.aggregator.url: {{ required "aggregator.url is required" .Values.aggregator.url | quote }}
 spark.executorEnv.OMP_NUM_THREADS: "1"
 spark.kubernetes.namespace: {{ .Release.Namespace | quote }}
 spark.kubernetes.container.image: {{ include "hpo-search.image" . | quote }}

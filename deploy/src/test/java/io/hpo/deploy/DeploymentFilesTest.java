@@ -54,6 +54,9 @@ class DeploymentFilesTest {
                 "prometheus", "grafana", "submit"), names(services));
         assertEquals("submit", services.path("submit").path("profiles").get(0).asText());
         assertEquals("hpo-submit", services.path("submit").path("entrypoint").get(0).asText());
+        // the driver reads a spec's warm start through the aggregator's API, by the name its allow-list holds
+        assertEquals("http://aggregator:8088", services.path("submit").path("environment").path("HPO_AGGREGATOR_URL")
+                .asText());
         assertEquals("broker,controller", services.path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText());
         // Prometheus scrapes the aggregator by its service name, which the API's Host allow-list must hold
         assertTrue(Files.readString(ROOT.resolve("deploy/compose/prometheus.yml")).contains("\"aggregator:8088\""));
@@ -157,7 +160,7 @@ class DeploymentFilesTest {
         Map<String, String> env = new HashMap<>(Map.of("SPARK_HOME", dir.resolve("spark").toString(),
                 "HPO_APP_JAR", dir.resolve("app.jar").toString(), "HPO_SPARK_MASTER", "spark://master:7077",
                 "HPO_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "HPO_DRIVER_HOST", "10.0.0.5",
-                "HPO_SPARK_AUTH_SECRET", "s3cret-76"));
+                "HPO_SPARK_AUTH_SECRET", "s3cret-76", "HPO_AGGREGATOR_URL", "http://aggregator:8088"));
         String out = runWith(env, "docker/driver/hpo-submit", "spec.yaml");
         assertFalse(out.lines().filter(l -> l.startsWith("ARG ")).anyMatch(l -> l.contains("s3cret-76")), out);
         assertTrue(out.contains("MODE 600\n"), out);
@@ -165,6 +168,7 @@ class DeploymentFilesTest {
         assertTrue(props.containsAll(List.of("spark.eventLog.enabled true", "spark.authenticate true",
                 "spark.authenticate.secret s3cret-76")), props::toString);
         assertTrue(out.contains("ARG spark.driver.host=10.0.0.5\n") && out.endsWith("ARG spec.yaml\n"), out);
+        assertTrue(out.contains("ARG spark.hpo.driver.aggregator.url=http://aggregator:8088\n"), out);
 
         env.remove("HPO_SPARK_AUTH_SECRET");
         assertFalse(runWith(env, "docker/driver/hpo-submit", "spec.yaml").contains("--properties-file"));

@@ -142,6 +142,7 @@ class HelmChartsTest {
         List<String> args = submit.getArgs();
         assertEquals(List.of("--", "/etc/hpo/spec/search.yaml", "--search-id", "lr-sweep-1"), args.subList(args.size() - 4, args.size()));
         assertTrue(args.contains("spark.hpo.kafka.bootstrap.servers=kafka.data.svc:9092"), args::toString);
+        assertTrue(args.contains("spark.hpo.driver.aggregator.url=http://hpo-aggregator:8088"), args::toString);
         assertTrue(args.contains("spark.kubernetes.container.image=hpo-driver:0.1.0"), args::toString);
         assertEquals("k8s://https://kubernetes.default.svc", env(submit, "HPO_SPARK_MASTER").getValue());
         assertEquals("status.podIP", env(submit, "HPO_DRIVER_HOST").getValueFrom().getFieldRef().getFieldPath());

@@ -237,6 +237,16 @@ class LauncherTest {
         assertTrue(driver.containsAll(List.of("spark://10.1.2.3:7077", "remote-one")), driver.toString());
     }
 
+    @Test
+    void theDriverReadsWarmStartsFromTheLaunchersOwnAggregator() throws Exception {
+        stackRunning();
+        Path spec = write(root.resolve("s.yaml"), "name: x\n");
+        assertEquals(0, hpo("submit", spec.toString(), "--search-id", "warm-one").exit);
+
+        assertTrue(sparkSubmit().contains("spark.hpo.driver.aggregator.url=http://127.0.0.1:" + env.get("HPO_API_PORT")),
+                sparkSubmit()::toString);
+    }
+
     // --- arguments ---
 
     @Test

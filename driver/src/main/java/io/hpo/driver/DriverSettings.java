@@ -4,6 +4,8 @@ import io.hpo.driver.bus.DriverLease;
 import io.hpo.events.BusConfig;
 import org.apache.spark.SparkConf;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,6 +38,14 @@ final class DriverSettings {
      */
     static final String WORKER_GPUS = "hpo.worker.gpus";
     static final String WORKER_GPUS_DEFAULT = "0";
+
+    /**
+     * The aggregator's HTTP API, which the driver reads earlier searches' trials from for a spec's
+     * strategy.warm_start (and only then): the local stack's by default; {@code ./hpo} passes its HPO_API_PORT, the
+     * hpo-search Helm chart the aggregator's Service.
+     */
+    static final String AGGREGATOR_URL = "hpo.driver.aggregator.url";
+    static final String AGGREGATOR_URL_DEFAULT = "http://127.0.0.1:8088";
 
     private DriverSettings() {
     }
@@ -89,6 +99,21 @@ final class DriverSettings {
             // reported below with the key's name
         }
         throw new IllegalArgumentException(key + " must be " + expected + ", got '" + value + "'");
+    }
+
+    static URI aggregatorUrl(SparkConf conf) {
+        String value = settings(conf).getOrDefault(AGGREGATOR_URL, AGGREGATOR_URL_DEFAULT).trim();
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getQuery() == null && uri.getFragment() == null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below with the key's name
+        }
+        throw new IllegalArgumentException(AGGREGATOR_URL + " must be an http:// or https:// URL of the aggregator,"
+                + " such as " + AGGREGATOR_URL_DEFAULT + ", got '" + value + "'");
     }
 
     static String metricsHost(SparkConf conf) {

@@ -5,9 +5,13 @@ import io.hpo.driver.bus.LeaseLostException;
 import io.hpo.driver.bus.LeaseRefusedException;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
+import io.hpo.driver.warm.ResultsApi;
+import io.hpo.driver.warm.WarmStartException;
+import io.hpo.driver.warm.WarmStarts;
 import io.hpo.events.BrokerCheck;
 import io.hpo.events.BusConfig;
 import io.hpo.space.checkpoint.CheckpointException;
+import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
@@ -21,6 +25,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -32,7 +37,9 @@ import java.util.OptionalInt;
  * live driver: before reading its history or starting Spark the driver takes the search's {@link DriverLease}, and
  * refuses when another driver holds it.
  * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec, data (data is checked before any
- * trial starts), no Kafka broker answering or another driver running the search (both checked before Spark starts),
+ * trial starts), no Kafka broker answering, another driver running the search, or a strategy.warm_start that
+ * cannot be read (an unknown search, an aggregator that does not answer, the search itself; all checked before Spark
+ * starts),
  * 1 the search failed (a lost lease included: the driver stops launching trials).
  */
 public final class SearchDriverMain {
@@ -58,7 +65,8 @@ public final class SearchDriverMain {
         Settings settings;
         try {
             settings = new Settings(DriverSettings.bus(conf), DriverSettings.metricsPort(conf),
-                    DriverSettings.trialRetries(conf), DriverSettings.leaseSessionTimeout(conf));
+                    DriverSettings.trialRetries(conf), DriverSettings.leaseSessionTimeout(conf),
+                    new ResultsApi(DriverSettings.aggregatorUrl(conf), DriverSettings.AGGREGATOR_URL));
             GpuScheduling.apply(conf, DriverSettings.workerGpus(conf),
                     Nd4jBackends.cudaPackaged(SearchDriverMain.class.getClassLoader()));
         } catch (IllegalArgumentException e) {
@@ -124,6 +132,15 @@ public final class SearchDriverMain {
                     + "); nothing to do");
             return 0;
         }
+        List<FinishedTrial> warm;
+        try {
+            // read again on a resume: earlier searches that had finished give the same trials, and so the same
+            // suggestions
+            warm = WarmStarts.load(spec, searchId, settings.results(), System.out);
+        } catch (WarmStartException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         conf.setAppName("hpo " + spec.name() + " " + searchId);
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
@@ -135,7 +152,7 @@ public final class SearchDriverMain {
             sc.setLogLevel("WARN");
             settings.metricsPort().ifPresent(port -> serveMetrics(metrics, DriverSettings.metricsHost(conf), port));
             SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics, settings.retries()).fencedBy(lease)
-                    .run(spec, searchId, prior);
+                    .run(spec, searchId, prior, warm);
             outcome.best().ifPresent(b -> System.out.printf("best trial %s: validation loss %.4f%n", b.trialId(),
                     b.result().bestValLoss()));
             System.out.println("search id: " + searchId);
@@ -158,7 +175,8 @@ public final class SearchDriverMain {
     }
 
     /** The driver's settings, all read and checked before anything starts. */
-    private record Settings(BusConfig bus, OptionalInt metricsPort, int retries, Duration leaseSession) {
+    private record Settings(BusConfig bus, OptionalInt metricsPort, int retries, Duration leaseSession,
+                            ResultsApi results) {
     }
 
     /** A taken port costs the search its metrics endpoint, not its run. */

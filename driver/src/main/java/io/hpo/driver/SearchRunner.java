@@ -13,6 +13,7 @@ import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.pruner.Pruners;
+import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
 import io.hpo.space.spec.InitSpec;
@@ -26,6 +27,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -88,6 +90,15 @@ public final class SearchRunner {
      * as their next attempt.
      */
     public SearchOutcome run(SearchSpec spec, String searchId, RecordedSearch prior) throws InterruptedException {
+        return run(spec, searchId, prior, List.of());
+    }
+
+    /**
+     * As {@link #run(SearchSpec, String, RecordedSearch)}, the sampler also learning from {@code warm}, earlier
+     * searches' trials (strategy.warm_start); they count towards no budget.
+     */
+    public SearchOutcome run(SearchSpec spec, String searchId, RecordedSearch prior, List<FinishedTrial> warm)
+            throws InterruptedException {
         long started = System.currentTimeMillis();
         CorpusSplit data = SearchData.load(spec, sc);
         int concurrency = LaunchPolicy.concurrency(spec.budget());
@@ -98,7 +109,8 @@ public final class SearchRunner {
                 + " at a time, " + spec.training().workers() + " workers each, " + spec.budget().maxStepsPerTrial()
                 + " steps per trial; vocabulary " + data.tokenizer().vocabSize() + " symbols, "
                 + data.train().length + " training / " + data.validation().length + " validation tokens"
-                + spec.initial().map(init -> "; every trial starts from checkpoint " + init.checkpoint()).orElse(""));
+                + spec.initial().map(init -> "; every trial starts from checkpoint " + init.checkpoint()).orElse("")
+                + (warm.isEmpty() ? "" : "; the sampler also learns from " + warm.size() + " warm-start trials"));
 
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "trial-" + THREADS.incrementAndGet());
@@ -115,7 +127,7 @@ public final class SearchRunner {
                         + CONTROL_CATCH_UP.toSeconds() + " s; trials start, and stop when a request is read");
             }
             Pruner pruner = Pruners.forSpec(spec);
-            Sampler sampler = Samplers.forSpec(spec);
+            Sampler sampler = Samplers.forSpec(spec, warm);
             SearchState state = SearchState.resume(prior, pruner, progress, out);
             SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
             LaunchPolicy launches = new LaunchPolicy(spec.budget(), started, System::currentTimeMillis,

@@ -3,6 +3,7 @@ package io.hpo.driver;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +37,19 @@ class DriverSettingsTest {
                     () -> DriverSettings.leaseSessionTimeout(conf("hpo.driver.lease.session.timeout.ms", bad)));
             assertEquals("hpo.driver.lease.session.timeout.ms must be a number of milliseconds > 0, got '" + bad
                     + "'", e.getMessage());
+        }
+    }
+
+    @Test
+    void theAggregatorUrlIsAnHttpUrl() {
+        assertEquals(URI.create("http://127.0.0.1:8088"), DriverSettings.aggregatorUrl(new SparkConf(false)));
+        assertEquals(URI.create("https://hpo-aggregator.hpo.svc:8088/"),
+                DriverSettings.aggregatorUrl(conf("hpo.driver.aggregator.url", " https://hpo-aggregator.hpo.svc:8088/ ")));
+        for (String bad : new String[]{"127.0.0.1:8088", "ftp://h/", "http://", "http://h:8088/?x=1", "http://a b"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DriverSettings.aggregatorUrl(conf("hpo.driver.aggregator.url", bad)));
+            assertEquals("hpo.driver.aggregator.url must be an http:// or https:// URL of the aggregator, such as "
+                    + "http://127.0.0.1:8088, got '" + bad + "'", e.getMessage());
         }
     }
 }

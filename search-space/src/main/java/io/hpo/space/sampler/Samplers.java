@@ -2,6 +2,8 @@ package io.hpo.space.sampler;
 
 import io.hpo.space.spec.SearchSpec;
 
+import java.util.List;
+
 /** Picks the sampler a spec's strategy asks for. */
 public final class Samplers {
 
@@ -16,5 +18,14 @@ public final class Samplers {
             case TPE -> new TpeSampler(space, spec.strategy().tpe());
             case GP -> new GpSampler(space, spec.strategy().gp());
         };
+    }
+
+    /**
+     * The spec's sampler, learning from {@code warm}, earlier searches' trials, too where it learns from losses at
+     * all ({@link WarmStartedSampler}).
+     */
+    public static Sampler forSpec(SearchSpec spec, List<FinishedTrial> warm) {
+        Sampler sampler = forSpec(spec);
+        return warm.isEmpty() || !spec.strategy().learnsFromHistory() ? sampler : new WarmStartedSampler(sampler, warm);
     }
 }

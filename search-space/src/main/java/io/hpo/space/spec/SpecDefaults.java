@@ -3,6 +3,7 @@ package io.hpo.space.spec;
 import io.hpo.space.cost.CostSpec;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Every default of the spec format but the hyperparameters' (those are in {@link io.hpo.space.Hyperparameter}'s
@@ -28,6 +29,8 @@ public final class SpecDefaults {
     public static final boolean TPE_MULTIVARIATE = true;
     /** Off: the model-based samplers fit the final losses, as before the setting existed. */
     public static final boolean MULTI_FIDELITY = false;
+    /** None: the samplers learn only from the search's own trials. */
+    public static final List<String> WARM_START = List.of();
 
     public static final PrunerType PRUNER = PrunerType.NONE;
     public static final int PRUNER_STARTUP_TRIALS = 5;

@@ -33,6 +33,10 @@ public final class SpecLimits {
     public static final int MAX_TPE_EI_CANDIDATES = 10_000;
     /** Largest good group of the tpe strategy: past it, more good trials only blur the density. */
     public static final int MAX_TPE_GOOD_TRIALS = 25;
+    /** Earlier searches one spec may warm-start from; each is read from the results store before Spark starts. */
+    public static final int MAX_WARM_START_SEARCHES = 20;
+    /** Longest search id, as the driver's SearchIds accepts them. */
+    public static final int MAX_SEARCH_ID_LENGTH = 100;
     public static final int MAX_PRUNER_STEPS = 10_000_000;
     public static final int MAX_REDUCTION_FACTOR = 100;
     public static final int MAX_MIN_EARLY_STOPPING_RATE = 30;

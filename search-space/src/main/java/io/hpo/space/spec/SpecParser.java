@@ -12,6 +12,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.StringReader;
 import java.net.URI;
@@ -39,7 +41,7 @@ final class SpecParser {
             List.of("source", "demo_sentences", "validation_fraction", "demo_task", "fraction");
     private static final List<String> STRATEGY_KEYS =
             List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
-                    "multivariate", "multi_fidelity");
+                    "multivariate", "multi_fidelity", "warm_start");
     private static final List<String> PRUNER_KEYS = List.of("type", "startup_trials", "warmup_steps", "min_steps",
             "reduction_factor", "min_early_stopping_rate", "brackets");
     private static final List<String> BUDGET_KEYS = Stream.concat(
@@ -277,7 +279,38 @@ final class SpecParser {
                 .orElse(SpecDefaults.TPE_MULTIVARIATE);
         boolean multiFidelity = m.value("multi_fidelity").map(n -> reader.bool(n, "multi_fidelity"))
                 .orElse(SpecDefaults.MULTI_FIDELITY);
-        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate, multiFidelity));
+        List<String> warmStart = m.value("warm_start").map(this::warmStart).orElse(SpecDefaults.WARM_START);
+        return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate, multiFidelity),
+                warmStart);
+    }
+
+    /** A list of distinct search ids, each as the driver names searches. */
+    private List<String> warmStart(Node node) {
+        List<Node> items = reader.sequence(node, "warm_start");
+        if (items.size() > SpecLimits.MAX_WARM_START_SEARCHES) {
+            throw reader.error(node, "warm_start lists " + items.size() + " searches, more than the "
+                    + SpecLimits.MAX_WARM_START_SEARCHES + " a spec may warm-start from");
+        }
+        List<String> ids = new ArrayList<>();
+        for (Node item : items) {
+            if (!(item instanceof ScalarNode scalar) || reader.isNull(item) || scalar.getTag().equals(Tag.BOOL)) {
+                throw reader.error(item, "warm_start must list search ids, got " + NodeReader.describe(item));
+            }
+            String id = scalar.getValue().trim();
+            if (id.isEmpty()) {
+                throw reader.error(item, "warm_start lists an empty search id");
+            }
+            if (id.length() > SpecLimits.MAX_SEARCH_ID_LENGTH || !NAME.matcher(id).matches()) {
+                throw reader.error(item, "warm_start: '" + NodeReader.excerpt(id) + "' is not a search id (1 to "
+                        + SpecLimits.MAX_SEARCH_ID_LENGTH + " letters, digits, '.', '_' or '-', starting with a"
+                        + " letter or digit)");
+            }
+            if (ids.contains(id)) {
+                throw reader.error(item, "warm_start lists search '" + id + "' twice");
+            }
+            ids.add(id);
+        }
+        return ids;
     }
 
     private PrunerSpec pruner(Optional<NodeReader.Mapping> section, BudgetSpec budget, TrainingSpec training) {

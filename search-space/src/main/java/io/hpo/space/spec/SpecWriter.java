@@ -93,6 +93,11 @@ public final class SpecWriter {
         out.append("  grid_points: ").append(strategy.gridPoints()).append('\n');
         if (searchSettings) {
             appendModelSettings(out, strategy.tpe());
+            // none stays unwritten, so a search recorded before warm starts existed still matches its spec
+            if (!strategy.warmStart().isEmpty()) {
+                out.append("  warm_start: [").append(strategy.warmStart().stream().map(SpecWriter::quoted)
+                        .collect(Collectors.joining(", "))).append("]\n");
+            }
             appendPruner(out, spec.pruner());
         }
         BudgetSpec budget = spec.budget();
