@@ -149,6 +149,21 @@ function varyingKeys(trials) {
   return keys.filter(k => new Set(trials.map(t => JSON.stringify(t.config[k]))).size > 1);
 }
 
+/**
+ * Hyperparameter names, most important first, from the search's importance endpoint; null when it does not answer
+ * (an aggregator without it, or too few trials): the contour then shows the first two varying hyperparameters.
+ */
+async function importanceOrder(base) {
+  try {
+    const r = await fetch(base + "/importance", {cache: "no-store"});
+    if (!r.ok) return null;
+    const body = await r.json();
+    return body.hyperparameters.slice().sort((a, b) => b.importance - a.importance).map(h => h.name);
+  } catch (e) {
+    return null;
+  }
+}
+
 /** Mean training loss over workers per step, and the evaluations, as [step, loss] pairs (a trial's exact curve). */
 function curvePoints(curve) {
   const byStep = new Map();
@@ -165,18 +180,24 @@ function curvePoints(curve) {
 function searchPage(searchId) {
   // rows: the leaderboard page shown (sorted and paged by the API); plotted: the best-ranked trials the plots place
   const state = {search: null, rows: [], total: 0, offset: 0, plotted: [], curves: new Map(), loadedAt: new Map(),
-    sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null};
+    sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null,
+    // every trial as columns (the parallel coordinates and contour); the brushes filter the leaderboard
+    points: null, brushes: new Map(), importance: undefined, contourAxes: null};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
   const base = "/api/searches/" + enc(searchId);
 
   const refresh = serialized(async () => {
-    const order = `sort=${enc(state.sort.key)}&dir=${state.sort.dir > 0 ? "asc" : "desc"}`;
+    const order = `sort=${enc(state.sort.key)}&dir=${state.sort.dir > 0 ? "asc" : "desc"}`
+      + SpaceViews.whereTerms(state.brushes).map(w => "&where=" + enc(w)).join("");
     // a first look in rank order needs no trial ids to ask for the page's curves: read them alongside the rest
-    const firstInRankOrder = state.curves.size === 0 && state.sort.key === "rank" && state.sort.dir > 0;
-    const [search, page, plotted, pareto, first] = await Promise.all([api(base),
+    const firstInRankOrder = state.curves.size === 0 && state.sort.key === "rank" && state.sort.dir > 0
+      && state.brushes.size === 0;
+    const [search, page, plotted, pareto, points, importance, first] = await Promise.all([api(base),
       apiPage(`${base}/trials?limit=${TRIALS_PER_PAGE}&offset=${state.offset}&${order}`),
       api(`${base}/trials?limit=${PLOTTED_TRIALS}`),
       api(`${base}/pareto?cost=${enc(state.cost)}&limit=${PLOTTED_TRIALS}`),
+      api(`${base}/points`),
+      state.importance === undefined ? importanceOrder(base) : state.importance,
       firstInRankOrder ? api(`${base}/curves?points=${CURVE_POINTS}&limit=${TRIALS_PER_PAGE}&offset=${state.offset}`)
         : null]);
     const keep = lines => lines.curves.forEach(l => state.curves.set(l.trialId, {train: l.train, val: l.validation}));
@@ -196,10 +217,21 @@ function searchPage(searchId) {
     state.total = page.total;
     state.plotted = plotted;
     state.pareto = pareto;
+    state.points = SpaceViews.decode(points, logWorthy);
+    state.importance = importance;
     render();
   });
 
   const goTo = offset => { state.offset = offset; refresh(); };
+
+  /** Above the leaderboard while brushes filter it: how many trials are in them, and a way out. */
+  function brushNote() {
+    if (state.brushes.size === 0) return null;
+    return el("div", {class: "controls", id: "brush-note"},
+      el("span", {id: "brush-count"}, `${num(state.total)} of ${num(state.points.ids.length)} trials in the brushes`),
+      el("span", {class: "legend"}, SpaceViews.whereTerms(state.brushes).join(" and ")),
+      el("button", {onclick: () => brushesChanged(new Map())}, "clear brushes"));
+  }
 
   function leaderboard(varying) {
     const cols = [["rank", "rank", true], ["trialId", "trial", false], ["status", "status", false],
@@ -292,6 +324,59 @@ function searchPage(searchId) {
         : el("div", {class: "empty"}, "every trial has the same hyperparameters so far"));
   }
 
+  // ---- every trial at once: parallel coordinates (brushing filters the leaderboard) and the loss contour
+
+  function brushesChanged(brushes) {
+    state.brushes = brushes;
+    goTo(0);
+  }
+
+  function parcoordsPanel() {
+    const data = state.points;
+    const n = state.brushes.size;
+    return el("div", {class: "panel", id: "parcoords"}, el("h2", {}, "Parallel coordinates"),
+      el("div", {class: "controls"},
+        el("span", {class: "legend"}, `all ${num(data.ids.length)} trials, one line each; drag along an axis to`
+          + " brush it (several axes: all must hold), click an axis to clear its brush, double-click to clear all"),
+        el("button", {id: "clear-brushes", disabled: n === 0, onclick: () => brushesChanged(new Map())},
+          "clear brushes")),
+      SpaceViews.parallelCoordinates(data, {brushes: state.brushes, onBrush: brushesChanged}),
+      SpaceViews.legend(SpaceViews.lossRange(data)));
+  }
+
+  /** The two hyperparameters the contour shows: chosen in its selects, else the two most important numeric ones. */
+  function contourAxes(numeric) {
+    const chosen = state.contourAxes;
+    if (chosen && numeric.includes(chosen[0]) && numeric.includes(chosen[1])) return chosen;
+    const ranked = (state.importance || []).filter(k => numeric.includes(k));
+    const order = [...ranked, ...numeric.filter(k => !ranked.includes(k))];
+    return [order[0], order[1]];
+  }
+
+  function contourPanel() {
+    const data = state.points;
+    const numeric = data.columns.filter(c => c.scale !== "categorical").map(c => c.name);
+    const head = el("h2", {}, "Loss contour");
+    if (numeric.length < 2) {
+      return el("div", {class: "panel", id: "contour"}, head,
+        el("div", {class: "empty"}, "needs two numeric hyperparameters that vary"));
+    }
+    const [x, y] = contourAxes(numeric);
+    const select = (id, value, other) => el("select", {id, onchange: e => {
+      state.contourAxes = id === "contour-x" ? [e.target.value, other] : [other, e.target.value];
+      render();
+    }}, numeric.map(k => el("option", {value: k, selected: k === value}, k)));
+    return el("div", {class: "panel", id: "contour"}, head,
+      el("div", {class: "controls"}, el("label", {}, "x ", select("contour-x", x, y)),
+        el("label", {}, "y ", select("contour-y", y, x)),
+        el("span", {class: "legend"}, state.importance ? "default: the two most important"
+          : "default: the first two varying")),
+      SpaceViews.contour(data, x, y),
+      el("p", {class: "note"}, "Best validation loss interpolated between the trials (inverse-distance weighting"
+        + " on a 48 × 32 grid), coloured as in the parallel coordinates; dots are trials, hollow ones have no"
+        + " evaluation."));
+  }
+
   function render() {
     const s = state.search;
     const varying = varyingKeys(state.plotted);
@@ -308,9 +393,11 @@ function searchPage(searchId) {
         el("div", {}, el("span", {class: "k"}, "best val loss"), el("span", {class: "v"}, loss(s.bestValLoss),
           s.bestTrialId ? " (" + s.bestTrialId + ")" : "")),
         el("div", {}, el("span", {class: "k"}, "started"), el("span", {class: "v"}, time(s.startedAt)))),
+      parcoordsPanel(),
       el("div", {class: "grid"}, curvesPanel(), paramsPanel(varying)),
       el("div", {class: "grid"}, paretoPanel(), sizePanel()),
-      el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), leaderboard(varying)));
+      contourPanel(),
+      el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), brushNote(), leaderboard(varying)));
     window.scrollTo(0, scrollY);
     document.body.setAttribute("data-rendered", "search");
   }

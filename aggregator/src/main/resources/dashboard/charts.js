@@ -299,5 +299,5 @@ const Charts = (() => {
     return svg;
   }
 
-  return {color, extent, lossChart, scatter, xyChart, hideTip};
+  return {color, extent, linearTicks, logTicks, fmt, lossChart, scatter, xyChart, hideTip};
 })();
