@@ -229,7 +229,9 @@ function searchPage(searchId) {
     if (state.brushes.size === 0) return null;
     return el("div", {class: "controls", id: "brush-note"},
       el("span", {id: "brush-count"}, `${num(state.total)} of ${num(state.points.ids.length)} trials in the brushes`),
-      el("span", {class: "legend"}, SpaceViews.whereTerms(state.brushes).join(" and ")),
+      // the exact ranges asked for in data-where (the API's terms), rounded ones to read
+      el("span", {class: "legend", "data-where": JSON.stringify(SpaceViews.whereTerms(state.brushes))},
+        SpaceViews.describe(state.brushes)),
       el("button", {onclick: () => brushesChanged(new Map())}, "clear brushes"));
   }
 

@@ -60,7 +60,8 @@ const SpaceViews = (() => {
     const span = f(hi) - f(lo) || 1;
     const pos = v => v === null || !Number.isFinite(v) || (log && v <= 0) ? null : (f(v) - f(lo)) / span;
     const value = p => log ? Math.exp(Math.log(lo) + p * span) : lo + p * span;
-    const ticks = (log ? Charts.logTicks(lo, hi) : Charts.linearTicks(lo, hi, 5)).map(t => ({p: pos(t), label: Charts.fmt(t)}));
+    const ticks = (log ? Charts.logTicks(lo, hi) : Charts.linearTicks(lo, hi, 5))
+      .map(t => ({p: pos(t), label: Charts.fmt(t)}));
     return {key, label: label + (log ? " (log)" : ""), categorical: false, pos, value, ticks, lo, hi};
   }
 
@@ -72,7 +73,14 @@ const SpaceViews = (() => {
 
   /** The API's where terms for the brushes (a Map of axis key to brush). */
   function whereTerms(brushes) {
-    return [...brushes.entries()].map(([key, b]) => b.values ? `${key}:${b.values.join(",")}` : `${key}:${b.min}..${b.max}`);
+    return [...brushes.entries()].map(([key, b]) => b.values ? `${key}:${b.values.join(",")}`
+      : `${key}:${b.min}..${b.max}`);
+  }
+
+  /** The brushes for people: "learning_rate 0.00123–0.0456 and optimizer adam, sgd". */
+  function describe(brushes) {
+    return [...brushes.entries()].map(([key, b]) => (key === LOSS ? "best val loss" : key) + " "
+      + (b.values ? b.values.join(", ") : `${+b.min.toPrecision(3)}–${+b.max.toPrecision(3)}`)).join(" and ");
   }
 
   /** The loss range colours are scaled to: finite losses of all trials. */
@@ -392,5 +400,5 @@ const SpaceViews = (() => {
     return canvas;
   }
 
-  return {LOSS, decode, parallelCoordinates, contour, legend, inside, whereTerms, lossRange};
+  return {LOSS, decode, parallelCoordinates, contour, legend, inside, whereTerms, describe, lossRange};
 })();

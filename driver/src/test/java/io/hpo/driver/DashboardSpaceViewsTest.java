@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the real store into PostgreSQL and served by the real aggregator: every trial drawn as a line, a brush
  * dragged with the mouse along an axis filtering the leaderboard to exactly the stored trials in its range (a
  * second brush on the loss axis narrowing it to both), a double-click clearing them, the contour drawn over two
- * numeric hyperparameters, and no script error.
+ * numeric hyperparameters, and no script error. Screenshots of the brushed page land in
+ * target/screenshots/space-views-*.png.
  */
 class DashboardSpaceViewsTest {
     private static final String SEARCH = "space-views";
@@ -72,7 +73,7 @@ class DashboardSpaceViewsTest {
                 assertEquals(String.valueOf(TRIALS), attribute(browser, "canvas.parcoords", "data-lines"));
                 assertEquals(String.valueOf(TRIALS), attribute(browser, "canvas.parcoords", "data-selected"));
                 assertTrue(colouredPixels(browser, "canvas.parcoords") > 2_000, "lines in loss colours");
-                assertEquals("learning_rate,dropout,batch_size,optimizer,bestValLoss",
+                assertEquals("learning_rate,batch_size,dropout,optimizer,bestValLoss",
                         browser.evaluate("JSON.parse(document.querySelector('canvas.parcoords')"
                                 + ".getAttribute('data-axes')).map(a => a.key).join()").asText());
 
@@ -80,7 +81,7 @@ class DashboardSpaceViewsTest {
                 assertTrue(Integer.parseInt(attribute(browser, "canvas.contour", "data-cells")) > 0);
                 assertEquals("learning_rate", attribute(browser, "canvas.contour", "data-x"),
                         "no importance endpoint: the first two numeric varying hyperparameters");
-                assertEquals("dropout", attribute(browser, "canvas.contour", "data-y"));
+                assertEquals("batch_size", attribute(browser, "canvas.contour", "data-y"));
                 assertTrue(colouredPixels(browser, "canvas.contour") > 50_000, "the interpolated grid");
 
                 // the middle of the learning-rate axis, dragged downwards
@@ -95,6 +96,9 @@ class DashboardSpaceViewsTest {
                 brushes = awaitBrushes(browser, 2);
                 List<String> both = expectStoredInBrushes(browser, stored, brushes);
                 assertTrue(both.size() < expected.size(), "the second brush narrows the first: " + both);
+                browser.screenshot(Path.of("target", "screenshots", "space-views-brushed.png"));
+                browser.evaluate("document.querySelector('#contour').scrollIntoView()");
+                browser.screenshot(Path.of("target", "screenshots", "space-views-contour.png"));
 
                 JsonNode between = axis(browser, "learning_rate");
                 browser.doubleClick(between.get("x").asDouble() + 60, y(between, 0.5));
@@ -108,15 +112,18 @@ class DashboardSpaceViewsTest {
     }
 
     /**
-     * Waits for the leaderboard filtered by {@code count} brushes and reads them back from the page's note, as
-     * conditions on a stored trial: the test knows the axes' ranges only from what the page asked the API for.
+     * Waits for the leaderboard filtered by {@code count} brushes and reads back the where terms the page sent the
+     * API, as conditions on a stored trial: the test knows the brushed ranges only from the page.
      */
     private static List<Predicate<StoredTrial>> awaitBrushes(DevToolsChromium browser, int count)
             throws InterruptedException {
-        browser.await("(() => { const n = document.querySelector('#brush-note .legend');"
-                + " return n && n.textContent.split(' and ').length === " + count + " ? 'ready' : ''; })()", TIMEOUT);
+        String where = "document.querySelector('#brush-note [data-where]')";
+        browser.await("(() => { const n = " + where + ";"
+                + " return n && JSON.parse(n.getAttribute('data-where')).length === " + count + " ? 'ready' : ''; })()",
+                TIMEOUT);
         List<Predicate<StoredTrial>> out = new ArrayList<>();
-        for (String term : text(browser, "#brush-note .legend").split(" and ")) {
+        for (JsonNode node : browser.evaluate("JSON.parse(" + where + ".getAttribute('data-where'))")) {
+            String term = node.asText();
             String key = term.substring(0, term.indexOf(':'));
             String[] range = term.substring(key.length() + 1).split("\\.\\.");
             double min = Double.parseDouble(range[0]), max = Double.parseDouble(range[1]);
@@ -135,8 +142,8 @@ class DashboardSpaceViewsTest {
                 .map(StoredTrial::trialId).toList();
         assertTrue(!expected.isEmpty() && expected.size() < TRIALS, "a brush that selects some: " + expected);
         List<String> shown = new ArrayList<>();
-        browser.evaluate("[...document.querySelectorAll('#leaderboard tbody tr')].map(r => r.getAttribute('data-trial'))")
-                .forEach(n -> shown.add(n.asText()));
+        browser.evaluate("[...document.querySelectorAll('#leaderboard tbody tr')]"
+                + ".map(r => r.getAttribute('data-trial'))").forEach(n -> shown.add(n.asText()));
         assertEquals(expected, shown);
         assertEquals(expected.size() + " of " + TRIALS + " trials in the brushes", text(browser, "#brush-count"));
         assertEquals(String.valueOf(expected.size()), attribute(browser, "canvas.parcoords", "data-selected"),
@@ -194,7 +201,8 @@ class DashboardSpaceViewsTest {
         return browser.evaluate("(() => { const c = document.querySelector('" + canvas + "');"
                 + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
                 + " for (let i = 0; i < d.length; i += 4) {"
-                + " if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 30) n++; }"
+                + " const spread = Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]);"
+                + " if (d[i + 3] > 0 && spread > 30) n++; }"
                 + " return n; })()").asInt();
     }
 

@@ -85,9 +85,8 @@ import java.util.function.Supplier;
  * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
  * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
  * </pre>
- * Errors are {@code {"error": "..."}}: 400 malformed path, unknown cost measure or bad where, 401 missing or wrong bearer
- * token, 403 read-only (no token
- * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best not available yet or
+ * Errors are {@code {"error": "..."}}: 400 malformed path, unknown cost measure or bad where, 401 missing or wrong
+ * bearer token, 403 read-only (no token configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best not available yet or
  * the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
  * only what failed and an error id: the details (exception and SQL texts, which name tables, values and hosts) go
  * to the log under that id. Non-finite losses are

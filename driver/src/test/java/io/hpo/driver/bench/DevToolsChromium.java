@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -226,6 +227,13 @@ public final class DevToolsChromium implements AutoCloseable {
     private void mouse(String type, double x, double y, int buttons, int clickCount) {
         call("Input.dispatchMouseEvent", JSON.createObjectNode().put("type", type).put("x", x).put("y", y)
                 .put("button", "left").put("buttons", buttons).put("clickCount", clickCount));
+    }
+
+    /** Writes what the viewport shows now as a PNG. */
+    public void screenshot(Path png) throws IOException {
+        String data = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")).get("data").asText();
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Files.write(png, Base64.getDecoder().decode(data));
     }
 
     /** The uncaught errors and unhandled rejections of the current page so far. */
