@@ -192,11 +192,13 @@ function searchPage(searchId) {
     // a first look in rank order needs no trial ids to ask for the page's curves: read them alongside the rest
     const firstInRankOrder = state.curves.size === 0 && state.sort.key === "rank" && state.sort.dir > 0
       && state.brushes.size === 0;
+    // a finished search's trials no longer change: its points are read once (and the contour drawn once)
+    const pointsFinal = state.points !== null && state.search.status === "FINISHED";
     const [search, page, plotted, pareto, points, importance, first] = await Promise.all([api(base),
       apiPage(`${base}/trials?limit=${TRIALS_PER_PAGE}&offset=${state.offset}&${order}`),
       api(`${base}/trials?limit=${PLOTTED_TRIALS}`),
       api(`${base}/pareto?cost=${enc(state.cost)}&limit=${PLOTTED_TRIALS}`),
-      api(`${base}/points`),
+      pointsFinal ? null : api(`${base}/points`),
       state.importance === undefined ? importanceOrder(base) : state.importance,
       firstInRankOrder ? api(`${base}/curves?points=${CURVE_POINTS}&limit=${TRIALS_PER_PAGE}&offset=${state.offset}`)
         : null]);
@@ -217,7 +219,7 @@ function searchPage(searchId) {
     state.total = page.total;
     state.plotted = plotted;
     state.pareto = pareto;
-    state.points = SpaceViews.decode(points, logWorthy);
+    if (points) state.points = SpaceViews.decode(points, logWorthy);
     state.importance = importance;
     render();
   });
@@ -374,9 +376,9 @@ function searchPage(searchId) {
         el("span", {class: "legend"}, state.importance ? "default: the two most important"
           : "default: the first two varying")),
       SpaceViews.contour(data, x, y),
-      el("p", {class: "note"}, "Best validation loss interpolated between the trials (inverse-distance weighting"
-        + " on a 48 × 32 grid), coloured as in the parallel coordinates; dots are trials, hollow ones have no"
-        + " evaluation."));
+      el("p", {class: "note"}, "Best validation loss interpolated between the trials on a 48 × 32 grid (the"
+        + " trials pooled per cell, then inverse-distance weighted), coloured as in the parallel coordinates; dots"
+        + " are trials, hollow ones have no evaluation."));
   }
 
   function render() {

@@ -322,6 +322,8 @@ const SpaceViews = (() => {
   // ------------------------------------------------------------ contour
 
   const GRID_X = 48, GRID_Y = 32;
+  // the contours drawn for each data set (a page's decoded points), by axes: re-renders reuse them
+  const contours = new WeakMap();
 
   /**
    * Best validation loss over two numeric hyperparameters, interpolated on a coarse grid by inverse-distance
@@ -329,6 +331,14 @@ const SpaceViews = (() => {
    * evaluation). The canvas carries data-cells, data-points and data-x/data-y.
    */
   function contour(data, xName, yName) {
+    if (!contours.has(data)) contours.set(data, new Map());
+    const drawn = contours.get(data);
+    const key = JSON.stringify([xName, yName]);
+    if (!drawn.has(key)) drawn.set(key, drawContour(data, xName, yName));
+    return drawn.get(key);
+  }
+
+  function drawContour(data, xName, yName) {
     const width = 640, height = 420;
     const box = {left: 64, right: width - 16, top: 12, bottom: height - 44};
     const canvas = canvasOf("contour", width, height);
@@ -344,15 +354,26 @@ const SpaceViews = (() => {
     const ctx = canvas.getContext("2d");
     const cw = (box.right - box.left) / GRID_X, ch = (box.bottom - box.top) / GRID_Y;
     if (known.length) {
-      const kx = Float64Array.from(known, p => p.px), ky = Float64Array.from(known, p => p.py);
-      const kl = Float64Array.from(known, p => p.loss);
+      // the trials of each grid cell first pooled (mean position and loss, weighted by their count): the work is
+      // cells × occupied cells, not cells × trials, and a cell's pool sits where its trials are
+      const pools = new Map();
+      for (const p of known) {
+        const cell = Math.min(GRID_X - 1, Math.floor(p.px * GRID_X)) * GRID_Y
+          + Math.min(GRID_Y - 1, Math.floor(p.py * GRID_Y));
+        const pool = pools.get(cell) || {x: 0, y: 0, l: 0, n: 0};
+        pool.x += p.px; pool.y += p.py; pool.l += p.loss; pool.n++;
+        pools.set(cell, pool);
+      }
+      const all = [...pools.values()];
+      const kx = Float64Array.from(all, q => q.x / q.n), ky = Float64Array.from(all, q => q.y / q.n);
+      const kl = Float64Array.from(all, q => q.l / q.n), kn = Float64Array.from(all, q => q.n);
       for (let i = 0; i < GRID_X; i++) {
         for (let j = 0; j < GRID_Y; j++) {
           const cx = (i + 0.5) / GRID_X, cy = (j + 0.5) / GRID_Y;
           let sw = 0, sv = 0;
           for (let k = 0; k < kl.length; k++) {
             const d2 = (kx[k] - cx) ** 2 + (ky[k] - cy) ** 2;
-            const w = 1 / (d2 * d2 + 1e-12);
+            const w = kn[k] / (d2 * d2 + 1e-12);
             sw += w;
             sv += w * kl[k];
           }
