@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The search page's parallel coordinates and contour in headless Chromium (over DevTools), on trials stored
  * through the real store into PostgreSQL and served by the real aggregator: every trial drawn as a line, a brush
  * dragged with the mouse along an axis filtering the leaderboard to exactly the stored trials in its range (a
- * second brush on the loss axis narrowing it to both), a double-click clearing them, the contour drawn over two
+ * second brush on the loss axis narrowing it to both), a double-click clearing them, a brush over two of a name
+ * axis's labels keeping the trials with either, the contour drawn over two
  * numeric hyperparameters, and no script error. Screenshots of the brushed page land in
  * target/screenshots/space-views-*.png.
  */
@@ -106,6 +107,15 @@ class DashboardSpaceViewsTest {
                         + " && document.querySelectorAll('#leaderboard tbody tr').length === " + TRIALS
                         + " ? 'ready' : ''", TIMEOUT);
                 assertEquals(String.valueOf(TRIALS), attribute(browser, "canvas.parcoords", "data-selected"));
+
+                // a name axis: its labels adam, nesterovs, sgd sit at 5/6, 1/2 and 1/6 of its height from the top
+                JsonNode optimizer = axis(browser, "optimizer");
+                browser.drag(optimizer.get("x").asDouble(), y(optimizer, 0.0), optimizer.get("x").asDouble(),
+                        y(optimizer, 0.6));
+                brushes = awaitBrushes(browser, 1);
+                List<String> named = expectStoredInBrushes(browser, stored, brushes);
+                assertEquals(stored.stream().filter(t -> !t.config().get("optimizer").equals("adam"))
+                        .map(StoredTrial::trialId).toList(), named, "nesterovs and sgd");
                 assertEquals(List.of(), browser.errors());
             }
         }
@@ -125,7 +135,13 @@ class DashboardSpaceViewsTest {
         for (JsonNode node : browser.evaluate("JSON.parse(" + where + ".getAttribute('data-where'))")) {
             String term = node.asText();
             String key = term.substring(0, term.indexOf(':'));
-            String[] range = term.substring(key.length() + 1).split("\\.\\.");
+            String value = term.substring(key.length() + 1);
+            if (!value.contains("..")) {
+                List<String> names = List.of(value.split(","));
+                out.add(t -> names.contains(String.valueOf(t.config().get(key))));
+                continue;
+            }
+            String[] range = value.split("\\.\\.");
             double min = Double.parseDouble(range[0]), max = Double.parseDouble(range[1]);
             out.add(t -> {
                 Object v = key.equals("bestValLoss") ? t.bestValLoss() : t.config().get(key);
