@@ -421,5 +421,5 @@ const SpaceViews = (() => {
     return canvas;
   }
 
-  return {LOSS, decode, parallelCoordinates, contour, legend, inside, whereTerms, describe, lossRange};
+  return {decode, parallelCoordinates, contour, legend, whereTerms, describe, lossRange};
 })();
