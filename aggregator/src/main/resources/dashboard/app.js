@@ -166,18 +166,25 @@ function searchPage(searchId) {
   // rows: the leaderboard page shown (sorted and paged by the API); plotted: the best-ranked trials the plots place
   const state = {search: null, rows: [], total: 0, offset: 0, plotted: [], curves: new Map(), loadedAt: new Map(),
     sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null,
-    importance: null, importanceOf: null};
+    importance: null, importanceOf: null,
+    // every trial as columns (the parallel coordinates and contour); the brushes filter the leaderboard
+    points: null, brushes: new Map(), contourAxes: null};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
   const base = "/api/searches/" + enc(searchId);
 
   const refresh = serialized(async () => {
-    const order = `sort=${enc(state.sort.key)}&dir=${state.sort.dir > 0 ? "asc" : "desc"}`;
+    const order = `sort=${enc(state.sort.key)}&dir=${state.sort.dir > 0 ? "asc" : "desc"}`
+      + SpaceViews.whereTerms(state.brushes).map(w => "&where=" + enc(w)).join("");
     // a first look in rank order needs no trial ids to ask for the page's curves: read them alongside the rest
-    const firstInRankOrder = state.curves.size === 0 && state.sort.key === "rank" && state.sort.dir > 0;
-    const [search, page, plotted, pareto, first] = await Promise.all([api(base),
+    const firstInRankOrder = state.curves.size === 0 && state.sort.key === "rank" && state.sort.dir > 0
+      && state.brushes.size === 0;
+    // a finished search's trials no longer change: its points are read once (and the contour drawn once)
+    const pointsFinal = state.points !== null && state.search.status === "FINISHED";
+    const [search, page, plotted, pareto, points, first] = await Promise.all([api(base),
       apiPage(`${base}/trials?limit=${TRIALS_PER_PAGE}&offset=${state.offset}&${order}`),
       api(`${base}/trials?limit=${PLOTTED_TRIALS}`),
       api(`${base}/pareto?cost=${enc(state.cost)}&limit=${PLOTTED_TRIALS}`),
+      pointsFinal ? null : api(`${base}/points`),
       firstInRankOrder ? api(`${base}/curves?points=${CURVE_POINTS}&limit=${TRIALS_PER_PAGE}&offset=${state.offset}`)
         : null]);
     const keep = lines => lines.curves.forEach(l => state.curves.set(l.trialId, {train: l.train, val: l.validation}));
@@ -197,6 +204,7 @@ function searchPage(searchId) {
     state.total = page.total;
     state.plotted = plotted;
     state.pareto = pareto;
+    if (points) state.points = SpaceViews.decode(points, logWorthy);
     render();
     refreshImportance(search);
   });
@@ -214,9 +222,22 @@ function searchPage(searchId) {
     api(`${base}/importance`).catch(e => ({error: e.message})).then(result => {
       if (page !== self || state.importanceOf !== ended) return;
       state.importance = result;
-      const panel = document.getElementById("importance");
-      if (panel) panel.replaceWith(importancePanel());
+      for (const [id, panel] of [["importance", importancePanel], ["contour", contourPanel]]) {
+        const shown = document.getElementById(id);
+        if (shown) shown.replaceWith(panel());
+      }
     });
+  }
+
+  /** Above the leaderboard while brushes filter it: how many trials are in them, and a way out. */
+  function brushNote() {
+    if (state.brushes.size === 0) return null;
+    return el("div", {class: "controls", id: "brush-note"},
+      el("span", {id: "brush-count"}, `${num(state.total)} of ${num(state.points.ids.length)} trials in the brushes`),
+      // the exact ranges asked for in data-where (the API's terms), rounded ones to read
+      el("span", {class: "legend", "data-where": JSON.stringify(SpaceViews.whereTerms(state.brushes))},
+        SpaceViews.describe(state.brushes)),
+      el("button", {onclick: () => brushesChanged(new Map())}, "clear brushes"));
   }
 
   function leaderboard(varying) {
@@ -325,6 +346,65 @@ function searchPage(searchId) {
     return el("div", {class: "panel", id: "importance"}, el("h2", {}, "Hyperparameter importance"), body);
   }
 
+  // ---- every trial at once: parallel coordinates (brushing filters the leaderboard) and the loss contour
+
+  function brushesChanged(brushes) {
+    state.brushes = brushes;
+    goTo(0);
+  }
+
+  function parcoordsPanel() {
+    const data = state.points;
+    const n = state.brushes.size;
+    return el("div", {class: "panel", id: "parcoords"}, el("h2", {}, "Parallel coordinates"),
+      el("div", {class: "controls"},
+        el("span", {class: "legend"}, `all ${num(data.ids.length)} trials, one line each; drag along an axis to`
+          + " brush it (several axes: all must hold), click an axis to clear its brush, double-click to clear all"),
+        el("button", {id: "clear-brushes", disabled: n === 0, onclick: () => brushesChanged(new Map())},
+          "clear brushes")),
+      SpaceViews.parallelCoordinates(data, {brushes: state.brushes, onBrush: brushesChanged}),
+      SpaceViews.legend(SpaceViews.lossRange(data)));
+  }
+
+  /** Hyperparameter names, most important first; none until the importance panel's answer (or with too few trials). */
+  function importanceOrder() {
+    const imp = state.importance;
+    return imp && imp.hyperparameters ? imp.hyperparameters.map(h => h.name) : [];
+  }
+
+  /** The two hyperparameters the contour shows: chosen in its selects, else the two most important numeric ones. */
+  function contourAxes(numeric) {
+    const chosen = state.contourAxes;
+    if (chosen && numeric.includes(chosen[0]) && numeric.includes(chosen[1])) return chosen;
+    const ranked = importanceOrder().filter(k => numeric.includes(k));
+    const order = [...ranked, ...numeric.filter(k => !ranked.includes(k))];
+    return [order[0], order[1]];
+  }
+
+  function contourPanel() {
+    const data = state.points;
+    const numeric = data.columns.filter(c => c.scale !== "categorical").map(c => c.name);
+    const head = el("h2", {}, "Loss contour");
+    if (numeric.length < 2) {
+      return el("div", {class: "panel", id: "contour"}, head,
+        el("div", {class: "empty"}, "needs two numeric hyperparameters that vary"));
+    }
+    const [x, y] = contourAxes(numeric);
+    const select = (id, value, other) => el("select", {id, onchange: e => {
+      state.contourAxes = id === "contour-x" ? [e.target.value, other] : [other, e.target.value];
+      render();
+    }}, numeric.map(k => el("option", {value: k, selected: k === value}, k)));
+    return el("div", {class: "panel", id: "contour"}, head,
+      el("div", {class: "controls"}, el("label", {}, "x ", select("contour-x", x, y)),
+        el("label", {}, "y ", select("contour-y", y, x)),
+        el("span", {class: "legend"}, importanceOrder().length ? "default: the two most important"
+          : "default: the first two varying")),
+      SpaceViews.contour(data, x, y),
+      el("p", {class: "note"}, "Best validation loss interpolated between the trials on a 48 × 32 grid (the"
+        + " trials pooled per cell, then inverse-distance weighted), coloured as in the parallel coordinates; dots"
+        + " are trials, hollow ones have no evaluation."));
+  }
+
   function render() {
     const s = state.search;
     const varying = varyingKeys(state.plotted);
@@ -341,10 +421,12 @@ function searchPage(searchId) {
         el("div", {}, el("span", {class: "k"}, "best val loss"), el("span", {class: "v"}, loss(s.bestValLoss),
           s.bestTrialId ? " (" + s.bestTrialId + ")" : "")),
         el("div", {}, el("span", {class: "k"}, "started"), el("span", {class: "v"}, time(s.startedAt)))),
+      parcoordsPanel(),
       el("div", {class: "grid"}, curvesPanel(), paramsPanel(varying)),
       el("div", {class: "grid"}, paretoPanel(), sizePanel()),
       importancePanel(),
-      el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), leaderboard(varying)));
+      contourPanel(),
+      el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), brushNote(), leaderboard(varying)));
     window.scrollTo(0, scrollY);
     document.body.setAttribute("data-rendered", "search");
   }

@@ -325,5 +325,5 @@ const Charts = (() => {
     return svg;
   }
 
-  return {color, extent, lossChart, scatter, xyChart, barChart, hideTip};
+  return {color, extent, linearTicks, logTicks, fmt, lossChart, scatter, xyChart, barChart, hideTip};
 })();

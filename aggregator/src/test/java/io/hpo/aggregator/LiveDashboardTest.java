@@ -86,6 +86,9 @@ class LiveDashboardTest {
             assertTrue(index.contains("<script src=\"/assets/app.js\"></script>"), index);
             assertTrue(get(service.url() + "/assets/app.js", "text/javascript; charset=utf-8").contains("EventSource"));
             get(service.url() + "/assets/charts.js", "text/javascript; charset=utf-8");
+            assertTrue(index.contains("<script src=\"/assets/spaceviews.js\"></script>"), index);
+            assertTrue(get(service.url() + "/assets/spaceviews.js", "text/javascript; charset=utf-8")
+                    .contains("parallelCoordinates"));
             get(service.url() + "/assets/style.css", "text/css; charset=utf-8");
             for (String path : new String[] {"/assets/nope.js", "/assets/..%2Fdashboard%2Fapp.js", "/assets/"}) {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(service.url() + path)).build(),

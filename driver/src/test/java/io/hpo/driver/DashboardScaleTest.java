@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link io.hpo.driver.bench.ScaleDatasets}; ingest would take minutes): 10,000 trials, and 100 trials of 2,000
  * steps (the benchmark's {@link DashboardScale} uses 10,000). Each page draws its leaderboard page, the page's
  * curves from downsampled data, and its plots (hyperparameter importance over all 9,000 evaluated trials too),
- * without a script error.
+ * without a script error; the large search's parallel coordinates and contour place all 10,000 trials.
  */
 class DashboardScaleTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -33,8 +33,10 @@ class DashboardScaleTest {
             DashboardScale.fill(store.jdbcUrl(), store.user(), store.password(), 10_000, 10, 100, 2_000, 1_000);
             String base = stack.aggregator().url();
             try (DevToolsChromium browser = DevToolsChromium.launch(chromium, dir.resolve("chromium-profile"))) {
-                browser.load(base + "/#/search/" + DashboardScale.MANY_TRIALS, DashboardScale.SEARCH_PAGE_STATE,
-                        TIMEOUT);
+                Duration load = browser.load(base + "/#/search/" + DashboardScale.MANY_TRIALS,
+                        DashboardScale.SEARCH_PAGE_STATE, TIMEOUT);
+                System.out.println("search page of 10,000 trials with its parallel coordinates and contour drawn in "
+                        + load.toMillis() + " ms (measured on a shared, loaded machine)");
                 assertEquals(100, count(browser, "#leaderboard tbody tr"), "a page of the leaderboard");
                 assertTrue(text(browser, "#leaderboard-pager").contains("1–100 of 10,000"),
                         text(browser, "#leaderboard-pager"));
@@ -43,6 +45,9 @@ class DashboardScaleTest {
                 assertTrue(text(browser, "#pareto").contains("of 9000 trials (the 500 best ranked drawn)"),
                         text(browser, "#pareto"));
                 assertTrue(count(browser, "#params svg.scatter") >= 3, "one plot per varied hyperparameter");
+                assertEquals("10000", attribute(browser, "canvas.parcoords", "data-lines"), "every trial a line");
+                assertEquals("10000", attribute(browser, "canvas.contour", "data-points"), "every trial a dot");
+                assertTrue(Integer.parseInt(attribute(browser, "canvas.contour", "data-cells")) > 0, "interpolated");
                 // drawn once its own request answers: the page does not wait for it
                 awaitTrue(browser, "!document.querySelector('#importance').textContent.includes('computing')");
                 assertEquals(4, count(browser, "#importance rect.bar"), "a bar per searched hyperparameter");
@@ -72,6 +77,11 @@ class DashboardScaleTest {
 
     private static int count(DevToolsChromium browser, String selector) {
         return browser.evaluate("document.querySelectorAll(" + quote(selector) + ").length").asInt();
+    }
+
+    private static String attribute(DevToolsChromium browser, String selector, String name) {
+        return browser.evaluate("document.querySelector(" + quote(selector) + ").getAttribute(" + quote(name) + ")")
+                .asText();
     }
 
     private static String text(DevToolsChromium browser, String selector) {

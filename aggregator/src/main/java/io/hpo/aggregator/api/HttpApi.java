@@ -16,6 +16,7 @@ import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.store.TrainingLine;
+import io.hpo.aggregator.store.TrialFilter;
 import io.hpo.aggregator.store.TrialOrder;
 import io.hpo.events.TrialStatus;
 import io.hpo.events.ControlEvent;
@@ -62,9 +63,12 @@ import java.util.function.Supplier;
  *                                                  Kafka broker answering, or a consumer stopped) with a reason
  * GET /api/searches[?limit&offset]                 searches, newest first (limit 50 by default, at most 1000)
  * GET /api/searches/{id}                           one search, with its spec
- * GET /api/searches/{id}/trials[?limit&offset&sort=KEY&dir=asc|desc]
+ * GET /api/searches/{id}/trials[?limit&offset&sort=KEY&dir=asc|desc&where=KEY:MIN..MAX|KEY:V1,V2...]
  *                                                  trials in ranking order, or sorted by a field or hyperparameter
- *                                                  (limit 100 by default, at most 1000)
+ *                                                  (limit 100 by default, at most 1000), only those every
+ *                                                  {@link TrialFilter} condition keeps when where is given
+ * GET /api/searches/{id}/points                    every trial's status, best loss and varying hyperparameters as
+ *                                                  columns ({@link io.hpo.aggregator.results.SearchPoints})
  * GET /api/searches/{id}/trials/{trialId}          one trial, with its rank
  * GET /api/searches/{id}/trials/{trialId}/curve[?points=N&from=STEP&to=STEP]
  *                                                  every step loss and evaluation; with points, from or to the
@@ -87,10 +91,10 @@ import java.util.function.Supplier;
  * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
  * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
  * </pre>
- * Errors are {@code {"error": "..."}}: 400 malformed path or unknown cost measure, 401 missing or wrong bearer
- * token, 403 read-only (no token
- * configured, see {@link ControlRequests}), 404 unknown id or path, 405 other methods, 409 best or importance not
- * available yet (too few trials) or the search/trial already ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
+ * Errors are {@code {"error": "..."}}: 400 malformed path, unknown cost measure or bad where, 401 missing or wrong
+ * bearer token, 403 read-only (no token configured, see {@link ControlRequests}), 404 unknown id or path, 405 other
+ * methods, 409 best, importance or the scaling fit not available yet (too few trials) or the search/trial already
+ * ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
  * only what failed and an error id: the details (exception and SQL texts, which name tables, values and hosts) go
  * to the log under that id. Non-finite losses are
  * JSON null (see {@link Json}). Paged lists carry their full length in the {@code X-Total-Count} header; a limit
@@ -301,7 +305,16 @@ public final class HttpApi implements AutoCloseable {
             }
             if (path.size() == 4 && path.get(3).equals("trials")) {
                 QueryParameters.Paging p = query.paging(100, 1000);
-                return Reply.page(results.leaderboard(searchId, trialOrder(query), p.limit(), p.offset()));
+                TrialFilter filter;
+                try {
+                    filter = TrialFilter.parse(query.all("where"));
+                } catch (IllegalArgumentException e) {
+                    return Reply.error(400, e.getMessage());
+                }
+                return Reply.page(results.leaderboard(searchId, trialOrder(query), filter, p.limit(), p.offset()));
+            }
+            if (path.size() == 4 && path.get(3).equals("points")) {
+                return Reply.ok(results.points(searchId));
             }
             if (path.size() == 4 && path.get(3).equals("best")) {
                 return Reply.ok(results.best(searchId));

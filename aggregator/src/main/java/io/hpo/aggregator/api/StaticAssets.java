@@ -18,6 +18,7 @@ final class StaticAssets {
             INDEX, "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8",
             "charts.js", "text/javascript; charset=utf-8",
+            "spaceviews.js", "text/javascript; charset=utf-8",
             "style.css", "text/css; charset=utf-8");
 
     record Asset(byte[] bytes, String contentType) {

@@ -10,6 +10,7 @@ import io.hpo.aggregator.store.Page;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.StoredTrial;
 import io.hpo.aggregator.store.TrainingLine;
+import io.hpo.aggregator.store.TrialFilter;
 import io.hpo.aggregator.store.TrialOrder;
 
 import io.hpo.events.TrialStatus;
@@ -61,8 +62,31 @@ public final class Results {
     /** A page of the search's trials in {@code order}. */
     public Page<StoredTrial> leaderboard(String searchId, TrialOrder order, int limit, int offset)
             throws SQLException, UnknownIdException {
+        return leaderboard(searchId, order, TrialFilter.NONE, limit, offset);
+    }
+
+    /** A page of the search's trials that {@code filter} keeps, in {@code order}, each with its overall rank. */
+    public Page<StoredTrial> leaderboard(String searchId, TrialOrder order, TrialFilter filter, int limit, int offset)
+            throws SQLException, UnknownIdException {
         search(searchId);
-        return store.trials(searchId, order, limit, offset);
+        return store.trials(searchId, order, filter, limit, offset);
+    }
+
+    /**
+     * Every trial's status, best loss and varying hyperparameters as columns (see {@link SearchPoints}); the axes'
+     * scales come from the search's spec, or are left to the reader when it does not load.
+     */
+    public SearchPoints points(String searchId) throws SQLException, UnknownIdException {
+        SearchSummary search = search(searchId);
+        Map<String, ParamSpec> space = null;
+        if (search.specYaml() != null) {
+            try {
+                space = SpecLoader.parseRecorded(search.specYaml(), "search " + searchId).space();
+            } catch (SpecException | IllegalArgumentException e) {
+                // an old or foreign spec: the points are still all there, only the axes' scales are guessed
+            }
+        }
+        return SearchPoints.of(searchId, store.points(searchId), space);
     }
 
     /** One trial with its rank, read alone. */

@@ -149,17 +149,27 @@ public final class ResultsStore {
      * the page are found on narrow rows first; only the page's trials are read whole.
      */
     public Page<StoredTrial> trials(String searchId, TrialOrder order, int limit, int offset) throws SQLException {
+        return trials(searchId, order, TrialFilter.NONE, limit, offset);
+    }
+
+    /**
+     * As {@link #trials(String, TrialOrder, int, int)}, of the trials {@code filter} keeps: the page and the total
+     * count only those, while each keeps its rank among all the search's trials.
+     */
+    public Page<StoredTrial> trials(String searchId, TrialOrder order, TrialFilter filter, int limit, int offset)
+            throws SQLException {
         return db.read(c -> {
             List<StoredTrial> out;
             try (PreparedStatement ps = c.prepareStatement("WITH ranked AS (SELECT trial_id, row_number() OVER"
                     + " (ORDER BY " + RANKING + ") AS rank FROM trials WHERE search_id = ?),"
                     + " page AS (SELECT trial_id, rank FROM ranked JOIN trials USING (trial_id)"
-                    + " WHERE search_id = ? ORDER BY " + order.sql() + " LIMIT ? OFFSET ?)"
+                    + " WHERE search_id = ?" + filter.sql() + " ORDER BY " + order.sql() + " LIMIT ? OFFSET ?)"
                     + " SELECT " + TRIAL_COLUMNS + ", rank FROM page JOIN trials USING (trial_id)"
                     + " WHERE search_id = ? ORDER BY " + order.sql())) {
                 int i = 1;
                 ps.setString(i++, searchId);
                 ps.setString(i++, searchId);
+                i = filter.bind(c, ps, i);
                 if (order.byHyperparameter()) {
                     ps.setString(i++, order.key());
                 }
@@ -171,8 +181,38 @@ public final class ResultsStore {
                 }
                 out = trials(ps);
             }
-            return new Page<>(out, count(c, "SELECT count(*) FROM trials WHERE search_id = ?", searchId), limit,
-                    offset);
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM trials WHERE search_id = ?"
+                    + filter.sql())) {
+                ps.setString(1, searchId);
+                filter.bind(c, ps, 2);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            return new Page<>(out, total, limit, offset);
+        });
+    }
+
+    /**
+     * Every trial of the search in ranking order with what the dashboard's parallel coordinates draw: status, best
+     * validation loss and hyperparameters, read in one query (empty for an unknown search).
+     */
+    public List<TrialPoint> points(String searchId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT trial_id, status, best_val_loss,"
+                    + " config::text AS config FROM trials WHERE search_id = ? ORDER BY " + RANKING)) {
+                ps.setString(1, searchId);
+                List<TrialPoint> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new TrialPoint(rs.getString("trial_id"), rs.getString("status"),
+                                Sql.nullableDouble(rs, "best_val_loss"), Sql.config(rs.getString("config"))));
+                    }
+                }
+                return out;
+            }
         });
     }
 

@@ -21,11 +21,13 @@ import java.util.Locale;
  * holds {@link #fill the scale data sets} (or any searches of your own, by id) and it returns the figures.
  * <ol>
  * <li>Load time of each search page in headless Chromium (over DevTools, real time, live updates on): from the
- * navigation until the leaderboard and the training curves are drawn; median of {@value #PAGE_LOADS} loads. A
- * page with a script error or an error panel fails the run instead.</li>
+ * navigation until the leaderboard and the training curves are drawn (the parallel coordinates and contour with
+ * them); median of {@value #PAGE_LOADS} loads. A page with a script error or an error panel fails the run
+ * instead.</li>
  * <li>p50 and p99 latency of requests on one reused keep-alive connection ({@link HttpClient}, HTTP/1.1): {@code
- * /health}, a leaderboard page of 100 trials, a trial's curve downsampled to 800 points, the search page's curves
- * request (100 trials, 300 points each; {@value #HEAVY_REQUESTS} requests, {@value #REQUESTS} for the others), and
+ * /health}, a leaderboard page of 100 trials, every trial's points, a trial's curve downsampled to 800 points, the
+ * search page's curves request (100 trials, 300 points each; {@value #HEAVY_REQUESTS} requests for these two,
+ * {@value #REQUESTS} for the others), and
  * the searches list (first page of 50, and 1,000 at once).</li>
  * </ol>
  * Usage: start PostgreSQL and an aggregator, call {@link #fill} with the store's JDBC settings (full size:
@@ -40,7 +42,8 @@ public final class DashboardScale {
     static final int PAGE_LOADS = 3;
     private static final int WARM_UP = 10;
     private static final int REQUESTS = 200;
-    // the search page's curves request reads a million steps: fewer samples, so that p99 is about the slowest
+    // the search page's curves request reads a million steps, the points request every trial: fewer samples, so
+    // that p99 is about the slowest
     private static final int HEAVY_REQUESTS = 20;
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(60);
     /** A search page is loaded when it shows leaderboard rows and training curves, or failed when not "ready". */
@@ -89,6 +92,8 @@ public final class DashboardScale {
                 + enc(manyTrials) + "/trials?limit=100", REQUESTS, "-"));
         figures.addAll(latency(client, "hyperparameter importance of " + manyTrials, baseUrl + "/api/searches/"
                 + enc(manyTrials) + "/importance", HEAVY_REQUESTS, "< 1 s"));
+        figures.addAll(latency(client, "every trial's points (" + manyTrials + ")", baseUrl + "/api/searches/"
+                + enc(manyTrials) + "/points", HEAVY_REQUESTS, "-"));
         figures.addAll(latency(client, "one curve downsampled to 800 points", curves + "/trials/" + enc(firstTrial)
                 + "/curve?points=800", REQUESTS, "-"));
         figures.addAll(latency(client, "search page curves (100 trials x 300 points)", curves

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,19 +181,59 @@ public final class DevToolsChromium implements AutoCloseable {
         call("Page.navigate", JSON.createObjectNode().put("url", "about:blank"));
         long start = System.nanoTime();
         call("Page.navigate", JSON.createObjectNode().put("url", url));
-        long deadline = start + timeout.toNanos();
+        awaitState(url, state, start + timeout.toNanos());
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Polls {@code state} as {@link #load} does, on the page as it is, until it gives "ready". */
+    public void await(String state, Duration timeout) throws InterruptedException {
+        awaitState(evaluate("location.href").asText(), state, System.nanoTime() + timeout.toNanos());
+    }
+
+    private void awaitState(String url, String state, long deadline) throws InterruptedException {
         while (System.nanoTime() < deadline) {
             String s = evaluate(state).asText("");
             if (s.equals("ready")) {
-                return Duration.ofNanos(System.nanoTime() - start);
+                return;
             }
             if (!s.isEmpty()) {
                 throw new IllegalStateException(url + ": " + s);
             }
             Thread.sleep(5);
         }
-        throw new IllegalStateException(url + " not ready within " + timeout + ": "
-                + evaluate("document.body.innerText"));
+        throw new IllegalStateException(url + " not ready: " + evaluate("document.body.innerText"));
+    }
+
+    /**
+     * Presses the left button at (x0, y0) in the viewport's CSS pixels, moves in a few steps to (x1, y1) and
+     * releases it there: what a user's drag sends the page.
+     */
+    public void drag(double x0, double y0, double x1, double y1) {
+        mouse("mousePressed", x0, y0, 1, 1);
+        for (int i = 1; i <= 4; i++) {
+            mouse("mouseMoved", x0 + (x1 - x0) * i / 4, y0 + (y1 - y0) * i / 4, 1, 0);
+        }
+        mouse("mouseReleased", x1, y1, 0, 1);
+    }
+
+    /** Two clicks of the left button at (x, y), which the page receives as a dblclick. */
+    public void doubleClick(double x, double y) {
+        for (int clicks = 1; clicks <= 2; clicks++) {
+            mouse("mousePressed", x, y, 1, clicks);
+            mouse("mouseReleased", x, y, 0, clicks);
+        }
+    }
+
+    private void mouse(String type, double x, double y, int buttons, int clickCount) {
+        call("Input.dispatchMouseEvent", JSON.createObjectNode().put("type", type).put("x", x).put("y", y)
+                .put("button", "left").put("buttons", buttons).put("clickCount", clickCount));
+    }
+
+    /** Writes what the viewport shows now as a PNG. */
+    public void screenshot(Path png) throws IOException {
+        String data = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")).get("data").asText();
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Files.write(png, Base64.getDecoder().decode(data));
     }
 
     /** The uncaught errors and unhandled rejections of the current page so far. */
