@@ -143,8 +143,10 @@ class SearchScopedReadTest {
             }
             publisher.flush();
 
-            try (Cancellations targetListener = Cancellations.listen(bus, target, printer(new ByteArrayOutputStream()));
-                 Cancellations otherListener = Cancellations.listen(bus, other, printer(new ByteArrayOutputStream()))) {
+            try (ControlListener targetListener = ControlListener.listen(bus, target, printer(new ByteArrayOutputStream()),
+                    e -> { });
+                 ControlListener otherListener = ControlListener.listen(bus, other, printer(new ByteArrayOutputStream()),
+                         e -> { })) {
                 assertTrue(targetListener.awaitCaughtUp(WAIT));
                 assertTrue(otherListener.awaitCaughtUp(WAIT));
                 assertFalse(targetListener.searchCancelled(), "another search's cancel does not apply");
