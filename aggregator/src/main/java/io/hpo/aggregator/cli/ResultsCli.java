@@ -5,6 +5,7 @@ import io.hpo.aggregator.results.BestTrial;
 import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
+import io.hpo.aggregator.results.SearchFinishedException;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Database;
@@ -13,9 +14,17 @@ import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.StoredTrial;
+import io.hpo.events.ControlEvent;
+import io.hpo.events.EventPublisher;
 import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.spec.SpecException;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -32,8 +41,12 @@ import java.util.Set;
  * Commands that read the results database directly (same configuration keys as the service):
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
  * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
- * {@code pareto <search-id> [--cost MEASURE]}. Exit codes: {@value #OK}
- * done, {@value #FAILED} database error, {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
+ * {@code pareto <search-id> [--cost MEASURE]}, and {@code enqueue <search-id> <config.yaml>}, which asks a running
+ * search's driver to run a configuration next (checked against the search's recorded spec as the API checks it, and
+ * put on the control topic with this configuration's broker settings, as a resumed driver reads and writes it: no API
+ * token is involved). Exit codes: {@value #OK} done, {@value #FAILED} database or broker error, or a finished search to
+ * enqueue to, {@value #UNKNOWN_ID} unknown search or trial, or a configuration the search refuses (at
+ * {@code file:line:column}, as a spec mistake exits), {@value #NOT_READY} no result yet (no evaluated trial, or the
  * search did not finish within --wait), {@value #USAGE} bad arguments.
  */
 public final class ResultsCli {
@@ -52,6 +65,8 @@ public final class ResultsCli {
             "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
             "  pareto <search-id> [--cost MEASURE]     trials no other beats on both loss and cost; MEASURE: "
                     + String.join(", ", SpendMeasure.keys()) + " (default " + Results.DEFAULT_PARETO_COST.key() + ")",
+            "  enqueue <search-id> <config.yaml>       run a configuration (a mapping of some or all hyperparameters",
+            "                                          to values) as the running search's next trial",
             "options: --config FILE (properties with hpo.* keys)");
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
     /** ANSI: cursor home, then erase the screen, so each frame of watch replaces the previous one. */
@@ -81,6 +96,8 @@ public final class ResultsCli {
                         : usage("curve <search-id> <trial-id>");
                 case "watch" -> watch(results, args);
                 case "pareto" -> pareto(results, args);
+                case "enqueue" -> args.size() == 2 ? enqueue(results, args.get(0), Path.of(args.get(1)))
+                        : usage("enqueue <search-id> <config.yaml>");
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (UnknownIdException e) {
@@ -89,6 +106,12 @@ public final class ResultsCli {
         } catch (NotReadyException e) {
             err.println(e.getMessage());
             return NOT_READY;
+        } catch (SpecException e) {
+            err.println("error: " + e.getMessage());
+            return UNKNOWN_ID;
+        } catch (SearchFinishedException e) {
+            err.println(e.getMessage() + ": nothing runs an enqueued configuration");
+            return FAILED;
         } catch (SQLException e) {
             err.println("cannot read the results database at " + JdbcUrls.redacted(config.jdbcUrl()) + ": "
                     + JdbcUrls.redactedIn(e.getMessage(), config.jdbcUrl()));
@@ -292,6 +315,27 @@ public final class ResultsCli {
             }
         }
         return varying;
+    }
+
+    /** Checks the configuration in {@code file} against the search's spec and puts the request on the control topic. */
+    private int enqueue(Results results, String searchId, Path file)
+            throws SQLException, UnknownIdException, SearchFinishedException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SpecException(file.toString(), 1, 1, "cannot read the configuration: "
+                    + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
+        }
+        ControlEvent event = results.enqueueRequest(searchId, text, file.toString(),
+                "cli " + System.getProperty("user.name"));
+        try (EventPublisher publisher = new EventPublisher(config.bus())) {
+            publisher.publish(event);
+            publisher.flush();
+        }
+        out.println("enqueued " + event.config() + " for search " + searchId + " (request " + event.eventId()
+                + "): its driver runs it as the next trial, if the budget allows one more");
+        return OK;
     }
 
     private int best(Results results, String searchId) throws SQLException, UnknownIdException, NotReadyException {
