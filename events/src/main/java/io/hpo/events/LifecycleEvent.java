@@ -74,7 +74,8 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         boolean terminal = type.isTrialTerminal();
         return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs,
                 type == LifecycleType.SEARCH_STARTED ? new SearchSubmission(searchName, specYaml) : null, config,
-                enqueuedBy, type == LifecycleType.TRIAL_EVALUATED ? new TrialEvaluation(step, validationLoss, tokensSeen) : null,
+                enqueuedBy,
+                type == LifecycleType.TRIAL_EVALUATED ? new TrialEvaluation(step, validationLoss, tokensSeen) : null,
                 terminal ? null : reason,
                 terminal ? new TrialEnding(step, tokensSeen, reason, rung, accounting, checkpoint) : null);
     }
@@ -95,9 +96,8 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
     /** {@code enqueuedBy}: the id of the request that enqueued the trial; null for a sampled one. */
     public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config,
                                               String enqueuedBy) {
-        Builder created = trial(searchId, trialId, null, LifecycleType.TRIAL_CREATED, "").config(config);
-        created.enqueuedBy = enqueuedBy;
-        return created.build();
+        return trial(searchId, trialId, null, LifecycleType.TRIAL_CREATED, "").config(config).enqueuedBy(enqueuedBy)
+                .build();
     }
 
     /** {@code reason}: null for a first attempt; for a later one, why the trial runs again. */
@@ -194,6 +194,11 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
 
         Builder config(Map<String, Object> config) {
             this.config = config;
+            return this;
+        }
+
+        Builder enqueuedBy(String enqueuedBy) {
+            this.enqueuedBy = enqueuedBy;
             return this;
         }
 
