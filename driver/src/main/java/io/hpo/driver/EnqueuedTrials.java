@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The configurations a search launches before asking its sampler: the spec's {@code enqueue:} entries in order
@@ -61,6 +62,12 @@ final class EnqueuedTrials {
             waiting.add(r);
             out.println("enqueued " + r.id() + " by " + r.requestedBy() + ": " + r.config());
         }
+    }
+
+    /** The requests still waiting, as the log names them; empty when none is. */
+    synchronized Optional<String> notLaunched() {
+        return waiting.isEmpty() ? Optional.empty() : Optional.of(waiting.stream()
+                .map(r -> r.id() + " " + r.config()).collect(Collectors.joining(", ")));
     }
 
     /**

@@ -169,6 +169,8 @@ public final class SearchRunner {
             publisher.publish(LifecycleEvent.searchFinished(searchId, ending.text()));
             publisher.flush();
             out.println("search " + searchId + " " + ending.text() + ": " + progress.statusLine());
+            enqueued.notLaunched().ifPresent(left -> out.println("warning: the search ended before these enqueued"
+                    + " configurations ran: " + left));
             return new SearchOutcome(searchId, ending.status(), state.finished(), System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());

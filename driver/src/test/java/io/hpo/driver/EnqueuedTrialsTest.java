@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The driver's queue of enqueued configurations: the spec's entries first and in order, then requests as they
  * arrive; none launched twice (after a resume, or when Kafka redelivers a request); one the spec refuses is skipped
- * with a warning, not launched.
+ * with a warning, not launched; those still waiting when the search ends are listed.
  */
 class EnqueuedTrialsTest {
     private static final SearchSpec SPEC = SpecLoader.parse("""
@@ -40,9 +40,12 @@ class EnqueuedTrialsTest {
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         ControlEvent request = ControlEvent.enqueueTrial("s", Map.of("learning_rate", 0.005, "width", 32), "api");
         queue.request(request);
-        queue.request(ControlEvent.enqueueTrial("s", Map.of("width", 48), "api"));
+        ControlEvent refused = ControlEvent.enqueueTrial("s", Map.of("width", 48), "api");
+        queue.request(refused);
         queue.request(request);
 
+        assertEquals(Optional.of("spec-1 {learning_rate=0.001}, spec-3 {width=64}, " + request.eventId() + " "
+                + request.config() + ", " + refused.eventId() + " {width=48}"), queue.notLaunched());
         EnqueuedTrials.Trial first = queue.next(0, SearchHistory.empty()).orElseThrow();
         assertEquals("spec-1", first.requestId());
         assertEquals(0.001, first.config().learningRate());
@@ -53,6 +56,7 @@ class EnqueuedTrialsTest {
         assertEquals(0.005, third.config().learningRate());
         assertEquals(32, third.config().width());
         assertEquals(Optional.empty(), queue.next(3, SearchHistory.empty()), "the refused request and the copy");
+        assertEquals(Optional.empty(), queue.notLaunched());
         assertTrue(log.toString().contains("warning: skipped enqueued configuration"), log.toString());
         assertTrue(log.toString().contains("width must be one of this search's choices [32, 64], got 48"),
                 log.toString());
