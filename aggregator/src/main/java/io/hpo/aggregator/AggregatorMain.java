@@ -13,8 +13,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar hpo-aggregator.jar [--config FILE] [serve | searches | leaderboard ID [--wait S] | best ID |
- * curve ID TRIAL | watch ID | pareto ID [--cost MEASURE] | scaling ID [--budget FLOPS]]}. {@code serve} (the default) runs until SIGTERM/SIGINT,
- * or exits with {@value ResultsCli#FAILED} when an error ends an event consumer; the others print and exit.
+ * curve ID TRIAL | watch ID | pareto ID [--cost MEASURE] | importance ID | scaling ID [--budget FLOPS] |
+ * enqueue ID CONFIG.yaml]}. {@code serve} (the default) runs until SIGTERM/SIGINT, or exits with
+ * {@value ResultsCli#FAILED} when an error ends an event consumer; the others print and exit.
  */
 public final class AggregatorMain {
     static {

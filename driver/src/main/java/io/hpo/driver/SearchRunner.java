@@ -40,10 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Runs a search on the driver: publishes its start and end, runs a resumed search's unfinished trials again, asks
- * the sampler for configurations (giving it the finished trials and the running ones) and launches them on a pool of
- * threads while the {@link LaunchPolicy} allows, each trial a {@link TrialExecution} (a Spark job per averaging
- * round, in the trial's own job group). A cancelled trial (or every trial of a cancelled search) stops before its
+ * Runs a search on the driver: publishes its start and end, runs a resumed search's unfinished trials again, launches
+ * the {@link EnqueuedTrials enqueued configurations} first, then asks the sampler for configurations (giving it the
+ * finished trials and the running ones), launching them on a pool of threads while the {@link LaunchPolicy} allows,
+ * each trial a {@link TrialExecution} (a Spark job per averaging round, in the trial's own job group). A cancelled trial (or every trial of a cancelled search) stops before its
  * next round; trials running when a spend budget is reached finish (their spend is already under way, and a finished
  * trial is worth more than a cancelled one). A runner {@link #fencedBy(DriverLease) fenced by} the search's lease
  * launches nothing once the lease is lost, and ends: running trials stop with the driver.
@@ -117,13 +117,14 @@ public final class SearchRunner {
             t.setDaemon(true);
             return t;
         });
+        EnqueuedTrials enqueued = new EnqueuedTrials(spec, prior.launchedRequests(), out);
         try (EventPublisher publisher = new EventPublisher(bus);
-             Cancellations cancellations = Cancellations.listen(bus, searchId, out)) {
+             ControlListener control = ControlListener.listen(bus, searchId, out, enqueued::request)) {
             publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), SpecWriter.canonical(spec)));
             publisher.flush();
-            // a search cancelled while its driver was down starts no trial
-            if (!cancellations.awaitCaughtUp(CONTROL_CATCH_UP)) {
-                out.println("warning: cancel requests on " + bus.controlTopic() + " not read within "
+            // a search cancelled while its driver was down starts no trial, and one enqueued meanwhile runs first
+            if (!control.awaitCaughtUp(CONTROL_CATCH_UP)) {
+                out.println("warning: control requests on " + bus.controlTopic() + " not read within "
                         + CONTROL_CATCH_UP.toSeconds() + " s; trials start, and stop when a request is read");
             }
             Pruner pruner = Pruners.forSpec(spec);
@@ -131,8 +132,8 @@ public final class SearchRunner {
             SearchState state = SearchState.resume(prior, pruner, progress, out);
             SearchCheckpoints checkpoints = new SearchCheckpoints(spec.checkpoints(), bestCompleted(state), out);
             LaunchPolicy launches = new LaunchPolicy(spec.budget(), started, System::currentTimeMillis,
-                    cancellations::searchCancelled, progress::budgetExhausted);
-            Function<String, Optional<String>> mustStop = trialId -> cancellations.trialStop(trialId).or(() ->
+                    control::searchCancelled, progress::budgetExhausted);
+            Function<String, Optional<String>> mustStop = trialId -> control.trialStop(trialId).or(() ->
                     launches.pastDeadline() ? Optional.of("search wall-time budget exhausted") : Optional.empty());
             TrialExecution execution = new TrialExecution(new TrialRunner(sc, new KafkaStepSink(bus), checkpoints),
                     data, costs, new TrialExecution.Reporting(publisher, progress, metrics),
@@ -151,14 +152,17 @@ public final class SearchRunner {
             while (true) {
                 while (launches.mayLaunch(running, state.launched(), state.spent())) {
                     fence.run();
-                    Optional<Hyperparameters> next = metrics.timeSuggestion(() -> sampler.suggest(state.history()));
+                    Optional<EnqueuedTrials.Trial> queued = enqueued.next(state.launched(), state.history());
+                    Optional<Hyperparameters> next = queued.map(EnqueuedTrials.Trial::config)
+                            .or(() -> metrics.timeSuggestion(() -> sampler.suggest(state.history())));
                     if (next.isEmpty()) {
                         launches.spaceExhausted();
                         progress.spaceExhausted(state.launched());
                         break;
                     }
                     TrialPlan plan = plan(spec, searchId, state.launched(), next.get(), 1);
-                    publisher.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), next.get().toMap()));
+                    publisher.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), next.get().toMap(),
+                            queued.map(EnqueuedTrials.Trial::requestId).orElse(null)));
                     state.launch(plan.trialId(), next.get());
                     completed.submit(() -> execution.run(plan, null));
                     running++;
@@ -177,6 +181,8 @@ public final class SearchRunner {
             publisher.publish(LifecycleEvent.searchFinished(searchId, ending.text()));
             publisher.flush();
             out.println("search " + searchId + " " + ending.text() + ": " + progress.statusLine());
+            enqueued.notLaunched().ifPresent(left -> out.println("warning: the search ended before these enqueued"
+                    + " configurations ran: " + left));
             return new SearchOutcome(searchId, ending.status(), state.finished(), System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
@@ -186,7 +192,7 @@ public final class SearchRunner {
     }
 
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** How long the search waits for the cancel requests made before it started to be read. */
+    /** How long the search waits for the control requests made before it started to be read. */
     private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
     /** How often a fenced runner checks its lease while it waits for trials to end. */
     private static final Duration FENCE_CHECK = Duration.ofSeconds(1);

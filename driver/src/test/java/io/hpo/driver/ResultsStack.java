@@ -76,6 +76,19 @@ final class ResultsStack implements AutoCloseable {
         return aggregator.store();
     }
 
+    /** Waits until the store has a step of the trial: it is training. */
+    void awaitSteps(String searchId, String trialId) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (store().rankedTrials(searchId).stream()
+                    .anyMatch(t -> t.trialId().equals(trialId) && t.finalStep() != null && t.finalStep() > 0)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(trialId + " never trained a step");
+    }
+
     /** Waits until the search is FINISHED in the store with at least {@code expectedSteps} step metrics. */
     void awaitStored(String searchId, long expectedSteps) throws Exception {
         ResultsStore store = store();

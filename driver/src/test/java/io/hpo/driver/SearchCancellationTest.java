@@ -58,9 +58,9 @@ class SearchCancellationTest {
             });
             ResultsStore store = stack.store();
             String api = stack.aggregator().url() + "/api/searches/" + searchId;
-            awaitSteps(store, searchId, "trial-000");
+            stack.awaitSteps(searchId, "trial-000");
             assertEquals(202, post(api + "/trials/trial-000/cancel"));
-            awaitSteps(store, searchId, "trial-001");
+            stack.awaitSteps(searchId, "trial-001");
             assertEquals(202, post(api + "/cancel"));
 
             SearchOutcome outcome = search.get(3, TimeUnit.MINUTES);
@@ -77,18 +77,6 @@ class SearchCancellationTest {
             assertEquals("CANCELLED", store.search(searchId).orElseThrow().outcome());
             assertEquals(409, post(api + "/cancel"), "a finished search cannot be cancelled");
         }
-    }
-
-    private static void awaitSteps(ResultsStore store, String searchId, String trialId) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (store.rankedTrials(searchId).stream()
-                    .anyMatch(t -> t.trialId().equals(trialId) && t.finalStep() != null && t.finalStep() > 0)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(trialId + " never trained a step");
     }
 
     private static int post(String url) throws Exception {

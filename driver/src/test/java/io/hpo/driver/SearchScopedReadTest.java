@@ -12,6 +12,10 @@ import io.hpo.events.EventCodec;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.SearchHeader;
+import io.hpo.space.sampler.SearchHistory;
+import io.hpo.space.spec.SearchSpec;
+import io.hpo.space.spec.SpecLoader;
+import io.hpo.space.spec.SpecWriter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -40,8 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A resuming driver's read of its search's history and its cancel listener, on a real broker whose topics hold
- * many searches, records from before the search header, and a record older than any search here.
+ * A resuming driver's read of its search's history and its control listener, on a real broker whose topics hold
+ * many searches, records from before the search header, and a record older than any search here; and the enqueued
+ * configurations a resumed driver still has to launch.
  */
 class SearchScopedReadTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -143,8 +148,10 @@ class SearchScopedReadTest {
             }
             publisher.flush();
 
-            try (Cancellations targetListener = Cancellations.listen(bus, target, printer(new ByteArrayOutputStream()));
-                 Cancellations otherListener = Cancellations.listen(bus, other, printer(new ByteArrayOutputStream()))) {
+            try (ControlListener targetListener = ControlListener.listen(bus, target, printer(new ByteArrayOutputStream()),
+                    e -> { });
+                 ControlListener otherListener = ControlListener.listen(bus, other, printer(new ByteArrayOutputStream()),
+                         e -> { })) {
                 assertTrue(targetListener.awaitCaughtUp(WAIT));
                 assertTrue(otherListener.awaitCaughtUp(WAIT));
                 assertFalse(targetListener.searchCancelled(), "another search's cancel does not apply");
@@ -191,6 +198,40 @@ class SearchScopedReadTest {
 
     private static List<String> eventIds(List<LifecycleEvent> events) {
         return events.stream().map(LifecycleEvent::eventId).sorted().toList();
+    }
+
+    @Test
+    void aResumedDriverQueuesTheEnqueuedConfigurationsItsHistoryHasNotLaunched() throws Exception {
+        BusConfig bus = freshBus(3);
+        String searchId = SearchIds.newId("enqueued");
+        SearchSpec spec = SpecLoader.parse("""
+                name: enqueued
+                space:
+                  width: {choice: [32, 64]}
+                enqueue:
+                  - {width: 32}
+                  - {width: 64}
+                """, "enqueued.yaml");
+        ControlEvent launched = ControlEvent.enqueueTrial(searchId, Map.of("width", 64), "test");
+        ControlEvent waiting = ControlEvent.enqueueTrial(searchId, Map.of("width", 32), "test");
+        try (EventPublisher publisher = new EventPublisher(bus)) {
+            publisher.publish(LifecycleEvent.searchStarted(searchId, spec.name(), SpecWriter.canonical(spec)));
+            publisher.publish(LifecycleEvent.trialCreated(searchId, "trial-000", Map.of("width", 32), "spec-1"));
+            publisher.publish(LifecycleEvent.trialCreated(searchId, "trial-001", Map.of("width", 64),
+                    launched.eventId()));
+            publisher.publish(launched);
+            publisher.publish(waiting);
+            publisher.flush();
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        RecordedSearch prior = LifecycleLog.read(bus, searchId, printer(log));
+        EnqueuedTrials queue = new EnqueuedTrials(spec, prior.launchedRequests(), printer(log));
+        try (ControlListener listener = ControlListener.listen(bus, searchId, printer(log), queue::request)) {
+            assertTrue(listener.awaitCaughtUp(WAIT));
+            assertEquals("spec-2", queue.next(2, SearchHistory.empty()).orElseThrow().requestId());
+            assertEquals(waiting.eventId(), queue.next(3, SearchHistory.empty()).orElseThrow().requestId());
+            assertEquals(Optional.empty(), queue.next(4, SearchHistory.empty()), log.toString());
+        }
     }
 
     private static PrintStream printer(ByteArrayOutputStream sink) {

@@ -5,5 +5,7 @@ public enum ControlType {
     /** stop every running trial of the search and start no new one */
     CANCEL_SEARCH,
     /** stop one trial; the search goes on */
-    CANCEL_TRIAL
+    CANCEL_TRIAL,
+    /** run a configuration (some or all hyperparameters) as the search's next trial */
+    ENQUEUE_TRIAL
 }

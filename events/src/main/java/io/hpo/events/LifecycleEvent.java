@@ -20,6 +20,9 @@ import java.util.Objects;
  *                   a trial re-run after a lost executor or a crashed driver counts up); null means 1
  * @param submission SEARCH_STARTED (and only it): the spec's name and text
  * @param config     TRIAL_CREATED: the trial's hyperparameters (snake_case keys, as in the spec)
+ * @param enqueuedBy TRIAL_CREATED of an enqueued trial (and only it): the id of the request that enqueued it, so a
+ *                   resumed driver launches no request twice; null for a trial the sampler suggested (and in
+ *                   events from before enqueueing existed)
  * @param evaluation TRIAL_EVALUATED (and only it): step, validation loss, tokens seen
  * @param reason     TRIAL_STARTED of a later attempt: why the trial runs again; SEARCH_FINISHED: the search's final
  *                   status. A terminal event's reason is in its {@code ending}
@@ -29,7 +32,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LifecycleEvent(int schemaVersion, String eventId, String searchId, String trialId, Integer attempt,
                              LifecycleType type, long timeMs, @JsonUnwrapped SearchSubmission submission,
-                             Map<String, Object> config, @JsonUnwrapped TrialEvaluation evaluation, String reason,
+                             Map<String, Object> config, String enqueuedBy,
+                             @JsonUnwrapped TrialEvaluation evaluation, String reason,
                              @JsonUnwrapped TrialEnding ending) {
 
     // Jackson 2.15 cannot pass unwrapped objects to a constructor: JSON is read through fromJson instead
@@ -43,7 +47,8 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         if ((submission != null) != (type == LifecycleType.SEARCH_STARTED)
                 || (evaluation != null) != (type == LifecycleType.TRIAL_EVALUATED)
                 || (ending != null) != type.isTrialTerminal()
-                || (reason != null && type.isTrialTerminal())) {
+                || (reason != null && type.isTrialTerminal())
+                || (enqueuedBy != null && type != LifecycleType.TRIAL_CREATED)) {
             throw new IllegalArgumentException("a " + type + " event reports what its type reports: submission "
                     + submission + ", evaluation " + evaluation + ", reason " + reason + ", ending " + ending);
         }
@@ -58,6 +63,7 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
                                    @JsonProperty("searchName") String searchName,
                                    @JsonProperty("specYaml") String specYaml,
                                    @JsonProperty("config") Map<String, Object> config,
+                                   @JsonProperty("enqueuedBy") String enqueuedBy,
                                    @JsonProperty("step") Long step,
                                    @JsonProperty("validationLoss") Double validationLoss,
                                    @JsonProperty("tokensSeen") Long tokensSeen, @JsonProperty("reason") String reason,
@@ -68,6 +74,7 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         boolean terminal = type.isTrialTerminal();
         return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs,
                 type == LifecycleType.SEARCH_STARTED ? new SearchSubmission(searchName, specYaml) : null, config,
+                enqueuedBy,
                 type == LifecycleType.TRIAL_EVALUATED ? new TrialEvaluation(step, validationLoss, tokensSeen) : null,
                 terminal ? null : reason,
                 terminal ? new TrialEnding(step, tokensSeen, reason, rung, accounting, checkpoint) : null);
@@ -83,7 +90,14 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
     }
 
     public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config) {
-        return trial(searchId, trialId, null, LifecycleType.TRIAL_CREATED, "").config(config).build();
+        return trialCreated(searchId, trialId, config, null);
+    }
+
+    /** {@code enqueuedBy}: the id of the request that enqueued the trial; null for a sampled one. */
+    public static LifecycleEvent trialCreated(String searchId, String trialId, Map<String, Object> config,
+                                              String enqueuedBy) {
+        return trial(searchId, trialId, null, LifecycleType.TRIAL_CREATED, "").config(config).enqueuedBy(enqueuedBy)
+                .build();
     }
 
     /** {@code reason}: null for a first attempt; for a later one, why the trial runs again. */
@@ -138,7 +152,7 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
             throw new IllegalArgumentException("only a terminal trial event carries accounting, not " + type);
         }
         return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs, submission,
-                config, evaluation, reason, ending.withAccounting(accounting));
+                config, enqueuedBy, evaluation, reason, ending.withAccounting(accounting));
     }
 
     /** Which run of the trial this event belongs to (1 when the event does not say). */
@@ -160,6 +174,7 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         private final LifecycleType type;
         private SearchSubmission submission;
         private Map<String, Object> config;
+        private String enqueuedBy;
         private TrialEvaluation evaluation;
         private String reason;
         private TrialEnding ending;
@@ -182,6 +197,11 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
             return this;
         }
 
+        Builder enqueuedBy(String enqueuedBy) {
+            this.enqueuedBy = enqueuedBy;
+            return this;
+        }
+
         Builder evaluation(TrialEvaluation evaluation) {
             this.evaluation = evaluation;
             return this;
@@ -199,7 +219,7 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
 
         LifecycleEvent build() {
             return new LifecycleEvent(EventCodec.SCHEMA_VERSION, eventId, searchId, trialId, attempt, type,
-                    System.currentTimeMillis(), submission, config, evaluation, reason, ending);
+                    System.currentTimeMillis(), submission, config, enqueuedBy, evaluation, reason, ending);
         }
     }
 }

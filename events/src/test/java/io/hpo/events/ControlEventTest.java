@@ -28,6 +28,11 @@ class ControlEventTest {
         assertEquals(ControlType.CANCEL_SEARCH, back.type());
         assertNull(back.trialId());
         assertTrue(!new String(EventCodec.encode(search), StandardCharsets.UTF_8).contains("trialId"));
+        ControlEvent enqueue = ControlEvent.enqueueTrial("s", Map.of("width", 64, "learning_rate", 1e-3), "cli");
+        assertEquals(enqueue, EventCodec.decodeControl(EventCodec.encode(enqueue)));
+        assertEquals(ControlType.ENQUEUE_TRIAL, enqueue.type());
+        assertThrows(IllegalArgumentException.class, () -> new ControlEvent(1, "e", "s", null,
+                ControlType.CANCEL_SEARCH, 1, "api", Map.of("width", 64)));
     }
 
     @Test
@@ -37,6 +42,10 @@ class ControlEventTest {
                 ("{\"schemaVersion\":1,\"eventId\":\"e\",\"searchId\":\"s\",\"type\":\"CANCEL_TRIAL\",\"timeMs\":1}")
                         .getBytes(StandardCharsets.UTF_8)));
         assertTrue(noTrial.getMessage().contains("CANCEL_TRIAL needs trialId"), noTrial.getMessage());
+        CorruptEventException noConfig = assertThrows(CorruptEventException.class, () -> EventCodec.decodeControl(
+                ("{\"schemaVersion\":1,\"eventId\":\"e\",\"searchId\":\"s\",\"type\":\"ENQUEUE_TRIAL\",\"timeMs\":1}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertTrue(noConfig.getMessage().contains("ENQUEUE_TRIAL needs config"), noConfig.getMessage());
         byte[] future = new String(EventCodec.encode(ControlEvent.cancelSearch("s", "api")), StandardCharsets.UTF_8)
                 .replace("\"schemaVersion\":1", "\"schemaVersion\":2").getBytes(StandardCharsets.UTF_8);
         CorruptEventException version = assertThrows(CorruptEventException.class, () -> EventCodec.decodeControl(future));

@@ -57,6 +57,9 @@ class EventCodecTest {
                 + "\"timeMs\":0,\"reason\":\"COMPLETED\"}", LifecycleEvent.searchFinished("s", "COMPLETED"));
         pinned.put(trial + "TRIAL_CREATED\",\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_CREATED\","
                 + "\"timeMs\":0,\"config\":{\"width\":64}}", LifecycleEvent.trialCreated("s", "t", Map.of("width", 64)));
+        pinned.put(trial + "TRIAL_CREATED\",\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_CREATED\","
+                + "\"timeMs\":0,\"config\":{\"width\":64},\"enqueuedBy\":\"spec-1\"}",
+                LifecycleEvent.trialCreated("s", "t", Map.of("width", 64), "spec-1"));
         pinned.put(trial + "a2/TRIAL_STARTED\",\"searchId\":\"s\",\"trialId\":\"t\",\"attempt\":2,"
                 + "\"type\":\"TRIAL_STARTED\",\"timeMs\":0,\"reason\":\"executor lost\"}",
                 LifecycleEvent.trialStarted("s", "t", 2, "executor lost"));

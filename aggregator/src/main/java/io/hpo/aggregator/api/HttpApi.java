@@ -9,6 +9,7 @@ import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
+import io.hpo.aggregator.results.SearchFinishedException;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Page;
@@ -22,9 +23,11 @@ import io.hpo.events.TrialStatus;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.PrometheusRegistries;
 import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.spec.SpecException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -39,6 +42,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -90,11 +94,14 @@ import java.util.function.Supplier;
  *                                                  io.hpo.aggregator.scaling.ScaledRun}), with what it chose
  * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
  * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
+ * POST /api/searches/{id}/enqueue                  202: an ENQUEUE_TRIAL request with the body's configuration (a JSON
+ *                                                  object of hyperparameters to values) went to the control topic
  * </pre>
- * Errors are {@code {"error": "..."}}: 400 malformed path, unknown cost measure or bad where, 401 missing or wrong
- * bearer token, 403 read-only (no token configured, see {@link ControlRequests}), 404 unknown id or path, 405 other
- * methods, 409 best, importance or the scaling fit not available yet (too few trials) or the search/trial already
- * ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
+ * Errors are {@code {"error": "..."}}: 400 malformed path, unknown cost measure, bad where, or a configuration to
+ * enqueue that the search's recorded spec refuses (the reason at {@code request body:line:column}), 401 missing or
+ * wrong bearer token, 403 read-only (no token configured, see {@link ControlRequests}), 404 unknown id or path, 405
+ * other methods, 409 best, importance or the scaling fit not available yet (too few trials) or the search/trial
+ * already ended, 500 unexpected failure, 503 database or broker unreachable. A 500 or 503 says
  * only what failed and an error id: the details (exception and SQL texts, which name tables, values and hosts) go
  * to the log under that id. Non-finite losses are
  * JSON null (see {@link Json}). Paged lists carry their full length in the {@code X-Total-Count} header; a limit
@@ -110,7 +117,7 @@ public final class HttpApi implements AutoCloseable {
     /** Handler threads; Jetty reads requests without a thread, so only requests being answered hold one. */
     private static final int THREADS = 8;
     static final int MAX_HEADER_BYTES = 8 * 1024;
-    /** No endpoint reads a body: a cancel request needs none. */
+    /** Only enqueue reads a body: one configuration, a few hundred bytes. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     public static final Duration IDLE_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
 
@@ -239,6 +246,8 @@ public final class HttpApi implements AutoCloseable {
             try {
                 if (method.equals("POST") && path != null && isCancel(path)) {
                     reply = cancel(request, response, path);
+                } else if (method.equals("POST") && path != null && isEnqueue(path)) {
+                    reply = enqueue(request, response, path.get(2));
                 } else if (!method.equals("GET") && !method.equals("HEAD")) {
                     response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                     reply = Reply.error(405, "method " + method + " not allowed here");
@@ -416,14 +425,63 @@ public final class HttpApi implements AutoCloseable {
                 && path.get(path.size() - 1).equals("cancel");
     }
 
-    /** POST .../cancel: checks the token and that the search or trial is still running, then asks its driver. */
-    private Reply cancel(Request request, Response response, List<String> path) {
+    private static boolean isEnqueue(List<String> path) {
+        return path.size() == 4 && path.get(0).equals("api") && path.get(1).equals("searches")
+                && path.get(3).equals("enqueue");
+    }
+
+    /** 403 on a read-only API, 401 without the token; null when the request may change the search. */
+    private Reply refusedControl(Request request, Response response) {
         if (!control.enabled()) {
             return Reply.error(403, "API is read-only: set " + AggregatorConfig.API_TOKEN);
         }
         if (!control.authorized(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             return Reply.error(401, "missing or wrong bearer token");
+        }
+        return null;
+    }
+
+    /**
+     * POST .../enqueue: checks the token, that the search still runs and that its recorded spec accepts the body's
+     * configuration, then asks its driver to run it next.
+     */
+    private Reply enqueue(Request request, Response response, String searchId) {
+        Reply refused = refusedControl(request, response);
+        if (refused != null) {
+            return refused;
+        }
+        String by = "api " + Request.getRemoteAddr(request);
+        ControlEvent event;
+        try {
+            event = results.enqueueRequest(searchId, Content.Source.asString(request, StandardCharsets.UTF_8),
+                    "request body", by);
+        } catch (SpecException e) {
+            return Reply.error(400, e.getMessage());
+        } catch (IOException e) {
+            return Reply.error(400, "cannot read the request body: " + e.getMessage());
+        } catch (UnknownIdException e) {
+            return Reply.error(404, e.getMessage());
+        } catch (SearchFinishedException e) {
+            return Reply.error(409, e.getMessage());
+        } catch (SQLException e) {
+            return Reply.failure(503, "results database unavailable", e);
+        }
+        try {
+            control.publish(event);
+        } catch (IllegalStateException e) {
+            return Reply.failure(503, "control topic unavailable", e);
+        }
+        LOG.info("{} of {} {} requested by {}", event.type(), searchId, event.config(), by);
+        return new Reply(202, Map.of("accepted", event.type(), "eventId", event.eventId(), "config", event.config()),
+                Reply.JSON);
+    }
+
+    /** POST .../cancel: checks the token and that the search or trial is still running, then asks its driver. */
+    private Reply cancel(Request request, Response response, List<String> path) {
+        Reply refused = refusedControl(request, response);
+        if (refused != null) {
+            return refused;
         }
         String searchId = path.get(2);
         String trialId = path.size() == 6 ? path.get(4) : null;

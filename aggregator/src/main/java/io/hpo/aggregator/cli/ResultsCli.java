@@ -7,6 +7,7 @@ import io.hpo.aggregator.results.Importance;
 import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
+import io.hpo.aggregator.results.SearchFinishedException;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.scaling.ScaledRun;
 import io.hpo.aggregator.scaling.ScalingLaw;
@@ -18,9 +19,17 @@ import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
 import io.hpo.aggregator.store.StoredTrial;
+import io.hpo.events.ControlEvent;
+import io.hpo.events.EventPublisher;
 import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.spec.SpecException;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -38,9 +47,14 @@ import java.util.Set;
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
  * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
  * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>},
- * {@code scaling <search-id> [--budget FLOPS]}. Exit codes: {@value #OK}
- * done, {@value #FAILED} database error, {@value #UNKNOWN_ID} unknown search or trial, {@value #NOT_READY} no result yet (no evaluated trial, or the
- * search did not finish within --wait, too few trials for importance), {@value #USAGE} bad arguments.
+ * {@code scaling <search-id> [--budget FLOPS]}, and {@code enqueue <search-id> <config.yaml>}, which asks a running
+ * search's driver to run a configuration next (checked against the search's recorded spec as the API checks it, and
+ * put on the control topic with this configuration's broker settings, as a resumed driver reads and writes it: no API
+ * token is involved). Exit codes: {@value #OK} done, {@value #FAILED} database or broker error, a stored spec this
+ * build cannot read, or a finished search to enqueue to, {@value #UNKNOWN_ID} unknown search or trial, or a
+ * configuration the search refuses (at {@code file:line:column}, as a spec mistake exits), {@value #NOT_READY} no
+ * result yet (no evaluated trial, the search did not finish within --wait, too few trials for importance or the
+ * scaling fit), {@value #USAGE} bad arguments.
  */
 public final class ResultsCli {
     public static final int OK = 0;
@@ -62,6 +76,8 @@ public final class ResultsCli {
             "  importance <search-id>                  how much each searched hyperparameter explains the loss",
             "  scaling <search-id> [--budget FLOPS]    the law L(N, D) = E + A/N^alpha + B/D^beta fitted to the"
                     + " completed trials; --budget: the best N and D for that compute (FLOPs ~ 6 N D)",
+            "  enqueue <search-id> <config.yaml>       run a configuration (a mapping of some or all hyperparameters",
+            "                                          to values) as the running search's next trial",
             "options: --config FILE (properties with hpo.* keys)");
     private static final Duration WAIT_POLL = Duration.ofSeconds(1);
     /** Characters of the importance bar of a hyperparameter that explains everything. */
@@ -98,6 +114,8 @@ public final class ResultsCli {
                 case "importance" -> args.size() == 1 ? importance(results, args.get(0))
                         : usage("importance <search-id>");
                 case "scaling" -> scaling(results, args);
+                case "enqueue" -> args.size() == 2 ? enqueue(results, args.get(0), Path.of(args.get(1)))
+                        : usage("enqueue <search-id> <config.yaml>");
                 default -> usage("unknown command '" + command + "'");
             };
         } catch (UnknownIdException e) {
@@ -106,9 +124,11 @@ public final class ResultsCli {
         } catch (NotReadyException e) {
             err.println(e.getMessage());
             return NOT_READY;
-        } catch (IllegalStateException e) {
-            // a stored spec or configuration this build cannot turn into a spec: say which, no stack trace
-            err.println(e.getMessage());
+        } catch (SpecException e) {
+            err.println("error: " + e.getMessage());
+            return UNKNOWN_ID;
+        } catch (SearchFinishedException e) {
+            err.println(e.getMessage() + ": nothing runs an enqueued configuration");
             return FAILED;
         } catch (SQLException e) {
             err.println("cannot read the results database at " + JdbcUrls.redacted(config.jdbcUrl()) + ": "
@@ -404,6 +424,27 @@ public final class ResultsCli {
             }
         }
         return varying;
+    }
+
+    /** Checks the configuration in {@code file} against the search's spec and puts the request on the control topic. */
+    private int enqueue(Results results, String searchId, Path file)
+            throws SQLException, UnknownIdException, SearchFinishedException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SpecException(file.toString(), 1, 1, "cannot read the configuration: "
+                    + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
+        }
+        ControlEvent event = results.enqueueRequest(searchId, text, file.toString(),
+                "cli " + System.getProperty("user.name"));
+        try (EventPublisher publisher = new EventPublisher(config.bus())) {
+            publisher.publish(event);
+            publisher.flush();
+        }
+        out.println("enqueued " + event.config() + " for search " + searchId + " (request " + event.eventId()
+                + "): its driver runs it as the next trial, if the budget allows one more");
+        return OK;
     }
 
     private int best(Results results, String searchId) throws SQLException, UnknownIdException, NotReadyException {

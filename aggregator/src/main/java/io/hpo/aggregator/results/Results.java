@@ -13,8 +13,10 @@ import io.hpo.aggregator.store.TrainingLine;
 import io.hpo.aggregator.store.TrialFilter;
 import io.hpo.aggregator.store.TrialOrder;
 
+import io.hpo.events.ControlEvent;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.spec.EnqueuedConfigs;
 import io.hpo.space.spec.ParamSpec;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
@@ -51,6 +53,30 @@ public final class Results {
     /** The search, with its spec. */
     public SearchSummary search(String searchId) throws SQLException, UnknownIdException {
         return store.search(searchId).orElseThrow(() -> unknownSearch(searchId));
+    }
+
+    /**
+     * The request that asks a running search's driver to run {@code text}, a configuration as YAML or JSON, next:
+     * checked against the spec the search recorded as the spec's own {@code enqueue:} entries are, so a refusal is a
+     * {@link SpecException} at {@code origin:line:column}.
+     *
+     * @param requestedBy who asks, for the driver's log
+     * @throws SearchFinishedException when the search has finished: no driver would read the request
+     */
+    public ControlEvent enqueueRequest(String searchId, String text, String origin, String requestedBy)
+            throws SQLException, UnknownIdException, SearchFinishedException {
+        SearchSummary search = search(searchId);
+        if (search.finished()) {
+            throw new SearchFinishedException("search '" + searchId + "' already finished");
+        }
+        SearchSpec spec;
+        try {
+            spec = SpecLoader.parseRecorded(search.specYaml(), "search " + searchId + " (recorded spec)");
+        } catch (SpecException e) {
+            throw new IllegalStateException("the recorded spec of search '" + searchId + "' cannot be read: "
+                    + e.getMessage(), e);
+        }
+        return ControlEvent.enqueueTrial(searchId, EnqueuedConfigs.parse(text, origin, spec), requestedBy);
     }
 
     /** Every trial of the search in ranking order (the CLI prints them all). */

@@ -9,7 +9,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * A search as its lifecycle events recorded it: what a resumed driver goes on from. Built from events in any
@@ -42,6 +45,11 @@ public record RecordedSearch(String searchId, String specYaml, String finalStatu
         return trials.stream().filter(t -> !t.finished()).toList();
     }
 
+    /** The ids of the enqueue requests whose trials were launched. */
+    public Set<String> launchedRequests() {
+        return trials.stream().map(RecordedTrial::enqueuedBy).filter(Objects::nonNull).collect(Collectors.toSet());
+    }
+
     /** The search {@code searchId} as recorded by {@code events} (events of other searches are ignored). */
     public static RecordedSearch of(String searchId, List<LifecycleEvent> events) {
         Map<String, LifecycleEvent> unique = new LinkedHashMap<>();
@@ -65,6 +73,7 @@ public record RecordedSearch(String searchId, String specYaml, String finalStatu
 
     private static final class TrialEvents {
         private Map<String, Object> config;
+        private String enqueuedBy;
         private long createdAt = Long.MAX_VALUE;
         private int lastAttempt;
         private LifecycleEvent terminal;
@@ -73,6 +82,7 @@ public record RecordedSearch(String searchId, String specYaml, String finalStatu
         void add(LifecycleEvent e) {
             if (e.type() == LifecycleType.TRIAL_CREATED) {
                 config = e.config();
+                enqueuedBy = e.enqueuedBy();
                 createdAt = e.timeMs();
                 return;
             }
@@ -95,7 +105,7 @@ public record RecordedSearch(String searchId, String specYaml, String finalStatu
                     .sorted(Comparator.comparingLong(TrialEvaluation::step))
                     .map(e -> new RecordedTrial.Evaluation(e.step(), e.validationLoss(), e.tokensSeen()))
                     .toList();
-            return new RecordedTrial(trialId, config, lastAttempt, terminal, latest);
+            return new RecordedTrial(trialId, config, enqueuedBy, lastAttempt, terminal, latest);
         }
     }
 }

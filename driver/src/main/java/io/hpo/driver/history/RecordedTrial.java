@@ -9,12 +9,13 @@ import java.util.Map;
  * One trial as the lifecycle topic recorded it.
  *
  * @param config      its hyperparameters, from TRIAL_CREATED
+ * @param enqueuedBy  the request that enqueued it, from TRIAL_CREATED; null for a sampled trial
  * @param lastAttempt the latest attempt that started; 0 when it was created but never started
  * @param terminal    its terminal event, null while it has none (it was running when its driver stopped)
  * @param evaluations the latest attempt's validation losses, by step
  */
-public record RecordedTrial(String trialId, Map<String, Object> config, int lastAttempt, LifecycleEvent terminal,
-                            List<Evaluation> evaluations) {
+public record RecordedTrial(String trialId, Map<String, Object> config, String enqueuedBy, int lastAttempt,
+                            LifecycleEvent terminal, List<Evaluation> evaluations) {
 
     public record Evaluation(long step, double validationLoss, long tokensSeen) {
     }

@@ -1,6 +1,6 @@
 package io.hpo.driver.bench;
 
-import io.hpo.driver.Cancellations;
+import io.hpo.driver.ControlListener;
 import io.hpo.driver.SearchIds;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * events a real one has (created with its config, started, {@value #EVALUATIONS} evaluations, completed with its
  * accounting), and a cancel request for each search. Then it reads the large search back with
  * {@link LifecycleLog#events}, the events {@code --resume} builds its state from, and starts a
- * {@link Cancellations} listener for it until it has caught up. For comparison it also times the read before
+ * {@link ControlListener} for it until it has caught up. For comparison it also times the read before
  * issue #19: every record of the topic decoded and kept. The first resume read is the one a resuming driver does, its code not yet compiled (publishing has
  * loaded the Kafka client and Jackson, though); the whole-topic read and a second resume read then run on
  * compiled code, the fair comparison, and so does a read that skips every record (what other searches' records
@@ -151,7 +151,7 @@ public final class ResumeScale {
 
     private static String cancelListenerStartSeconds(BusConfig bus, String searchId) throws InterruptedException {
         long start = System.nanoTime();
-        try (Cancellations listener = Cancellations.listen(bus, searchId, silent())) {
+        try (ControlListener listener = ControlListener.listen(bus, searchId, silent(), e -> { })) {
             if (!listener.awaitCaughtUp(WAIT) || listener.trialStop(SearchIds.trialId(0)).isEmpty()) {
                 throw new IllegalStateException("the cancel listener of " + searchId + " did not catch up with its"
                         + " request within " + WAIT);

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class RecordedSearchTest {
                 LifecycleEvent.trialEvaluated("s", "trial-001", 1, 10, 2.0, 100),
                 LifecycleEvent.trialStarted("s", "trial-001", 2, "executor lost"),
                 LifecycleEvent.trialEvaluated("s", "trial-001", 2, 10, 2.05, 100),
-                LifecycleEvent.trialCreated("s", "trial-002", Map.of("width", 48)),
+                LifecycleEvent.trialCreated("s", "trial-002", Map.of("width", 48), "spec-1"),
                 LifecycleEvent.trialCreated("other", "trial-000", Map.of("width", 16)),
                 LifecycleEvent.searchFinished("other", "COMPLETED")));
         events.addAll(List.copyOf(events));
@@ -53,6 +54,7 @@ class RecordedSearchTest {
         assertEquals(0, s.trials().get(2).lastAttempt(), "created, never started");
         assertEquals(List.of("trial-001", "trial-002"),
                 s.unfinishedTrials().stream().map(RecordedTrial::trialId).toList());
+        assertEquals(Set.of("spec-1"), s.launchedRequests(), "an enqueued trial names its request, a sampled one none");
         assertEquals("COMPLETED", RecordedSearch.of("other", events).finalStatus());
     }
 

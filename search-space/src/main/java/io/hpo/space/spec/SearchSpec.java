@@ -28,13 +28,15 @@ import java.util.Objects;
  * @param cost        prices that turn a trial's executor time into energy, emissions and money
  * @param checkpoints where completed trials save their models, and which do
  * @param init        the checkpoint every trial starts from, or null for trials trained from scratch
+ * @param enqueue     configurations (some or all hyperparameters, in map form) the search tries first, in order,
+ *                    before asking its sampler; see {@link EnqueuedConfigs}
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
                          List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
                          TrainingSpec training, CostSpec cost, CheckpointsSpec checkpoints, InitSpec init,
-                         String yaml, String origin) implements Serializable {
+                         List<Map<String, Object>> enqueue, String yaml, String origin) implements Serializable {
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");
@@ -59,12 +61,13 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         }
         space = Collections.unmodifiableMap(ordered);
         constraints = List.copyOf(constraints);
+        enqueue = List.copyOf(enqueue);
     }
 
     /** This spec with another budget. */
     public SearchSpec withBudget(BudgetSpec newBudget) {
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, newBudget, training, cost,
-                checkpoints, init, yaml, origin);
+                checkpoints, init, enqueue, yaml, origin);
     }
 
     /** The checkpoint trials start from; empty when they train from scratch. */

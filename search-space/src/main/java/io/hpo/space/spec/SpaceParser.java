@@ -218,7 +218,7 @@ final class SpaceParser {
     }
 
     /** One value of the hyperparameter's kind, checked against its legal range. */
-    private Object value(String name, Node node) {
+    Object value(String name, Node node) {
         Object value = switch (Hyperparameter.forName(name).kind()) {
             case REAL -> reader.real(node, name);
             case INTEGER -> integer(name, name, node);

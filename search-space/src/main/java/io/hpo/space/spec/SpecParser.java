@@ -36,7 +36,7 @@ final class SpecParser {
 
     private static final List<String> TOP_KEYS =
             List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints",
-                    "checkpoints", "init");
+                    "checkpoints", "init", "enqueue");
     private static final List<String> DATA_KEYS =
             List.of("source", "demo_sentences", "validation_fraction", "demo_task", "fraction");
     private static final List<String> STRATEGY_KEYS =
@@ -74,7 +74,10 @@ final class SpecParser {
     }
 
     SearchSpec parse() {
-        Node root = compose();
+        Node root = compose(yaml, origin);
+        if (root == null) {
+            throw new SpecException(origin, 1, 1, "the spec is empty; it needs at least 'name'");
+        }
         NodeReader.Mapping top = reader.mapping(root, "the spec");
         for (String key : top.keys()) {
             if (Hyperparameter.NAMES.contains(key)) {
@@ -111,11 +114,15 @@ final class SpecParser {
         MemoryEstimate.problem(space).ifPresent(problem -> {
             throw reader.error(spaceNode, problem);
         });
+        List<Map<String, Object>> enqueue = EnqueuedConfigs.parseList(reader,
+                top.value("enqueue").isPresent() ? top.keyNode("enqueue") : root, top.value("enqueue").orElse(null),
+                space, constraints, seed, budget.maxTrials());
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, cost,
-                checkpoints, init, yaml, origin);
+                checkpoints, init, enqueue, yaml, origin);
     }
 
-    private Node compose() {
+    /** The YAML text's root node, within {@link SpecLimits}; null when the text holds none. */
+    static Node compose(String yaml, String origin) {
         if (yaml.length() > SpecLimits.MAX_SPEC_SIZE) {
             throw new SpecException(origin, 1, 1, "the spec is " + yaml.length() + " characters, longer than the "
                     + SpecLimits.MAX_SPEC_SIZE + " characters a spec may have");
@@ -135,14 +142,11 @@ final class SpecParser {
             throw mark == null ? new SpecException(origin, 1, 1, problem)
                     : new SpecException(origin, mark.getLine() + 1, mark.getColumn() + 1, problem);
         } catch (ReaderException e) {
-            int[] at = lineAndColumn(e.getPosition());
+            int[] at = lineAndColumn(yaml, e.getPosition());
             throw new SpecException(origin, at[0], at[1], String.format(Locale.ROOT,
                     "not a text file: special characters are not allowed, found U+%04X", e.getCodePoint()));
         } catch (YAMLException e) {
             throw new SpecException(origin, 1, 1, limitBroken(e.getMessage()));
-        }
-        if (root == null) {
-            throw new SpecException(origin, 1, 1, "the spec is empty; it needs at least 'name'");
         }
         return root;
     }
@@ -160,7 +164,7 @@ final class SpecParser {
     }
 
     /** 1-based line and column of the {@code position}-th code point of the text. */
-    private int[] lineAndColumn(int position) {
+    private static int[] lineAndColumn(String yaml, int position) {
         int line = 1;
         int column = 1;
         int[] codePoints = yaml.codePoints().limit(position).toArray();

@@ -72,6 +72,12 @@ public final class SpecWriter {
             out.append("constraints:\n");
             spec.constraints().forEach(c -> out.append("  - ").append(quoted(c.text())).append('\n'));
         }
+        // none stays unwritten, so a search recorded before enqueue existed still matches its spec
+        if (!spec.enqueue().isEmpty()) {
+            out.append("enqueue:\n");
+            spec.enqueue().forEach(config -> out.append("  - {").append(config.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "))).append("}\n"));
+        }
         return out.toString();
     }
 
@@ -169,7 +175,8 @@ public final class SpecWriter {
         out.append("  brackets: ").append(pruner.brackets()).append('\n');
     }
 
-    private static String yaml(ParamSpec param) {
+    /** How the spec writes {@code param}, e.g. {@code {uniform: [0.001, 0.01]}}. */
+    static String yaml(ParamSpec param) {
         if (param instanceof ParamSpec.Conditional c) {
             String sampled = c.sampled() instanceof ParamSpec.Fixed f ? "{choice: [" + f.value() + "]}"
                     : yaml(c.sampled());

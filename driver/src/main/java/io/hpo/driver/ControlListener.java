@@ -18,14 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
- * Cancel requests for one search, read from the control topic (where the aggregator's API puts them) on a
+ * Control requests for one search, read from the control topic (where the aggregator's API and CLI put them) on a
  * background thread. The topic is read from the search's start (see {@link SearchScopedConsumer}: other searches'
  * requests are skipped undecoded), so a request made while the driver was down applies when the search resumes.
- * Trials poll it between averaging rounds.
+ * Cancellations are kept here, and trials poll them between averaging rounds; enqueue requests are handed on as they
+ * are read (a resumed search's launched ones included: the receiver knows which were).
  */
-public final class Cancellations implements AutoCloseable {
+public final class ControlListener implements AutoCloseable {
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(30);
 
     private final String searchId;
@@ -35,19 +37,23 @@ public final class Cancellations implements AutoCloseable {
     private final SearchScopedConsumer consumer;
     private final Thread thread;
     private final PrintStream out;
+    private final Consumer<ControlEvent> enqueued;
     private volatile boolean closed;
 
-    private Cancellations(BusConfig bus, String searchId, PrintStream out) {
+    private ControlListener(BusConfig bus, String searchId, PrintStream out, Consumer<ControlEvent> enqueued) {
         this.searchId = searchId;
         this.out = out;
+        this.enqueued = enqueued;
         consumer = new SearchScopedConsumer(bus, bus.controlTopic(), searchId, SearchIds.recordsNotBefore(searchId),
                 "hpo-control");
         thread = new Thread(this::poll, "hpo-control-" + searchId);
         thread.setDaemon(true);
     }
 
-    public static Cancellations listen(BusConfig bus, String searchId, PrintStream out) {
-        Cancellations c = new Cancellations(bus, searchId, out);
+    /** @param enqueued told of each ENQUEUE_TRIAL request, on the listener's thread */
+    public static ControlListener listen(BusConfig bus, String searchId, PrintStream out,
+                                         Consumer<ControlEvent> enqueued) {
+        ControlListener c = new ControlListener(bus, searchId, out, enqueued);
         c.thread.start();
         return c;
     }
@@ -100,6 +106,10 @@ public final class Cancellations implements AutoCloseable {
             return;
         }
         if (!e.searchId().equals(searchId)) {
+            return;
+        }
+        if (e.type() == ControlType.ENQUEUE_TRIAL) {
+            enqueued.accept(e);
             return;
         }
         String reason = "cancelled by " + (e.requestedBy() == null ? "request" : e.requestedBy());
