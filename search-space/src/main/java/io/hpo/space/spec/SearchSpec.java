@@ -28,13 +28,14 @@ import java.util.Objects;
  * @param cost        prices that turn a trial's executor time into energy, emissions and money
  * @param checkpoints where completed trials save their models, and which do
  * @param init        the checkpoint every trial starts from, or null for trials trained from scratch
+ * @param onEnd       where the search's end is posted (the notify section), or null for nowhere
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
                          List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
                          TrainingSpec training, CostSpec cost, CheckpointsSpec checkpoints, InitSpec init,
-                         String yaml, String origin) implements Serializable {
+                         NotifySpec onEnd, String yaml, String origin) implements Serializable {
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");
@@ -64,5 +65,10 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
     /** The checkpoint trials start from; empty when they train from scratch. */
     public java.util.Optional<InitSpec> initial() {
         return java.util.Optional.ofNullable(init);
+    }
+
+    /** Where the search's end is posted; empty when the spec has no notify section. */
+    public java.util.Optional<NotifySpec> notification() {
+        return java.util.Optional.ofNullable(onEnd);
     }
 }

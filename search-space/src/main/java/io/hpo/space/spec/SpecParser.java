@@ -34,7 +34,7 @@ final class SpecParser {
 
     private static final List<String> TOP_KEYS =
             List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints",
-                    "checkpoints", "init");
+                    "checkpoints", "init", "notify");
     private static final List<String> DATA_KEYS =
             List.of("source", "demo_sentences", "validation_fraction", "demo_task");
     private static final List<String> STRATEGY_KEYS =
@@ -97,6 +97,7 @@ final class SpecParser {
         InitSpec init = fineTuning.init(section(top, "init", FineTuningSections.INIT_KEYS), checkpoints, space,
                 section(top, "space", Hyperparameter.NAMES));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
+        NotifySpec notify = new NotifySection(reader).parse(top.value("notify").orElse(null));
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);
         Node feasibilityNode = top.value("constraints").isPresent() ? top.keyNode("constraints")
@@ -109,7 +110,7 @@ final class SpecParser {
             throw reader.error(spaceNode, problem);
         });
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, cost,
-                checkpoints, init, yaml, origin);
+                checkpoints, init, notify, yaml, origin);
     }
 
     private Node compose() {
