@@ -5,6 +5,8 @@ import io.hpo.driver.bus.LeaseLostException;
 import io.hpo.driver.bus.LeaseRefusedException;
 import io.hpo.driver.history.LifecycleLog;
 import io.hpo.driver.history.RecordedSearch;
+import io.hpo.driver.notify.SearchNotifier;
+import io.hpo.driver.notify.WebhookSettings;
 import io.hpo.events.BrokerCheck;
 import io.hpo.events.BusConfig;
 import io.hpo.space.checkpoint.CheckpointException;
@@ -58,7 +60,8 @@ public final class SearchDriverMain {
         Settings settings;
         try {
             settings = new Settings(DriverSettings.bus(conf), DriverSettings.metricsPort(conf),
-                    DriverSettings.trialRetries(conf), DriverSettings.leaseSessionTimeout(conf));
+                    DriverSettings.trialRetries(conf), DriverSettings.leaseSessionTimeout(conf),
+                    DriverSettings.webhook(conf));
             GpuScheduling.apply(conf, DriverSettings.workerGpus(conf),
                     Nd4jBackends.cudaPackaged(SearchDriverMain.class.getClassLoader()));
         } catch (IllegalArgumentException e) {
@@ -130,12 +133,15 @@ public final class SearchDriverMain {
         }
         conf.setIfMissing("spark.task.maxFailures", TASK_MAX_FAILURES_DEFAULT);
         System.out.println("search " + searchId + " from " + spec.origin() + ", events to " + bus);
+        SearchNotifier notifier = new SearchNotifier(spec, settings.webhook(), System.out);
+        long started = System.currentTimeMillis();
         try (DriverMetrics metrics = new DriverMetrics();
              JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             settings.metricsPort().ifPresent(port -> serveMetrics(metrics, DriverSettings.metricsHost(conf), port));
             SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics, settings.retries()).fencedBy(lease)
                     .run(spec, searchId, prior);
+            notifier.ended(outcome);
             outcome.best().ifPresent(b -> System.out.printf("best trial %s: validation loss %.4f%n", b.trialId(),
                     b.result().bestValLoss()));
             System.out.println("search id: " + searchId);
@@ -146,19 +152,34 @@ public final class SearchDriverMain {
             return 1;
         } catch (DataException | CheckpointException e) {
             System.err.println("error: " + e.getMessage());
+            notifier.failed(searchId, started, e.getMessage());
             return 2;
         } catch (LeaseLostException e) {
             System.err.println("error: " + e.getMessage());
+            notifier.failed(searchId, started, e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             System.err.println("search " + searchId + " failed: " + e.getMessage());
             e.printStackTrace();
+            notifier.failed(searchId, started, String.valueOf(e.getMessage()));
             return 1;
+        } finally {
+            awaitDelivery(notifier);
+        }
+    }
+
+    /** After Spark has stopped: the search's end is recorded, and its webhook gets at most its deadline. */
+    private static void awaitDelivery(SearchNotifier notifier) {
+        try {
+            notifier.awaitDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** The driver's settings, all read and checked before anything starts. */
-    private record Settings(BusConfig bus, OptionalInt metricsPort, int retries, Duration leaseSession) {
+    private record Settings(BusConfig bus, OptionalInt metricsPort, int retries, Duration leaseSession,
+                            WebhookSettings webhook) {
     }
 
     /** A taken port costs the search its metrics endpoint, not its run. */

@@ -165,7 +165,8 @@ public final class SearchRunner {
             publisher.publish(LifecycleEvent.searchFinished(searchId, ending.text()));
             publisher.flush();
             out.println("search " + searchId + " " + ending.text() + ": " + progress.statusLine());
-            return new SearchOutcome(searchId, ending.status(), state.finished(), System.currentTimeMillis() - started);
+            return new SearchOutcome(searchId, ending.status(), ending.budget(), state.finished(), started,
+                    System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
