@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** What a receiver computes to check a delivery (the check docs/dashboard-and-api.md shows), written apart from the driver's. */
-final class Receivers {
+public final class Receivers {
     private Receivers() {
     }
 
-    static String signature(String secret, String timestamp, byte[] body) throws Exception {
+    public static String signature(String secret, String timestamp, byte[] body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         byte[] signed = (timestamp + "." + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);

@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP server on a free loopback port that records every request to {@code /hook} and answers with the
  * statuses it was given, in turn (the last one from then on); a status of 0 never answers.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     /** One request as it arrived. */
-    record Request(Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
+    public record Request(Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
@@ -37,7 +37,7 @@ final class WebhookReceiver implements AutoCloseable {
         this.statuses = new ArrayDeque<>(statuses);
     }
 
-    static WebhookReceiver answering(Integer... statuses) throws IOException {
+    public static WebhookReceiver answering(Integer... statuses) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         WebhookReceiver receiver = new WebhookReceiver(server, List.of(statuses));
         server.createContext("/hook", exchange -> {
@@ -68,11 +68,11 @@ final class WebhookReceiver implements AutoCloseable {
         return statuses.size() > 1 ? statuses.poll() : statuses.peek();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook?token=query-token");
     }
 
-    synchronized List<Request> requests() {
+    public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
 
