@@ -145,8 +145,8 @@ final class DriverSettings {
         return wholeNumber(settings(conf), key, defaultValue, min, max, expected);
     }
 
-    private static long wholeNumber(Map<String, String> settings, String key, String defaultValue, long min, long max,
-                                    String expected) {
+    private static long wholeNumber(Map<String, String> settings, String key, String defaultValue, long min,
+                                    long max, String expected) {
         String value = settings.getOrDefault(key, defaultValue).trim();
         try {
             long n = Long.parseLong(value);

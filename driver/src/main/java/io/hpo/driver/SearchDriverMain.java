@@ -32,7 +32,8 @@ import java.util.OptionalInt;
  * costs no cluster time. A search id that the lifecycle topic already holds goes on from its recorded history
  * (its finished trials are not run again); {@code --resume} takes the spec it was recorded with. A search has one
  * live driver: before reading its history or starting Spark the driver takes the search's {@link DriverLease}, and
- * refuses when another driver holds it.
+ * refuses when another driver holds it. Once the search has ended (its end recorded) or failed, a spec's
+ * {@code notify} webhook is told, and the driver waits for that delivery at most its deadline before it exits.
  * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec, data (data is checked before any
  * trial starts), no Kafka broker answering or another driver running the search (both checked before Spark starts),
  * 1 the search failed (a lost lease included: the driver stops launching trials).

@@ -45,7 +45,8 @@ public record SearchReport(String searchId, String name, String outcome, String 
                 t.result().tokensAtBest(), t.hyperparameters().toMap())).orElse(null);
         return new SearchReport(outcome.searchId(), spec.name(), outcome.status().name(), budget, null,
                 countByStatus(outcome.trials()), best, totalSpend(outcome.trials()),
-                Instant.ofEpochMilli(outcome.startedMs()).toString(), endedAt.toString(), link(dashboard, outcome.searchId()));
+                Instant.ofEpochMilli(outcome.startedMs()).toString(), endedAt.toString(),
+                link(dashboard, outcome.searchId()));
     }
 
     static SearchReport failed(SearchSpec spec, String searchId, String error, Instant startedAt, Instant endedAt,

@@ -5,7 +5,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
-/** What a receiver computes to check a delivery (the check docs/dashboard-and-api.md shows), written apart from the driver's. */
+/** What a receiver computes to check a delivery (docs/spec.md shows the same check), written apart from the driver's. */
 public final class Receivers {
     private Receivers() {
     }

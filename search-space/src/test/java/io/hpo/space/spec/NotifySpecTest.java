@@ -18,7 +18,8 @@ class NotifySpecTest {
 
     @Test
     void aWebhookAloneIsPostedEveryEnding() {
-        SearchSpec spec = SpecLoader.parse("name: n\nnotify: {webhook: 'https://hooks.example.com/hpo?team=ml'}\n", "n");
+        SearchSpec spec = SpecLoader.parse("name: n\nnotify: {webhook: 'https://hooks.example.com/hpo?team=ml'}\n",
+                "n");
 
         NotifySpec notify = spec.notification().orElseThrow();
         assertEquals("https://hooks.example.com/hpo?team=ml", notify.webhook());
