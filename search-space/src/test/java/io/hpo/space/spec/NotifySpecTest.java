@@ -1,5 +1,6 @@
 package io.hpo.space.spec;
 
+import io.hpo.space.Hyperparameters;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -96,5 +97,7 @@ class NotifySpecTest {
         assertFalse(SpecWriter.records(canonical, SpecLoader.parse("name: n\n", "n")), "notify is part of the record");
         assertFalse(SpecWriter.canonical(SpecLoader.parse("name: n\n", "n")).contains("\nnotify:"),
                 "a search without notify is recorded as before the section existed");
+        assertEquals(spec.notification(), SpecLoader.parse(SpecWriter.withFixed(spec, Hyperparameters.defaults()),
+                "best").notification(), "the winner's spec posts where the search did");
     }
 }
