@@ -55,9 +55,9 @@ class SearchNotifyEndToEndTest {
         stack.close();
     }
 
-    /** Runs the driver on the spec posting to {@code webhook}; returns its exit code and what it printed. */
-    private static Run drive(String searchId, String webhook, Map<String, String> settings) throws Exception {
-        Path spec = Files.writeString(dir.resolve(searchId + ".yaml"), SPEC.formatted(webhook));
+    /** Runs the driver on {@code specText}; returns its exit code and what it printed. */
+    private static Run drive(String searchId, String specText, Map<String, String> settings) throws Exception {
+        Path spec = Files.writeString(dir.resolve(searchId + ".yaml"), specText);
         Path secretFile = Files.writeString(dir.resolve("notify-secret"), SECRET + "\n");
         Map<String, String> props = new HashMap<>(Map.of(
                 "spark.hpo.kafka.bootstrap.servers", stack.bootstrapServers(),
@@ -89,7 +89,7 @@ class SearchNotifyEndToEndTest {
     void aSearchPostsExactlyOneSignedSummaryThatMatchesTheStore() throws Exception {
         String searchId = "notified-ok";
         try (WebhookReceiver receiver = WebhookReceiver.answering(200)) {
-            Run run = drive(searchId, receiver.url().toString(), Map.of());
+            Run run = drive(searchId, SPEC.formatted(receiver.url()), Map.of());
 
             assertEquals(0, run.exitCode(), run.printed());
             assertEquals(1, receiver.requests().size(), run.printed());
@@ -120,7 +120,7 @@ class SearchNotifyEndToEndTest {
     void aWebhookThatNeverAnswersLeavesTheSearchsOutcomeAndHoldsTheDriverAtMostItsDeadline() throws Exception {
         String searchId = "notified-silent";
         try (WebhookReceiver receiver = WebhookReceiver.answering(0)) {
-            Run run = drive(searchId, receiver.url().toString(), Map.of(
+            Run run = drive(searchId, SPEC.formatted(receiver.url()), Map.of(
                     "spark.hpo.driver.notify.deadline.ms", "3000",
                     "spark.hpo.driver.notify.request.timeout.ms", "1000"));
 
@@ -130,6 +130,30 @@ class SearchNotifyEndToEndTest {
             stack.awaitStored(searchId, 2 * 10);
             assertEquals("COMPLETED", stack.store().search(searchId).orElseThrow().outcome());
             assertFalse(run.printed().contains(SECRET), "the secret is never printed");
+        }
+    }
+
+    /** Data too small for one batch stops the search before any trial: a FAILED summary says why. */
+    @Test
+    void aSearchThatFailsPostsItsError() throws Exception {
+        Path data = Files.writeString(dir.resolve("small.txt"), "the cat can run . can the cat run ?\n".repeat(3));
+        try (WebhookReceiver receiver = WebhookReceiver.answering(200)) {
+            Run run = drive("notified-failed", """
+                    name: failing
+                    data: {source: %s}
+                    notify: {webhook: '%s', endings: [failed]}
+                    """.formatted(data, receiver.url()), Map.of());
+
+            assertEquals(2, run.exitCode(), run.printed());
+            assertEquals(1, receiver.requests().size(), run.printed());
+            WebhookReceiver.Request post = receiver.requests().get(0);
+            assertEquals(Receivers.signature(SECRET, post.header(WebhookDelivery.TIMESTAMP_HEADER), post.body()),
+                    post.header(WebhookDelivery.SIGNATURE_HEADER));
+            JsonNode json = new ObjectMapper().readTree(post.body());
+            assertEquals("notified-failed", json.get("searchId").asText());
+            assertEquals("FAILED", json.get("outcome").asText());
+            assertTrue(json.get("error").asText().contains("the training split has 97 tokens"), json.toString());
+            assertTrue(json.get("trials").isNull());
         }
     }
 }
