@@ -40,13 +40,13 @@ public final class SearchNotifier {
 
     /** The search ended with {@code outcome}, already recorded. */
     public void ended(SearchOutcome outcome) {
-        post(outcome.status(), () -> SearchReport.ended(spec, outcome, Instant.now(), settings.dashboardUrl()));
+        post(outcome.status(), () -> SearchReport.ended(spec, outcome, now(), settings.dashboardUrl()));
     }
 
     /** The search stopped on {@code error} after this driver started it at {@code startedMs}. */
     public void failed(String searchId, long startedMs, String error) {
         post(SearchStatus.FAILED, () -> SearchReport.failed(spec, searchId, error, Instant.ofEpochMilli(startedMs),
-                Instant.now(), settings.dashboardUrl()));
+                now(), settings.dashboardUrl()));
     }
 
     /** Waits for the delivery under way, if any, at most the delivery deadline; what is left then is dropped. */
@@ -56,12 +56,25 @@ public final class SearchNotifier {
         }
     }
 
+    /** In milliseconds, like the start time beside it. */
+    private static Instant now() {
+        return Instant.ofEpochMilli(System.currentTimeMillis());
+    }
+
     private void post(SearchStatus status, Supplier<SearchReport> report) {
         NotifySpec notify = spec.notification().orElse(null);
+        // one post per driver run: a failure while reporting an end is not a second ending
         if (notify == null || !notify.posts(status.name()) || delivery != null) {
             return;
         }
-        byte[] body = report.get().json();
+        byte[] body;
+        try {
+            body = report.get().json();
+        } catch (RuntimeException e) {
+            // the search's end is recorded; a summary that cannot be written must not turn it into a failure
+            log.println("warning: the search's end was not posted to its webhook: " + e);
+            return;
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
         WebhookDelivery webhook = new WebhookDelivery(client, settings, log);
         delivery = new Thread(() -> {
