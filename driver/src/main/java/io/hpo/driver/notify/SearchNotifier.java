@@ -75,7 +75,10 @@ public final class SearchNotifier {
             log.println("warning: the search's end was not posted to its webhook: " + e);
             return;
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
+        // HTTP/1.1: over plain http the JDK client would otherwise offer an h2c upgrade with the POST, which some
+        // receivers mishandle
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.requestTimeout()).build();
         WebhookDelivery webhook = new WebhookDelivery(client, settings, log);
         delivery = new Thread(() -> {
             try {

@@ -75,6 +75,8 @@ class SearchNotifierTest {
             WebhookReceiver.Request r = receiver.requests().get(0);
             assertEquals(Receivers.signature(SECRET, r.header(WebhookDelivery.TIMESTAMP_HEADER), r.body()),
                     r.header(WebhookDelivery.SIGNATURE_HEADER));
+            assertNull(r.header("Upgrade"), "plain HTTP/1.1, no h2c upgrade offered with the POST");
+            assertEquals("application/json", r.header("Content-Type"));
             assertTrue(Math.abs(Long.parseLong(r.header(WebhookDelivery.TIMESTAMP_HEADER))
                     - System.currentTimeMillis() / 1000) < 60, "the timestamp is the time of sending, in seconds");
             JsonNode json = new ObjectMapper().readTree(r.body());
