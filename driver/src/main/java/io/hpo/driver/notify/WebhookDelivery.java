@@ -11,8 +11,8 @@ import java.util.UUID;
 
 /**
  * Posts one JSON body to a webhook until it is accepted. Rule: a 2xx answer delivers; a connection error, a timeout,
- * a 5xx or a 429 is tried again after a wait that starts at the first backoff and doubles, while tries are left
- * and the deadline allows the wait; any other answer (a 3xx or another 4xx: the request itself is wrong, and
+ * a 5xx or a 429 is tried again after a wait that starts at the first backoff and doubles (or longer, when the
+ * answer's {@code Retry-After} asks for more seconds), while tries are left and the deadline allows the wait; any other answer (a 3xx or another 4xx: the request itself is wrong, and
  * would be refused again) ends the delivery at once. Every try carries the same {@code X-Hpo-Delivery} id, so a
  * receiver can drop a repeat whose first answer was lost, and its own timestamp and signature. Each failure is
  * logged as a warning with its status; the secret never is.
@@ -53,7 +53,8 @@ public final class WebhookDelivery {
             left = Duration.ofNanos(deadline - System.nanoTime());
             String failure = "webhook " + shown + " attempt " + attempt + " of " + settings.attempts() + ": "
                     + outcome.status();
-            if (!outcome.retry() || attempt == settings.attempts() || backoff.compareTo(left) >= 0) {
+            Duration wait = max(backoff, outcome.retryAfter());
+            if (!outcome.retry() || attempt == settings.attempts() || wait.compareTo(left) >= 0) {
                 String why = !outcome.retry() ? "not tried again: the receiver refused the request"
                         : attempt == settings.attempts() ? "no attempts left"
                         : "the " + settings.deadline().toMillis() + " ms delivery deadline would pass";
@@ -61,13 +62,14 @@ public final class WebhookDelivery {
                         + " the webhook did not get it");
                 return new Result(false, attempt, outcome.status());
             }
-            log.println("warning: " + failure + "; trying again in " + backoff.toMillis() + " ms");
-            Thread.sleep(backoff.toMillis());
+            log.println("warning: " + failure + "; trying again in " + wait.toMillis() + " ms");
+            Thread.sleep(wait.toMillis());
             backoff = backoff.multipliedBy(2);
         }
     }
 
-    private record Try(boolean delivered, boolean retry, String status) {
+    /** @param retryAfter the wait the receiver asked for ({@code Retry-After} in seconds), else zero */
+    private record Try(boolean delivered, boolean retry, String status, Duration retryAfter) {
     }
 
     private Try attempt(URI url, byte[] body, String deliveryId, int attempt, Duration timeout)
@@ -83,18 +85,34 @@ public final class WebhookDelivery {
         settings.secret().ifPresent(secret -> request.header(SIGNATURE_HEADER,
                 WebhookSignature.of(secret, timestamp, body)));
         try {
-            int code = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            int code = response.statusCode();
             boolean delivered = code >= 200 && code < 300;
-            return new Try(delivered, !delivered && (code >= 500 || code == 429), "HTTP " + code);
+            Duration retryAfter = response.headers().firstValue("Retry-After").map(WebhookDelivery::seconds)
+                    .orElse(Duration.ZERO);
+            return new Try(delivered, !delivered && (code >= 500 || code == 429), "HTTP " + code, retryAfter);
         } catch (IOException e) {
             // connection refused or reset, an answer not within the timeout (HttpTimeoutException), a TLS failure
             return new Try(false, true, e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), Duration.ZERO);
         }
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** {@code Retry-After} as a number of seconds; its HTTP-date form, or anything else, counts as no request. */
+    private static Duration seconds(String retryAfter) {
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.trim())));
+        } catch (NumberFormatException e) {
+            return Duration.ZERO;
+        }
     }
 
     /** The URL as logs show it: without its query, which may carry a token. */

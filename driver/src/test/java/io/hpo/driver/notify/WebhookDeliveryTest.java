@@ -85,6 +85,27 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aRetryAfterLongerThanTheBackoffIsWaitedAndOnePastTheDeadlineEndsTheDelivery() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.answering("1", 503, 200)) {
+            WebhookDelivery.Result result = delivery(5, Duration.ofSeconds(30), Duration.ofSeconds(5))
+                    .post(receiver.url(), BODY);
+
+            assertEquals(new WebhookDelivery.Result(true, 2, "HTTP 200"), result);
+            List<WebhookReceiver.Request> requests = receiver.requests();
+            long gapMs = (requests.get(1).receivedNanos() - requests.get(0).receivedNanos()) / 1_000_000;
+            assertTrue(gapMs >= 1000, "waited the asked 1 s, not the 50 ms backoff: " + gapMs + " ms");
+            assertTrue(logged().contains("HTTP 503; trying again in 1000 ms"), logged());
+        }
+        try (WebhookReceiver receiver = WebhookReceiver.answering("3600", 429, 200)) {
+            WebhookDelivery.Result result = delivery(5, Duration.ofSeconds(30), Duration.ofSeconds(5))
+                    .post(receiver.url(), BODY);
+
+            assertEquals(new WebhookDelivery.Result(false, 1, "HTTP 429"), result);
+            assertTrue(logged().contains("HTTP 429; the 30000 ms delivery deadline would pass"), logged());
+        }
+    }
+
+    @Test
     void anUnreachableWebhookIsTriedUntilItsAttemptsRunOut() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP server on a free loopback port that records every request to {@code /hook} and answers with the
- * statuses it was given, in turn (the last one from then on); a status of 0 never answers.
+ * statuses it was given, in turn (the last one from then on); a status of 0 never answers. An answer that is not
+ * 2xx carries the {@code Retry-After} value given, if any.
  */
 public final class WebhookReceiver implements AutoCloseable {
     /** One request as it arrived. */
-    public record Request(Map<String, List<String>> headers, byte[] body) {
+    /** @param receivedNanos when it arrived, on {@link System#nanoTime()} */
+    public record Request(Map<String, List<String>> headers, byte[] body, long receivedNanos) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -29,20 +31,28 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final Deque<Integer> statuses;
+    private final String retryAfter;
     private final List<Request> requests = new ArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    private WebhookReceiver(HttpServer server, List<Integer> statuses) {
+    private WebhookReceiver(HttpServer server, List<Integer> statuses, String retryAfter) {
         this.server = server;
         this.statuses = new ArrayDeque<>(statuses);
+        this.retryAfter = retryAfter;
     }
 
     public static WebhookReceiver answering(Integer... statuses) throws IOException {
+        return answering(null, statuses);
+    }
+
+    /** @param retryAfter the {@code Retry-After} header of every answer that is not 2xx; null for none */
+    public static WebhookReceiver answering(String retryAfter, Integer... statuses) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        WebhookReceiver receiver = new WebhookReceiver(server, List.of(statuses));
+        WebhookReceiver receiver = new WebhookReceiver(server, List.of(statuses), retryAfter);
         server.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            int status = receiver.record(new Request(Map.copyOf(exchange.getRequestHeaders()), body));
+            int status = receiver.record(new Request(Map.copyOf(exchange.getRequestHeaders()), body,
+                    System.nanoTime()));
             if (status == 0) {
                 try {
                     receiver.closing.await(5, TimeUnit.MINUTES);
@@ -50,6 +60,9 @@ public final class WebhookReceiver implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             } else {
+                if (receiver.retryAfter != null && (status < 200 || status > 299)) {
+                    exchange.getResponseHeaders().set("Retry-After", receiver.retryAfter);
+                }
                 exchange.sendResponseHeaders(status, -1);
             }
             exchange.close();
