@@ -33,6 +33,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{/* where the driver and the executors find the Spark RPC secret and the Kafka client secrets */}}
 {{- define "hpo-search.authSecretDir" -}}/var/run/secrets/hpo/spark-auth{{- end -}}
 {{- define "hpo-search.kafkaSecretDir" -}}/var/run/secrets/hpo/kafka{{- end -}}
+{{- define "hpo-search.notifySecretDir" -}}/var/run/secrets/hpo/notify{{- end -}}
 
 {{/* Spark settings both modes share, as a map */}}
 {{- define "hpo-search.sparkConf" -}}
@@ -59,6 +60,13 @@ spark.kubernetes.executor.secrets.{{ . }}: {{ include "hpo-search.kafkaSecretDir
 {{- range $.Values.kafka.secretKeys }}
 spark.hpo.kafka.client.file.{{ . }}: {{ printf "%s/%s" (include "hpo-search.kafkaSecretDir" $) . | quote }}
 {{- end }}
+{{- end }}
+{{- with .Values.notify.existingSecret }}
+spark.kubernetes.driver.secrets.{{ . }}: {{ include "hpo-search.notifySecretDir" $ | quote }}
+spark.hpo.driver.notify.secret.file: {{ printf "%s/%s" (include "hpo-search.notifySecretDir" $) $.Values.notify.key | quote }}
+{{- end }}
+{{- with .Values.notify.dashboardUrl }}
+spark.hpo.driver.notify.dashboard.url: {{ . | quote }}
 {{- end }}
 {{- if .Values.gpu.workerGpus }}
 spark.hpo.worker.gpus: {{ .Values.gpu.workerGpus | quote }}

@@ -174,6 +174,34 @@ class DeploymentFilesTest {
         assertFalse(runWith(env, "docker/driver/hpo-submit", "spec.yaml").contains("--properties-file"));
     }
 
+    /** The driver of a compose submit reads the webhook's HMAC key from its environment, never an argument. */
+    @Test
+    void theNotifySecretReachesTheDriversEnvironmentAndNoArgument() throws Exception {
+        Path dir = Files.createTempDirectory("hpo-submit");
+        Path bin = Files.createDirectories(dir.resolve("spark/bin"));
+        Files.writeString(bin.resolve("spark-submit"), """
+                #!/usr/bin/env bash
+                for a in "$@"; do echo "ARG $a"; done
+                echo "ENV $HPO_NOTIFY_SECRET"
+                """);
+        Files.setPosixFilePermissions(bin.resolve("spark-submit"), PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(dir.resolve("spark-jvm.flags"), "-Dflag=1\n");
+        String out = runWith(Map.of("SPARK_HOME", dir.resolve("spark").toString(),
+                "HPO_APP_JAR", dir.resolve("app.jar").toString(), "HPO_SPARK_MASTER", "spark://master:7077",
+                "HPO_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "HPO_DRIVER_HOST", "10.0.0.5",
+                "HPO_NOTIFY_SECRET", "hmac-77", "HPO_NOTIFY_DASHBOARD_URL", "http://dash:8088"),
+                "docker/driver/hpo-submit", "spec.yaml");
+        assertFalse(out.lines().filter(l -> l.startsWith("ARG ")).anyMatch(l -> l.contains("hmac-77")), out);
+        assertTrue(out.contains("ENV hmac-77\n"), out);
+        assertTrue(out.contains("ARG spark.hpo.driver.notify.dashboard.url=http://dash:8088\n"), out);
+
+        Map<String, String> env = new HashMap<>(SECRETS);
+        env.put("HPO_NOTIFY_SECRET", "hmac-77");
+        JsonNode submit = YAML.readTree(compose(env, "-f", "docker-compose.yml", "config")).path("services")
+                .path("submit").path("environment");
+        assertEquals("hmac-77", submit.path("HPO_NOTIFY_SECRET").asText());
+    }
+
     @Test
     void grafanaSignsEveryoneInAndReadsResultsAsTheReadOnlyUser() throws Exception {
         JsonNode services = YAML.readTree(compose(SECRETS, "-f", "docker-compose.yml", "config")).get("services");

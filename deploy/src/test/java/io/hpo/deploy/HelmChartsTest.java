@@ -249,6 +249,32 @@ class HelmChartsTest {
         }
     }
 
+    /** The webhook's HMAC key comes from a mounted Secret's file, in the driver only, never from a setting. */
+    @Test
+    void theNotifySecretComesFromASecretMountedIntoTheDriver() throws Exception {
+        String dir = "/var/run/secrets/hpo/notify";
+        List<Object> docs = render("hpo-search", t -> t.set("notify.existingSecret", "webhook-hmac")
+                .set("notify.dashboardUrl", "https://hpo.example.com/"));
+        PodSpec pod = only(docs, Job.class).getSpec().getTemplate().getSpec();
+        List<String> args = pod.getContainers().get(0).getArgs();
+        for (String setting : List.of("spark.hpo.driver.notify.secret.file=" + dir + "/secret",
+                "spark.hpo.driver.notify.dashboard.url=https://hpo.example.com/")) {
+            assertTrue(args.contains(setting), setting + " in " + args);
+        }
+        assertTrue(args.stream().noneMatch(a -> a.contains("executor.secrets.webhook-hmac")), "executors need no key");
+        assertEquals("webhook-hmac", secretOf(pod, "notify"));
+        assertTrue(pod.getContainers().get(0).getVolumeMounts().stream()
+                .anyMatch(m -> m.getName().equals("notify") && m.getMountPath().equals(dir)));
+        assertContains(only(render("hpo-search", t -> t.set("mode", "sparkApplication")
+                        .set("notify.existingSecret", "webhook-hmac")), SparkApplication.class).spec().sparkConf(),
+                Map.of("spark.hpo.driver.notify.secret.file", dir + "/secret",
+                        "spark.kubernetes.driver.secrets.webhook-hmac", dir));
+
+        List<String> plain = only(render("hpo-search", t -> t), Job.class).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getArgs();
+        assertTrue(plain.stream().noneMatch(a -> a.contains("notify")), plain::toString);
+    }
+
     /** The aggregator's API listens beyond loopback in its pod: no token Secret, no chart. */
     @Test
     void aggregatorChartRequiresTheApiToken() throws Exception {

@@ -1,14 +1,18 @@
 package io.hpo.driver;
 
 import io.hpo.driver.bus.DriverLease;
+import io.hpo.driver.notify.WebhookSettings;
 import io.hpo.events.BusConfig;
+import io.hpo.events.Secrets;
 import org.apache.spark.SparkConf;
 
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -47,7 +51,66 @@ final class DriverSettings {
     static final String AGGREGATOR_URL = "hpo.driver.aggregator.url";
     static final String AGGREGATOR_URL_DEFAULT = "http://127.0.0.1:8088";
 
+    /**
+     * Key of the HMAC signature of the search-end summaries posted to a spec's {@code notify.webhook}; best given
+     * through the environment as {@link #NOTIFY_SECRET_ENV} (a Spark {@code --conf} shows on the command line), or
+     * as a file. Never logged. Without one the summaries go unsigned, with a warning.
+     */
+    static final String NOTIFY_SECRET = "hpo.driver.notify.secret";
+    /** A file holding the notify secret (e.g. a mounted Kubernetes Secret); used when the key is not set. */
+    static final String NOTIFY_SECRET_FILE = "hpo.driver.notify.secret.file";
+    /** The environment variable read when neither notify secret key is set. */
+    static final String NOTIFY_SECRET_ENV = "HPO_NOTIFY_SECRET";
+    /** Most tries of one webhook delivery. */
+    static final String NOTIFY_ATTEMPTS = "hpo.driver.notify.attempts";
+    static final String NOTIFY_ATTEMPTS_DEFAULT = "5";
+    private static final int MAX_NOTIFY_ATTEMPTS = 100;
+    /**
+     * Most time one webhook delivery may take, tries and waits included, milliseconds; also the longest the driver
+     * waits for it after the search before it exits.
+     */
+    static final String NOTIFY_DEADLINE_MS = "hpo.driver.notify.deadline.ms";
+    static final String NOTIFY_DEADLINE_MS_DEFAULT = "60000";
+    /** Most time one try waits to connect, and then for an answer, milliseconds. */
+    static final String NOTIFY_REQUEST_TIMEOUT_MS = "hpo.driver.notify.request.timeout.ms";
+    static final String NOTIFY_REQUEST_TIMEOUT_MS_DEFAULT = "10000";
+    /** Wait before a delivery's second try, milliseconds; each later wait doubles. */
+    static final String NOTIFY_BACKOFF_MS = "hpo.driver.notify.backoff.ms";
+    static final String NOTIFY_BACKOFF_MS_DEFAULT = "1000";
+    /** The dashboard's address, for the summary's link to the search's page; empty (the default) leaves it out. */
+    static final String NOTIFY_DASHBOARD_URL = "hpo.driver.notify.dashboard.url";
+
     private DriverSettings() {
+    }
+
+    static WebhookSettings webhook(SparkConf conf) {
+        return webhook(settings(conf), System.getenv());
+    }
+
+    /** The webhook settings from {@code settings}, the secret from {@code env} when the settings name none. */
+    static WebhookSettings webhook(Map<String, String> settings, Map<String, String> env) {
+        Optional<String> secret;
+        try {
+            secret = Secrets.valueOrFile(settings, NOTIFY_SECRET, NOTIFY_SECRET_FILE)
+                    .or(() -> Optional.ofNullable(env.get(NOTIFY_SECRET_ENV)))
+                    .filter(s -> !s.isBlank());
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        String dashboard = settings.getOrDefault(NOTIFY_DASHBOARD_URL, "").trim();
+        int attempts = (int) wholeNumber(settings, NOTIFY_ATTEMPTS, NOTIFY_ATTEMPTS_DEFAULT, 1, MAX_NOTIFY_ATTEMPTS,
+                "a whole number in [1, " + MAX_NOTIFY_ATTEMPTS + "]");
+        return new WebhookSettings(secret, attempts,
+                milliseconds(settings, NOTIFY_DEADLINE_MS, NOTIFY_DEADLINE_MS_DEFAULT, false),
+                milliseconds(settings, NOTIFY_REQUEST_TIMEOUT_MS, NOTIFY_REQUEST_TIMEOUT_MS_DEFAULT, false),
+                milliseconds(settings, NOTIFY_BACKOFF_MS, NOTIFY_BACKOFF_MS_DEFAULT, true),
+                dashboard.isEmpty() ? Optional.empty() : Optional.of(dashboard));
+    }
+
+    private static Duration milliseconds(Map<String, String> settings, String key, String defaultValue,
+                                         boolean zeroAllowed) {
+        return Duration.ofMillis(wholeNumber(settings, key, defaultValue, zeroAllowed ? 0 : 1, Long.MAX_VALUE,
+                zeroAllowed ? "a number of milliseconds >= 0" : "a number of milliseconds > 0"));
     }
 
     static BusConfig bus(SparkConf conf) {
@@ -89,7 +152,12 @@ final class DriverSettings {
     /** The setting {@code key} as a whole number in [min, max]; otherwise an error saying it must be {@code expected}. */
     private static long wholeNumber(SparkConf conf, String key, String defaultValue, long min, long max,
                                     String expected) {
-        String value = settings(conf).getOrDefault(key, defaultValue).trim();
+        return wholeNumber(settings(conf), key, defaultValue, min, max, expected);
+    }
+
+    private static long wholeNumber(Map<String, String> settings, String key, String defaultValue, long min,
+                                    long max, String expected) {
+        String value = settings.getOrDefault(key, defaultValue).trim();
         try {
             long n = Long.parseLong(value);
             if (n >= min && n <= max) {

@@ -8,6 +8,8 @@ import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.warm.ResultsApi;
 import io.hpo.driver.warm.WarmStartException;
 import io.hpo.driver.warm.WarmStarts;
+import io.hpo.driver.notify.SearchNotifier;
+import io.hpo.driver.notify.WebhookSettings;
 import io.hpo.events.BrokerCheck;
 import io.hpo.events.BusConfig;
 import io.hpo.space.checkpoint.CheckpointException;
@@ -35,7 +37,8 @@ import java.util.OptionalInt;
  * costs no cluster time. A search id that the lifecycle topic already holds goes on from its recorded history
  * (its finished trials are not run again); {@code --resume} takes the spec it was recorded with. A search has one
  * live driver: before reading its history or starting Spark the driver takes the search's {@link DriverLease}, and
- * refuses when another driver holds it.
+ * refuses when another driver holds it. Once the search has ended (its end recorded) or failed, a spec's
+ * {@code notify} webhook is told, and the driver waits for that delivery at most its deadline before it exits.
  * Exit codes: 0 the search ran (or had already finished), 2 bad arguments, spec, data (data is checked before any
  * trial starts), no Kafka broker answering, another driver running the search, or a strategy.warm_start that
  * cannot be read (an unknown search, an aggregator that does not answer, the search itself; all checked before Spark
@@ -66,7 +69,8 @@ public final class SearchDriverMain {
         try {
             settings = new Settings(DriverSettings.bus(conf), DriverSettings.metricsPort(conf),
                     DriverSettings.trialRetries(conf), DriverSettings.leaseSessionTimeout(conf),
-                    new ResultsApi(DriverSettings.aggregatorUrl(conf), DriverSettings.AGGREGATOR_URL));
+                    new ResultsApi(DriverSettings.aggregatorUrl(conf), DriverSettings.AGGREGATOR_URL),
+                    DriverSettings.webhook(conf));
             GpuScheduling.apply(conf, DriverSettings.workerGpus(conf),
                     Nd4jBackends.cudaPackaged(SearchDriverMain.class.getClassLoader()));
         } catch (IllegalArgumentException e) {
@@ -147,12 +151,15 @@ public final class SearchDriverMain {
         }
         conf.setIfMissing("spark.task.maxFailures", TASK_MAX_FAILURES_DEFAULT);
         System.out.println("search " + searchId + " from " + spec.origin() + ", events to " + bus);
+        SearchNotifier notifier = new SearchNotifier(spec, settings.webhook(), System.out);
+        long started = System.currentTimeMillis();
         try (DriverMetrics metrics = new DriverMetrics();
              JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             settings.metricsPort().ifPresent(port -> serveMetrics(metrics, DriverSettings.metricsHost(conf), port));
             SearchOutcome outcome = new SearchRunner(sc, bus, System.out, metrics, settings.retries()).fencedBy(lease)
                     .run(spec, searchId, prior, warm);
+            notifier.ended(outcome);
             outcome.best().ifPresent(b -> System.out.printf("best trial %s: validation loss %.4f%n", b.trialId(),
                     b.result().bestValLoss()));
             System.out.println("search id: " + searchId);
@@ -163,20 +170,34 @@ public final class SearchDriverMain {
             return 1;
         } catch (DataException | CheckpointException e) {
             System.err.println("error: " + e.getMessage());
+            notifier.failed(searchId, started, e.getMessage());
             return 2;
         } catch (LeaseLostException e) {
             System.err.println("error: " + e.getMessage());
+            notifier.failed(searchId, started, e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             System.err.println("search " + searchId + " failed: " + e.getMessage());
             e.printStackTrace();
+            notifier.failed(searchId, started, String.valueOf(e.getMessage()));
             return 1;
+        } finally {
+            awaitDelivery(notifier);
+        }
+    }
+
+    /** After Spark has stopped: the search's end is recorded, and its webhook gets at most its deadline. */
+    private static void awaitDelivery(SearchNotifier notifier) {
+        try {
+            notifier.awaitDelivery();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** The driver's settings, all read and checked before anything starts. */
     private record Settings(BusConfig bus, OptionalInt metricsPort, int retries, Duration leaseSession,
-                            ResultsApi results) {
+                            ResultsApi results, WebhookSettings webhook) {
     }
 
     /** A taken port costs the search its metrics endpoint, not its run. */

@@ -183,7 +183,8 @@ public final class SearchRunner {
             out.println("search " + searchId + " " + ending.text() + ": " + progress.statusLine());
             enqueued.notLaunched().ifPresent(left -> out.println("warning: the search ended before these enqueued"
                     + " configurations ran: " + left));
-            return new SearchOutcome(searchId, ending.status(), state.finished(), System.currentTimeMillis() - started);
+            return new SearchOutcome(searchId, ending.status(), ending.budget(), state.finished(), started,
+                    System.currentTimeMillis() - started);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a trial's bookkeeping failed: " + e.getCause().getMessage(), e.getCause());
         } finally {

@@ -30,13 +30,15 @@ import java.util.Objects;
  * @param init        the checkpoint every trial starts from, or null for trials trained from scratch
  * @param enqueue     configurations (some or all hyperparameters, in map form) the search tries first, in order,
  *                    before asking its sampler; see {@link EnqueuedConfigs}
+ * @param onEnd       where the search's end is posted (the notify section), or null for nowhere
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
                          List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
                          TrainingSpec training, CostSpec cost, CheckpointsSpec checkpoints, InitSpec init,
-                         List<Map<String, Object>> enqueue, String yaml, String origin) implements Serializable {
+                         List<Map<String, Object>> enqueue, NotifySpec onEnd, String yaml, String origin)
+        implements Serializable {
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");
@@ -67,11 +69,16 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
     /** This spec with another budget. */
     public SearchSpec withBudget(BudgetSpec newBudget) {
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, newBudget, training, cost,
-                checkpoints, init, enqueue, yaml, origin);
+                checkpoints, init, enqueue, onEnd, yaml, origin);
     }
 
     /** The checkpoint trials start from; empty when they train from scratch. */
     public java.util.Optional<InitSpec> initial() {
         return java.util.Optional.ofNullable(init);
+    }
+
+    /** Where the search's end is posted; empty when the spec has no notify section. */
+    public java.util.Optional<NotifySpec> notification() {
+        return java.util.Optional.ofNullable(onEnd);
     }
 }

@@ -22,6 +22,8 @@ public final class SpecLimits {
     public static final long MAX_TRIAL_MEMORY_BYTES = 64L << 30;
     public static final int MAX_NAME_LENGTH = 100;
     public static final int MAX_CONSTRAINT_LENGTH = 200;
+    /** Characters of notify.webhook; common servers refuse request lines much past 2,000 characters anyway. */
+    public static final int MAX_WEBHOOK_LENGTH = 2000;
     public static final int MIN_DEMO_SENTENCES = 100;
     public static final int MAX_DEMO_SENTENCES = 1_000_000;
     public static final double MAX_VALIDATION_FRACTION = 0.5;

@@ -36,7 +36,7 @@ final class SpecParser {
 
     private static final List<String> TOP_KEYS =
             List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints",
-                    "checkpoints", "init", "enqueue");
+                    "checkpoints", "init", "enqueue", "notify");
     private static final List<String> DATA_KEYS =
             List.of("source", "demo_sentences", "validation_fraction", "demo_task", "fraction");
     private static final List<String> STRATEGY_KEYS =
@@ -103,6 +103,7 @@ final class SpecParser {
         InitSpec init = fineTuning.init(section(top, "init", FineTuningSections.INIT_KEYS), checkpoints, space,
                 section(top, "space", Hyperparameter.NAMES));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
+        NotifySpec notify = new NotifySection(reader).parse(top.value("notify").orElse(null));
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);
         Node feasibilityNode = top.value("constraints").isPresent() ? top.keyNode("constraints")
@@ -118,7 +119,7 @@ final class SpecParser {
                 top.value("enqueue").isPresent() ? top.keyNode("enqueue") : root, top.value("enqueue").orElse(null),
                 space, constraints, seed, budget.maxTrials());
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, cost,
-                checkpoints, init, enqueue, yaml, origin);
+                checkpoints, init, enqueue, notify, yaml, origin);
     }
 
     /** The YAML text's root node, within {@link SpecLimits}; null when the text holds none. */

@@ -143,6 +143,9 @@ public final class SpecWriter {
         // the resolved file, not from_trial: the record must mean the same file wherever checkpoints.dir points later
         spec.initial().ifPresent(init -> out.append("init:\n  checkpoint: ").append(quoted(init.checkpoint()))
                 .append('\n'));
+        // absent stays unwritten, so a search recorded before notify existed still matches its spec
+        spec.notification().ifPresent(notify -> out.append("notify:\n  webhook: ").append(quoted(notify.webhook()))
+                .append("\n  endings: [").append(String.join(", ", notify.endings())).append("]\n"));
     }
 
     /**
