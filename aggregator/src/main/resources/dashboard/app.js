@@ -166,7 +166,7 @@ function searchPage(searchId) {
   // rows: the leaderboard page shown (sorted and paged by the API); plotted: the best-ranked trials the plots place
   const state = {search: null, rows: [], total: 0, offset: 0, plotted: [], curves: new Map(), loadedAt: new Map(),
     sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null,
-    importance: null, importanceOf: null,
+    importance: null, scaling: null, endedOf: null,
     // every trial as columns (the parallel coordinates and contour); the brushes filter the leaderboard
     points: null, brushes: new Map(), contourAxes: null};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
@@ -206,27 +206,30 @@ function searchPage(searchId) {
     state.pareto = pareto;
     if (points) state.points = SpaceViews.decode(points, logWorthy);
     render();
-    refreshImportance(search);
+    refreshEndedAnalyses(search);
   });
 
   const goTo = offset => { state.offset = offset; refresh(); };
 
-  // importance compares the ended trials, so it is asked for again only once more trials have ended (a live
-  // search's steps do not make the server rescore thousands of trials); the page draws without waiting for it
-  function refreshImportance(search) {
+  // importance and the scaling fit read the ended trials, so they are asked for again only once more trials have
+  // ended (a live search's steps do not make the server refit thousands of trials); the page draws without waiting
+  function refreshEndedAnalyses(search) {
     const c = search.trialCounts;
     const ended = c.COMPLETED + c.PRUNED + c.DIVERGED;
-    if (ended === state.importanceOf) return;
-    state.importanceOf = ended;
-    // too few trials yet (409) or the store unreachable: the panel says so
-    api(`${base}/importance`).catch(e => ({error: e.message})).then(result => {
-      if (page !== self || state.importanceOf !== ended) return;
-      state.importance = result;
-      for (const [id, panel] of [["importance", importancePanel], ["contour", contourPanel]]) {
-        const shown = document.getElementById(id);
-        if (shown) shown.replaceWith(panel());
-      }
-    });
+    if (ended === state.endedOf) return;
+    state.endedOf = ended;
+    const analyses = [["importance", ["importance", "contour"]], ["scaling", ["scaling"]]];
+    for (const [key, panels] of analyses) {
+      // too few trials yet (409) or the store unreachable: the panel says so
+      api(`${base}/${key}`).catch(e => ({error: e.message})).then(result => {
+        if (page !== self || state.endedOf !== ended) return;
+        state[key] = result;
+        for (const id of panels) {
+          const shown = document.getElementById(id);
+          if (shown) shown.replaceWith(PANELS[id]());
+        }
+      });
+    }
   }
 
   /** Above the leaderboard while brushes filter it: how many trials are in them, and a way out. */
@@ -331,6 +334,45 @@ function searchPage(searchId) {
         : el("div", {class: "empty"}, "every trial has the same hyperparameters so far"));
   }
 
+  // the loss each model size N reaches per data size D, the fitted law through them, 1 nat and N = D² marked
+  function scalingPanel() {
+    const sc = state.scaling;
+    const head = el("h2", {}, "Scaling: loss against model size");
+    if (sc === null || sc.error) {
+      return el("div", {class: "panel", id: "scaling"}, head,
+        el("div", {class: "empty"}, sc === null ? "computing…" : sc.error));
+    }
+    const sizes = [...new Set(sc.points.map(p => p.tokens))].sort((a, b) => a - b);
+    const colorOfSize = d => Charts.color(sizes.indexOf(d));
+    const points = sc.points.map(p => ({id: p.trialId, color: colorOfSize(p.tokens), x: p.parameters, y: p.loss,
+      ring: !!p.overfitting, tip: `${p.trialId}\nN = ${num(p.parameters)}, D = ${num(p.tokens)}\nloss ${loss(p.loss)},`
+        + ` fit ${loss(p.predicted)}\nN / D² = ${sig(p.parametersPerTokenSquared)}${p.overfitting ? "\n" + p.overfitting : ""}`}));
+    const ns = sc.points.map(p => p.parameters);
+    const lo = ns.reduce((a, b) => Math.min(a, b)), hi = ns.reduce((a, b) => Math.max(a, b));
+    const law = sc.law;
+    const predict = (n, d) => law.e + (law.a > 0 ? law.a / Math.pow(n, law.alpha) : 0)
+      + (law.b > 0 ? law.b / Math.pow(d, law.beta) : 0);
+    const grid = Array.from({length: 40}, (_, i) => lo * Math.pow(hi / lo, i / 39));
+    const lines = sizes.map(d => ({color: colorOfSize(d), points: grid.map(n => ({x: n, y: predict(n, d)}))}));
+    const within = sizes.filter(d => d * d >= lo && d * d <= hi);
+    const interval = i => i ? ` [${sig(i.low)}, ${sig(i.high)}]` : "";
+    const fit = `E = ${sig(law.e)}${interval(sc.intervals.e)} nats`
+      + (sc.modelTerm ? `, alpha = ${sig(law.alpha)}${interval(sc.intervals.alpha)}` : "")
+      + (sc.dataTerm ? `, beta = ${sig(law.beta)}${interval(sc.intervals.beta)}` : "");
+    return el("div", {class: "panel", id: "scaling"}, head,
+      el("div", {class: "controls"}, el("span", {class: "legend"},
+        `${fit}; held-out error ${(100 * sc.heldOut.crossValidated).toFixed(1)}%`
+        + (sc.heldOut.extrapolated === null ? "" : `, the largest size from the smaller ones `
+          + `${(100 * sc.heldOut.extrapolated).toFixed(1)}%`))),
+      Charts.xyChart(points, {xLabel: "parameters N", yLabel: "best val loss", logX: true, reference: 1,
+        referenceLabel: "1 nat", lines, verticals: within.map(d => ({x: d * d, label: "N = D² for D = " + num(d)})),
+        cls: "scaling", width: 860, height: 320, onHover: highlight}),
+      el("p", {class: "note"}, `Dots: completed trials coloured by data size D (${sizes.map(num).join(", ")} tokens);`
+        + " lines: the law fitted to them (./hpo scaling ID --budget FLOPS gives the intervals and a budget's run). Ringed: flagged"
+        + " OVERFITTING. " + (within.length ? "" : `N = D² lies at ${sizes.map(d => Number(d * d).toPrecision(2))
+          .join(", ")} parameters, beyond the trials' sizes: they are far from the memorising regime.`)));
+  }
+
   // PED-ANOVA: which hyperparameters set the best trials apart from all the others
   function importancePanel() {
     const imp = state.importance;
@@ -405,6 +447,8 @@ function searchPage(searchId) {
         + " are trials, hollow ones have no evaluation."));
   }
 
+  const PANELS = {importance: importancePanel, contour: contourPanel, scaling: scalingPanel};
+
   function render() {
     const s = state.search;
     const varying = varyingKeys(state.plotted);
@@ -425,6 +469,7 @@ function searchPage(searchId) {
       el("div", {class: "grid"}, curvesPanel(), paramsPanel(varying)),
       el("div", {class: "grid"}, paretoPanel(), sizePanel()),
       importancePanel(),
+      scalingPanel(),
       contourPanel(),
       el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), brushNote(), leaderboard(varying)));
     window.scrollTo(0, scrollY);

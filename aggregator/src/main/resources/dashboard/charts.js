@@ -264,12 +264,15 @@ const Charts = (() => {
   function xyChart(points, opts) {
     const width = opts.width || 560, height = opts.height || 300;
     const box = {left: 56, right: width - 12, top: 12, bottom: height - 40};
-    const ok = points.filter(p => Number.isFinite(p.x) && Number.isFinite(p.y) && (!opts.logX || p.x > 0));
+    const usable = p => Number.isFinite(p.x) && Number.isFinite(p.y) && (!opts.logX || p.x > 0);
+    const ok = points.filter(usable);
+    // lines: [{color, points: [{x, y}]}] drawn under the dots (a fitted curve); verticals: [{x, label}]
+    const lines = (opts.lines || []).map(l => ({color: l.color, points: l.points.filter(usable)}));
     const svg = svgEl("svg", {class: "chart xy " + (opts.cls || ""), viewBox: `0 0 ${width} ${height}`,
-      "data-points": ok.length});
+      "data-points": ok.length, "data-lines": lines.length});
     const reference = Number.isFinite(opts.reference) ? [opts.reference] : [];
     const xr = extent(ok.map(p => p.x), opts.logX);
-    const yr = extent(ok.map(p => p.y).concat(reference), false);
+    const yr = extent(ok.map(p => p.y).concat(reference, lines.flatMap(l => l.points.map(p => p.y))), false);
     if (!xr || !yr) {
       svg.appendChild(svgEl("text", {x: width / 2, y: height / 2, "text-anchor": "middle"}, opts.empty || "nothing yet"));
       return svg;
@@ -284,6 +287,14 @@ const Charts = (() => {
       svg.appendChild(svgEl("line", {class: "reference", x1: box.left, x2: box.right, y1: ys(r), y2: ys(r)}));
       svg.appendChild(svgEl("text", {class: "reference-label", x: box.right - 4, y: ys(r) - 4, "text-anchor": "end"},
         opts.referenceLabel || String(r)));
+    }
+    for (const l of lines) {
+      svg.appendChild(svgEl("path", {class: "fit-line", stroke: l.color, d: l.points.map((p, i) =>
+        (i ? "L" : "M") + xs(p.x).toFixed(1) + " " + ys(p.y).toFixed(1)).join("")}));
+    }
+    for (const v of (opts.verticals || []).filter(v => v.x >= xr[0] && v.x <= xr[1])) {
+      svg.appendChild(svgEl("line", {class: "reference", x1: xs(v.x), x2: xs(v.x), y1: box.top, y2: box.bottom}));
+      svg.appendChild(svgEl("text", {class: "reference-label", x: xs(v.x) + 4, y: box.top + 12}, v.label));
     }
     if (opts.joinRinged) {
       const ringed = ok.filter(p => p.ring).sort((a, b) => a.x - b.x || a.y - b.y);

@@ -1,7 +1,9 @@
 package io.hpo.driver;
 
 import io.hpo.deploy.RequiredTool;
+import io.hpo.space.Hyperparameter;
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.ModelSize;
 
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
@@ -24,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The search and trial pages in headless Chromium for trials with accounting: the loss-vs-cost chart rings exactly
  * the Pareto front, the N-vs-D² chart places every sized trial, the leaderboard shows the OVERFITTING badge and
- * the cost columns, the loss charts offer the 1-nat line, the importance panel says why three trials are too few,
- * and the trial page lists its cost and why it is flagged.
- * A screenshot of the search page lands in target/screenshots/cost-search.png.
+ * the cost columns, the loss charts offer the 1-nat line, the importance and scaling panels say why three trials are
+ * too few, and the trial page lists its cost and why it is flagged. A search of 12 sized trials gets its scaling
+ * chart: a dot per trial and a fitted curve per data size.
+ * Screenshots of both search pages land in target/screenshots/cost-search.png and scaling-search.png.
  */
 class DashboardAccountingTest {
     private static final String SEARCH = "cost-search";
@@ -62,6 +65,15 @@ class DashboardAccountingTest {
             assertEquals(1, count(dom, "class=\"one-nat\""), "one toggle for both loss charts of the search page");
             assertTrue(dom.contains("data-col=\"energyKwh\">0.0111<"), "b's energy: 100 W x 400 s: " + dom);
             assertTrue(dom.contains("importance needs at least 10 trials"), "three trials: the panel says why: " + dom);
+            assertTrue(dom.contains("all of one model size and one data size"), "the scaling panel says why: " + dom);
+
+            sizedSearch(stack);
+            String sized = browser.dumpDom(base + "search/" + SIZED);
+            String scaling = chart(sized, "scaling");
+            assertEquals(12, count(scaling, "class=\"dot"), "a dot per completed trial: " + scaling);
+            assertEquals(3, count(scaling, "class=\"fit-line\""), "a fitted curve per data size: " + scaling);
+            assertTrue(scaling.contains("1 nat"), scaling);
+            assertTrue(sized.contains("alpha = ") && sized.contains("beta = "), sized);
 
             String trialPage = browser.dumpDom(base + "search/" + SEARCH + "/trial/b");
             assertTrue(trialPage.contains("data-rendered=\"trial\""), trialPage);
@@ -70,7 +82,34 @@ class DashboardAccountingTest {
             assertTrue(trialPage.contains("class=\"one-nat\""), trialPage);
             Path shots = Files.createDirectories(Path.of("target", "screenshots"));
             browser.screenshot(base + "search/" + SEARCH, shots.resolve("cost-search.png"), 1400, 1500);
+            browser.screenshot(base + "search/" + SIZED, shots.resolve("scaling-search.png"), 1400, 2600);
         }
+    }
+
+    private static final String SIZED = "sized-search";
+
+    /** 12 completed trials, 4 widths × 3 data shares, whose losses follow L = 1 + 30/N^0.3 + 50/D^0.25. */
+    private static void sizedSearch(ResultsStack stack) throws Exception {
+        List<LifecycleEvent> events = new ArrayList<>(List.of(
+                LifecycleEvent.searchStarted(SIZED, "sizes", "name: sizes\n")));
+        int i = 0;
+        for (int width : new int[]{32, 64, 128, 256}) {
+            for (double fraction : new double[]{0.1, 0.3, 1.0}) {
+                String id = "t" + i++;
+                Hyperparameters hp = Hyperparameters.defaults().with(Hyperparameter.WIDTH, width)
+                        .with(Hyperparameter.DATA_FRACTION, fraction);
+                long n = ModelSize.parameters(hp, 40);
+                long d = (long) Math.ceil(1_000_000 * fraction);
+                events.add(LifecycleEvent.trialCreated(SIZED, id, hp.toMap()));
+                events.add(LifecycleEvent.trialStarted(SIZED, id, 1, null));
+                events.add(LifecycleEvent.trialEvaluated(SIZED, id, 1, 10,
+                        1 + 30 / Math.pow(n, 0.3) + 50 / Math.pow(d, 0.25), 10_240));
+                events.add(LifecycleEvent.trialEnded(SIZED, id, 1, LifecycleType.TRIAL_COMPLETED, 10, 10_240, null)
+                        .withAccounting(new TrialAccounting(n, d, new Spend(60, 10_240, 6.0 * n * 10_240, 0, 0, 0))));
+            }
+        }
+        events.add(LifecycleEvent.searchFinished(SIZED, "COMPLETED"));
+        stack.store().applyBatch(List.of(), events);
     }
 
     /** 10 steps at {@code trainLoss}, an evaluation at step 10 and a completion with default-price accounting. */
