@@ -200,8 +200,13 @@ class LauncherTest {
         assertEquals(List.of(root + "/aggregator/target/hpo-aggregator.jar", "importance", "my-search"),
                 call.subList(call.size() - 3, call.size()));
         Result help = hpo("help");
-        assertTrue(help.output.contains("./hpo importance SEARCH_ID"), help.output);
-        assertTrue(help.output.endsWith("needs a `mvn -Pgpu` build).\n"), help.output);
+        for (String command : List.of("importance SEARCH_ID", "scaling SEARCH_ID", "enqueue SEARCH_ID")) {
+            assertTrue(help.output.contains("./hpo " + command), help.output);
+        }
+        List<String> header = Files.readAllLines(root.resolve("hpo")).stream().skip(1)
+                .takeWhile(line -> line.startsWith("#")).toList();
+        assertTrue(help.output.endsWith(header.get(header.size() - 1).substring(2) + "\n"),
+                "the help ends with the launcher's last comment line: " + help.output);
     }
 
     /** A stand-in {@code date} stops the clock: the ids differ by their random part alone. */
