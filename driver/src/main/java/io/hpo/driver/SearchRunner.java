@@ -43,8 +43,8 @@ import java.util.function.Function;
  * Runs a search on the driver: publishes its start and end, runs a resumed search's unfinished trials again, launches
  * the {@link EnqueuedTrials enqueued configurations} first, then asks the sampler for configurations (giving it the
  * finished trials and the running ones), launching them on a pool of threads while the {@link LaunchPolicy} allows,
- * each trial a {@link TrialExecution} (a Spark job per averaging round, in the trial's own job group). A cancelled trial (or every trial of a cancelled search) stops before its
- * next round; trials running when a spend budget is reached finish (their spend is already under way, and a finished
+ * each trial a {@link TrialExecution} (a Spark job per averaging round, in the trial's own job group). A cancelled
+ * trial (or every trial of a cancelled search) stops before its next round; trials running when a spend budget is reached finish (their spend is already under way, and a finished
  * trial is worth more than a cancelled one). A runner {@link #fencedBy(DriverLease) fenced by} the search's lease
  * launches nothing once the lease is lost, and ends: running trials stop with the driver.
  */
