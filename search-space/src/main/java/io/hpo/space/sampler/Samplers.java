@@ -17,6 +17,7 @@ public final class Samplers {
             case GRID -> new GridSampler(space, spec.strategy().gridPoints());
             case TPE -> new TpeSampler(space, spec.strategy().tpe());
             case GP -> new GpSampler(space, spec.strategy().gp());
+            case AUTO -> throw new IllegalArgumentException("strategy auto is resolved when the spec loads");
         };
     }
 

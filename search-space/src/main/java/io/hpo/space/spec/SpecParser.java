@@ -104,6 +104,10 @@ final class SpecParser {
                 section(top, "space", Hyperparameter.NAMES));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
         NotifySpec notify = new NotifySection(reader).parse(top.value("notify").orElse(null));
+        if (strategy.type() == StrategyType.AUTO) {
+            strategy = AutoStrategy.resolve(strategy, space, budget, pruner, section(top, "strategy", STRATEGY_KEYS)
+                    .flatMap(m -> m.value("multi_fidelity")).isPresent());
+        }
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);
         Node feasibilityNode = top.value("constraints").isPresent() ? top.keyNode("constraints")

@@ -9,5 +9,7 @@ public enum StrategyType {
     /** tree-structured Parzen estimator: random start-up trials, then where good trials are denser than bad ones */
     TPE,
     /** Gaussian-process Bayesian optimisation: the same start-up trials, then the largest expected improvement */
-    GP
+    GP,
+    /** one of the above, chosen when the spec loads from the space, the budget and the pruner ({@link AutoStrategy}) */
+    AUTO
 }
