@@ -370,7 +370,9 @@ function searchPage(searchId) {
       el("p", {class: "note"}, `Dots: completed trials coloured by data size D (${sizes.map(num).join(", ")} tokens);`
         + " lines: the law fitted to them (./hpo scaling ID --budget FLOPS gives the intervals and a budget's run). Ringed: flagged"
         + " OVERFITTING. " + (within.length ? "" : `N = D² lies at ${sizes.map(d => Number(d * d).toPrecision(2))
-          .join(", ")} parameters, beyond the trials' sizes: they are far from the memorising regime.`)));
+          .join(", ")} parameters, beyond the trials' sizes. `) + `${sc.regime.atLeastDSquared} of ${sc.used} trials`
+        + ` reach N ≥ D² (the memorising regime of arXiv 2405.08707; largest N / D² ${sig(sc.regime.largestRatio)});`
+        + ` ${sc.regime.overfitting} flagged overfitting, ${sc.regime.memorising} of them memorising.`));
   }
 
   // PED-ANOVA: which hyperparameters set the best trials apart from all the others

@@ -377,6 +377,10 @@ public final class ResultsCli {
                 + (h.extrapolated() == null ? "; too few model sizes to test extrapolation"
                 : String.format(Locale.ROOT, "; %.1f%% predicting the largest model (N = %s) from the smaller ones",
                 100 * h.extrapolated(), Format.number(h.extrapolatedSize()))));
+        ScalingReport.Regime regime = r.regime();
+        out.println(String.format(Locale.ROOT, "Memorisation regime (arXiv 2405.08707, N ~ D²): %d of %d trials reach"
+                + " N >= D² (largest N / D² %.3g); %d flagged overfitting, %d of them memorising", regime.atLeastDSquared(),
+                r.used(), regime.largestRatio(), regime.overfitting(), regime.memorising()));
         ScalingReport.Recommendation rec = r.allocation();
         if (rec != null) {
             out.println("For " + Format.number(rec.flops()) + " FLOPs: N = " + Format.number(rec.parameters()) + " "

@@ -70,8 +70,14 @@ public final class ScalingAnalysis {
                         t.overfitting()));
             }
         }
+        ScalingReport.Regime regime = new ScalingReport.Regime(
+                (int) shown.stream().filter(p -> p.parametersPerTokenSquared() >= 1).count(),
+                shown.stream().mapToDouble(ScalingReport.Point::parametersPerTokenSquared).max().orElse(0),
+                (int) shown.stream().filter(p -> p.overfitting() != null).count(),
+                (int) shown.stream().filter(p -> p.overfitting() != null && p.overfitting().endsWith("memorising"))
+                        .count());
         return new ScalingReport(searchId, points.size(), terms.model(), terms.data(), law, intervals,
-                resampled.size(), heldOut(points, terms), recommendation, shown);
+                resampled.size(), heldOut(points, terms), recommendation, regime, shown);
     }
 
     private static List<ScalingPoint> points(List<StoredTrial> trials) {

@@ -17,7 +17,15 @@ import java.util.List;
  */
 public record ScalingReport(String searchId, int used, boolean modelTerm, boolean dataTerm, ScalingLaw law,
                             Intervals intervals, int resamples, HeldOut heldOut, Recommendation allocation,
-                            List<Point> points) {
+                            Regime regime, List<Point> points) {
+
+    /**
+     * Where the trials sit against arXiv 2405.08707's regime, in which memorising a data set takes N of the order
+     * of D²: how many reach N ≥ D², the largest N / D² among them, and how many the aggregator flagged overfitting
+     * (of which memorising: training loss near zero with N ≥ D).
+     */
+    public record Regime(int atLeastDSquared, double largestRatio, int overfitting, int memorising) {
+    }
 
     /** A 95% interval: the 2.5th and 97.5th percentiles over the bootstrap resamples. */
     public record Interval(double low, double high) {

@@ -130,6 +130,8 @@ class ResultsCliTest {
         assertTrue(r.out().contains("alpha"), r.out());
         assertTrue(r.out().contains("(5-fold cross-validation); "), r.out());
         assertTrue(r.out().contains("predicting the largest model (N = "), r.out());
+        assertTrue(r.out().contains("Memorisation regime (arXiv 2405.08707, N ~ D²): 0 of 30 trials reach N >= D²"),
+                r.out());
         assertTrue(r.out().contains("FLOPs: N = "), r.out());
         assertTrue(r.out().contains("\n# tiny: the run a scaling fit recommends for 1.00e+21 FLOPs"), r.out());
 

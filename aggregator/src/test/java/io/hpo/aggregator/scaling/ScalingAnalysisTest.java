@@ -52,6 +52,29 @@ class ScalingAnalysisTest {
         assertEquals(30, r.points().size());
         ScalingReport.Point first = r.points().get(0);
         assertEquals(first.parameters() / (first.tokens() * first.tokens()), first.parametersPerTokenSquared());
+        assertEquals(new ScalingReport.Regime(0, 3e8 / 1e16, 0, 0), r.regime(), "N / D² at most 3e8 / (1e8)²");
+    }
+
+    @Test
+    void theRegimeCountsTrialsPastDSquaredAndTheFlaggedOnes() {
+        List<StoredTrial> trials = new ArrayList<>(searchOf(ScalingFitTest.CHINCHILLA));
+        trials.set(0, flagged(trial("big", "COMPLETED", 1.5, 40_000, 100), "training loss 0.050 nats at step 10"
+                + " with N = 40000 parameters >= D = 100 training tokens: memorising"));
+        trials.set(1, flagged(trial("gap", "COMPLETED", 3.0, 1_000_000, 100_000_000), "validation loss 3.000"
+                + " exceeds training loss 1.000 by 2.000 nats (x3.00) at step 10"));
+
+        ScalingReport.Regime regime = ScalingAnalysis.of("s", trials, null).regime();
+
+        assertEquals(1, regime.atLeastDSquared(), "only 'big' has N >= D²");
+        assertEquals(4.0, regime.largestRatio(), 1e-12);
+        assertEquals(2, regime.overfitting());
+        assertEquals(1, regime.memorising());
+    }
+
+    private static StoredTrial flagged(StoredTrial t, String reason) {
+        return new StoredTrial(t.rank(), t.trialId(), t.status(), t.config(), t.bestValLoss(), t.bestStep(),
+                t.tokensAtBest(), t.finalStep(), t.tokensSeen(), t.reason(), t.createdAt(), t.startedAt(),
+                t.endedAt(), t.prunedRung(), t.attempt(), t.parameters(), t.trainingTokens(), t.spend(), reason);
     }
 
     @Test
