@@ -106,7 +106,7 @@ final class SearchState {
         finished.add(done);
         spent = spent.plus(done.spend());
         history.add(new FinishedTrial(done.hyperparameters(), done.result().bestValLoss(), done.result().steps(),
-                done.evaluations()));
+                done.evaluations(), done.spend()));
     }
 
     /** What the finished trials spent, those finished before a resume included. */
