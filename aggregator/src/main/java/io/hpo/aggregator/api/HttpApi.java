@@ -88,6 +88,9 @@ import java.util.function.Supplier;
  *                                                  loss against a cost measure (default energy_kwh), the whole front
  *                                                  and a page of the placed trials (limit 1000 by default, at most
  *                                                  10000)
+ * GET /api/searches/{id}/front                     a multi-objective search's Pareto front over its spec's objectives,
+ *                                                  with the hypervolume for two ({@link
+ *                                                  io.hpo.aggregator.results.SearchFront}); 409 without objectives
  * GET /api/searches/{id}/scaling[?budget=FLOPS]    the scaling law fitted to the completed trials ({@link
  *                                                  io.hpo.aggregator.scaling.ScalingAnalysis}), 409 too few trials
  * GET /api/searches/{id}/scaling/run?budget=FLOPS the spec of the run the fit recommends for the budget ({@link
@@ -327,6 +330,9 @@ public final class HttpApi implements AutoCloseable {
             }
             if (path.size() == 4 && path.get(3).equals("best")) {
                 return Reply.ok(results.best(searchId));
+            }
+            if (path.size() == 4 && path.get(3).equals("front")) {
+                return Reply.ok(results.front(searchId));
             }
             if (path.size() == 4 && path.get(3).equals("importance")) {
                 return Reply.ok(results.importance(searchId));

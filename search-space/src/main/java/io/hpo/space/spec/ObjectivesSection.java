@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * as the axes of the Pareto front, loss against spend.
  */
 final class ObjectivesSection {
-    static final String LOSS = "val_loss";
+    private static final String LOSS = SearchSpec.LOSS_OBJECTIVE;
 
     private final NodeReader reader;
 

@@ -43,6 +43,8 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
                          List<Map<String, Object>> enqueue, NotifySpec onEnd, List<SpendMeasure> objectives,
                          String yaml, String origin)
         implements Serializable {
+    /** How the objectives list, and a front's objectives, name the validation loss. */
+    public static final String LOSS_OBJECTIVE = "val_loss";
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");

@@ -80,7 +80,7 @@ public final class SpecWriter {
         }
         // none stays unwritten, so a search recorded before objectives existed still matches its spec
         if (spec.isMultiObjective()) {
-            out.append("objectives: [").append(ObjectivesSection.LOSS);
+            out.append("objectives: [").append(SearchSpec.LOSS_OBJECTIVE);
             spec.objectives().forEach(m -> out.append(", ").append(m.key()));
             out.append("]\n");
         }
