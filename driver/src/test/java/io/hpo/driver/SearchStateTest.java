@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -86,6 +87,9 @@ class SearchStateTest {
             assertEquals(List.of(2.0, 3.0),
                     state.history().finished().stream().map(FinishedTrial::loss).toList(), strategy);
             assertEquals(List.of(sequence.get(2)), state.history().pending(), strategy);
+            // a multi-objective sampler learns from recorded spends; the older driver's trial's is not known
+            assertEquals(Arrays.asList(SPENT.spend(), null),
+                    state.history().finished().stream().map(FinishedTrial::spend).toList(), strategy);
             Sampler resumed = Samplers.forSpec(spec);
             assertEquals(sequence.get(3), resumed.suggest(state.history()).orElseThrow(), strategy);
             assertEquals(sequence.get(4), resumed.suggest(new SearchHistory(state.history().finished(),
