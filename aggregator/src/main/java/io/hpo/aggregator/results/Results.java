@@ -16,7 +16,6 @@ import io.hpo.aggregator.store.TrialOrder;
 import io.hpo.events.ControlEvent;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.SpendMeasure;
-import io.hpo.space.pareto.Hypervolume;
 import io.hpo.space.spec.EnqueuedConfigs;
 import io.hpo.space.spec.ParamSpec;
 import io.hpo.space.spec.SearchSpec;
@@ -24,8 +23,6 @@ import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +33,6 @@ import java.util.Set;
 public final class Results {
     /** The cost measure the Pareto front uses unless asked for another. */
     public static final SpendMeasure DEFAULT_PARETO_COST = SpendMeasure.ENERGY_KWH;
-    /** The hypervolume's reference point lies this far past the worst placed trial, so that the extremes count. */
-    private static final double HYPERVOLUME_MARGIN = 1.1;
 
     private final ResultsStore store;
 
@@ -208,42 +203,7 @@ public final class Results {
             throw new NotReadyException("search '" + searchId + "' minimises the loss alone (its spec names no"
                     + " objectives); its loss against one spend is at /pareto?cost=MEASURE (pareto --cost)");
         }
-        List<SpendMeasure> measures = spec.objectives();
-        List<StoredTrial> placed = store.placedTrials(searchId);
-        Map<String, double[]> points = new LinkedHashMap<>();
-        for (StoredTrial t : placed) {
-            double[] point = new double[measures.size() + 1];
-            point[0] = t.bestValLoss();
-            for (int m = 0; m < measures.size(); m++) {
-                point[m + 1] = t.spend().get(measures.get(m));
-            }
-            points.put(t.trialId(), point);
-        }
-        Set<String> onFront = ParetoFront.of(points.entrySet().stream()
-                .map(e -> new ParetoFront.Point(e.getKey(), e.getValue())).toList());
-        List<SearchFront.Trial> front = placed.stream().filter(t -> onFront.contains(t.trialId()))
-                .sorted(Comparator.<StoredTrial>comparingDouble(t -> points.get(t.trialId())[measures.size()])
-                        .thenComparingDouble(StoredTrial::bestValLoss))
-                .map(t -> new SearchFront.Trial(t.trialId(), t.status(),
-                        Arrays.stream(points.get(t.trialId())).boxed().toList(), t.overfitting())).toList();
-        List<String> keys = new ArrayList<>(List.of(SearchSpec.LOSS_OBJECTIVE));
-        List<String> units = new ArrayList<>(List.of(""));
-        measures.forEach(m -> {
-            keys.add(m.key());
-            units.add(m.unit());
-        });
-        if (measures.size() != 1) {
-            return new SearchFront(searchId, keys, units, front, placed.size(), null, null);
-        }
-        double[] reference = new double[2];
-        points.values().stream().filter(p -> Double.isFinite(p[0]) && Double.isFinite(p[1])).forEach(p -> {
-            reference[0] = Math.max(reference[0], HYPERVOLUME_MARGIN * p[0]);
-            reference[1] = Math.max(reference[1], HYPERVOLUME_MARGIN * p[1]);
-        });
-        double hypervolume = Hypervolume.of(front.stream().map(t -> new double[]{t.values().get(0),
-                t.values().get(1)}).toList(), reference);
-        return new SearchFront(searchId, keys, units, front, placed.size(), List.of(reference[0], reference[1]),
-                hypervolume);
+        return SearchFront.of(searchId, spec.objectives(), store.placedTrials(searchId));
     }
 
     /**

@@ -19,8 +19,8 @@ class ObjectivesSpecTest {
 
     @Test
     void theSpendMeasuresAfterTheLossAreTheObjectives() {
-        SearchSpec spec = SpecLoader.parse("name: n\nstrategy: {type: tpe}\nobjectives: [val_loss, energy_kwh, TOKENS]\n",
-                "n");
+        SearchSpec spec = SpecLoader.parse(
+                "name: n\nstrategy: {type: tpe}\nobjectives: [val_loss, energy_kwh, TOKENS]\n", "n");
 
         assertEquals(List.of(SpendMeasure.ENERGY_KWH, SpendMeasure.TOKENS), spec.objectives());
         assertTrue(spec.isMultiObjective());
