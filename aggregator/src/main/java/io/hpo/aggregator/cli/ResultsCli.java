@@ -75,7 +75,8 @@ public final class ResultsCli {
             "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
             "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
             "  pareto <search-id> [--cost MEASURE]     trials no other beats on both loss and cost; MEASURE: "
-                    + String.join(", ", SpendMeasure.keys()) + " (default " + Results.DEFAULT_PARETO_COST.key() + ")",
+                    + String.join(", ", SpendMeasure.keys()) + " (default: the search's first spend objective, else "
+                    + Results.DEFAULT_PARETO_COST.key() + ")",
             "  importance <search-id>                  how much each searched hyperparameter explains the loss",
             "  scaling <search-id> [--budget FLOPS]    the law L(N, D) = E + A/N^alpha + B/D^beta fitted to the"
                     + " completed trials; --budget: the best N and D for that compute (FLOPs ~ 6 N D)",
@@ -300,7 +301,8 @@ public final class ResultsCli {
         return t;
     }
 
-    private int pareto(Results results, List<String> args) throws SQLException, UnknownIdException {
+    private int pareto(Results results, List<String> args)
+            throws SQLException, UnknownIdException, NotReadyException {
         String cost = null;
         if (args.size() == 3 && args.get(1).equals("--cost")) {
             cost = args.get(2);
@@ -309,7 +311,7 @@ public final class ResultsCli {
         }
         SpendMeasure measure;
         try {
-            measure = Results.costMeasure(cost);
+            measure = cost == null ? results.defaultCost(args.get(0)) : Results.costMeasure(cost);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }

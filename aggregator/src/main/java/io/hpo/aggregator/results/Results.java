@@ -153,6 +153,16 @@ public final class Results {
         return new Page<>(store.trainingLines(searchId, ids, from, to, points), total, limit, offset);
     }
 
+    /**
+     * The measure the search's Pareto front of loss against one cost uses unless asked for another: a
+     * multi-objective search's first spend objective, else {@link #DEFAULT_PARETO_COST}.
+     */
+    public SpendMeasure defaultCost(String searchId) throws SQLException, UnknownIdException, NotReadyException {
+        SearchSummary search = search(searchId);
+        return search.specYaml() == null ? DEFAULT_PARETO_COST : recordedSpec(search).objectives().stream()
+                .findFirst().orElse(DEFAULT_PARETO_COST);
+    }
+
     /** The measure named {@code key} (null: the default), or an error listing the known ones. */
     public static SpendMeasure costMeasure(String key) {
         if (key == null) {

@@ -182,23 +182,25 @@ class HttpApiTest {
     }
 
     /**
-     * The front of loss and energy: cheap 2.5 / 0.001 kWh, mid 2.0 / 0.004, best and twin 1.8 / 0.01; the reference
-     * is 1.1 times the worst, (2.75, 0.011), so the hypervolume is 0.95 * 0.001 + 0.75 * 0.006 + 0.25 * 0.003.
+     * The front of loss and executor-hours: cheap 2.5 / 0.01 h, mid 2.0 / 0.04, best and twin 1.8 / 0.1; the
+     * reference is 1.1 times the worst, (2.75, 0.11), so the hypervolume is 0.95 * 0.01 + 0.75 * 0.06 + 0.25 * 0.03.
      */
     @Test
     void frontReturnsTheSpecsObjectivesFrontAndHypervolume() throws Exception {
         Response moo = get("/api/searches/moo/front");
         assertEquals(200, moo.status(), moo.body().toString());
-        assertEquals("[\"val_loss\",\"energy_kwh\"]", moo.body().get("objectives").toString());
+        assertEquals("[\"val_loss\",\"executor_hours\"]", moo.body().get("objectives").toString());
         List<String> front = new java.util.ArrayList<>();
         moo.body().get("front").forEach(t -> front.add(t.get("trialId").asText()));
         assertEquals(AccountedSearch.FRONT, front);
         assertEquals(2.5, moo.body().get("front").get(0).get("values").get(0).asDouble(), 1e-12);
-        assertEquals(0.001, moo.body().get("front").get(0).get("values").get(1).asDouble(), 1e-12);
+        assertEquals(0.01, moo.body().get("front").get(0).get("values").get(1).asDouble(), 1e-12);
         assertEquals(5, moo.body().get("total").asInt());
         assertEquals(2.75, moo.body().get("reference").get(0).asDouble(), 1e-12);
-        assertEquals(0.011, moo.body().get("reference").get(1).asDouble(), 1e-12);
-        assertEquals(0.95 * 0.001 + 0.75 * 0.006 + 0.25 * 0.003, moo.body().get("hypervolume").asDouble(), 1e-12);
+        assertEquals(0.11, moo.body().get("reference").get(1).asDouble(), 1e-12);
+        assertEquals(0.95 * 0.01 + 0.75 * 0.06 + 0.25 * 0.03, moo.body().get("hypervolume").asDouble(), 1e-12);
+        assertEquals("executor_hours", get("/api/searches/moo/pareto").body().get("cost").asText(),
+                "a multi-objective search's loss against cost defaults to its first spend objective");
 
         Response single = get("/api/searches/acct/front");
         assertEquals(409, single.status());

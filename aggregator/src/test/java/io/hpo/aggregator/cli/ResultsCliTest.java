@@ -126,9 +126,12 @@ class ResultsCliTest {
         Run r = run("best", "moo");
         assertEquals(ResultsCli.OK, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertTrue(lines.get(0).startsWith("Pareto front of moo over val_loss, energy_kwh: 4 of 5 trials with a loss"
-                + " and a spend; hypervolume "), lines.get(0));
-        assertTrue(lines.get(1).contains("VAL_LOSS") && lines.get(1).contains("ENERGY_KWH (kWh)"), lines.get(1));
+        assertTrue(lines.get(0).startsWith("Pareto front of moo over val_loss, executor_hours: 4 of 5 trials with a"
+                + " loss and a spend; hypervolume "), lines.get(0));
+        assertTrue(lines.get(1).contains("VAL_LOSS") && lines.get(1).contains("EXECUTOR_HOURS (executor-h)"),
+                lines.get(1));
+        assertTrue(run("pareto", "moo").out().contains("against executor_hours (executor-h)"),
+                "pareto defaults to the search's first spend objective");
         assertEquals(AccountedSearch.FRONT, lines.subList(2, 6).stream().map(l -> l.split(" +")[0]).toList());
         assertEquals("the spec of one: best moo --trial TRIAL-ID", lines.get(6));
 

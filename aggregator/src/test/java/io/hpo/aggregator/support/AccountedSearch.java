@@ -24,9 +24,9 @@ public final class AccountedSearch {
         store(store, s, Events.SPEC_YAML);
     }
 
-    /** The same trials of a search of val_loss and energy_kwh: its front is {@link #FRONT} too. */
+    /** The same trials of a search of val_loss and executor_hours: its front is {@link #FRONT} too. */
     public static void storeMultiObjective(ResultsStore store, String s) throws Exception {
-        store(store, s, Events.SPEC_YAML + "objectives: [val_loss, energy_kwh]\n");
+        store(store, s, Events.SPEC_YAML + "objectives: [val_loss, executor_hours]\n");
     }
 
     private static void store(ResultsStore store, String s, String specYaml) throws Exception {
