@@ -2,6 +2,7 @@ package io.hpo.driver;
 
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.driver.history.RecordedTrial;
+import io.hpo.events.TrialAccounting;
 import io.hpo.events.TrialEnding;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.Hyperparameters;
@@ -50,9 +51,11 @@ final class SearchState {
             }
             t.evaluations().forEach(e -> pruner.report(t.trialId(), e.step(), e.validationLoss()));
             pruner.trialEnded(t.trialId());
-            TrialSummary summary = new TrialSummary(t.trialId(), hp, recordedResult(t),
-                    TrialCosts.spend(t.terminal().ending().accounting()), recordedEvaluations(t));
-            state.finish(summary);
+            TrialAccounting accounting = t.terminal().ending().accounting();
+            TrialSummary summary = new TrialSummary(t.trialId(), hp, recordedResult(t), TrialCosts.spend(accounting),
+                    recordedEvaluations(t));
+            // an older driver's trial spent what it spent, not nothing: the sampler is told it is not known
+            state.finish(summary, accounting == null ? null : summary.spend());
             progress.recorded(t.trialId(), summary.result(), summary.spend());
         }
         if (!prior.trials().isEmpty()) {
@@ -102,11 +105,16 @@ final class SearchState {
     }
 
     void finish(TrialSummary done) {
+        finish(done, done.spend());
+    }
+
+    /** {@code samplerSpend}: the spend the sampler learns from, null where not known. */
+    private void finish(TrialSummary done, Spend samplerSpend) {
         pending.remove(done.trialId());
         finished.add(done);
         spent = spent.plus(done.spend());
         history.add(new FinishedTrial(done.hyperparameters(), done.result().bestValLoss(), done.result().steps(),
-                done.evaluations()));
+                done.evaluations(), samplerSpend));
     }
 
     /** What the finished trials spent, those finished before a resume included. */

@@ -4,6 +4,8 @@ import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
 import io.hpo.events.TrialAccounting;
+import io.hpo.events.TrialStatus;
+import io.hpo.worker.trial.TrainingResult;
 import io.hpo.space.cost.Spend;
 import io.hpo.space.Hyperparameters;
 import io.hpo.space.pruner.AshaPruner;
@@ -19,8 +21,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,12 +90,32 @@ class SearchStateTest {
             assertEquals(List.of(2.0, 3.0),
                     state.history().finished().stream().map(FinishedTrial::loss).toList(), strategy);
             assertEquals(List.of(sequence.get(2)), state.history().pending(), strategy);
+            // a multi-objective sampler learns from recorded spends; the older driver's trial's is not known
+            assertEquals(Arrays.asList(SPENT.spend(), null),
+                    state.history().finished().stream().map(FinishedTrial::spend).toList(), strategy);
             Sampler resumed = Samplers.forSpec(spec);
             assertEquals(sequence.get(3), resumed.suggest(state.history()).orElseThrow(), strategy);
             assertEquals(sequence.get(4), resumed.suggest(new SearchHistory(state.history().finished(),
                     List.of(sequence.get(2), sequence.get(3)))).orElseThrow(), strategy);
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 trials finished before, 1 to run again"));
         }
+    }
+
+    /** What a multi-objective sampler learns from: each trial's loss with the spend the driver counted for it. */
+    @Test
+    void aFinishedTrialReachesTheSamplerWithItsSpend() {
+        PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        SearchState state = SearchState.resume(RecordedSearch.none("s"), new AshaPruner(10, 2, 0, 40),
+                new ProgressReporter(print, "s", 6, Map.of()), print);
+        Hyperparameters hp = Hyperparameters.defaults();
+        state.launch("trial-000", hp);
+        TrainingResult result = new TrainingResult(TrialStatus.COMPLETED, 40, 400, 2.5, 40, 400, null, 1000);
+        state.finish(new TrialSummary("trial-000", hp, result, SPENT.spend(), new TreeMap<>(Map.of(40L, 2.5))));
+
+        FinishedTrial seen = state.history().finished().get(0);
+        assertEquals(2.5, seen.loss());
+        assertEquals(SPENT.spend(), seen.spend());
+        assertEquals(SPENT.spend(), state.spent());
     }
 
     @Test

@@ -85,9 +85,13 @@ import java.util.function.Supplier;
  * GET /api/searches/{id}/importance                how much each searched hyperparameter explains the loss
  *                                                  ({@link io.hpo.aggregator.importance.PedAnova})
  * GET /api/searches/{id}/pareto[?cost=MEASURE&limit&offset]
- *                                                  loss against a cost measure (default energy_kwh), the whole front
+ *                                                  loss against a cost measure (default: the search's first spend
+ *                                                  objective, else energy_kwh), the whole front
  *                                                  and a page of the placed trials (limit 1000 by default, at most
  *                                                  10000)
+ * GET /api/searches/{id}/front                     a multi-objective search's Pareto front over its spec's objectives,
+ *                                                  with the hypervolume for two ({@link
+ *                                                  io.hpo.aggregator.results.SearchFront}); 409 without objectives
  * GET /api/searches/{id}/scaling[?budget=FLOPS]    the scaling law fitted to the completed trials ({@link
  *                                                  io.hpo.aggregator.scaling.ScalingAnalysis}), 409 too few trials
  * GET /api/searches/{id}/scaling/run?budget=FLOPS the spec of the run the fit recommends for the budget ({@link
@@ -328,13 +332,17 @@ public final class HttpApi implements AutoCloseable {
             if (path.size() == 4 && path.get(3).equals("best")) {
                 return Reply.ok(results.best(searchId));
             }
+            if (path.size() == 4 && path.get(3).equals("front")) {
+                return Reply.ok(results.front(searchId));
+            }
             if (path.size() == 4 && path.get(3).equals("importance")) {
                 return Reply.ok(results.importance(searchId));
             }
             if (path.size() == 4 && path.get(3).equals("pareto")) {
                 SpendMeasure measure;
                 try {
-                    measure = Results.costMeasure(query.get("cost"));
+                    measure = query.get("cost") == null ? results.defaultCost(searchId)
+                            : Results.costMeasure(query.get("cost"));
                 } catch (IllegalArgumentException e) {
                     return Reply.error(400, e.getMessage());
                 }

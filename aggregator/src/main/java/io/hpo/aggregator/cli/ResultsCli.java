@@ -8,6 +8,7 @@ import io.hpo.aggregator.results.NotReadyException;
 import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.SearchFinishedException;
+import io.hpo.aggregator.results.SearchFront;
 import io.hpo.aggregator.results.UnknownIdException;
 import io.hpo.aggregator.scaling.ScaledRun;
 import io.hpo.aggregator.scaling.ScalingLaw;
@@ -44,7 +45,7 @@ import java.util.Set;
 
 /**
  * Commands that read the results database directly (same configuration keys as the service):
- * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id>},
+ * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id> [--trial ID]},
  * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
  * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>},
  * {@code scaling <search-id> [--budget FLOPS]}, and {@code enqueue <search-id> <config.yaml>}, which asks a running
@@ -69,10 +70,13 @@ public final class ResultsCli {
             "  leaderboard <search-id> [--wait SECS]   ranked trials; --wait: until the search has finished",
             "  best <search-id>                        the winner's fixed-value spec YAML, alone on stdout",
             "  best <search-id> --scale-to FLOPS       the spec of the run the scaling fit recommends for that compute",
+            "  best <search-id> --trial TRIAL-ID       that trial's fixed-value spec YAML (a multi-objective search's"
+                    + " best lists its Pareto front)",
             "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
             "  watch <search-id> [--every SECS]        a live table of the trials until the search finishes",
             "  pareto <search-id> [--cost MEASURE]     trials no other beats on both loss and cost; MEASURE: "
-                    + String.join(", ", SpendMeasure.keys()) + " (default " + Results.DEFAULT_PARETO_COST.key() + ")",
+                    + String.join(", ", SpendMeasure.keys()) + " (default: the search's first spend objective, else "
+                    + Results.DEFAULT_PARETO_COST.key() + ")",
             "  importance <search-id>                  how much each searched hyperparameter explains the loss",
             "  scaling <search-id> [--budget FLOPS]    the law L(N, D) = E + A/N^alpha + B/D^beta fitted to the"
                     + " completed trials; --budget: the best N and D for that compute (FLOPs ~ 6 N D)",
@@ -106,7 +110,9 @@ public final class ResultsCli {
                 case "leaderboard" -> leaderboard(results, args);
                 case "best" -> args.size() == 1 ? best(results, args.get(0))
                         : args.size() == 3 && args.get(1).equals("--scale-to") ? scaledBest(results, args)
-                        : usage("best <search-id> [--scale-to FLOPS]");
+                        : args.size() == 3 && args.get(1).equals("--trial")
+                        ? rerun(results.rerun(args.get(0), args.get(2)), "trial")
+                        : usage("best <search-id> [--scale-to FLOPS | --trial TRIAL-ID]");
                 case "curve" -> args.size() == 2 ? curve(results, args.get(0), args.get(1))
                         : usage("curve <search-id> <trial-id>");
                 case "watch" -> watch(results, args);
@@ -295,7 +301,8 @@ public final class ResultsCli {
         return t;
     }
 
-    private int pareto(Results results, List<String> args) throws SQLException, UnknownIdException {
+    private int pareto(Results results, List<String> args)
+            throws SQLException, UnknownIdException, NotReadyException {
         String cost = null;
         if (args.size() == 3 && args.get(1).equals("--cost")) {
             cost = args.get(2);
@@ -304,7 +311,7 @@ public final class ResultsCli {
         }
         SpendMeasure measure;
         try {
-            measure = Results.costMeasure(cost);
+            measure = cost == null ? results.defaultCost(args.get(0)) : Results.costMeasure(cost);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -451,9 +458,45 @@ public final class ResultsCli {
         return OK;
     }
 
+    /**
+     * The winner's spec; for a multi-objective search, whose trials no single winner ranks, its front instead, each
+     * trial's spec one {@code --trial} away.
+     */
     private int best(Results results, String searchId) throws SQLException, UnknownIdException, NotReadyException {
-        BestTrial best = results.best(searchId);
-        err.println("best trial " + best.trialId() + " (" + best.status() + "): validation loss "
+        if (results.isMultiObjective(searchId)) {
+            return front(results.front(searchId));
+        }
+        return rerun(results.best(searchId), "best trial");
+    }
+
+    private int front(SearchFront f) {
+        out.println("Pareto front of " + f.searchId() + " over " + String.join(", ", f.objectives()) + ": "
+                + f.front().size() + " of " + f.total() + " trials with a loss and a spend"
+                + (f.hypervolume() == null ? "" : "; hypervolume " + Format.number(f.hypervolume())
+                + " up to (" + Format.number(f.reference().get(0)) + ", " + Format.number(f.reference().get(1))
+                + ")"));
+        List<String> header = new ArrayList<>(List.of("TRIAL", "STATUS"));
+        for (int i = 0; i < f.objectives().size(); i++) {
+            String unit = f.units().get(i);
+            header.add(f.objectives().get(i).toUpperCase(Locale.ROOT) + (unit.isEmpty() ? "" : " (" + unit + ")"));
+        }
+        header.add("FLAG");
+        TextTable t = new TextTable(header);
+        for (SearchFront.Trial trial : f.front()) {
+            List<String> row = new ArrayList<>(List.of(trial.trialId(), trial.status(),
+                    Format.loss(trial.values().get(0))));
+            trial.values().subList(1, trial.values().size()).forEach(v -> row.add(Format.number(v)));
+            row.add(trial.overfitting() == null ? "" : "OVERFITTING");
+            t.add(row);
+        }
+        out.print(t.render());
+        out.println("the spec of one: best " + f.searchId() + " --trial TRIAL-ID");
+        return OK;
+    }
+
+    /** The trial's line on stderr, its spec alone on stdout. */
+    private int rerun(BestTrial best, String what) {
+        err.println(what + " " + best.trialId() + " (" + best.status() + "): validation loss "
                 + Format.loss(best.bestValLoss()) + " at step " + best.bestStep() + "; "
                 + (best.checkpoint() == null ? "no saved model" : "model saved at " + best.checkpoint()));
         if (best.checkpoint() != null) {

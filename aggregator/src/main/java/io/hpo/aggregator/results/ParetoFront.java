@@ -1,44 +1,34 @@
 package io.hpo.aggregator.results;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import io.hpo.space.pareto.NondominatedSort;
+
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The trials no other trial beats on both loss and cost at once (both minimised): a trial is dominated when
- * another has loss and cost each no higher and one of them lower. Trials with identical loss and cost dominate
- * neither one another, so ties are all on the front (or all off it).
+ * The trials no other trial beats on every objective at once (all minimised; the loss and one or more costs): a
+ * trial is dominated when another is no higher in every objective and lower in one ({@link NondominatedSort}, the
+ * rule the MOTPE sampler ranks by too). Trials with identical objectives dominate neither one another, so ties are
+ * all on the front (or all off it).
  */
 public final class ParetoFront {
 
-    /** A trial as a point: its best validation loss and one cost measure. */
-    public record Point(String trialId, double loss, double cost) {
+    /** A trial as a point: its best validation loss, then its costs. */
+    public record Point(String trialId, double... objectives) {
     }
 
     private ParetoFront() {
     }
 
-    /** The ids of the non-dominated points; points with a non-finite loss or cost take no part. */
+    /** The ids of the non-dominated points; points with a non-finite objective take no part. */
     public static Set<String> of(List<Point> points) {
-        List<Point> sorted = new ArrayList<>(points.stream()
-                .filter(p -> Double.isFinite(p.loss()) && Double.isFinite(p.cost())).toList());
-        // by cost, then loss: every point that could dominate a point comes before it
-        sorted.sort(Comparator.comparingDouble(Point::cost).thenComparingDouble(Point::loss));
+        List<Point> finite = points.stream()
+                .filter(p -> Arrays.stream(p.objectives()).allMatch(Double::isFinite)).toList();
         Set<String> front = new HashSet<>();
-        double bestLoss = Double.POSITIVE_INFINITY;
-        double costAtBest = Double.POSITIVE_INFINITY;
-        for (Point p : sorted) {
-            boolean dominated = bestLoss < p.loss() || (bestLoss == p.loss() && costAtBest < p.cost());
-            if (!dominated) {
-                front.add(p.trialId());
-            }
-            if (p.loss() < bestLoss) {
-                bestLoss = p.loss();
-                costAtBest = p.cost();
-            }
-        }
+        NondominatedSort.firstFront(finite.stream().map(Point::objectives).toList())
+                .forEach(i -> front.add(finite.get(i).trialId()));
         return front;
     }
 }

@@ -153,6 +153,16 @@ public final class Results {
         return new Page<>(store.trainingLines(searchId, ids, from, to, points), total, limit, offset);
     }
 
+    /**
+     * The measure the search's Pareto front of loss against one cost uses unless asked for another: a
+     * multi-objective search's first spend objective, else {@link #DEFAULT_PARETO_COST}.
+     */
+    public SpendMeasure defaultCost(String searchId) throws SQLException, UnknownIdException, NotReadyException {
+        SearchSummary search = search(searchId);
+        return search.specYaml() == null ? DEFAULT_PARETO_COST : recordedSpec(search).objectives().stream()
+                .findFirst().orElse(DEFAULT_PARETO_COST);
+    }
+
     /** The measure named {@code key} (null: the default), or an error listing the known ones. */
     public static SpendMeasure costMeasure(String key) {
         if (key == null) {
@@ -183,6 +193,27 @@ public final class Results {
                 .filter(ParetoTrials.Trial::onFront).sorted(Comparator.comparingDouble(ParetoTrials.Trial::cost)
                         .thenComparingDouble(ParetoTrials.Trial::bestValLoss)).toList(), trials.size(),
                 trials.subList(Math.min(offset, trials.size()), (int) Math.min((long) offset + limit, trials.size())));
+    }
+
+    /** Whether the search's recorded spec names objectives; false while the spec has not arrived. */
+    public boolean isMultiObjective(String searchId) throws SQLException, UnknownIdException, NotReadyException {
+        SearchSummary search = search(searchId);
+        return search.specYaml() != null && recordedSpec(search).isMultiObjective();
+    }
+
+    /**
+     * The Pareto front over the objectives of a multi-objective search's spec, among the trials with a finite best
+     * loss and recorded accounting, with its hypervolume when there are two objectives ({@link SearchFront}).
+     *
+     * @throws NotReadyException when the spec has not arrived or names no objectives
+     */
+    public SearchFront front(String searchId) throws SQLException, UnknownIdException, NotReadyException {
+        SearchSpec spec = recordedSpec(search(searchId));
+        if (!spec.isMultiObjective()) {
+            throw new NotReadyException("search '" + searchId + "' minimises the loss alone (its spec names no"
+                    + " objectives); its loss against one spend is at /pareto?cost=MEASURE (pareto --cost)");
+        }
+        return SearchFront.of(searchId, spec.objectives(), store.placedTrials(searchId));
     }
 
     /**
@@ -238,7 +269,22 @@ public final class Results {
         SearchSummary search = search(searchId);
         StoredTrial t = store.best(searchId).orElseThrow(() ->
                 new NotReadyException("no trial of search '" + searchId + "' has a finite validation loss yet"));
+        return rerun(search, t);
+    }
+
+    /** A chosen trial, such as one of a multi-objective search's front, and the spec that reruns it. */
+    public BestTrial rerun(String searchId, String trialId)
+            throws SQLException, UnknownIdException, NotReadyException {
+        return rerun(search(searchId), trial(searchId, trialId));
+    }
+
+    private BestTrial rerun(SearchSummary search, StoredTrial t) throws SQLException, NotReadyException {
+        String searchId = search.searchId();
         String specYaml = specYaml(search);
+        if (t.bestValLoss() == null) {
+            throw new NotReadyException("trial '" + t.trialId() + "' of search '" + searchId
+                    + "' has no finite validation loss yet");
+        }
         if (t.config().isEmpty()) {
             throw new NotReadyException("the configuration of trial '" + t.trialId() + "' has not arrived yet");
         }

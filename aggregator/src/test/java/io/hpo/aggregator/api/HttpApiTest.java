@@ -47,6 +47,7 @@ class HttpApiTest {
         ResultsStore store = new ResultsStore(db);
         SampleSearch.store(store, "s1");
         AccountedSearch.store(store, "acct");
+        AccountedSearch.storeMultiObjective(store, "moo");
         ScalingSearch.store(store, "sizes");
         store.applyBatch(List.of(Events.step("s 2", "t1", 1, 0, 4.0)), List.of(Events.started("s 2"),
                 LifecycleEvent.trialCreated("s 2", "t1", Events.config(1e-3, 16))));
@@ -86,7 +87,7 @@ class HttpApiTest {
     void listsSearchesWithCountsAndBestLoss() throws Exception {
         Response r = get("/api/searches");
         assertEquals(200, r.status());
-        assertEquals(4, r.body().size());
+        assertEquals(5, r.body().size());
         JsonNode s1 = find(r.body(), "s1");
         assertEquals("FINISHED", s1.get("status").asText());
         assertEquals("COMPLETED", s1.get("outcome").asText());
@@ -178,6 +179,33 @@ class HttpApiTest {
                 run.body().get("specYaml").asText());
         assertEquals(400, get("/api/searches/sizes/scaling/run").status(), "the budget is required");
         assertEquals(409, get("/api/searches/acct/scaling/run?budget=1e15").status());
+    }
+
+    /**
+     * The front of loss and executor-hours: cheap 2.5 / 0.01 h, mid 2.0 / 0.04, best and twin 1.8 / 0.1; the
+     * reference is 1.1 times the worst, (2.75, 0.11), so the hypervolume is 0.95 * 0.01 + 0.75 * 0.06 + 0.25 * 0.03.
+     */
+    @Test
+    void frontReturnsTheSpecsObjectivesFrontAndHypervolume() throws Exception {
+        Response moo = get("/api/searches/moo/front");
+        assertEquals(200, moo.status(), moo.body().toString());
+        assertEquals("[\"val_loss\",\"executor_hours\"]", moo.body().get("objectives").toString());
+        List<String> front = new java.util.ArrayList<>();
+        moo.body().get("front").forEach(t -> front.add(t.get("trialId").asText()));
+        assertEquals(AccountedSearch.FRONT, front);
+        assertEquals(2.5, moo.body().get("front").get(0).get("values").get(0).asDouble(), 1e-12);
+        assertEquals(0.01, moo.body().get("front").get(0).get("values").get(1).asDouble(), 1e-12);
+        assertEquals(5, moo.body().get("total").asInt());
+        assertEquals(2.75, moo.body().get("reference").get(0).asDouble(), 1e-12);
+        assertEquals(0.11, moo.body().get("reference").get(1).asDouble(), 1e-12);
+        assertEquals(0.95 * 0.01 + 0.75 * 0.06 + 0.25 * 0.03, moo.body().get("hypervolume").asDouble(), 1e-12);
+        assertEquals("executor_hours", get("/api/searches/moo/pareto").body().get("cost").asText(),
+                "a multi-objective search's loss against cost defaults to its first spend objective");
+
+        Response single = get("/api/searches/acct/front");
+        assertEquals(409, single.status());
+        assertTrue(single.body().get("error").asText().contains("minimises the loss alone"), single.body().toString());
+        assertEquals(404, get("/api/searches/nope/front").status());
     }
 
     @Test

@@ -44,6 +44,7 @@ class ResultsCliTest {
         store = new ResultsStore(db);
         SampleSearch.store(store, "s1");
         AccountedSearch.store(store, "acct");
+        AccountedSearch.storeMultiObjective(store, "moo");
         ScalingSearch.store(store, "sizes");
     }
 
@@ -118,6 +119,29 @@ class ResultsCliTest {
         Run bad = run("pareto", "acct", "--cost", "watts");
         assertEquals(ResultsCli.USAGE, bad.code());
         assertTrue(bad.err().contains("unknown cost measure 'watts'"), bad.err());
+    }
+
+    @Test
+    void bestOfAMultiObjectiveSearchListsTheFrontAndWritesAChosenTrialsSpec() {
+        Run r = run("best", "moo");
+        assertEquals(ResultsCli.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("Pareto front of moo over val_loss, executor_hours: 4 of 5 trials with a"
+                + " loss and a spend; hypervolume "), lines.get(0));
+        assertTrue(lines.get(1).contains("VAL_LOSS") && lines.get(1).contains("EXECUTOR_HOURS (executor-h)"),
+                lines.get(1));
+        assertTrue(run("pareto", "moo").out().contains("against executor_hours (executor-h)"),
+                "pareto defaults to the search's first spend objective");
+        assertEquals(AccountedSearch.FRONT, lines.subList(2, 6).stream().map(l -> l.split(" +")[0]).toList());
+        assertEquals("the spec of one: best moo --trial TRIAL-ID", lines.get(6));
+
+        Run mid = run("best", "moo", "--trial", "mid");
+        assertEquals(ResultsCli.OK, mid.code(), mid.err());
+        assertTrue(mid.err().startsWith("trial mid (COMPLETED): validation loss 2.0"), mid.err());
+        assertTrue(mid.out().startsWith("# tiny: one configuration, every hyperparameter fixed"), mid.out());
+        assertTrue(mid.out().contains("\n  learning_rate: 0.001\n"), mid.out());
+        assertEquals(ResultsCli.UNKNOWN_ID, run("best", "moo", "--trial", "nope").code());
+        assertTrue(run("best", "acct").err().startsWith("best trial "), "a single-objective search has a winner");
     }
 
     @Test

@@ -21,8 +21,17 @@ public final class AccountedSearch {
     }
 
     public static void store(ResultsStore store, String s) throws Exception {
+        store(store, s, Events.SPEC_YAML);
+    }
+
+    /** The same trials of a search of val_loss and executor_hours: its front is {@link #FRONT} too. */
+    public static void storeMultiObjective(ResultsStore store, String s) throws Exception {
+        store(store, s, Events.SPEC_YAML + "objectives: [val_loss, executor_hours]\n");
+    }
+
+    private static void store(ResultsStore store, String s, String specYaml) throws Exception {
         List<StepMetric> steps = new ArrayList<>();
-        List<LifecycleEvent> events = new ArrayList<>(List.of(Events.started(s)));
+        List<LifecycleEvent> events = new ArrayList<>(List.of(Events.started(s, specYaml)));
         trial(s, "cheap", 2.5, 2.5, 36, steps, events);
         trial(s, "mid", 2.0, 2.0, 144, steps, events);
         trial(s, "dear", 2.0, 2.1, 288, steps, events);

@@ -64,7 +64,12 @@ public final class Events {
 
     /** A search event at a fixed time, so that tests can compare times. */
     public static LifecycleEvent started(String search) {
-        LifecycleEvent e = LifecycleEvent.searchStarted(search, "tiny " + search, SPEC_YAML);
+        return started(search, SPEC_YAML);
+    }
+
+    /** A SEARCH_STARTED event recording {@code specYaml}. */
+    public static LifecycleEvent started(String search, String specYaml) {
+        LifecycleEvent e = LifecycleEvent.searchStarted(search, "tiny " + search, specYaml);
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, e.eventId(), search, null, null, e.type(), 1_764_000_000_000L,
                 e.submission(), null, null, null, null, null);
     }

@@ -1,6 +1,7 @@
 package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.Spend;
 
 import java.util.Collections;
 import java.util.Comparator;
@@ -16,8 +17,10 @@ import java.util.TreeMap;
  * @param steps       steps it trained: a pruned trial has fewer than the budget
  * @param evaluations its validation loss at each step it was evaluated (its last attempt's), lowest step first;
  *                    empty where only the final loss is known
+ * @param spend       what it spent, for a multi-objective search; null where not known (an earlier search's trial)
  */
-public record FinishedTrial(Hyperparameters config, double loss, long steps, NavigableMap<Long, Double> evaluations) {
+public record FinishedTrial(Hyperparameters config, double loss, long steps, NavigableMap<Long, Double> evaluations,
+                            Spend spend) {
 
     /**
      * Best first: more steps trained first (a pruned trial was judged worse than those that went on, whatever its
@@ -31,6 +34,11 @@ public record FinishedTrial(Hyperparameters config, double loss, long steps, Nav
     public FinishedTrial {
         Objects.requireNonNull(config, "config");
         evaluations = Collections.unmodifiableNavigableMap(new TreeMap<>(evaluations));
+    }
+
+    /** A trial whose spend is not known. */
+    public FinishedTrial(Hyperparameters config, double loss, long steps, NavigableMap<Long, Double> evaluations) {
+        this(config, loss, steps, evaluations, null);
     }
 
     /** A trial known by its final loss only. */

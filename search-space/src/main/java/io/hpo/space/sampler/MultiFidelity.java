@@ -2,6 +2,7 @@ package io.hpo.space.sampler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * What a model-based sampler fits on with multi_fidelity (BOHB's rule): the finished trials' losses at the highest
@@ -40,7 +41,7 @@ final class MultiFidelity {
         for (FinishedTrial t : finished) {
             boolean reached = !t.evaluations().isEmpty() && t.evaluations().lastKey() >= budget;
             if (reached || !Double.isFinite(t.loss())) {
-                view.add(new FinishedTrial(t.config(), bestUpTo(t, budget), budget));
+                view.add(new FinishedTrial(t.config(), bestUpTo(t, budget), budget, new TreeMap<>(), t.spend()));
             }
         }
         return view;

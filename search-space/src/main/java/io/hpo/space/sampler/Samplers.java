@@ -15,7 +15,7 @@ public final class Samplers {
         return switch (spec.strategy().type()) {
             case RANDOM -> new RandomSampler(space);
             case GRID -> new GridSampler(space, spec.strategy().gridPoints());
-            case TPE -> new TpeSampler(space, spec.strategy().tpe());
+            case TPE -> new TpeSampler(space, spec.strategy().tpe(), spec.objectives());
             case GP -> new GpSampler(space, spec.strategy().gp());
             case AUTO -> throw new IllegalArgumentException("strategy auto is resolved when the spec loads");
         };

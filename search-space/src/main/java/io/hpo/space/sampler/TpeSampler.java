@@ -1,6 +1,7 @@
 package io.hpo.space.sampler;
 
 import io.hpo.space.Hyperparameters;
+import io.hpo.space.cost.SpendMeasure;
 import io.hpo.space.sampler.tpe.TreeParzen;
 import io.hpo.space.spec.SpecLimits;
 import io.hpo.space.spec.TpeSpec;
@@ -20,20 +21,31 @@ import java.util.Random;
  * configuration already tried or running is never suggested. Each suggestion draws from a generator seeded by the
  * spec's seed and the history's size: the same seed and history give the same suggestion. With multi_fidelity the
  * estimator sees, instead of the final losses, the losses at the highest budget that startup_trials trials reached
- * ({@link MultiFidelity}), as BOHB's does, and waits until some budget has that many.
+ * ({@link MultiFidelity}), as BOHB's does, and waits until some budget has that many. With objectives (a
+ * multi-objective search) the good group is MOTPE's: the best Pareto fronts of loss and the objectives' spends
+ * ({@link ParetoSplit}) instead of the lowest losses; the rest is unchanged.
  * <p>
  * Papers: Bergstra et al., "Algorithms for Hyper-Parameter Optimization", NeurIPS 2011 (TPE); the multivariate
  * (joint) densities and multi_fidelity follow Falkner et al., "BOHB: Robust and Efficient Hyperparameter
- * Optimization at Scale", ICML 2018, arXiv:1807.01774.
+ * Optimization at Scale", ICML 2018, arXiv:1807.01774; MOTPE follows Ozaki et al., "Multiobjective
+ * Tree-Structured Parzen Estimator", JAIR 73, 2022.
  */
 public final class TpeSampler implements Sampler {
 
     private final TpeSpec settings;
     private final ModelSpace space;
     private final TreeParzen estimator;
+    private final List<SpendMeasure> objectives;
 
+    /** A sampler of the loss alone. */
     public TpeSampler(SamplingSpace sampling, TpeSpec settings) {
+        this(sampling, settings, List.of());
+    }
+
+    /** @param objectives spend measures minimised beside the loss; none for a single-objective search */
+    public TpeSampler(SamplingSpace sampling, TpeSpec settings, List<SpendMeasure> objectives) {
         this.settings = settings;
+        this.objectives = List.copyOf(objectives);
         this.space = new ModelSpace(sampling, settings.startupTrials());
         this.estimator = new TreeParzen(space.dimensions(), settings.eiCandidates(), settings.multivariate());
     }
@@ -55,7 +67,8 @@ public final class TpeSampler implements Sampler {
     private Optional<Hyperparameters> guided(List<FinishedTrial> finished, SearchHistory history, Random rng) {
         int good = (int) Math.min(SpecLimits.MAX_TPE_GOOD_TRIALS, Math.ceil(settings.gamma() * finished.size()));
         // only the good group needs ranking: the bad density does not depend on order
-        boolean[] isGood = bestIndices(finished, good);
+        boolean[] isGood = objectives.isEmpty() ? bestIndices(finished, good)
+                : ParetoSplit.good(finished, objectives, good);
         List<double[]> goodPoints = new ArrayList<>(good);
         List<double[]> badPoints = new ArrayList<>(finished.size() - good + history.pending().size());
         for (int i = 0; i < finished.size(); i++) {

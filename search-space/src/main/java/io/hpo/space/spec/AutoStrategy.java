@@ -12,7 +12,8 @@ import java.util.Map;
  *       hyperparameters: on the demo task GP+ASHA reached random search's final best with a median 0.23–0.37 of the
  *       budget where TPE+ASHA needed 0.34–0.42, with 30–45 trials; a Gaussian process's fit grows with the cube of
  *       the trials, and its kernel loses its grip as dimensions grow;</li>
- *   <li><b>tpe</b> otherwise: linear in the trials, and the benchmark's choice past tens of them.</li>
+ *   <li><b>tpe</b> otherwise: linear in the trials, and the benchmark's choice past tens of them; also for a
+ *       multi-objective search, which only TPE (as MOTPE) searches for.</li>
  * </ol>
  * With a pruner that stops trials at rungs (asha, hyperband) the model is fitted at the highest rung with enough
  * results ({@code multi_fidelity}, BOHB's rule), so pruned trials inform it, unless the spec sets multi_fidelity. The
@@ -28,9 +29,10 @@ final class AutoStrategy {
 
     /**
      * @param multiFidelityGiven whether the spec set multi_fidelity itself, which then stands
+     * @param multiObjective     whether the spec lists objectives besides the loss
      */
     static StrategySpec resolve(StrategySpec auto, Map<String, ParamSpec> space, BudgetSpec budget, PrunerSpec pruner,
-                                boolean multiFidelityGiven) {
+                                boolean multiFidelityGiven, boolean multiObjective) {
         long configurations = 1;
         int dimensions = 0;
         boolean finite = true;
@@ -43,7 +45,7 @@ final class AutoStrategy {
             dimensions += p.size() > 1 ? 1 : 0;
         }
         StrategyType type = finite && configurations <= budget.maxTrials() ? StrategyType.GRID
-                : budget.maxTrials() <= GP_MAX_TRIALS && dimensions <= GP_MAX_DIMENSIONS ? StrategyType.GP
+                : !multiObjective && budget.maxTrials() <= GP_MAX_TRIALS && dimensions <= GP_MAX_DIMENSIONS ? StrategyType.GP
                 : StrategyType.TPE;
         boolean rungs = pruner.type() == PrunerType.ASHA || pruner.type() == PrunerType.HYPERBAND;
         TpeSpec tpe = auto.tpe();

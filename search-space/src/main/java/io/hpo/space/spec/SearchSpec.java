@@ -2,6 +2,7 @@ package io.hpo.space.spec;
 
 import io.hpo.space.Hyperparameter;
 import io.hpo.space.cost.CostSpec;
+import io.hpo.space.cost.SpendMeasure;
 
 import java.io.Serializable;
 import java.util.Collections;
@@ -31,14 +32,19 @@ import java.util.Objects;
  * @param enqueue     configurations (some or all hyperparameters, in map form) the search tries first, in order,
  *                    before asking its sampler; see {@link EnqueuedConfigs}
  * @param onEnd       where the search's end is posted (the notify section), or null for nowhere
+ * @param objectives  the spend measures minimised beside the validation loss (the spec's {@code objectives:} after
+ *                    val_loss), in the spec's order; empty for a search of the loss alone
  * @param yaml        the spec text as given
  * @param origin      where the text came from: a file path or a description
  */
 public record SearchSpec(String name, long seed, DataSpec data, Map<String, ParamSpec> space,
                          List<Constraint> constraints, StrategySpec strategy, PrunerSpec pruner, BudgetSpec budget,
                          TrainingSpec training, CostSpec cost, CheckpointsSpec checkpoints, InitSpec init,
-                         List<Map<String, Object>> enqueue, NotifySpec onEnd, String yaml, String origin)
+                         List<Map<String, Object>> enqueue, NotifySpec onEnd, List<SpendMeasure> objectives,
+                         String yaml, String origin)
         implements Serializable {
+    /** How the objectives list, and a front's objectives, name the validation loss. */
+    public static final String LOSS_OBJECTIVE = "val_loss";
 
     public SearchSpec {
         Objects.requireNonNull(name, "name");
@@ -64,12 +70,21 @@ public record SearchSpec(String name, long seed, DataSpec data, Map<String, Para
         space = Collections.unmodifiableMap(ordered);
         constraints = List.copyOf(constraints);
         enqueue = List.copyOf(enqueue);
+        objectives = List.copyOf(objectives);
+        if (new HashSet<>(objectives).size() != objectives.size()) {
+            throw new IllegalArgumentException("objectives lists a measure twice: " + objectives);
+        }
+    }
+
+    /** Whether the search minimises spend measures beside the loss, so that its result is a Pareto front. */
+    public boolean isMultiObjective() {
+        return !objectives.isEmpty();
     }
 
     /** This spec with another budget. */
     public SearchSpec withBudget(BudgetSpec newBudget) {
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, newBudget, training, cost,
-                checkpoints, init, enqueue, onEnd, yaml, origin);
+                checkpoints, init, enqueue, onEnd, objectives, yaml, origin);
     }
 
     /** The checkpoint trials start from; empty when they train from scratch. */

@@ -36,7 +36,7 @@ final class SpecParser {
 
     private static final List<String> TOP_KEYS =
             List.of("name", "seed", "data", "strategy", "pruner", "budget", "training", "cost", "space", "constraints",
-                    "checkpoints", "init", "enqueue", "notify");
+                    "checkpoints", "init", "enqueue", "notify", "objectives");
     private static final List<String> DATA_KEYS =
             List.of("source", "demo_sentences", "validation_fraction", "demo_task", "fraction");
     private static final List<String> STRATEGY_KEYS =
@@ -104,9 +104,11 @@ final class SpecParser {
                 section(top, "space", Hyperparameter.NAMES));
         List<Constraint> constraints = constraints(top.value("constraints").orElse(null));
         NotifySpec notify = new NotifySection(reader).parse(top.value("notify").orElse(null));
+        List<SpendMeasure> objectives = new ObjectivesSection(reader).parse(top.value("objectives").orElse(null),
+                strategy.type());
         if (strategy.type() == StrategyType.AUTO) {
             strategy = AutoStrategy.resolve(strategy, space, budget, pruner, section(top, "strategy", STRATEGY_KEYS)
-                    .flatMap(m -> m.value("multi_fidelity")).isPresent());
+                    .flatMap(m -> m.value("multi_fidelity")).isPresent(), !objectives.isEmpty());
         }
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);
@@ -123,7 +125,7 @@ final class SpecParser {
                 top.value("enqueue").isPresent() ? top.keyNode("enqueue") : root, top.value("enqueue").orElse(null),
                 space, constraints, seed, budget.maxTrials());
         return new SearchSpec(name, seed, data, space, constraints, strategy, pruner, budget, training, cost,
-                checkpoints, init, enqueue, notify, yaml, origin);
+                checkpoints, init, enqueue, notify, objectives, yaml, origin);
     }
 
     /** The YAML text's root node, within {@link SpecLimits}; null when the text holds none. */

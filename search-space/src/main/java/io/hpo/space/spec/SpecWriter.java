@@ -78,6 +78,12 @@ public final class SpecWriter {
             spec.enqueue().forEach(config -> out.append("  - {").append(config.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "))).append("}\n"));
         }
+        // none stays unwritten, so a search recorded before objectives existed still matches its spec
+        if (spec.isMultiObjective()) {
+            out.append("objectives: [").append(SearchSpec.LOSS_OBJECTIVE);
+            spec.objectives().forEach(m -> out.append(", ").append(m.key()));
+            out.append("]\n");
+        }
         return out.toString();
     }
 

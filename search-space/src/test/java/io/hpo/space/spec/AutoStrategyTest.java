@@ -56,6 +56,12 @@ class AutoStrategyTest {
     }
 
     @Test
+    void aMultiObjectiveSearchGetsTpeWhichSearchesForTheFront() {
+        assertEquals(StrategyType.TPE, load("}\nobjectives: [val_loss, energy_kwh]\nbudget: {max_trials: 40}\n"
+                + THREE_RANGES).type(), "gp would be chosen for one objective");
+    }
+
+    @Test
     void theRecordSaysWhatRan() {
         SearchSpec spec = SpecLoader.parse("name: a\nstrategy: {type: auto}\nbudget: {max_trials: 40}\n"
                 + THREE_RANGES, "auto.yaml");

@@ -30,8 +30,9 @@ package io.hpo.worker.bench;
  * @param ashaMinSteps    ASHA's first rung (min_steps)
  * @param reductionFactor ASHA's reduction factor
  * @param threads         searches run at once, each on one thread
- * @param strategies      which of random, tpe, tpe+asha, gp, gp+asha, hyperband, tpe+hyperband and bohb to run,
- *                        comma-separated; "steps to random best" needs random
+ * @param strategies      which of random, tpe, tpe+asha, gp, gp+asha, hyperband, tpe+hyperband, bohb, random-moo
+ *                        and motpe to run, comma-separated; "steps to random best" needs random, the hypervolume
+ *                        report both random-moo and motpe
  * @param trialLog        CSV file for one row per trial ({@link TrialLog}); empty for none
  */
 record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches,
@@ -77,7 +78,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
     }
 
     /**
-     * The search spec every strategy shares; only strategy and pruner differ. Hyperband shares ASHA's min_steps and
+     * The search spec every strategy shares; only strategy, pruner and objectives differ. Hyperband shares ASHA's min_steps and
      * reduction_factor and takes every bracket that fits (with the defaults: one that stops trials at the first
      * rung and one that trains them to the end).
      */
@@ -87,6 +88,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                 seed: %d
                 data: {source: demo, demo_sentences: %d}
                 strategy: {type: %s, startup_trials: %d, gamma: %s, ei_candidates: %d, multi_fidelity: %b}
+                %s
                 pruner: {type: %s, min_steps: %d, reduction_factor: %d}
                 budget: {max_trials: 100000, max_steps_per_trial: %d}
                 training: {eval_every: %d, eval_batches: %d}
@@ -102,7 +104,8 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                   heads: 2
                   seq_length: %d
                 """.formatted(seed, sentences, strategy.type(), startup, gamma, eiCandidates, strategy.multiFidelity(),
-                strategy.pruner(), ashaMinSteps, reductionFactor, maxSteps, evalEvery, evalBatches, maxWarmup, layers,
+                strategy.multiObjective() ? "objectives: [val_loss, " + StrategyBenchmark.MOO_OBJECTIVE.key() + "]"
+                        : "", strategy.pruner(), ashaMinSteps, reductionFactor, maxSteps, evalEvery, evalBatches, maxWarmup, layers,
                 widths, seqLength);
     }
 }

@@ -4,6 +4,7 @@ import io.hpo.space.Hyperparameters;
 import io.hpo.space.pruner.PruneDecision;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.pruner.Pruners;
+import io.hpo.space.cost.Spend;
 import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
@@ -19,7 +20,9 @@ import java.util.TreeMap;
  * One search as the driver runs it (the spec's sampler and pruner, fed the same history), but with trials trained
  * one after another in this JVM, without Spark: the compute budget is what is compared, and Spark's per-round
  * overhead would only slow the benchmark down. The last trial is cut when the budget runs out. Each finished trial
- * reaches the sampler with its evaluations, as the driver passes them, so multi_fidelity samplers see rung losses.
+ * reaches the sampler with its evaluations, as the driver passes them, so multi_fidelity samplers see rung losses,
+ * and with its spend, so a multi-objective sampler sees it: executor time is not measured here (trials of searches
+ * run at once would share cores), but tokens and FLOPs are, and they are what a multi-objective row minimises.
  */
 final class InProcessSearch {
 
@@ -72,7 +75,9 @@ final class InProcessSearch {
                 }
             }
             pruner.trialEnded(trialId);
-            curve.trialEnded(new FinishedTrial(hp, best, step, evaluations), pruned);
+            long tokens = step * hp.batchSize() * hp.seqLength();
+            Spend spend = Spend.ofTrial(spec.cost(), trial.parameters(), 1, 0, tokens);
+            curve.trialEnded(new FinishedTrial(hp, best, step, evaluations, spend), pruned);
             log.trialEnded(index, hp, step, spent, firstRungLoss, best, pruned);
         }
         return curve;

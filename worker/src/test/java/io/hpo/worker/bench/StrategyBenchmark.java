@@ -1,5 +1,7 @@
 package io.hpo.worker.bench;
 
+import io.hpo.space.cost.SpendMeasure;
+import io.hpo.space.pareto.Hypervolume;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecLoader;
 import org.junit.jupiter.api.Test;
@@ -25,14 +27,34 @@ import java.util.concurrent.Future;
  * asked:
  * {@code mvn -B -o -q -pl worker -am test -Dtest=StrategyBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dhpo.bench=strategy} (settings: {@link BenchmarkSettings}). The searches are independent and seeded, and each uses
- * one thread, so running several at once is meant to change only the wall time.
+ * one thread, so running several at once is meant to change only the wall time. With the multi-objective rows
+ * {@code motpe} and {@code random-moo} ({@code -Dhpo.bench.strategies=random,random-moo,motpe}: "steps to random best"
+ * needs random) it also reports their fronts' hypervolumes against each other.
  */
 @EnabledIfSystemProperty(named = "hpo.bench", matches = "strategy")
 class StrategyBenchmark {
 
-    /** A row of the benchmark: the spec's strategy type, its pruner, and whether the model fits rung losses. */
-    record Strategy(String type, String pruner, boolean multiFidelity) {
+    /**
+     * A row of the benchmark: the spec's strategy type, its pruner, whether the model fits rung losses, and whether
+     * the search minimises its trials' FLOPs beside the loss ({@link #MOO_OBJECTIVE}).
+     */
+    record Strategy(String type, String pruner, boolean multiFidelity, boolean multiObjective) {
+
+        Strategy(String type, String pruner, boolean multiFidelity) {
+            this(type, pruner, multiFidelity, false);
+        }
     }
+
+    /**
+     * What the multi-objective rows minimise beside the loss: FLOPs, which grow with width, batch size and steps and
+     * are measured here exactly (executor time would be skewed by searches sharing cores).
+     */
+    static final SpendMeasure MOO_OBJECTIVE = SpendMeasure.FLOPS;
+    /** The multi-objective rows: MOTPE, and random search as its baseline. */
+    private static final String MOTPE = "motpe";
+    private static final String RANDOM_MOO = "random-moo";
+    /** Each seed's hypervolume reference point lies this far past the worst trial of its multi-objective rows. */
+    private static final double REFERENCE_MARGIN = 1.1;
 
     private static final Map<String, Strategy> STRATEGIES = new LinkedHashMap<>();
 
@@ -45,6 +67,8 @@ class StrategyBenchmark {
         STRATEGIES.put("hyperband", new Strategy("random", "hyperband", false));
         STRATEGIES.put("tpe+hyperband", new Strategy("tpe", "hyperband", false));
         STRATEGIES.put("bohb", new Strategy("tpe", "hyperband", true));
+        STRATEGIES.put(RANDOM_MOO, new Strategy("random", "none", false, true));
+        STRATEGIES.put(MOTPE, new Strategy("tpe", "none", false, true));
     }
 
     @Test
@@ -72,6 +96,9 @@ class StrategyBenchmark {
                 searches.put(seed, bySeed);
             }
             report(settings, chosen, searches);
+            if (chosen.contains(MOTPE) && chosen.contains(RANDOM_MOO)) {
+                reportHypervolumes(searches);
+            }
         } finally {
             pool.shutdownNow();
         }
@@ -154,6 +181,48 @@ class StrategyBenchmark {
                     share(median(groupMedians), settings), share(groupMedians.get(groups - 1), settings),
                     withinThird + " of " + groups);
         }
+    }
+
+    /**
+     * Per seed, the hypervolume of MOTPE's and random search's (best validation loss, FLOPs) fronts, up to a reference
+     * point {@value #REFERENCE_MARGIN} times the worst loss and FLOPs of either search's trials, so both are measured
+     * alike; then the median ratio and how many seeds MOTPE won.
+     */
+    private static void reportHypervolumes(Map<Long, Map<String, Future<SearchCurve>>> searches)
+            throws InterruptedException, ExecutionException {
+        System.out.printf("%nhypervolume of (best val loss, %s) against random search, reference %.1f x the worst of"
+                + " both%n", MOO_OBJECTIVE.key(), REFERENCE_MARGIN);
+        System.out.printf("%-5s %14s %14s %8s%n", "seed", MOTPE, RANDOM_MOO, "ratio");
+        List<Double> ratios = new ArrayList<>();
+        for (Map.Entry<Long, Map<String, Future<SearchCurve>>> seed : searches.entrySet()) {
+            List<double[]> motpe = objectivePoints(seed.getValue().get(MOTPE).get());
+            List<double[]> random = objectivePoints(seed.getValue().get(RANDOM_MOO).get());
+            double[] reference = new double[2];
+            for (double[] p : concat(motpe, random)) {
+                reference[0] = Math.max(reference[0], REFERENCE_MARGIN * p[0]);
+                reference[1] = Math.max(reference[1], REFERENCE_MARGIN * p[1]);
+            }
+            double motpeVolume = Hypervolume.of(motpe, reference);
+            double randomVolume = Hypervolume.of(random, reference);
+            ratios.add(motpeVolume / randomVolume);
+            System.out.printf("%-5d %14.4g %14.4g %8.3f%n", seed.getKey(), motpeVolume, randomVolume,
+                    motpeVolume / randomVolume);
+        }
+        long wins = ratios.stream().filter(r -> r > 1).count();
+        System.out.printf("median ratio %.3f; motpe larger on %d of %d seeds%n", medianLoss(ratios), wins,
+                ratios.size());
+    }
+
+    /** Each trial with a finite loss as (best validation loss, {@link #MOO_OBJECTIVE}). */
+    private static List<double[]> objectivePoints(SearchCurve curve) {
+        return curve.history().stream().filter(t -> Double.isFinite(t.loss()))
+                .map(t -> new double[]{t.loss(), t.spend().get(MOO_OBJECTIVE)}).toList();
+    }
+
+    private static List<double[]> concat(List<double[]> a, List<double[]> b) {
+        List<double[]> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static String share(long steps, BenchmarkSettings settings) {

@@ -58,4 +58,9 @@ final class TransformerTraining implements TrialTraining {
     public double testLoss() {
         return LossEvaluator.meanTokenLoss(net, test);
     }
+
+    @Override
+    public long parameters() {
+        return net.numParams();
+    }
 }

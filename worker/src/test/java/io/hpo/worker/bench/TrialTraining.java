@@ -13,6 +13,9 @@ interface TrialTraining {
     /** Mean loss per token now on the test windows, which no strategy sees ({@link ThreeWaySplit}). */
     double testLoss();
 
+    /** The model's parameter count, N of its training FLOPs. */
+    long parameters();
+
     /** Starts trials: the {@code index}-th trial of a search trains {@code hp}. */
     interface Factory {
         TrialTraining start(Hyperparameters hp, int index);
