@@ -9,5 +9,10 @@ public enum StrategyType {
     /** tree-structured Parzen estimator: random start-up trials, then where good trials are denser than bad ones */
     TPE,
     /** Gaussian-process Bayesian optimisation: the same start-up trials, then the largest expected improvement */
-    GP
+    GP,
+    /**
+     * population-based training: a random initial population trains in intervals; between them the worst members
+     * copy the best ones' state and explore their hyperparameters
+     */
+    PBT
 }
