@@ -43,6 +43,14 @@ class SearchDriverMainTest {
     }
 
     @Test
+    void aPbtSearchIsRefusedBeforeAnythingStartsRatherThanRunAsAnotherStrategy(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("pbt.yaml");
+        Files.writeString(spec, "name: p\nstrategy: {type: pbt, population: 4}\n");
+        String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
+        assertTrue(err.contains(spec + ": strategy type pbt is not run by this driver yet"), err);
+    }
+
+    @Test
     void badArgumentsPrintUsage() throws Exception {
         String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[0])));
         assertTrue(err.contains("usage"), err);
