@@ -88,12 +88,6 @@ public final class SearchDriverMain {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        // refused rather than run as a random search: the population's interval training is not in the driver yet
-        if (given != null && given.strategy().type() == StrategyType.PBT) {
-            System.err.println("error: " + args[0] + ": strategy type pbt is not run by this driver yet (the"
-                    + " spec is checked, the population's training is not implemented); use random, grid, tpe or gp");
-            return 2;
-        }
         BusConfig bus = settings.bus();
         Optional<String> busDown = BrokerCheck.problem(bus, BROKER_CHECK_TIMEOUT);
         if (busDown.isPresent()) {
@@ -142,6 +136,12 @@ public final class SearchDriverMain {
             System.out.println("search " + searchId + " already finished (" + prior.finalStatus()
                     + "); nothing to do");
             return 0;
+        }
+        // the members' states live in the stopped driver's memory: a new driver cannot go on from them
+        if (spec.strategy().type() == StrategyType.PBT && prior.exists()) {
+            System.err.println("error: search " + searchId + " has strategy pbt, which cannot be resumed yet (its"
+                    + " members' model states were held by the stopped driver); start it again as a new search");
+            return 2;
         }
         List<FinishedTrial> warm;
         try {

@@ -43,11 +43,11 @@ class SearchDriverMainTest {
     }
 
     @Test
-    void aPbtSearchIsRefusedBeforeAnythingStartsRatherThanRunAsAnotherStrategy(@TempDir Path dir) throws Exception {
+    void aPbtSearchWithSeveralWorkersIsRefusedAtTheWorkersKey(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("pbt.yaml");
-        Files.writeString(spec, "name: p\nstrategy: {type: pbt, population: 4}\n");
+        Files.writeString(spec, "name: p\nstrategy: {type: pbt, population: 4}\ntraining:\n  workers: 2\n");
         String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
-        assertTrue(err.contains(spec + ": strategy type pbt is not run by this driver yet"), err);
+        assertTrue(err.contains(spec + ":4:12: training.workers 2 cannot run with strategy pbt yet"), err);
     }
 
     @Test

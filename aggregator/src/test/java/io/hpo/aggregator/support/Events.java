@@ -66,6 +66,6 @@ public final class Events {
     public static LifecycleEvent started(String search) {
         LifecycleEvent e = LifecycleEvent.searchStarted(search, "tiny " + search, SPEC_YAML);
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, e.eventId(), search, null, null, e.type(), 1_764_000_000_000L,
-                e.submission(), null, null, null, null, null);
+                e.submission(), null, null, null, null, null, null);
     }
 }
