@@ -1,5 +1,8 @@
 package io.hpo.driver;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpo.aggregator.cli.ResultsCli;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.LineageLink;
 import io.hpo.aggregator.store.ResultsStore;
@@ -15,6 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -31,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * local[2] with the real broker, store and aggregator. Every member completes with one step metric per step, its
  * numbering running on across intervals, and an evaluation at the end of each interval; the store holds one exploit
  * per exploit point (quantile 0.25 of 4: one member), whose member had the worst stored loss at that step and whose
- * donor the best, and the member's next interval is trained with the configuration the exploit recorded.
+ * donor the best; the API's lineage and {@code ./hpo lineage}'s table list the same exploits.
  */
 class PopulationEndToEndTest {
     private static final int POPULATION = 4;
@@ -97,6 +104,31 @@ class PopulationEndToEndTest {
                 assertTrue(printed.contains("trial " + link.trialId() + " takes over " + link.donor()
                         + "'s state at step " + link.step()), printed);
             }
+
+            JsonNode exploits = get(stack.aggregator().url() + "/api/searches/" + searchId + "/lineage")
+                    .get("exploits");
+            assertEquals(lineage.size(), exploits.size(), exploits.toString());
+            for (int i = 0; i < lineage.size(); i++) {
+                assertEquals(lineage.get(i).trialId(), exploits.get(i).get("trialId").asText());
+                assertEquals(lineage.get(i).donor(), exploits.get(i).get("donor").asText());
+                assertEquals(lineage.get(i).step(), exploits.get(i).get("step").asLong());
+            }
+            ByteArrayOutputStream cli = new ByteArrayOutputStream();
+            assertEquals(ResultsCli.OK, new ResultsCli(stack.config(), new PrintStream(cli, true,
+                    StandardCharsets.UTF_8), System.err).run("lineage", List.of(searchId)));
+            String table = cli.toString(StandardCharsets.UTF_8);
+            System.out.print("./hpo lineage " + searchId + ":\n" + table);
+            for (LineageLink link : lineage) {
+                assertTrue(table.lines().anyMatch(l -> l.matches("\\s*" + link.step() + "\\s+" + link.trialId()
+                        + "\\s+" + link.donor() + "\\s.*")), table);
+            }
         }
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return new ObjectMapper().readTree(r.body());
     }
 }

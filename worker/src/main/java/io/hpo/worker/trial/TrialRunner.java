@@ -106,7 +106,10 @@ public final class TrialRunner implements TrialTraining {
             if (request.isPresent()) {
                 return ended(evals.result(request.get().outcome(), step, plan, request.get().reason(), started));
             }
-            int roundSteps = (int) Math.min(plan.averagingFrequency(), toStep - step);
+            // rounds end at multiples of the averaging frequency whatever step an interval starts at, so that the
+            // evaluations every eval_every steps fall on a round's end as in a whole trial
+            int roundSteps = (int) Math.min(plan.averagingFrequency() - step % plan.averagingFrequency(),
+                    toStep - step);
             rounds.fit(roundData(plan, data, roundSteps, windows), step,
                     new StepMetricsListener(steps, plan, step + 1, roundSteps));
             step += roundSteps;
