@@ -7,6 +7,7 @@ import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.LineageLink;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.StoredTrial;
+import io.hpo.deploy.RequiredTool;
 import io.hpo.driver.history.RecordedSearch;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.spec.SearchSpec;
@@ -38,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * local[2] with the real broker, store and aggregator. Every member completes with one step metric per step, its
  * numbering running on across intervals, and an evaluation at the end of each interval; the store holds one exploit
  * per exploit point (quantile 0.25 of 4: one member), whose member had the worst stored loss at that step and whose
- * donor the best; the API's lineage and {@code ./hpo lineage}'s table list the same exploits.
+ * donor the best; the API's lineage, {@code ./hpo lineage}'s table and the search page's lineage panel (headless
+ * Chromium) list the same exploits.
  */
 class PopulationEndToEndTest {
     private static final int POPULATION = 4;
@@ -118,6 +120,16 @@ class PopulationEndToEndTest {
                     StandardCharsets.UTF_8), System.err).run("lineage", List.of(searchId)));
             String table = cli.toString(StandardCharsets.UTF_8);
             System.out.print("./hpo lineage " + searchId + ":\n" + table);
+            HeadlessChromium browser = HeadlessChromium.find(dir.resolve("chromium-profile")).orElse(null);
+            RequiredTool.require(browser != null, "chromium", "chromium");
+            String dom = browser.dumpDom(stack.aggregator().url() + "/?live=0#/search/" + searchId);
+            assertTrue(dom.contains("data-rendered=\"search\""), dom);
+            String panel = dom.substring(dom.indexOf("id=\"lineage\""));
+            for (LineageLink link : lineage) {
+                assertTrue(panel.contains("<td>" + link.step() + "</td><td><a href=\"#/search/" + searchId + "/trial/"
+                        + link.trialId() + "\">" + link.trialId() + "</a></td><td><a href=\"#/search/" + searchId
+                        + "/trial/" + link.donor() + "\">" + link.donor() + "</a></td>"), panel);
+            }
             for (LineageLink link : lineage) {
                 assertTrue(table.lines().anyMatch(l -> l.matches("\\s*" + link.step() + "\\s+" + link.trialId()
                         + "\\s+" + link.donor() + "\\s.*")), table);
