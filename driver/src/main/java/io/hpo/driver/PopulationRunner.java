@@ -18,7 +18,6 @@ import io.hpo.worker.trial.TrialPlan;
 import io.hpo.worker.trial.TrialRunner;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

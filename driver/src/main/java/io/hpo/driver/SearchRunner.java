@@ -18,8 +18,8 @@ import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
 import io.hpo.space.spec.InitSpec;
 import io.hpo.space.spec.SearchSpec;
-import io.hpo.space.spec.StrategyType;
 import io.hpo.space.spec.SpecWriter;
+import io.hpo.space.spec.StrategyType;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.TrialPlan;
@@ -47,7 +47,8 @@ import java.util.function.Function;
  * each trial a {@link TrialExecution} (a Spark job per averaging round, in the trial's own job group). A cancelled trial (or every trial of a cancelled search) stops before its
  * next round; trials running when a spend budget is reached finish (their spend is already under way, and a finished
  * trial is worth more than a cancelled one). A runner {@link #fencedBy(DriverLease) fenced by} the search's lease
- * launches nothing once the lease is lost, and ends: running trials stop with the driver.
+ * launches nothing once the lease is lost, and ends: running trials stop with the driver. A search of strategy pbt
+ * trains its population interval by interval instead ({@link PopulationRunner}).
  */
 public final class SearchRunner {
     private final JavaSparkContext sc;

@@ -247,7 +247,8 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
 
         LifecycleEvent build() {
             return new LifecycleEvent(EventCodec.SCHEMA_VERSION, eventId, searchId, trialId, attempt, type,
-                    System.currentTimeMillis(), submission, config, enqueuedBy, evaluation, reason, ending, exploitation);
+                    System.currentTimeMillis(), submission, config, enqueuedBy, evaluation, reason, ending,
+                    exploitation);
         }
     }
 }
