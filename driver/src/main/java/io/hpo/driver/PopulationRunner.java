@@ -91,7 +91,8 @@ final class PopulationRunner {
             for (Member m : List.copyOf(alive.values())) {
                 if (m.result.outcome() != TrialStatus.COMPLETED || to == maxSteps) {
                     alive.remove(m.plan.trialId());
-                    state.finish(execution.ended(m.plan, m.result, null, m.started, m.evaluations));
+                    // priced by its intervals' time: between them it holds no worker while the others train
+                    state.finish(execution.ended(m.plan, m.result, null, m.result.wallTimeMs(), m.evaluations));
                 }
             }
             exploit(rule, searchId, to, alive);
@@ -139,7 +140,6 @@ final class PopulationRunner {
 
     /** One member between intervals: its plan (current hyperparameters), its state and its result so far. */
     private final class Member {
-        private final long started = System.currentTimeMillis();
         private final NavigableMap<Long, Double> evaluations = new TreeMap<>();
         private TrialPlan plan;
         private ModelState state;

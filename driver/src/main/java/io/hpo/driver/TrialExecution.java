@@ -70,20 +70,21 @@ final class TrialExecution {
             report.progress().retrying(plan.trialId(), plan.attempt(), attempt.retryReason());
             attempt = attempt(plan, attempt.retryReason(), pruned, retriesLeft > 0);
         }
-        return ended(plan, attempt.result(), pruned.get(), started, attempt.evaluations());
+        return ended(plan, attempt.result(), pruned.get(), System.currentTimeMillis() - started,
+                attempt.evaluations());
     }
 
     /**
-     * Publishes the trial's end (its terminal event with its accounting, the wall time since {@code started}) and
-     * reports it.
+     * Publishes the trial's end (its terminal event with its accounting) and reports it.
      *
-     * @param pruned the pruner's decision that stopped it, or null
+     * @param pruned     the pruner's decision that stopped it, or null
+     * @param wallTimeMs how long the trial held its workers, which its accounting prices
      */
-    TrialSummary ended(TrialPlan plan, TrainingResult result, PruneDecision pruned, long started,
+    TrialSummary ended(TrialPlan plan, TrainingResult result, PruneDecision pruned, long wallTimeMs,
                        NavigableMap<Long, Double> evaluations) {
         // the pruner keeps what earlier attempts reported: a retry passes the rungs they passed again
         rules.pruner().trialEnded(plan.trialId());
-        TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started, result.tokensSeen());
+        TrialAccounting accounting = costs.account(plan, wallTimeMs, result.tokensSeen());
         report.events().publish(terminalEvent(plan, result, pruned).withAccounting(accounting));
         report.events().flush();
         Spend spend = TrialCosts.spend(accounting);

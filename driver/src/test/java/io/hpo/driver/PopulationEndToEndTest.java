@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Population-based training through the real driver: 4 members, 3 intervals of 5 steps, two at a time on Spark
  * local[2] with the real broker, store and aggregator. Every member completes with one step metric per step, its
- * numbering running on across intervals, and an evaluation at the end of each interval; the store holds one exploit
+ * numbering running on across intervals, an evaluation at the end of each interval, and executor-seconds for its
+ * intervals' training only (the members' sum within two at a time for the search's wall time); the store holds one exploit
  * per exploit point (quantile 0.25 of 4: one member), whose member had the worst stored loss at that step and whose
  * donor the best; the API's lineage, {@code ./hpo lineage}'s table and the search page's lineage panel (headless
  * Chromium) list the same exploits.
@@ -77,11 +78,15 @@ class PopulationEndToEndTest {
             ResultsStore store = stack.store();
 
             Map<String, Map<Long, Double>> losses = new HashMap<>();
+            double executorSeconds = 0;
             for (TrialSummary ran : outcome.trials()) {
                 assertEquals(TrialStatus.COMPLETED, ran.result().outcome(), ran.result().reason() + "\n" + printed);
                 StoredTrial t = store.trial(searchId, ran.trialId()).orElseThrow();
                 assertEquals("COMPLETED", t.status());
                 assertEquals(MAX_STEPS, t.finalStep());
+                assertEquals(ran.result().wallTimeMs() / 1000.0, t.spend().executorSeconds(), 1e-9,
+                        "priced by its intervals' training time");
+                executorSeconds += t.spend().executorSeconds();
                 Curve curve = store.curve(searchId, ran.trialId()).orElseThrow();
                 assertEquals(LongStream.rangeClosed(1, MAX_STEPS).boxed().toList(),
                         curve.steps().stream().map(Curve.Step::step).toList(), "one step metric per step, numbered on");
@@ -91,6 +96,10 @@ class PopulationEndToEndTest {
                 curve.evaluations().forEach(e -> byStep.put(e.step(), e.valLoss()));
                 losses.put(ran.trialId(), byStep);
             }
+
+            // two members train at a time: a member is not priced for the intervals it waits through
+            assertTrue(executorSeconds <= 2 * outcome.wallTimeMs() / 1000.0,
+                    executorSeconds + " executor-seconds in a search of " + outcome.wallTimeMs() + " ms");
 
             List<LineageLink> lineage = store.lineage(searchId);
             assertEquals(List.of(INTERVAL, 2 * INTERVAL), lineage.stream().map(LineageLink::step).toList(),
