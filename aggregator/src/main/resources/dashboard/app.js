@@ -166,7 +166,7 @@ function searchPage(searchId) {
   // rows: the leaderboard page shown (sorted and paged by the API); plotted: the best-ranked trials the plots place
   const state = {search: null, rows: [], total: 0, offset: 0, plotted: [], curves: new Map(), loadedAt: new Map(),
     sort: {key: "rank", dir: 1}, log: false, oneNat: false, cost: COSTS[0][0], pareto: null,
-    importance: null, scaling: null, endedOf: null,
+    importance: null, scaling: null, endedOf: null, lineage: [],
     // every trial as columns (the parallel coordinates and contour); the brushes filter the leaderboard
     points: null, brushes: new Map(), contourAxes: null};
   crumbs(el("a", {href: "#/"}, "searches"), searchId);
@@ -180,13 +180,14 @@ function searchPage(searchId) {
       && state.brushes.size === 0;
     // a finished search's trials no longer change: its points are read once (and the contour drawn once)
     const pointsFinal = state.points !== null && state.search.status === "FINISHED";
-    const [search, page, plotted, pareto, points, first] = await Promise.all([api(base),
+    const [search, page, plotted, pareto, points, first, lineage] = await Promise.all([api(base),
       apiPage(`${base}/trials?limit=${TRIALS_PER_PAGE}&offset=${state.offset}&${order}`),
       api(`${base}/trials?limit=${PLOTTED_TRIALS}`),
       api(`${base}/pareto?cost=${enc(state.cost)}&limit=${PLOTTED_TRIALS}`),
       pointsFinal ? null : api(`${base}/points`),
       firstInRankOrder ? api(`${base}/curves?points=${CURVE_POINTS}&limit=${TRIALS_PER_PAGE}&offset=${state.offset}`)
-        : null]);
+        : null,
+      api(`${base}/lineage`)]);
     const keep = lines => lines.curves.forEach(l => state.curves.set(l.trialId, {train: l.train, val: l.validation}));
     const progress = t => t.finalStep + "/" + t.status;
     if (first) {
@@ -204,6 +205,7 @@ function searchPage(searchId) {
     state.total = page.total;
     state.plotted = plotted;
     state.pareto = pareto;
+    state.lineage = lineage.exploits;
     if (points) state.points = SpaceViews.decode(points, logWorthy);
     render();
     refreshEndedAnalyses(search);
@@ -449,6 +451,20 @@ function searchPage(searchId) {
         + " are trials, hollow ones have no evaluation."));
   }
 
+  /** Population-based training's exploits, by step: who took over whose state, and what changed; none otherwise. */
+  function lineagePanel() {
+    // an empty fragment: nothing is drawn for searches of other strategies
+    if (!state.lineage.length) return document.createDocumentFragment();
+    const trialLink = id => el("a", {href: "#/search/" + enc(searchId) + "/trial/" + enc(id)}, id);
+    const changes = x => Object.keys(x.changes).length === 0 ? "the donor's configuration as it was"
+      : Object.entries(x.changes).map(([k, how]) => `${k} ${how} → ${param(x.config[k])}`).join(", ");
+    return el("div", {class: "panel table-wrap", id: "lineage"}, el("h2", {}, "Lineage (population-based training)"),
+      el("table", {}, el("tr", {}, el("th", {}, "step"), el("th", {}, "trial"), el("th", {}, "took over"),
+        el("th", {}, "then explored")),
+        state.lineage.map(x => el("tr", {}, el("td", {}, x.step), el("td", {}, trialLink(x.trialId)),
+          el("td", {}, trialLink(x.donor)), el("td", {class: "mono"}, changes(x))))));
+  }
+
   const PANELS = {importance: importancePanel, contour: contourPanel, scaling: scalingPanel};
 
   function render() {
@@ -473,7 +489,8 @@ function searchPage(searchId) {
       importancePanel(),
       scalingPanel(),
       contourPanel(),
-      el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), brushNote(), leaderboard(varying)));
+      el("div", {class: "panel table-wrap"}, el("h2", {}, "Leaderboard"), brushNote(), leaderboard(varying)),
+      lineagePanel());
     window.scrollTo(0, scrollY);
     document.body.setAttribute("data-rendered", "search");
   }

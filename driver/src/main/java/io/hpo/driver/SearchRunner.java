@@ -19,6 +19,7 @@ import io.hpo.space.sampler.Samplers;
 import io.hpo.space.spec.InitSpec;
 import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecWriter;
+import io.hpo.space.spec.StrategyType;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.TrialPlan;
@@ -46,7 +47,8 @@ import java.util.function.Function;
  * each trial a {@link TrialExecution} (a Spark job per averaging round, in the trial's own job group). A cancelled
  * trial (or every trial of a cancelled search) stops before its next round; trials running when a spend budget is reached finish (their spend is already under way, and a finished
  * trial is worth more than a cancelled one). A runner {@link #fencedBy(DriverLease) fenced by} the search's lease
- * launches nothing once the lease is lost, and ends: running trials stop with the driver.
+ * launches nothing once the lease is lost, and ends: running trials stop with the driver. A search of strategy pbt
+ * trains its population interval by interval instead ({@link PopulationRunner}).
  */
 public final class SearchRunner {
     private final JavaSparkContext sc;
@@ -135,47 +137,16 @@ public final class SearchRunner {
                     control::searchCancelled, progress::budgetExhausted);
             Function<String, Optional<String>> mustStop = trialId -> control.trialStop(trialId).or(() ->
                     launches.pastDeadline() ? Optional.of("search wall-time budget exhausted") : Optional.empty());
-            TrialExecution execution = new TrialExecution(new TrialRunner(sc, new KafkaStepSink(bus), checkpoints),
+            TrialRunner runner = new TrialRunner(sc, new KafkaStepSink(bus), checkpoints);
+            TrialExecution execution = new TrialExecution(runner,
                     data, costs, new TrialExecution.Reporting(publisher, progress, metrics),
                     new TrialExecution.Rules(pruner, mustStop, retries));
-            CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
-            int running = 0;
-            for (RecordedTrial t : prior.unfinishedTrials()) {
-                fence.run();
-                TrialPlan plan = plan(spec, searchId, state.indexOf(t.trialId()), state.pending(t.trialId()),
-                        t.lastAttempt() + 1);
-                String why = t.lastAttempt() == 0 ? null
-                        : "resumed: the driver stopped during attempt " + t.lastAttempt();
-                completed.submit(() -> execution.run(plan, why));
-                running++;
-            }
-            while (true) {
-                while (launches.mayLaunch(running, state.launched(), state.spent())) {
-                    fence.run();
-                    Optional<EnqueuedTrials.Trial> queued = enqueued.next(state.launched(), state.history());
-                    Optional<Hyperparameters> next = queued.map(EnqueuedTrials.Trial::config)
-                            .or(() -> metrics.timeSuggestion(() -> sampler.suggest(state.history())));
-                    if (next.isEmpty()) {
-                        launches.spaceExhausted();
-                        progress.spaceExhausted(state.launched());
-                        break;
-                    }
-                    TrialPlan plan = plan(spec, searchId, state.launched(), next.get(), 1);
-                    publisher.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), next.get().toMap(),
-                            queued.map(EnqueuedTrials.Trial::requestId).orElse(null)));
-                    state.launch(plan.trialId(), next.get());
-                    completed.submit(() -> execution.run(plan, null));
-                    running++;
-                }
-                if (running == 0) {
-                    break;
-                }
-                Future<TrialSummary> done;
-                while ((done = completed.poll(FENCE_CHECK.toMillis(), TimeUnit.MILLISECONDS)) == null) {
-                    fence.run();
-                }
-                state.finish(done.get());
-                running--;
+            if (spec.strategy().type() == StrategyType.PBT) {
+                new PopulationRunner(runner, execution, data, publisher, out, pool, fence)
+                        .run(spec, searchId, sampler, state);
+            } else {
+                runSampled(spec, searchId, prior, new Launching(state, launches, enqueued, sampler, publisher,
+                        execution, progress), pool);
             }
             LaunchPolicy.Ending ending = launches.ending();
             publisher.publish(LifecycleEvent.searchFinished(searchId, ending.text()));
@@ -192,11 +163,70 @@ public final class SearchRunner {
         }
     }
 
+    /** What launching a sampled search's trials uses. */
+    private record Launching(SearchState state, LaunchPolicy launches, EnqueuedTrials enqueued, Sampler sampler,
+                             EventPublisher publisher, TrialExecution execution, ProgressReporter progress) {
+    }
+
+    /**
+     * A search whose sampler suggests its trials: a resumed search's unfinished trials first, then enqueued and
+     * suggested ones while the launch policy allows.
+     */
+    private void runSampled(SearchSpec spec, String searchId, RecordedSearch prior, Launching l, ExecutorService pool)
+            throws InterruptedException, ExecutionException {
+        SearchState state = l.state();
+        LaunchPolicy launches = l.launches();
+        EnqueuedTrials enqueued = l.enqueued();
+        Sampler sampler = l.sampler();
+        EventPublisher publisher = l.publisher();
+        TrialExecution execution = l.execution();
+        ProgressReporter progress = l.progress();
+        CompletionService<TrialSummary> completed = new ExecutorCompletionService<>(pool);
+        int running = 0;
+        for (RecordedTrial t : prior.unfinishedTrials()) {
+            fence.run();
+            TrialPlan plan = plan(spec, searchId, state.indexOf(t.trialId()), state.pending(t.trialId()),
+                    t.lastAttempt() + 1);
+            String why = t.lastAttempt() == 0 ? null
+                    : "resumed: the driver stopped during attempt " + t.lastAttempt();
+            completed.submit(() -> execution.run(plan, why));
+            running++;
+        }
+        while (true) {
+            while (launches.mayLaunch(running, state.launched(), state.spent())) {
+                fence.run();
+                Optional<EnqueuedTrials.Trial> queued = enqueued.next(state.launched(), state.history());
+                Optional<Hyperparameters> next = queued.map(EnqueuedTrials.Trial::config)
+                        .or(() -> metrics.timeSuggestion(() -> sampler.suggest(state.history())));
+                if (next.isEmpty()) {
+                    launches.spaceExhausted();
+                    progress.spaceExhausted(state.launched());
+                    break;
+                }
+                TrialPlan plan = plan(spec, searchId, state.launched(), next.get(), 1);
+                publisher.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), next.get().toMap(),
+                        queued.map(EnqueuedTrials.Trial::requestId).orElse(null)));
+                state.launch(plan.trialId(), next.get());
+                completed.submit(() -> execution.run(plan, null));
+                running++;
+            }
+            if (running == 0) {
+                break;
+            }
+            Future<TrialSummary> done;
+            while ((done = completed.poll(FENCE_CHECK.toMillis(), TimeUnit.MILLISECONDS)) == null) {
+                fence.run();
+            }
+            state.finish(done.get());
+            running--;
+        }
+    }
+
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** How long the search waits for the control requests made before it started to be read. */
     private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
     /** How often a fenced runner checks its lease while it waits for trials to end. */
-    private static final Duration FENCE_CHECK = Duration.ofSeconds(1);
+    static final Duration FENCE_CHECK = Duration.ofSeconds(1);
 
     /** The bar a resumed search's next checkpoint must beat under save: best (NaN when nothing completed). */
     private static double bestCompleted(SearchState state) {

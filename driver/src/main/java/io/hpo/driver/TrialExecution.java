@@ -70,16 +70,27 @@ final class TrialExecution {
             report.progress().retrying(plan.trialId(), plan.attempt(), attempt.retryReason());
             attempt = attempt(plan, attempt.retryReason(), pruned, retriesLeft > 0);
         }
+        return ended(plan, attempt.result(), pruned.get(), System.currentTimeMillis() - started,
+                attempt.evaluations());
+    }
+
+    /**
+     * Publishes the trial's end (its terminal event with its accounting) and reports it.
+     *
+     * @param pruned     the pruner's decision that stopped it, or null
+     * @param wallTimeMs how long the trial held its workers, which its accounting prices
+     */
+    TrialSummary ended(TrialPlan plan, TrainingResult result, PruneDecision pruned, long wallTimeMs,
+                       NavigableMap<Long, Double> evaluations) {
         // the pruner keeps what earlier attempts reported: a retry passes the rungs they passed again
         rules.pruner().trialEnded(plan.trialId());
-        TrainingResult result = attempt.result();
-        TrialAccounting accounting = costs.account(plan, System.currentTimeMillis() - started, result.tokensSeen());
-        report.events().publish(terminalEvent(plan, result, pruned.get()).withAccounting(accounting));
+        TrialAccounting accounting = costs.account(plan, wallTimeMs, result.tokensSeen());
+        report.events().publish(terminalEvent(plan, result, pruned).withAccounting(accounting));
         report.events().flush();
         Spend spend = TrialCosts.spend(accounting);
         report.progress().trialEnded(plan.trialId(), result, spend);
         report.metrics().trialEnded(result);
-        return new TrialSummary(plan.trialId(), plan.hyperparameters(), result, spend, attempt.evaluations());
+        return new TrialSummary(plan.trialId(), plan.hyperparameters(), result, spend, evaluations);
     }
 
     private static LifecycleEvent terminalEvent(TrialPlan plan, TrainingResult result, PruneDecision pruned) {
@@ -104,17 +115,46 @@ final class TrialExecution {
 
     private Attempt attempt(TrialPlan plan, String startReason, AtomicReference<PruneDecision> pruned,
                             boolean mayRetry) {
-        String searchId = plan.searchId();
-        String trialId = plan.trialId();
-        report.events().publish(LifecycleEvent.trialStarted(searchId, trialId, plan.attempt(), startReason));
+        started(plan, startReason);
+        NavigableMap<Long, Double> evaluations = new TreeMap<>();
+        TrialObserver observer = observer(plan, evaluations, pruned);
+        StopSignal stop = stop(plan.trialId(), pruned);
+        try {
+            return new Attempt(training.run(plan, data, observer, stop), null, evaluations);
+        } catch (Exception | OutOfMemoryError e) {
+            // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
+            if (!TrialFailures.executorLost(e)) {
+                return new Attempt(failed(TrialFailures.reason(plan, e)), null, evaluations);
+            }
+            String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
+            if (mayRetry && rules.mustStop().apply(plan.trialId()).isEmpty()) {
+                return new Attempt(null, lost, evaluations);
+            }
+            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + rules.retries() + ")"),
+                    null, evaluations);
+        }
+    }
+
+    /** Publishes and reports the start of the plan's attempt; {@code startReason} is null for a first run. */
+    void started(TrialPlan plan, String startReason) {
+        report.events().publish(LifecycleEvent.trialStarted(plan.searchId(), plan.trialId(), plan.attempt(),
+                startReason));
         // an attempt's steps must never be on Kafka without its start: a resumed driver counts attempts there
         report.events().flush();
-        report.progress().trialStarted(trialId, plan.attempt(), plan.hyperparameters().toMap().toString());
+        report.progress().trialStarted(plan.trialId(), plan.attempt(), plan.hyperparameters().toMap().toString());
         report.metrics().trialStarted();
-        NavigableMap<Long, Double> evaluations = new TreeMap<>();
-        TrialObserver observer = (step, validationLoss, tokensSeen) -> {
+    }
+
+    /**
+     * Hears the attempt's evaluations: publishes and reports each, records it in {@code evaluations}, and asks the
+     * pruner, noting in {@code pruned} a decision to stop.
+     */
+    TrialObserver observer(TrialPlan plan, NavigableMap<Long, Double> evaluations,
+                           AtomicReference<PruneDecision> pruned) {
+        String trialId = plan.trialId();
+        return (step, validationLoss, tokensSeen) -> {
             evaluations.put(step, validationLoss);
-            report.events().publish(LifecycleEvent.trialEvaluated(searchId, trialId, plan.attempt(), step,
+            report.events().publish(LifecycleEvent.trialEvaluated(plan.searchId(), trialId, plan.attempt(), step,
                     validationLoss, tokensSeen));
             report.progress().evaluated(trialId, step, plan.maxSteps(), validationLoss);
             PruneDecision decision = rules.pruner().report(trialId, step, validationLoss);
@@ -124,30 +164,20 @@ final class TrialExecution {
                 training.cancel(plan);
             }
         };
-        StopSignal stop = () -> {
+    }
+
+    /** Stops the trial once pruned, cancelled or out of wall time. */
+    StopSignal stop(String trialId, AtomicReference<PruneDecision> pruned) {
+        return () -> {
             if (pruned.get() != null) {
                 return Optional.of(new StopSignal.StopRequest(TrialStatus.PRUNED, pruned.get().reason()));
             }
             return rules.mustStop().apply(trialId)
                     .map(why -> new StopSignal.StopRequest(TrialStatus.FAILED, why));
         };
-        try {
-            return new Attempt(training.run(plan, data, observer, stop), null, evaluations);
-        } catch (Exception | OutOfMemoryError e) {
-            // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
-            if (!TrialFailures.executorLost(e)) {
-                return new Attempt(failed(TrialFailures.reason(plan, e)), null, evaluations);
-            }
-            String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
-            if (mayRetry && rules.mustStop().apply(trialId).isEmpty()) {
-                return new Attempt(null, lost, evaluations);
-            }
-            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + rules.retries() + ")"),
-                    null, evaluations);
-        }
     }
 
-    private static TrainingResult failed(String reason) {
+    static TrainingResult failed(String reason) {
         return new TrainingResult(TrialStatus.FAILED, 0, 0, Double.NaN, 0, 0, reason, 0);
     }
 }

@@ -3,6 +3,10 @@ package io.hpo.driver;
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.driver.bus.DriverLease;
 import io.hpo.events.BusConfig;
+import io.hpo.events.EventPublisher;
+import io.hpo.events.LifecycleEvent;
+import io.hpo.space.spec.SpecLoader;
+import io.hpo.space.spec.SpecWriter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
@@ -40,6 +44,14 @@ class SearchDriverMainTest {
         String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
         assertTrue(err.contains(spec + ":3:"), err);
         assertTrue(err.contains("max_trials"), err);
+    }
+
+    @Test
+    void aPbtSearchWithSeveralWorkersIsRefusedAtTheWorkersKey(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("pbt.yaml");
+        Files.writeString(spec, "name: p\nstrategy: {type: pbt, population: 4}\ntraining:\n  workers: 2\n");
+        String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
+        assertTrue(err.contains(spec + ":4:12: training.workers 2 cannot run with strategy pbt yet"), err);
     }
 
     @Test
@@ -194,6 +206,40 @@ class SearchDriverMainTest {
                 assertEquals(0, SearchDriverMain.run(new String[]{"--resume", "live"}), "the lease was left");
             } finally {
                 props.keySet().forEach(System::clearProperty);
+            }
+        }
+    }
+
+    /**
+     * A pbt search whose driver stopped: its members' states were that driver's, so {@code --resume} and a submit
+     * with its id exit 2 with one line, before Spark starts, rather than start the population again under its id.
+     */
+    @Test
+    void aStoppedPbtSearchIsNotResumed(@TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("pbt.yaml"), """
+                name: p
+                strategy: {type: pbt, population: 2, exploit_every: 5}
+                budget: {max_trials: 2, max_steps_per_trial: 10}
+                training: {averaging_frequency: 5, eval_every: 5}
+                """);
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0)) {
+            BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers());
+            try (EventPublisher publisher = new EventPublisher(bus)) {
+                publisher.publish(LifecycleEvent.searchStarted("stopped", "p",
+                        SpecWriter.canonical(SpecLoader.load(spec))));
+                publisher.publish(LifecycleEvent.trialCreated("stopped", "trial-000", Map.of("learning_rate", 1e-3)));
+                publisher.flush();
+            }
+            System.setProperty("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers());
+            try {
+                String refusal = "error: search stopped has strategy pbt, which cannot be resumed yet (its members'"
+                        + " model states were held by the stopped driver); start it again as a new search";
+                assertEquals(refusal, stderrOf(() -> assertEquals(2,
+                        SearchDriverMain.run(new String[]{"--resume", "stopped"}))).strip());
+                assertEquals(refusal, stderrOf(() -> assertEquals(2,
+                        SearchDriverMain.run(new String[]{spec.toString(), "--search-id", "stopped"}))).strip());
+            } finally {
+                System.clearProperty("spark.hpo.kafka.bootstrap.servers");
             }
         }
     }

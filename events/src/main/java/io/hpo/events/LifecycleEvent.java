@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param attempt    TRIAL_STARTED, TRIAL_EVALUATED and terminal trial events: which run of the trial (1 = first;
  *                   a trial re-run after a lost executor or a crashed driver counts up); null means 1
  * @param submission SEARCH_STARTED (and only it): the spec's name and text
- * @param config     TRIAL_CREATED: the trial's hyperparameters (snake_case keys, as in the spec)
+ * @param config     TRIAL_CREATED: the trial's hyperparameters (snake_case keys, as in the spec); TRIAL_EXPLOITED:
+ *                   those it goes on with
  * @param enqueuedBy TRIAL_CREATED of an enqueued trial (and only it): the id of the request that enqueued it, so a
  *                   resumed driver launches no request twice; null for a trial the sampler suggested (and in
  *                   events from before enqueueing existed)
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param reason     TRIAL_STARTED of a later attempt: why the trial runs again; SEARCH_FINISHED: the search's final
  *                   status. A terminal event's reason is in its {@code ending}
  * @param ending     terminal trial events (and only they): step, tokens, reason, rung, accounting, checkpoint
+ * @param exploitation TRIAL_EXPLOITED (and only it): donor, step, the hyperparameters before, what changed; absent
+ *                   from events written before population-based training, which have no such type
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,7 +37,8 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
                              LifecycleType type, long timeMs, @JsonUnwrapped SearchSubmission submission,
                              Map<String, Object> config, String enqueuedBy,
                              @JsonUnwrapped TrialEvaluation evaluation, String reason,
-                             @JsonUnwrapped TrialEnding ending) {
+                             @JsonUnwrapped TrialEnding ending,
+                             @JsonUnwrapped TrialExploitation exploitation) {
 
     // Jackson 2.15 cannot pass unwrapped objects to a constructor: JSON is read through fromJson instead
     @JsonCreator(mode = JsonCreator.Mode.DISABLED)
@@ -48,9 +52,11 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
                 || (evaluation != null) != (type == LifecycleType.TRIAL_EVALUATED)
                 || (ending != null) != type.isTrialTerminal()
                 || (reason != null && type.isTrialTerminal())
-                || (enqueuedBy != null && type != LifecycleType.TRIAL_CREATED)) {
+                || (enqueuedBy != null && type != LifecycleType.TRIAL_CREATED)
+                || (exploitation != null) != (type == LifecycleType.TRIAL_EXPLOITED)) {
             throw new IllegalArgumentException("a " + type + " event reports what its type reports: submission "
-                    + submission + ", evaluation " + evaluation + ", reason " + reason + ", ending " + ending);
+                    + submission + ", evaluation " + evaluation + ", reason " + reason + ", ending " + ending
+                    + ", exploitation " + exploitation);
         }
     }
 
@@ -69,7 +75,10 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
                                    @JsonProperty("tokensSeen") Long tokensSeen, @JsonProperty("reason") String reason,
                                    @JsonProperty("rung") Integer rung,
                                    @JsonProperty("accounting") TrialAccounting accounting,
-                                   @JsonProperty("checkpoint") String checkpoint) {
+                                   @JsonProperty("checkpoint") String checkpoint,
+                                   @JsonProperty("donor") String donor,
+                                   @JsonProperty("previousConfig") Map<String, Object> previousConfig,
+                                   @JsonProperty("changes") Map<String, String> changes) {
         Objects.requireNonNull(type, "type");
         boolean terminal = type.isTrialTerminal();
         return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs,
@@ -77,7 +86,9 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
                 enqueuedBy,
                 type == LifecycleType.TRIAL_EVALUATED ? new TrialEvaluation(step, validationLoss, tokensSeen) : null,
                 terminal ? null : reason,
-                terminal ? new TrialEnding(step, tokensSeen, reason, rung, accounting, checkpoint) : null);
+                terminal ? new TrialEnding(step, tokensSeen, reason, rung, accounting, checkpoint) : null,
+                type == LifecycleType.TRIAL_EXPLOITED ? new TrialExploitation(donor, step, previousConfig, changes)
+                        : null);
     }
 
     public static LifecycleEvent searchStarted(String searchId, String name, String specYaml) {
@@ -134,6 +145,17 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
                 .ending(TrialEnding.at(step, tokensSeen, reason).withRung(rung)).build();
     }
 
+    /**
+     * TRIAL_EXPLOITED: at {@code step} the trial took over {@code donor}'s state and goes on with {@code config}
+     * instead of {@code previousConfig}; {@code changes} says how each explored hyperparameter changed.
+     */
+    public static LifecycleEvent trialExploited(String searchId, String trialId, String donor, long step,
+                                                Map<String, Object> previousConfig, Map<String, Object> config,
+                                                Map<String, String> changes) {
+        return trial(searchId, trialId, null, LifecycleType.TRIAL_EXPLOITED, "/" + step).config(config)
+                .exploitation(new TrialExploitation(donor, step, previousConfig, changes)).build();
+    }
+
     private static Builder search(String searchId, String idSuffix, LifecycleType type) {
         return new Builder(searchId + "/" + idSuffix, searchId, null, null, type);
     }
@@ -152,7 +174,7 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
             throw new IllegalArgumentException("only a terminal trial event carries accounting, not " + type);
         }
         return new LifecycleEvent(schemaVersion, eventId, searchId, trialId, attempt, type, timeMs, submission,
-                config, enqueuedBy, evaluation, reason, ending.withAccounting(accounting));
+                config, enqueuedBy, evaluation, reason, ending.withAccounting(accounting), exploitation);
     }
 
     /** Which run of the trial this event belongs to (1 when the event does not say). */
@@ -178,6 +200,7 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
         private TrialEvaluation evaluation;
         private String reason;
         private TrialEnding ending;
+        private TrialExploitation exploitation;
 
         Builder(String eventId, String searchId, String trialId, Integer attempt, LifecycleType type) {
             this.eventId = eventId;
@@ -217,9 +240,15 @@ public record LifecycleEvent(int schemaVersion, String eventId, String searchId,
             return this;
         }
 
+        Builder exploitation(TrialExploitation exploitation) {
+            this.exploitation = exploitation;
+            return this;
+        }
+
         LifecycleEvent build() {
             return new LifecycleEvent(EventCodec.SCHEMA_VERSION, eventId, searchId, trialId, attempt, type,
-                    System.currentTimeMillis(), submission, config, enqueuedBy, evaluation, reason, ending);
+                    System.currentTimeMillis(), submission, config, enqueuedBy, evaluation, reason, ending,
+                    exploitation);
         }
     }
 }

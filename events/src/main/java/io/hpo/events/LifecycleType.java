@@ -11,7 +11,12 @@ public enum LifecycleType {
     TRIAL_DIVERGED,
     TRIAL_FAILED,
     /** stopped early by the search's pruner; the event carries the step and, for successive halving, the rung */
-    TRIAL_PRUNED;
+    TRIAL_PRUNED,
+    /**
+     * population-based training: the trial took over a better member's state and goes on with explored
+     * hyperparameters; not terminal
+     */
+    TRIAL_EXPLOITED;
 
     /** A trial never leaves one of these states. */
     public boolean isTrialTerminal() {

@@ -77,6 +77,11 @@ class EventCodecTest {
                 + "\"rung\":0,\"accounting\":" + accounting + "}",
                 LifecycleEvent.trialPruned("s", "t", 1, 60, 61_440, 0, "asha rung 0").withAccounting(
                         new TrialAccounting(1000, 5000, new Spend(12.5, 400, 2.4e6, 1e-3, 5e-4, 0.02))));
+        pinned.put(trial + "TRIAL_EXPLOITED/5\",\"searchId\":\"s\",\"trialId\":\"t\",\"type\":\"TRIAL_EXPLOITED\","
+                + "\"timeMs\":0,\"config\":{\"learning_rate\":0.0012},\"donor\":\"u\",\"step\":5,"
+                + "\"previousConfig\":{\"learning_rate\":0.1},\"changes\":{\"learning_rate\":\"x1.2\"}}",
+                LifecycleEvent.trialExploited("s", "t", "u", 5, Map.of("learning_rate", 0.1),
+                        Map.of("learning_rate", 0.0012), Map.of("learning_rate", "x1.2")));
         pinned.forEach((json, event) -> {
             assertEquals(json, new String(EventCodec.encode(event), StandardCharsets.UTF_8)
                     .replaceFirst("\"timeMs\":\\d+", "\"timeMs\":0"));

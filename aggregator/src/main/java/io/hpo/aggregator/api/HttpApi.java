@@ -82,6 +82,7 @@ import java.util.function.Supplier;
  *                                                  page of trials in ranking order (points 200 by default, at most
  *                                                  2000; limit 50 by default, at most 200)
  * GET /api/searches/{id}/best                      the winner and a spec that reruns it
+ * GET /api/searches/{id}/lineage                   population-based training's exploits by step (empty otherwise)
  * GET /api/searches/{id}/importance                how much each searched hyperparameter explains the loss
  *                                                  ({@link io.hpo.aggregator.importance.PedAnova})
  * GET /api/searches/{id}/pareto[?cost=MEASURE&limit&offset]
@@ -334,6 +335,9 @@ public final class HttpApi implements AutoCloseable {
             }
             if (path.size() == 4 && path.get(3).equals("front")) {
                 return Reply.ok(results.front(searchId));
+            }
+            if (path.size() == 4 && path.get(3).equals("lineage")) {
+                return Reply.ok(Map.of("exploits", results.lineage(searchId)));
             }
             if (path.size() == 4 && path.get(3).equals("importance")) {
                 return Reply.ok(results.importance(searchId));

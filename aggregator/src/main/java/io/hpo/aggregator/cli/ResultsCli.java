@@ -16,6 +16,7 @@ import io.hpo.aggregator.scaling.ScalingReport;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.JdbcUrls;
+import io.hpo.aggregator.store.LineageLink;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.SearchSummary;
@@ -42,12 +43,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Commands that read the results database directly (same configuration keys as the service):
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id> [--trial ID]},
  * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
- * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>},
+ * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>}, {@code lineage <search-id>},
  * {@code scaling <search-id> [--budget FLOPS]}, and {@code enqueue <search-id> <config.yaml>}, which asks a running
  * search's driver to run a configuration next (checked against the search's recorded spec as the API checks it, and
  * put on the control topic with this configuration's broker settings, as a resumed driver reads and writes it: no API
@@ -78,6 +80,7 @@ public final class ResultsCli {
                     + String.join(", ", SpendMeasure.keys()) + " (default: the search's first spend objective, else "
                     + Results.DEFAULT_PARETO_COST.key() + ")",
             "  importance <search-id>                  how much each searched hyperparameter explains the loss",
+            "  lineage <search-id>                     pbt: which trial took over which donor's state at which step",
             "  scaling <search-id> [--budget FLOPS]    the law L(N, D) = E + A/N^alpha + B/D^beta fitted to the"
                     + " completed trials; --budget: the best N and D for that compute (FLOPs ~ 6 N D)",
             "  enqueue <search-id> <config.yaml>       run a configuration (a mapping of some or all hyperparameters",
@@ -119,6 +122,7 @@ public final class ResultsCli {
                 case "pareto" -> pareto(results, args);
                 case "importance" -> args.size() == 1 ? importance(results, args.get(0))
                         : usage("importance <search-id>");
+                case "lineage" -> args.size() == 1 ? lineage(results, args.get(0)) : usage("lineage <search-id>");
                 case "scaling" -> scaling(results, args);
                 case "enqueue" -> args.size() == 2 ? enqueue(results, args.get(0), Path.of(args.get(1)))
                         : usage("enqueue <search-id> <config.yaml>");
@@ -339,6 +343,23 @@ public final class ResultsCli {
             t.add(List.of(s.name(), s.scale().name().toLowerCase(Locale.ROOT),
                     String.format(Locale.ROOT, "%.3f", s.importance()), Format.number(s.raw()),
                     "#".repeat((int) Math.round(s.importance() * IMPORTANCE_BAR))));
+        }
+        out.print(t.render());
+        return OK;
+    }
+
+    /** One row per exploit of population-based training, by step: member, donor, how the explored values changed. */
+    private int lineage(Results results, String searchId) throws SQLException, UnknownIdException {
+        List<LineageLink> links = results.lineage(searchId);
+        if (links.isEmpty()) {
+            out.println("no exploits recorded for " + searchId + " (only strategy pbt records them)");
+            return OK;
+        }
+        TextTable t = new TextTable(List.of("STEP", "TRIAL", "DONOR", "CHANGES"));
+        for (LineageLink l : links) {
+            t.add(List.of(Long.toString(l.step()), l.trialId(), l.donor(), l.changes().isEmpty() ? "donor's as is"
+                    : l.changes().entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " = "
+                            + l.config().get(e.getKey())).collect(Collectors.joining(", "))));
         }
         out.print(t.render());
         return OK;

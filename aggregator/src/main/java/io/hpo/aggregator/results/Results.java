@@ -5,6 +5,7 @@ import io.hpo.aggregator.scaling.ScaledRun;
 import io.hpo.aggregator.scaling.ScalingAnalysis;
 import io.hpo.aggregator.scaling.ScalingReport;
 import io.hpo.aggregator.store.Curve;
+import io.hpo.aggregator.store.LineageLink;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.store.Page;
 import io.hpo.aggregator.store.SearchSummary;
@@ -113,6 +114,15 @@ public final class Results {
             }
         }
         return SearchPoints.of(searchId, store.points(searchId), space);
+    }
+
+    /**
+     * Population-based training's lineage: every exploit (which trial took over which donor's state at which step,
+     * with which configuration), by step; empty for a search of another strategy.
+     */
+    public List<LineageLink> lineage(String searchId) throws SQLException, UnknownIdException {
+        search(searchId);
+        return store.lineage(searchId);
     }
 
     /** One trial with its rank, read alone. */

@@ -198,6 +198,9 @@ final class BatchWriter {
                 progress.report(trial, e.attemptOrFirst(), ev.step(), ev.tokensSeen());
                 bestChanged.add(trial);
             }
+            // the lineage of population-based training is kept in lifecycle_events; the trial keeps its created config
+            case TRIAL_EXPLOITED -> {
+            }
             case TRIAL_COMPLETED, TRIAL_DIVERGED, TRIAL_FAILED, TRIAL_PRUNED -> {
                 TrialEnding end = e.ending();
                 updates.add("UPDATE trials SET status = ?, reason = ?, ended_at = ?, pruned_rung = ?"

@@ -21,6 +21,10 @@ public final class EventValidation {
             case TRIAL_CREATED -> e.config() == null
                     ? Optional.of("TRIAL_CREATED " + e.eventId() + " lacks config")
                     : Optional.empty();
+            case TRIAL_EXPLOITED -> e.config() == null || e.exploitation().donor() == null
+                    || e.exploitation().step() == null || e.exploitation().previousConfig() == null
+                    ? Optional.of("TRIAL_EXPLOITED " + e.eventId() + " lacks config, donor, step or previousConfig")
+                    : Optional.empty();
             default -> Optional.empty();
         };
     }

@@ -1,10 +1,14 @@
 package io.hpo.aggregator.store;
 
+import io.hpo.events.CorruptEventException;
+import io.hpo.events.EventCodec;
 import io.hpo.events.LifecycleEvent;
+import io.hpo.events.TrialExploitation;
 import io.hpo.events.StepMetric;
 import io.hpo.events.TrialStatus;
 import io.hpo.space.cost.Spend;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -296,6 +300,35 @@ public final class ResultsStore {
                 }
             }
         });
+    }
+
+    /** The search's exploits (population-based training's lineage) by step, then trial; empty for other searches. */
+    public List<LineageLink> lineage(String searchId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM lifecycle_events WHERE search_id = ?"
+                    + " AND type = 'TRIAL_EXPLOITED' ORDER BY (payload->>'step')::bigint, trial_id")) {
+                ps.setString(1, searchId);
+                List<LineageLink> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(link(rs.getString(1)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static LineageLink link(String payload) throws SQLException {
+        try {
+            LifecycleEvent e = EventCodec.decodeLifecycle(payload.getBytes(StandardCharsets.UTF_8));
+            TrialExploitation x = e.exploitation();
+            return new LineageLink(e.trialId(), x.donor(), x.step(), x.previousConfig(), e.config(),
+                    x.changes() == null ? Map.of() : x.changes());
+        } catch (CorruptEventException e) {
+            // only validated events are stored: one that no longer decodes is a broken store, not bad input
+            throw new SQLException("a stored TRIAL_EXPLOITED event does not decode: " + e.getMessage(), e);
+        }
     }
 
     private static List<StoredTrial> trials(PreparedStatement ps) throws SQLException {

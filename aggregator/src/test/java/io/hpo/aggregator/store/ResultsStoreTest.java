@@ -267,7 +267,7 @@ class ResultsStoreTest {
     void invalidEventsAreRefusedAndNothingIsWritten() throws Exception {
         String s = "invalid";
         LifecycleEvent noLoss = new LifecycleEvent(1, s + "/t1/eval", s, "t1", 1, LifecycleType.TRIAL_EVALUATED, 0,
-                null, null, null, new TrialEvaluation(3L, null, 10L), null, null);
+                null, null, null, new TrialEvaluation(3L, null, 10L), null, null, null);
         assertThrows(IllegalArgumentException.class,
                 () -> store.applyBatch(List.of(step(s, "t1", 1, 0, 1.0)), List.of(noLoss)));
         assertTrue(store.search(s).isEmpty());

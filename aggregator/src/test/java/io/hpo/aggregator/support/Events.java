@@ -71,6 +71,6 @@ public final class Events {
     public static LifecycleEvent started(String search, String specYaml) {
         LifecycleEvent e = LifecycleEvent.searchStarted(search, "tiny " + search, specYaml);
         return new LifecycleEvent(EventCodec.SCHEMA_VERSION, e.eventId(), search, null, null, e.type(), 1_764_000_000_000L,
-                e.submission(), null, null, null, null, null);
+                e.submission(), null, null, null, null, null, null);
     }
 }

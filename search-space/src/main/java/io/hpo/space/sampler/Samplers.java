@@ -13,7 +13,8 @@ public final class Samplers {
     public static Sampler forSpec(SearchSpec spec) {
         SamplingSpace space = SamplingSpace.of(spec);
         return switch (spec.strategy().type()) {
-            case RANDOM -> new RandomSampler(space);
+            // pbt draws its initial population at random, and explores from there itself
+            case RANDOM, PBT -> new RandomSampler(space);
             case GRID -> new GridSampler(space, spec.strategy().gridPoints());
             case TPE -> new TpeSampler(space, spec.strategy().tpe(), spec.objectives());
             case GP -> new GpSampler(space, spec.strategy().gp());

@@ -32,7 +32,7 @@ public record SamplingSpace(String searchName, long seed, Map<String, ParamSpec>
     }
 
     /** The configuration of these values, or empty when they break width % heads == 0 or a written constraint. */
-    Optional<Hyperparameters> feasible(Map<String, Object> values) {
+    public Optional<Hyperparameters> feasible(Map<String, Object> values) {
         if (!Constraint.WIDTH_DIVISIBLE_BY_HEADS.test(values)) {
             return Optional.empty();
         }

@@ -32,6 +32,14 @@ public final class SpecDefaults {
     /** None: the samplers learn only from the search's own trials. */
     public static final List<String> WARM_START = List.of();
 
+    public static final int PBT_POPULATION = 8;
+    /** The default eval_every: a member is judged on the evaluation its interval ends with. */
+    public static final int PBT_EXPLOIT_EVERY = 50;
+    /** Truncation selection as in the PBT paper: the bottom 25% copy the top 25%. */
+    public static final double PBT_QUANTILE = 0.25;
+    public static final List<Double> PBT_PERTURB = List.of(0.8, 1.2);
+    public static final double PBT_RESAMPLE_PROBABILITY = 0.25;
+
     public static final PrunerType PRUNER = PrunerType.NONE;
     public static final int PRUNER_STARTUP_TRIALS = 5;
     public static final int PRUNER_WARMUP_STEPS = 0;

@@ -45,6 +45,10 @@ public final class SpecLimits {
     /** More than fit below any trial budget (log2 of MAX_STEPS_PER_TRIAL is 23.3); a spec's own budget allows fewer. */
     public static final int MAX_HYPERBAND_BRACKETS = 30;
     public static final int MAX_TRIALS = 100_000;
+    /** Factors one pbt perturb list may hold; a few choices are the method's practice (0.8 and 1.2). */
+    public static final int MAX_PBT_PERTURB_FACTORS = 10;
+    /** Largest pbt perturb factor: past it one explore step jumps across most ranges a spec writes. */
+    public static final double MAX_PBT_PERTURB_FACTOR = 10;
     public static final int MAX_CONCURRENT_TRIALS = 1024;
     public static final int MAX_STEPS_PER_TRIAL = 10_000_000;
     public static final Duration MAX_WALL_TIME = Duration.ofDays(30);

@@ -41,7 +41,11 @@ final class SpecParser {
             List.of("source", "demo_sentences", "validation_fraction", "demo_task", "fraction");
     private static final List<String> STRATEGY_KEYS =
             List.of("type", "grid_points", "startup_trials", "ei_candidates", "gamma",
-                    "multivariate", "multi_fidelity", "warm_start");
+                    "multivariate", "multi_fidelity", "warm_start", "population", "exploit_every", "quantile",
+                    "perturb", "resample_probability");
+    /** The strategy keys only pbt reads; with another type they are an error rather than ignored. */
+    private static final List<String> PBT_KEYS =
+            List.of("population", "exploit_every", "quantile", "perturb", "resample_probability");
     private static final List<String> PRUNER_KEYS = List.of("type", "startup_trials", "warmup_steps", "min_steps",
             "reduction_factor", "min_early_stopping_rate", "brackets");
     private static final List<String> BUDGET_KEYS = Stream.concat(
@@ -94,6 +98,9 @@ final class SpecParser {
         BudgetSpec budget = budget(section(top, "budget", BUDGET_KEYS));
         TrainingSpec training = training(section(top, "training", TRAINING_KEYS), budget);
         PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS), budget, training);
+        if (strategy.type() == StrategyType.PBT) {
+            checkPbtFits(top, strategy.pbt(), budget, training, pruner);
+        }
         CostSpec cost = cost(section(top, "cost", COST_KEYS));
         Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null),
                 section(top, "data", DATA_KEYS).flatMap(m -> m.value("fraction")));
@@ -291,8 +298,84 @@ final class SpecParser {
         boolean multiFidelity = m.value("multi_fidelity").map(n -> reader.bool(n, "multi_fidelity"))
                 .orElse(SpecDefaults.MULTI_FIDELITY);
         List<String> warmStart = m.value("warm_start").map(this::warmStart).orElse(SpecDefaults.WARM_START);
+        if (type != StrategyType.PBT) {
+            for (String key : PBT_KEYS) {
+                if (m.value(key).isPresent()) {
+                    throw reader.error(m.keyNode(key), key + " is a setting of strategy type pbt, not of "
+                            + type.name().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
         return new StrategySpec(type, points, new TpeSpec(startup, candidates, gamma, multivariate, multiFidelity),
-                warmStart);
+                pbt(section), warmStart);
+    }
+
+    private PbtSpec pbt(Optional<NodeReader.Mapping> section) {
+        int population = integer(section, "population", 2, SpecLimits.MAX_TRIALS, SpecDefaults.PBT_POPULATION);
+        int exploitEvery = integer(section, "exploit_every", 1, SpecLimits.MAX_STEPS_PER_TRIAL,
+                SpecDefaults.PBT_EXPLOIT_EVERY);
+        double quantile = SpecDefaults.PBT_QUANTILE;
+        Optional<Node> quantileNode = section.flatMap(m -> m.value("quantile"));
+        if (quantileNode.isPresent()) {
+            quantile = reader.real(quantileNode.get(), "quantile");
+            if (!(quantile > 0 && quantile <= 0.5)) {
+                throw reader.error(quantileNode.get(), "quantile must be in (0, 0.5] so that the members copying"
+                        + " and those copied never overlap, got " + NodeReader.describe(quantileNode.get()));
+            }
+        }
+        double resample = real(section, "resample_probability", 1, SpecDefaults.PBT_RESAMPLE_PROBABILITY);
+        List<Double> perturb = section.flatMap(m -> m.value("perturb")).map(this::perturbFactors)
+                .orElse(SpecDefaults.PBT_PERTURB);
+        return new PbtSpec(population, exploitEvery, quantile, perturb, resample);
+    }
+
+    private List<Double> perturbFactors(Node node) {
+        List<Node> items = reader.sequence(node, "perturb");
+        if (items.isEmpty() || items.size() > SpecLimits.MAX_PBT_PERTURB_FACTORS) {
+            throw reader.error(node, "perturb must list 1 to " + SpecLimits.MAX_PBT_PERTURB_FACTORS
+                    + " factors, got " + items.size());
+        }
+        List<Double> factors = new ArrayList<>();
+        for (Node item : items) {
+            double factor = reader.real(item, "a perturb factor");
+            String problem = PbtSpec.factorProblem(factor);
+            if (problem != null) {
+                throw reader.error(item, problem);
+            }
+            factors.add(factor);
+        }
+        return factors;
+    }
+
+    /**
+     * A pbt search trains its population as its trials, exploits between intervals within the step budget, and
+     * replaces the losing members itself, so a pruner stopping them would fight it. Its members train with one
+     * worker each: carrying averaged rounds' outer optimizer state from interval to interval is not done yet.
+     */
+    private void checkPbtFits(NodeReader.Mapping top, PbtSpec pbt, BudgetSpec budget, TrainingSpec training,
+                              PrunerSpec pruner) {
+        NodeReader.Mapping section = reader.mapping(top.value("strategy").orElseThrow(), "strategy", STRATEGY_KEYS);
+        if (pbt.exploitEvery() >= budget.maxStepsPerTrial()) {
+            throw reader.error(section.value("exploit_every").orElse(section.keyNode("type")), "exploit_every "
+                    + pbt.exploitEvery() + " must be below max_steps_per_trial " + budget.maxStepsPerTrial()
+                    + ", or no member is ever exploited");
+        }
+        if (pbt.population() > budget.maxTrials()) {
+            throw reader.error(section.value("population").orElse(section.keyNode("type")), "population "
+                    + pbt.population() + " is more than max_trials " + budget.maxTrials()
+                    + ": each member is one trial");
+        }
+        if (training.workers() > 1) {
+            Node workersNode = reader.mapping(top.value("training").orElseThrow(), "training", TRAINING_KEYS)
+                    .value("workers").orElseThrow();
+            throw reader.error(workersNode, "training.workers " + training.workers() + " cannot run with strategy"
+                    + " pbt yet: its members train with one worker each (use workers: 1)");
+        }
+        if (pruner.type() != PrunerType.NONE) {
+            Node prunerNode = reader.mapping(top.value("pruner").orElseThrow(), "pruner", PRUNER_KEYS).keyNode("type");
+            throw reader.error(prunerNode, "pruner " + pruner.type().name().toLowerCase(Locale.ROOT) + " cannot run"
+                    + " with strategy pbt, which replaces its losing members itself: use pruner type none");
+        }
     }
 
     /** A list of distinct search ids, each as the driver names searches. */

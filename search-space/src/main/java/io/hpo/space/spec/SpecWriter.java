@@ -87,6 +87,14 @@ public final class SpecWriter {
         return out.toString();
     }
 
+    private static void appendPbt(StringBuilder out, PbtSpec pbt) {
+        out.append("  population: ").append(pbt.population()).append('\n');
+        out.append("  exploit_every: ").append(pbt.exploitEvery()).append('\n');
+        out.append("  quantile: ").append(pbt.quantile()).append('\n');
+        out.append("  perturb: ").append(pbt.perturb()).append('\n');
+        out.append("  resample_probability: ").append(pbt.resampleProbability()).append('\n');
+    }
+
     /** {@code searchSettings}: whether to write the pruner and the samplers' settings. */
     private static void appendSettings(StringBuilder out, String name, SearchSpec spec, StrategySpec strategy,
                                        int maxTrials, int maxConcurrent, boolean searchSettings) {
@@ -105,6 +113,10 @@ public final class SpecWriter {
         out.append("  grid_points: ").append(strategy.gridPoints()).append('\n');
         if (searchSettings) {
             appendModelSettings(out, strategy.tpe());
+            // only a pbt search writes its settings, so a search recorded before pbt existed still matches its spec
+            if (strategy.type() == StrategyType.PBT) {
+                appendPbt(out, strategy.pbt());
+            }
             // none stays unwritten, so a search recorded before warm starts existed still matches its spec
             if (!strategy.warmStart().isEmpty()) {
                 out.append("  warm_start: [").append(strategy.warmStart().stream().map(SpecWriter::quoted)

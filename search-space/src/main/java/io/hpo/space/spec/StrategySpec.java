@@ -10,16 +10,18 @@ import java.util.Objects;
  * @param gridPoints values per continuous range (and per integer range wider than this) in a grid search
  * @param tpe        settings of the tpe strategy (kept, and ignored, for the others)
  * @param gp         settings of the gp strategy (kept, and ignored, for the others)
+ * @param pbt        settings of the pbt strategy (kept, and ignored, for the others)
  * @param warmStart  ids of earlier searches whose finished trials the model-based samplers (tpe, gp) learn from
  *                   before this search's own; random and grid ignore them
  */
-public record StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe, GpSpec gp, List<String> warmStart)
-        implements Serializable {
+public record StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe, GpSpec gp, PbtSpec pbt,
+                           List<String> warmStart) implements Serializable {
 
     public StrategySpec {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(tpe, "tpe");
         Objects.requireNonNull(gp, "gp");
+        Objects.requireNonNull(pbt, "pbt");
         warmStart = List.copyOf(warmStart);
         if (new HashSet<>(warmStart).size() != warmStart.size()) {
             throw new IllegalArgumentException("warm_start lists a search twice: " + warmStart);
@@ -34,8 +36,13 @@ public record StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe, GpSpe
      * A strategy whose gp settings follow tpe's (a spec's startup_trials and multi_fidelity serve both), warm-started
      * from the searches {@code warmStart} names.
      */
+    public StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe, PbtSpec pbt, List<String> warmStart) {
+        this(type, gridPoints, tpe, new GpSpec(tpe.startupTrials(), tpe.multiFidelity()), pbt, warmStart);
+    }
+
+    /** As {@link #StrategySpec(StrategyType, int, TpeSpec, PbtSpec, List)} with the default pbt settings. */
     public StrategySpec(StrategyType type, int gridPoints, TpeSpec tpe, List<String> warmStart) {
-        this(type, gridPoints, tpe, new GpSpec(tpe.startupTrials(), tpe.multiFidelity()), warmStart);
+        this(type, gridPoints, tpe, PbtSpec.defaults(), warmStart);
     }
 
     /** A strategy whose gp settings follow tpe's, without a warm start. */

@@ -10,6 +10,11 @@ public enum StrategyType {
     TPE,
     /** Gaussian-process Bayesian optimisation: the same start-up trials, then the largest expected improvement */
     GP,
-    /** one of the above, chosen when the spec loads from the space, the budget and the pruner ({@link AutoStrategy}) */
+    /**
+     * population-based training: a random initial population trains in intervals; between them the worst members
+     * copy the best ones' state and explore their hyperparameters
+     */
+    PBT,
+    /** random, grid, tpe or gp, chosen when the spec loads from the space, the budget and the pruner ({@link AutoStrategy}) */
     AUTO
 }

@@ -6,7 +6,6 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.Serializable;
@@ -57,21 +56,6 @@ final class OneWorkerRounds implements RoundTraining {
     @Override
     public double score() {
         return score;
-    }
-
-    /** A model's parameters and its optimizer's state (null for an optimizer without state). */
-    record ModelState(INDArray params, INDArray updaterState) implements Serializable {
-
-        static ModelState of(ComputationGraph net) {
-            return new ModelState(net.params(), net.getUpdater().getStateViewArray());
-        }
-
-        void applyTo(ComputationGraph net) {
-            net.params().assign(params);
-            if (updaterState != null) {
-                net.getUpdater().getStateViewArray().assign(updaterState);
-            }
-        }
     }
 
     /** What a round's task sends back: the trained model and its score on the round's last minibatch. */

@@ -31,6 +31,18 @@ public record TrainingResult(TrialStatus outcome, long steps, long tokensSeen, d
         this(outcome, steps, tokensSeen, bestValLoss, bestStep, tokensAtBest, reason, wallTimeMs, null);
     }
 
+    /**
+     * This result of a population member's interval, following {@code earlier}, its result up to the interval: the
+     * best loss over both (a tie going to the earlier step), the wall time of both.
+     */
+    public TrainingResult following(TrainingResult earlier) {
+        boolean earlierBest = Double.isNaN(bestValLoss)
+                || (!Double.isNaN(earlier.bestValLoss) && earlier.bestValLoss <= bestValLoss);
+        TrainingResult best = earlierBest ? earlier : this;
+        return new TrainingResult(outcome, steps, tokensSeen, best.bestValLoss, best.bestStep, best.tokensAtBest,
+                reason, wallTimeMs + earlier.wallTimeMs, checkpoint);
+    }
+
     public TrainingResult withCheckpoint(String path) {
         return new TrainingResult(outcome, steps, tokensSeen, bestValLoss, bestStep, tokensAtBest, reason, wallTimeMs,
                 path);

@@ -51,6 +51,12 @@ public record TrialPlan(String searchId, String trialId, int attempt, Hyperparam
                 evalEvery, evalBatches, evalBatchSize, seed, initCheckpoint, outer);
     }
 
+    /** The same trial going on with other hyperparameters (a population member that took over a donor's state). */
+    public TrialPlan withHyperparameters(Hyperparameters other) {
+        return new TrialPlan(searchId, trialId, attempt, other, maxSteps, workers, averagingFrequency, evalEvery,
+                evalBatches, evalBatchSize, seed, initCheckpoint, outerOptimizer);
+    }
+
     /** The same trial, run again from the start (from its checkpoint, if it has one). */
     public TrialPlan nextAttempt() {
         return new TrialPlan(searchId, trialId, attempt + 1, hyperparameters, maxSteps, workers, averagingFrequency,

@@ -53,6 +53,32 @@ public final class TrialRunner implements TrialTraining {
 
     @Override
     public TrainingResult run(TrialPlan plan, CorpusSplit corpus, TrialObserver observer, StopSignal stop) {
+        return train(plan, corpus, null, 0, plan.maxSteps(), observer, stop).result();
+    }
+
+    /**
+     * Trains one interval of a population member: from global step {@code fromStep}, where the member's model and
+     * optimizer were {@code from} (null at step 0: a new model, as {@link #run} starts one), to {@code toStep}, with
+     * the plan's hyperparameters and learning-rate schedule over its whole {@link TrialPlan#maxSteps()}; evaluated at
+     * {@code toStep} too. The result counts steps and tokens from the member's start, its best loss within the
+     * interval; it is COMPLETED when the interval reached {@code toStep}, and at the plan's last step the model goes
+     * to the checkpoint sink as a completed trial's does.
+     */
+    public TrainedInterval trainInterval(TrialPlan plan, CorpusSplit corpus, ModelState from, long fromStep,
+                                         long toStep, TrialObserver observer, StopSignal stop) {
+        if (fromStep < 0 || toStep <= fromStep || toStep > plan.maxSteps() || (from == null) != (fromStep == 0)) {
+            throw new IllegalArgumentException("an interval runs from a state at a step (none at 0) to a later step"
+                    + " within the trial's " + plan.maxSteps() + ", not from " + fromStep + " to " + toStep);
+        }
+        return train(plan, corpus, from, fromStep, toStep, observer, stop);
+    }
+
+    /** An interval's result, and the model and optimizer state it ended with (null unless it completed). */
+    public record TrainedInterval(TrainingResult result, ModelState state) {
+    }
+
+    private TrainedInterval train(TrialPlan plan, CorpusSplit corpus, ModelState from, long fromStep, long toStep,
+                                  TrialObserver observer, StopSignal stop) {
         long started = System.currentTimeMillis();
         // a job group per trial (thread-local in Spark) so a trial's jobs can be told apart and cancelled
         sc.setJobGroup(jobGroup(plan), "hpo trial " + plan.trialId(), true);
@@ -65,18 +91,25 @@ public final class TrialRunner implements TrialTraining {
         ComputationGraph net = plan.initCheckpoint() == null
                 ? TransformerModel.build(hp, vocabSize, plan.maxSteps(), plan.seed())
                 : PretrainedModel.fineTune(Path.of(plan.initCheckpoint()), hp, vocabSize, plan.maxSteps(), plan.seed());
+        if (from != null) {
+            from.applyTo(net);
+        }
         RoundTraining rounds = plan.workers() == 1 ? new OneWorkerRounds(sc, net) : new AveragedRounds(sc, net, plan);
         List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
                 plan.evalBatchSize(), plan.evalBatches());
-        Random windows = new Random(plan.seed());
+        // each interval draws windows of its own; a whole trial (from step 0) draws them from the plan's seed
+        Random windows = new Random(plan.seed() + fromStep);
         Evaluations evals = new Evaluations();
-        long step = 0;
-        while (step < plan.maxSteps()) {
+        long step = fromStep;
+        while (step < toStep) {
             Optional<StopSignal.StopRequest> request = stop.poll();
             if (request.isPresent()) {
-                return evals.result(request.get().outcome(), step, plan, request.get().reason(), started);
+                return ended(evals.result(request.get().outcome(), step, plan, request.get().reason(), started));
             }
-            int roundSteps = (int) Math.min(plan.averagingFrequency(), plan.maxSteps() - step);
+            // rounds end at multiples of the averaging frequency whatever step an interval starts at, so that the
+            // evaluations every eval_every steps fall on a round's end as in a whole trial
+            int roundSteps = (int) Math.min(plan.averagingFrequency() - step % plan.averagingFrequency(),
+                    toStep - step);
             rounds.fit(roundData(plan, data, roundSteps, windows), step,
                     new StepMetricsListener(steps, plan, step + 1, roundSteps));
             step += roundSteps;
@@ -84,21 +117,28 @@ public final class TrialRunner implements TrialTraining {
             double trainLoss = rounds.score() / hp.seqLength();
             Optional<String> diverged = divergence(trainLoss, step, data.tokenizer().vocabSize());
             if (diverged.isPresent()) {
-                return evals.result(TrialStatus.DIVERGED, step, plan, diverged.get(), started);
+                return ended(evals.result(TrialStatus.DIVERGED, step, plan, diverged.get(), started));
             }
-            if (step % plan.evalEvery() == 0 || step == plan.maxSteps()) {
+            if (step % plan.evalEvery() == 0 || step == toStep) {
                 double valLoss = LossEvaluator.meanTokenLoss(rounds.network(), validation);
                 observer.evaluated(step, valLoss, step * plan.tokensPerStep());
                 if (!Double.isFinite(valLoss)) {
-                    return evals.result(TrialStatus.DIVERGED, step, plan, "validation loss became " + valLoss
-                            + " at step " + step, started);
+                    return ended(evals.result(TrialStatus.DIVERGED, step, plan, "validation loss became " + valLoss
+                            + " at step " + step, started));
                 }
                 evals.add(step, valLoss);
             }
         }
         TrainingResult completed = evals.result(TrialStatus.COMPLETED, step, plan, null, started);
-        return checkpoints.completed(plan, rounds.network(), completed, data.tokenizer(), evals.last)
-                .map(completed::withCheckpoint).orElse(completed);
+        if (step == plan.maxSteps()) {
+            completed = checkpoints.completed(plan, rounds.network(), completed, data.tokenizer(), evals.last)
+                    .map(completed::withCheckpoint).orElse(completed);
+        }
+        return new TrainedInterval(completed, ModelState.of(rounds.network()));
+    }
+
+    private static TrainedInterval ended(TrainingResult early) {
+        return new TrainedInterval(early, null);
     }
 
     /** Cancels the trial's Spark jobs already submitted. */

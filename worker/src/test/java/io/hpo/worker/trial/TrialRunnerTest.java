@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -144,6 +145,48 @@ class TrialRunnerTest {
         }
         assertEquals(TrialStatus.COMPLETED, result.outcome(), String.valueOf(result.reason()));
         assertEquals(inOneJvm, onSpark);
+    }
+
+    /**
+     * A population member's intervals ({@link TrialRunner#trainInterval}): 0 to 6, then 6 to 12 from the state the
+     * first ended with, equal, bit for bit, one model trained in this JVM for 12 steps on the same minibatches (the
+     * second interval draws its windows from seed + 6, its rounds ending at steps 10 and 12 as a whole trial's do):
+     * the parameters, Adam's moments, the warm-up and the bias correction go on from step 6. The steps are numbered
+     * on, and each interval ends with an evaluation.
+     */
+    @Test
+    void aMembersIntervalsTakeExactlyTheStepsOfTheModelTrainedInOneJvm() {
+        Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WARMUP_STEPS, 4)
+                .set(BATCH_SIZE, 8).set(DROPOUT, 0.0).set(WEIGHT_DECAY, 1e-2).set(LAYERS, 1).set(WIDTH, 32)
+                .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
+        TrialPlan plan = new TrialPlan("s7", "trial-member", 1, hp, 12, 1, 5, 5, 2, 13);
+        CorpusSplit data = demoData();
+        RecordingStepSink steps = new RecordingStepSink("steps-member");
+        TrialRunner runner = new TrialRunner(sc, steps);
+        List<String> onSpark = new ArrayList<>();
+        TrialObserver observer = (step, loss, tokens) -> onSpark.add(step + ": " + loss);
+        TrialRunner.TrainedInterval first = runner.trainInterval(plan, data, null, 0, 6, observer, StopSignal.never());
+        TrialRunner.TrainedInterval second = runner.trainInterval(plan, data, first.state(), 6, 12, observer,
+                StopSignal.never());
+
+        ComputationGraph net = TransformerModel.build(hp, data.tokenizer().vocabSize(), 12, 13);
+        List<DataSet> validation = TokenBatches.validationBatches(data.validation(), 24, 8, 2);
+        List<String> inOneJvm = new ArrayList<>();
+        Random windows = new Random(13);
+        for (int step = 1; step <= 12; step++) {
+            if (step == 7) {
+                windows = new Random(13 + 6);
+            }
+            net.fit(TokenBatches.randomWindows(data.train(), 24, 8, windows));
+            if (step % 5 == 0 || step == 6 || step == 12) {
+                inOneJvm.add(step + ": " + LossEvaluator.meanTokenLoss(net, validation));
+            }
+        }
+        assertEquals(TrialStatus.COMPLETED, first.result().outcome(), String.valueOf(first.result().reason()));
+        assertEquals(12, second.result().steps());
+        assertEquals(inOneJvm, onSpark);
+        assertEquals(LongStream.rangeClosed(1, 12).boxed().toList(),
+                steps.recorded().stream().map(StepMetric::step).sorted().toList(), "steps numbered on, each once");
     }
 
     @Test
