@@ -110,7 +110,9 @@ public final class ScalingAnalysis {
 
     private static ScalingReport.Recommendation recommend(ScalingLaw law, List<ScalingLaw> resampled, double flops) {
         ScalingLaw.Allocation best = law.allocate(flops);
-        List<ScalingLaw.Allocation> spread = resampled.stream().map(l -> l.allocate(flops)).toList();
+        // a resample's fit can set a coefficient to 0 (its trials did not need the term): it splits no budget
+        List<ScalingLaw.Allocation> spread = resampled.stream().filter(l -> l.hasModelTerm() && l.hasDataTerm())
+                .map(l -> l.allocate(flops)).toList();
         return new ScalingReport.Recommendation(flops, best.parameters(),
                 percentiles(spread, ScalingLaw.Allocation::parameters), best.tokens(),
                 percentiles(spread, ScalingLaw.Allocation::tokens), best.loss(),

@@ -103,6 +103,23 @@ class ScalingAnalysisTest {
     }
 
     @Test
+    void aBudgetIsSplitEvenWhenSomeResamplesDropATerm() {
+        // the loss barely depends on D but at the smallest share: many resamples fit B = 0
+        List<StoredTrial> trials = new ArrayList<>();
+        int i = 0;
+        for (double n : new double[]{2e4, 5e4, 1e5}) {
+            for (double d : new double[]{8e3, 3e4, 1e5, 3e5}) {
+                double loss = (1.6 + 5 / Math.pow(n, 0.14) + (d < 1e4 ? 0.08 : 0)) * (1 + 0.01 * Math.sin(i));
+                trials.add(trial("t" + i++, "COMPLETED", loss, (long) n, (long) d));
+            }
+        }
+        ScalingReport r = ScalingAnalysis.of("s", trials, 1e13);
+
+        assertTrue(r.law().hasDataTerm(), r.law().toString());
+        assertNotNull(r.allocation(), "the fit to all trials has both terms, so the budget is split");
+    }
+
+    @Test
     void withOneDataSizeTheReportHasNoDataTermAndNoAllocation() {
         List<StoredTrial> trials = new ArrayList<>();
         ScalingLaw law = new ScalingLaw(1.2, 200, 0.4, 0, 0);
