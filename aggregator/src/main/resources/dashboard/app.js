@@ -374,7 +374,8 @@ function searchPage(searchId) {
         + " OVERFITTING. " + (within.length ? "" : `N = D² lies at ${sizes.map(d => Number(d * d).toPrecision(2))
           .join(", ")} parameters, beyond the trials' sizes. `) + `${sc.regime.atLeastDSquared} of ${sc.used} trials`
         + ` reach N ≥ D² (the memorising regime of arXiv 2405.08707; largest N / D² ${sig(sc.regime.largestRatio)});`
-        + ` ${sc.regime.overfitting} flagged overfitting, ${sc.regime.memorising} of them memorising.`));
+        + ` ${sc.regime.overfitting} flagged overfitting, ${sc.regime.memorising} of them memorising.`),
+      sc.warnings.map(w => el("p", {class: "note warning"}, "Warning: " + w)));
   }
 
   // PED-ANOVA: which hyperparameters set the best trials apart from all the others

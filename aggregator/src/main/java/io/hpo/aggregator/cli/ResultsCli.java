@@ -399,6 +399,7 @@ public final class ResultsCli {
             out.println("  only one " + (law.hasModelTerm() ? "data size" : "model size") + " was tried: its term"
                     + " is not fitted (search data.fraction, or width and layers, to fit it)");
         }
+        r.warnings().forEach(w -> out.println("  warning: " + w));
         ScalingReport.HeldOut h = r.heldOut();
         out.println(String.format(Locale.ROOT, "Held-out error: %.1f%% mean, %.1f%% worst (%d-fold cross-validation)",
                 100 * h.crossValidated(), 100 * h.crossValidatedMax(), Math.min(5, r.used()))

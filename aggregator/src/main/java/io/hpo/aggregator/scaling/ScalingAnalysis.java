@@ -77,7 +77,28 @@ public final class ScalingAnalysis {
                 (int) shown.stream().filter(p -> p.overfitting() != null && p.overfitting().endsWith("memorising"))
                         .count());
         return new ScalingReport(searchId, points.size(), terms.model(), terms.data(), law, intervals,
-                resampled.size(), heldOut(points, terms), recommendation, regime, shown);
+                resampled.size(), heldOut(points, terms), recommendation, regime, warnings(law, terms), shown);
+    }
+
+    /**
+     * A fitted number at the edge of what the fit searches says the trials do not pin it down: the law then
+     * describes them but should not be extrapolated along that axis.
+     */
+    static List<String> warnings(ScalingLaw law, ScalingFit.Terms terms) {
+        List<String> warnings = new ArrayList<>();
+        if (law.e() < 1e-3) {
+            warnings.add("E fitted at 0: the trials do not show the loss's floor, so predictions for larger N and D"
+                    + " fall without limit");
+        }
+        if (terms.model() && (!law.hasModelTerm() || law.alpha() >= ScalingFit.EXPONENT_MAX * 0.999)) {
+            warnings.add("the model size's term is not identified (A = 0 or alpha at its bound "
+                    + ScalingFit.EXPONENT_MAX + "): these trials' losses barely change with N");
+        }
+        if (terms.data() && (!law.hasDataTerm() || law.beta() >= ScalingFit.EXPONENT_MAX * 0.999)) {
+            warnings.add("the data size's term is not identified (B = 0 or beta at its bound "
+                    + ScalingFit.EXPONENT_MAX + "): these trials' losses barely change with D beyond the smallest");
+        }
+        return warnings;
     }
 
     private static List<ScalingPoint> points(List<StoredTrial> trials) {

@@ -13,11 +13,12 @@ import java.util.List;
  * @param resamples  bootstrap resamples that could be fitted (a resample with one size on a fitted axis cannot)
  * @param heldOut    the fit's error on trials left out of it
  * @param allocation the recommendation for the asked budget, or null when none was asked or the law has one term
+ * @param warnings   where the fit is not to be trusted: a number at the edge of what the fit searches
  * @param points     every used trial with the law's prediction
  */
 public record ScalingReport(String searchId, int used, boolean modelTerm, boolean dataTerm, ScalingLaw law,
                             Intervals intervals, int resamples, HeldOut heldOut, Recommendation allocation,
-                            Regime regime, List<Point> points) {
+                            Regime regime, List<String> warnings, List<Point> points) {
 
     /**
      * Where the trials sit against arXiv 2405.08707's regime, in which memorising a data set takes N of the order

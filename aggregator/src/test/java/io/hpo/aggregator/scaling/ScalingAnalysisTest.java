@@ -53,6 +53,7 @@ class ScalingAnalysisTest {
         ScalingReport.Point first = r.points().get(0);
         assertEquals(first.parameters() / (first.tokens() * first.tokens()), first.parametersPerTokenSquared());
         assertEquals(new ScalingReport.Regime(0, 3e8 / 1e16, 0, 0), r.regime(), "N / D² at most 3e8 / (1e8)²");
+        assertEquals(List.of(), r.warnings(), "every number well inside what the fit searches");
     }
 
     @Test
@@ -117,6 +118,18 @@ class ScalingAnalysisTest {
 
         assertTrue(r.law().hasDataTerm(), r.law().toString());
         assertNotNull(r.allocation(), "the fit to all trials has both terms, so the budget is split");
+    }
+
+    @Test
+    void warnsWhereAFittedNumberSitsAtTheEdgeOfTheSearch() {
+        // the demo experiment's fit (docs): E at 0, beta at its bound
+        List<String> w = ScalingAnalysis.warnings(new ScalingLaw(0, 6.657, 0.1371, 5.094e8, 2.5),
+                new ScalingFit.Terms(true, true));
+        assertEquals(2, w.size(), w.toString());
+        assertTrue(w.get(0).startsWith("E fitted at 0"), w.toString());
+        assertTrue(w.get(1).startsWith("the data size's term is not identified"), w.toString());
+        assertTrue(ScalingAnalysis.warnings(new ScalingLaw(1.2, 200, 0.4, 0, 0), new ScalingFit.Terms(true, false))
+                .isEmpty(), "a term not fitted for want of sizes is no warning");
     }
 
     @Test
