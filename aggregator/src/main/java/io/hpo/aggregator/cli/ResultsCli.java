@@ -417,7 +417,7 @@ public final class ResultsCli {
                     + interval(rec.tokensInterval()) + " tokens, predicted loss " + Format.loss(rec.loss()) + " "
                     + interval(rec.lossInterval()));
             out.println("Its spec (`best " + r.searchId() + " --scale-to " + args.get(2) + "` writes it alone):");
-            out.print(results.scaledRun(r.searchId(), flops).specYaml());
+            out.print(results.scaledRun(r).specYaml());
         } else if (flops != null) {
             out.println("No recommendation for a budget: the fit needs both a model and a data term");
         }

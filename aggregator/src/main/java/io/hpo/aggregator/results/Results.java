@@ -244,7 +244,12 @@ public final class Results {
     /** The spec of the run the search's scaling fit recommends for {@code flops} (see {@link ScaledRun}). */
     public ScaledRun.Plan scaledRun(String searchId, double flops)
             throws SQLException, UnknownIdException, NotReadyException {
-        ScalingReport report = scaling(searchId, flops);
+        return scaledRun(scaling(searchId, flops));
+    }
+
+    /** The spec of the run {@code report}'s recommendation names, without fitting the search again. */
+    public ScaledRun.Plan scaledRun(ScalingReport report) throws SQLException, UnknownIdException, NotReadyException {
+        String searchId = report.searchId();
         if (report.allocation() == null) {
             throw new NotReadyException("search '" + searchId + "' tried " + (report.modelTerm() ? "one data size"
                     : "one model size") + ": a budget is split between N and D only by a fit of both");
