@@ -30,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Dispatch at scale: {@code trials} tiny trials (one worker, {@value #STEPS} steps of a one-block model of width
  * 16) through the real {@link SearchRunner} on Spark {@code local[2]}, two at a time, publishing to the given bus.
- * Run twice: one averaging round per trial, then a round per step, so that the difference is the fixed cost of
- * {@value #STEPS} - 1 rounds. Slot time per trial is wall time × 2 slots / trials: with steps this small it is
- * almost all overhead. While the first run goes, the trial threads and Spark's task threads are sampled every
+ * Then fewer trials with a round per step, one worker (whose rounds up to an evaluation run in one task, so they
+ * should cost next to nothing) and two workers against two workers with one round, whose difference is the fixed
+ * cost of {@value #STEPS} - 1 averaging rounds. Slot time per trial is wall time × 2 slots / trials: with steps
+ * this small it is almost all overhead. While the first run goes, the trial threads and Spark's task threads are sampled every
  * 10 ms and the frames they spend their time in are printed (the profile that says where the overhead goes).
  * The trials' own training (model built, steps taken, validation scored, exactly as {@code TrialRunner} does it but
  * in this JVM, two at a time) is timed on the same configurations right after, so that the overhead per trial is
@@ -45,45 +46,62 @@ public final class DispatchScale {
     private DispatchScale() {
     }
 
-    /** {@code trials} one-round trials, and a twentieth as many (at least 4) with a round per step. */
+    /**
+     * {@code trials} one-round trials; then a twentieth as many (at least 4) of each: one worker with a round per
+     * step, and two workers with one round and with a round per step.
+     */
     public static List<ScaleFigure> measure(BusConfig bus, int trials) throws Exception {
         List<ScaleFigure> figures = new ArrayList<>();
         SparkConf conf = new SparkConf().setMaster("local[" + SLOTS + "]").setAppName("dispatch-scale")
                 .set("spark.ui.enabled", "false");
         try (JavaSparkContext sc = new JavaSparkContext(conf); DriverMetrics metrics = new DriverMetrics()) {
             // warm-up: class loading and JIT would otherwise count against the first trials
-            search(sc, bus, metrics, "dispatch-warmup", 4, STEPS, null);
+            search(sc, bus, metrics, "dispatch-warmup", 4, 1, STEPS, null);
+            search(sc, bus, metrics, "dispatch-warmup-two", 2, 2, STEPS, null);
             Map<String, Integer> profile = new ConcurrentHashMap<>();
-            SearchOutcome oneRoundSearch = search(sc, bus, metrics, "dispatch-one-round", trials, STEPS, profile);
-            double oneRound = oneRoundSearch.wallTimeMs() / 1000.0;
-            double training = trainInProcess(SearchData.load(spec("dispatch-one-round", trials, STEPS), sc),
+            SearchOutcome oneRoundSearch = search(sc, bus, metrics, "dispatch-one-round", trials, 1, STEPS, profile);
+            double slotPerTrial = slotPerTrial(oneRoundSearch, trials);
+            double training = trainInProcess(SearchData.load(spec("dispatch-one-round", trials, 1, STEPS), sc),
                     oneRoundSearch);
-            int roundTrials = Math.max(4, trials / 20);
-            double perStep = search(sc, bus, metrics, "dispatch-round-per-step", roundTrials, 1, null).wallTimeMs()
-                    / 1000.0;
-            double slotPerTrial = oneRound * SLOTS / trials;
-            double slotPerTrialRounds = perStep * SLOTS / roundTrials;
+            int fewer = Math.max(4, trials / 20);
+            double oneWorkerRounds = slotPerTrial(search(sc, bus, metrics, "dispatch-round-per-step", fewer, 1, 1,
+                    null), fewer);
+            double twoWorkersOneRound = slotPerTrial(search(sc, bus, metrics, "dispatch-two-one-round", fewer, 2,
+                    STEPS, null), fewer);
+            double twoWorkersRounds = slotPerTrial(search(sc, bus, metrics, "dispatch-two-round-per-step", fewer, 2,
+                    1, null), fewer);
             figures.add(new ScaleFigure(String.format(Locale.ROOT, "dispatch, %d trials of %d steps (local[%d])",
                     trials, STEPS, SLOTS), String.format(Locale.ROOT, "%.2f trials/s, %.0f ms slot time per trial"
-                    + " (%.1f s)", trials / oneRound, slotPerTrial * 1000, oneRound), ""));
+                    + " (%.1f s)", trials / (oneRoundSearch.wallTimeMs() / 1000.0), slotPerTrial * 1000,
+                    oneRoundSearch.wallTimeMs() / 1000.0), ""));
             double trainingPerTrial = training * SLOTS / trials;
             figures.add(new ScaleFigure("dispatch overhead per trial (slot time less the trial's own training)",
                     String.format(Locale.ROOT, "%.0f ms (training alone, in-process, two at a time: %.0f ms per trial)",
                             (slotPerTrial - trainingPerTrial) * 1000, trainingPerTrial * 1000),
                     "< 50 ms overhead per trial"));
-            figures.add(new ScaleFigure("averaging round, fixed cost", String.format(Locale.ROOT,
-                    "%.0f ms (%d rounds per trial: %.0f ms slot time per trial)",
-                    (slotPerTrialRounds - slotPerTrial) * 1000 / (STEPS - 1), STEPS, slotPerTrialRounds * 1000),
-                    "< 100 ms"));
+            figures.add(new ScaleFigure("one worker, a round per step (the rounds up to an evaluation in one task)",
+                    String.format(Locale.ROOT, "%+.0f ms a round (%d rounds per trial: %.0f ms slot time per trial)",
+                            (oneWorkerRounds - slotPerTrial) * 1000 / (STEPS - 1), STEPS, oneWorkerRounds * 1000),
+                    ""));
+            figures.add(new ScaleFigure("averaging round of 2 workers, fixed cost", String.format(Locale.ROOT,
+                    "%.0f ms (%d rounds per trial: %.0f ms slot time per trial, one round: %.0f ms)",
+                    (twoWorkersRounds - twoWorkersOneRound) * 1000 / (STEPS - 1), STEPS, twoWorkersRounds * 1000,
+                    twoWorkersOneRound * 1000), "< 100 ms"));
             printProfile(profile);
         }
         return figures;
     }
 
+    /** Wall time × slots / trials: the slot time one trial held, on average. */
+    private static double slotPerTrial(SearchOutcome search, int trials) {
+        return search.wallTimeMs() / 1000.0 * SLOTS / trials;
+    }
+
     /** Runs the search. */
     private static SearchOutcome search(JavaSparkContext sc, BusConfig bus, DriverMetrics metrics, String searchId,
-                                        int trials, int averaging, Map<String, Integer> profile) throws Exception {
-        SearchSpec spec = spec(searchId, trials, averaging);
+                                        int trials, int workers, int averaging, Map<String, Integer> profile)
+            throws Exception {
+        SearchSpec spec = spec(searchId, trials, workers, averaging);
         Thread sampler = profile == null ? null : new Thread(() -> sample(profile), "dispatch-sampler");
         if (sampler != null) {
             sampler.setDaemon(true);
@@ -101,7 +119,7 @@ public final class DispatchScale {
         return outcome;
     }
 
-    private static SearchSpec spec(String searchId, int trials, int averaging) {
+    private static SearchSpec spec(String searchId, int trials, int workers, int averaging) {
         return SpecLoader.parse("""
                 name: dispatch-scale
                 seed: 3
@@ -114,7 +132,7 @@ public final class DispatchScale {
                   max_steps_per_trial: %d
                   max_wall_time: 2h
                 training:
-                  workers: 1
+                  workers: %d
                   averaging_frequency: %d
                   eval_every: %d
                   eval_batches: 1
@@ -125,7 +143,7 @@ public final class DispatchScale {
                   width: 16
                   heads: 2
                   seq_length: 16
-                """.formatted(trials, SLOTS, STEPS, averaging, STEPS), searchId + ".yaml");
+                """.formatted(trials, SLOTS, STEPS, workers, averaging, STEPS), searchId + ".yaml");
     }
 
     /**

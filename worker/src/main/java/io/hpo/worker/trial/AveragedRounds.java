@@ -23,26 +23,33 @@ final class AveragedRounds implements RoundTraining {
     private final RoundTrainingMaster master;
     private final GlobalStepHook globalStep = new GlobalStepHook();
     private final OuterOptimizer outer;
-    private final int workers;
+    private final TrialPlan plan;
 
     AveragedRounds(JavaSparkContext sc, ComputationGraph net, TrialPlan plan) {
+        this.plan = plan;
         this.master = trainingMaster(plan, globalStep);
         this.sparkNet = new SparkComputationGraph(sc, net, master);
         this.outer = OuterOptimizer.of(plan.outerOptimizer(), plan.workers());
-        this.workers = plan.workers();
+    }
+
+    /** One averaging round. */
+    @Override
+    public int plannedSteps(long step, long toStep) {
+        return (int) (plan.roundEnd(step, toStep) - step);
     }
 
     @Override
-    public void fit(JavaRDD<DataSet> round, long firstStep, StepMetricsListener listener) {
+    public int fit(JavaRDD<DataSet> round, long firstStep, StepMetricsListener listener) {
         globalStep.startRoundAt((int) firstStep);
         sparkNet.setListeners(List.of(listener));
         INDArray start = outer.needsStart() ? sparkNet.getNetwork().params().dup() : null;
-        master.nextRound((long) workers * listener.roundSteps());
+        master.nextRound((long) plan.workers() * listener.roundSteps());
         sparkNet.fit(round);
         // the training master put the workers' average into the network's own parameter array
         if (start != null) {
             outer.step(start, sparkNet.getNetwork().params());
         }
+        return listener.roundSteps();
     }
 
     @Override

@@ -9,40 +9,69 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * Rounds of a one-worker trial: one Spark task per round trains the driver's model, its optimizer state included, on
- * the round's minibatches and sends the result back. Nothing is averaged, so dl4j-spark's machinery (three
- * broadcasts, a worker instance, an aggregation) is left out. Measured on tiny trials (docs/benchmarks.md, At
- * scale): a fifth less slot time per trial on a loaded machine, no difference beyond noise on a quiet one. The steps
- * are exactly those the model would take in one JVM ({@code TrialRunnerTest}).
+ * Rounds of a one-worker trial, several to a Spark task: nothing is averaged, so a round's end only matters to the
+ * driver (divergence is judged there, evaluations and stop requests fall there), and a Spark job per round would
+ * cost its fixed overhead (tens of milliseconds, more on a loaded executor) every {@code averaging_frequency} steps.
+ * One task trains the driver's model, its optimizer state included, on the rounds up to the next evaluation and
+ * sends the result back; dl4j-spark's machinery (three broadcasts, a worker instance, an aggregation) is left out.
+ * The task stops early at a round's end once the round's loss shows divergence, or once it has trained for
+ * {@link #TASK_TIME}, so that a cancel or a spent wall time is heard within that (or one round) as before.
+ * At most {@value #PLANNED_BYTES} bytes of minibatches are planned for one task. The steps are exactly those the
+ * model would take in one JVM ({@code TrialRunnerTest}).
  */
 final class OneWorkerRounds implements RoundTraining {
+    static final Duration TASK_TIME = Duration.ofSeconds(2);
+    static final long PLANNED_BYTES = 16L << 20;
+
     private final JavaSparkContext sc;
     private final ComputationGraph net;
-    /** Shipped with every round: small, and parsed on the executor as dl4j-spark's workers parse theirs. */
+    private final TrialPlan plan;
+    private final int vocabSize;
+    private final long taskNanos;
+    /** Shipped with every task: small, and parsed on the executor as dl4j-spark's workers parse theirs. */
     private final String configuration;
     private double score = Double.NaN;
 
-    OneWorkerRounds(JavaSparkContext sc, ComputationGraph net) {
+    /** @param taskTime how long a task trains before it stops at the next round's end ({@link #TASK_TIME}) */
+    OneWorkerRounds(JavaSparkContext sc, ComputationGraph net, TrialPlan plan, int vocabSize, Duration taskTime) {
         this.sc = sc;
+        this.taskNanos = taskTime.toNanos();
         this.net = net;
+        this.plan = plan;
+        this.vocabSize = vocabSize;
         this.configuration = net.getConfiguration().toJson();
     }
 
+    /** Rounds up to the next evaluation (or {@code toStep}), within the byte limit but at least one round. */
     @Override
-    public void fit(JavaRDD<DataSet> round, long firstStep, StepMetricsListener listener) {
+    public int plannedSteps(long step, long toStep) {
+        // a minibatch is its features and its labels, batch × sequence floats each
+        long batchBytes = 8L * plan.hyperparameters().batchSize() * plan.hyperparameters().seqLength();
+        long limit = step + Math.max(1, PLANNED_BYTES / batchBytes);
+        long end = plan.roundEnd(step, toStep);
+        while (end < toStep && end % plan.evalEvery() != 0 && plan.roundEnd(end, toStep) <= limit) {
+            end = plan.roundEnd(end, toStep);
+        }
+        return (int) (end - step);
+    }
+
+    @Override
+    public int fit(JavaRDD<DataSet> batches, long firstStep, StepMetricsListener listener) {
         Broadcast<ModelState> start = sc.broadcast(ModelState.of(net));
         try {
-            List<TrainedRound> trained = round.mapPartitions(new RoundTask(configuration, start, (int) firstStep,
-                    listener)).collect();
+            List<TrainedRounds> trained = batches.mapPartitions(new RoundsTask(configuration, start, firstStep,
+                    plan.averagingFrequency(), plan.hyperparameters().seqLength(), vocabSize, taskNanos, listener)).collect();
             if (trained.size() != 1) {
-                throw new IllegalStateException("a one-worker round returned " + trained.size() + " models");
+                throw new IllegalStateException("a one-worker fit returned " + trained.size() + " models");
             }
             trained.get(0).model().applyTo(net);
             score = trained.get(0).score();
+            return trained.get(0).steps();
         } finally {
             start.destroy();
         }
@@ -58,19 +87,21 @@ final class OneWorkerRounds implements RoundTraining {
         return score;
     }
 
-    /** What a round's task sends back: the trained model and its score on the round's last minibatch. */
-    record TrainedRound(ModelState model, double score) implements Serializable {
+    /** What a task sends back: the trained model, its score on the last minibatch, and the steps it took. */
+    record TrainedRounds(ModelState model, double score, int steps) implements Serializable {
     }
 
-    /** The round on the executor: the model rebuilt from the configuration and the round's starting state. */
-    private record RoundTask(String configuration, Broadcast<ModelState> start, int firstIteration,
-                             StepMetricsListener listener) implements FlatMapFunction<Iterator<DataSet>, TrainedRound> {
+    /** The rounds on the executor: the model rebuilt from the configuration and the starting state. */
+    private record RoundsTask(String configuration, Broadcast<ModelState> start, long firstStep, int averagingFrequency,
+                              int seqLength, int vocabSize, long taskNanos, StepMetricsListener listener)
+            implements FlatMapFunction<Iterator<DataSet>, TrainedRounds> {
 
         @Override
-        public Iterator<TrainedRound> call(Iterator<DataSet> minibatches) {
+        public Iterator<TrainedRounds> call(Iterator<DataSet> minibatches) {
+            long began = System.nanoTime();
             ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(configuration);
             // the schedule and Adam's bias correction go on from the trial's global step
-            conf.setIterationCount(firstIteration);
+            conf.setIterationCount((int) firstStep);
             ComputationGraph worker = new ComputationGraph(conf);
             // in local mode the broadcast value is the driver's own arrays: train on copies
             worker.init(start.value().params().dup(), false);
@@ -78,10 +109,19 @@ final class OneWorkerRounds implements RoundTraining {
                 worker.getUpdater().getStateViewArray().assign(start.value().updaterState());
             }
             worker.setListeners(listener);
+            int steps = 0;
             while (minibatches.hasNext()) {
                 worker.fit(minibatches.next());
+                steps++;
+                long step = firstStep + steps;
+                if (minibatches.hasNext() && step % averagingFrequency == 0 && (System.nanoTime() - began
+                        >= taskNanos || TrialRunner.divergence(worker.score() / seqLength, step,
+                        vocabSize).isPresent())) {
+                    listener.flush();
+                    break;
+                }
             }
-            return List.of(new TrainedRound(ModelState.of(worker), worker.score())).iterator();
+            return List.of(new TrainedRounds(ModelState.of(worker), worker.score(), steps)).iterator();
         }
     }
 }

@@ -9,9 +9,10 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 
 /**
  * Runs inside each Spark worker of a trial and publishes every optimizer step's training loss to a {@link StepSink}.
- * A fresh copy is shipped with every averaging round (the worker deserialises it), so it knows the round's
+ * A fresh copy is shipped with every Spark job of the trial (the worker deserialises it), so it knows the job's
  * first global step and counts its own local steps: DL4J's iteration number restarts each round on workers.
- * After the round's last step it flushes, so the round's task only succeeds once its metrics are acknowledged.
+ * After the job's last planned step it flushes (a task stopping earlier calls {@link #flush()}), so the task only
+ * succeeds once its metrics are acknowledged.
  */
 final class StepMetricsListener extends BaseTrainingListener implements java.io.Serializable {
     private final StepSink steps;
@@ -35,9 +36,14 @@ final class StepMetricsListener extends BaseTrainingListener implements java.io.
         this.seqLength = plan.hyperparameters().seqLength();
     }
 
-    /** Steps each worker takes in the round. */
+    /** Steps each worker is planned to take in the job. */
     int roundSteps() {
         return roundSteps;
+    }
+
+    /** Waits for the steps published so far: for a task that stops before its planned last step. */
+    void flush() {
+        steps.flush();
     }
 
     @Override

@@ -63,6 +63,15 @@ public record TrialPlan(String searchId, String trialId, int attempt, Hyperparam
                 evalEvery, evalBatches, evalBatchSize, seed, initCheckpoint, outerOptimizer);
     }
 
+    /**
+     * Where the round that takes global step {@code step + 1} ends: at the next multiple of the averaging frequency,
+     * or at {@code toStep} if that comes first. Rounds end at those multiples whatever step a fit starts at, so that
+     * a population member's intervals round as a whole trial does.
+     */
+    public long roundEnd(long step, long toStep) {
+        return Math.min(step + averagingFrequency - step % averagingFrequency, toStep);
+    }
+
     /** Training tokens one step consumes across all workers. */
     public long tokensPerStep() {
         return (long) hyperparameters.batchSize() * hyperparameters.seqLength() * workers;

@@ -9,24 +9,26 @@ import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.gpu.TaskGpu;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 
 /**
- * Trains one trial on Spark, one Spark job per round of {@link TrialPlan#averagingFrequency()} steps: with several
- * workers, parameter averaging through dl4j-spark ({@link AveragedRounds}, the round's average taking the trial's
- * outer optimizer step); with one, the model's own steps in one task ({@link OneWorkerRounds}). Between rounds the
- * driver controls the exact step budget, evaluates validation loss on the resulting model, and stops a diverging,
- * pruned or cancelled trial.
+ * Trains one trial on Spark in rounds of {@link TrialPlan#averagingFrequency()} steps: with several workers, one
+ * Spark job per round, parameter averaging through dl4j-spark ({@link AveragedRounds}, the round's average taking the
+ * trial's outer optimizer step); with one, the model's own steps, the rounds up to the next evaluation in one task
+ * ({@link OneWorkerRounds}). Between jobs the driver controls the exact step budget, evaluates validation loss on the
+ * resulting model, and stops a diverging, pruned or cancelled trial.
  */
 public final class TrialRunner implements TrialTraining {
     /** A round's training loss above this many times ln(vocabulary) ends the trial as diverged. */
@@ -94,11 +96,15 @@ public final class TrialRunner implements TrialTraining {
         if (from != null) {
             from.applyTo(net);
         }
-        RoundTraining rounds = plan.workers() == 1 ? new OneWorkerRounds(sc, net) : new AveragedRounds(sc, net, plan);
+        RoundTraining rounds = plan.workers() == 1 ? new OneWorkerRounds(sc, net, plan, vocabSize,
+                OneWorkerRounds.TASK_TIME)
+                : new AveragedRounds(sc, net, plan);
         List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
                 plan.evalBatchSize(), plan.evalBatches());
         // each interval draws windows of its own; a whole trial (from step 0) draws them from the plan's seed
         Random windows = new Random(plan.seed() + fromStep);
+        // drawn in order and taken in order: a fit that stops early leaves the rest of its minibatches for the next
+        Deque<DataSet> drawn = new ArrayDeque<>();
         Evaluations evals = new Evaluations();
         long step = fromStep;
         while (step < toStep) {
@@ -106,16 +112,17 @@ public final class TrialRunner implements TrialTraining {
             if (request.isPresent()) {
                 return ended(evals.result(request.get().outcome(), step, plan, request.get().reason(), started));
             }
-            // rounds end at multiples of the averaging frequency whatever step an interval starts at, so that the
-            // evaluations every eval_every steps fall on a round's end as in a whole trial
-            int roundSteps = (int) Math.min(plan.averagingFrequency() - step % plan.averagingFrequency(),
-                    toStep - step);
-            rounds.fit(roundData(plan, data, roundSteps, windows), step,
-                    new StepMetricsListener(steps, plan, step + 1, roundSteps));
-            step += roundSteps;
+            int planned = rounds.plannedSteps(step, toStep);
+            List<DataSet> batches = nextBatches(plan, data, planned, windows, drawn);
+            int taken = rounds.fit(sc.parallelize(batches, plan.workers()).mapPartitions(new TaskGpu<>()), step,
+                    new StepMetricsListener(steps, plan, step + 1, planned));
+            for (int i = 0; i < taken * plan.workers(); i++) {
+                drawn.removeFirst();
+            }
+            step += taken;
             // DL4J sums a sequence's score over its time steps: per token, like the published step losses
             double trainLoss = rounds.score() / hp.seqLength();
-            Optional<String> diverged = divergence(trainLoss, step, data.tokenizer().vocabSize());
+            Optional<String> diverged = divergence(trainLoss, step, vocabSize);
             if (diverged.isPresent()) {
                 return ended(evals.result(TrialStatus.DIVERGED, step, plan, diverged.get(), started));
             }
@@ -170,17 +177,22 @@ public final class TrialRunner implements TrialTraining {
     }
 
     /**
-     * Exactly {@code workers x roundSteps} minibatches in {@code workers} equal partitions: one split, so one
-     * averaging round per fit, with every worker taking {@code roundSteps} steps. Each partition first puts its
-     * task on the GPU Spark assigned it, if any ({@link TaskGpu}).
+     * The minibatches of {@code steps} steps, {@code workers} for each, in order: those drawn before and not yet
+     * trained on first, then new random windows. Each partition of the fit's data first puts its task on the GPU
+     * Spark assigned it, if any ({@link TaskGpu}).
      */
-    private JavaRDD<DataSet> roundData(TrialPlan plan, CorpusSplit data, int roundSteps, Random windows) {
+    private static List<DataSet> nextBatches(TrialPlan plan, CorpusSplit data, int steps, Random windows,
+                                             Deque<DataSet> drawn) {
         Hyperparameters hp = plan.hyperparameters();
-        List<DataSet> batches = new ArrayList<>(plan.workers() * roundSteps);
-        for (int i = 0; i < plan.workers() * roundSteps; i++) {
-            batches.add(TokenBatches.randomWindows(data.train(), hp.seqLength(), hp.batchSize(), windows));
+        while (drawn.size() < plan.workers() * steps) {
+            drawn.addLast(TokenBatches.randomWindows(data.train(), hp.seqLength(), hp.batchSize(), windows));
         }
-        return sc.parallelize(batches, plan.workers()).mapPartitions(new TaskGpu<>());
+        List<DataSet> batches = new ArrayList<>(plan.workers() * steps);
+        Iterator<DataSet> next = drawn.iterator();
+        while (batches.size() < plan.workers() * steps) {
+            batches.add(next.next());
+        }
+        return batches;
     }
 
     /** The best validation loss so far, ties going to the earlier (fewer-token) step, and the latest one. */

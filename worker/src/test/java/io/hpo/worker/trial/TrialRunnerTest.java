@@ -118,16 +118,17 @@ class TrialRunnerTest {
     }
 
     /**
-     * A one-worker trial runs each round as one Spark task that carries the model and its Adam state from round to
-     * round ({@link OneWorkerRounds}): its evaluations equal, bit for bit, those of the same model trained on the same
-     * minibatches in this JVM, so no round restarts the warm-up, the optimizer's state or its bias correction.
+     * A one-worker trial runs its rounds up to each evaluation as one Spark task that carries the model and its Adam
+     * state from task to task ({@link OneWorkerRounds}; rounds of 5, evaluations at 10 and 12): its evaluations equal,
+     * bit for bit, those of the same model trained on the same minibatches in this JVM, so no task restarts the
+     * warm-up, the optimizer's state or its bias correction.
      */
     @Test
     void aOneWorkerTrialTakesExactlyTheStepsOfTheModelTrainedInOneJvm() {
         Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WARMUP_STEPS, 4)
                 .set(BATCH_SIZE, 8).set(DROPOUT, 0.0).set(WEIGHT_DECAY, 1e-2).set(LAYERS, 1).set(WIDTH, 32)
                 .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
-        TrialPlan plan = new TrialPlan("s4", "trial-one", 1, hp, 12, 1, 5, 5, 2, 13);
+        TrialPlan plan = new TrialPlan("s4", "trial-one", 1, hp, 12, 1, 5, 10, 2, 13);
         CorpusSplit data = demoData();
         List<String> onSpark = new ArrayList<>();
         TrainingResult result = new TrialRunner(sc, new RecordingStepSink("steps-one")).run(plan, data,
@@ -139,7 +140,7 @@ class TrialRunnerTest {
         List<String> inOneJvm = new ArrayList<>();
         for (int step = 1; step <= 12; step++) {
             net.fit(TokenBatches.randomWindows(data.train(), 24, 8, windows));
-            if (step % 5 == 0 || step == 12) {
+            if (step % 10 == 0 || step == 12) {
                 inOneJvm.add(step + ": " + LossEvaluator.meanTokenLoss(net, validation));
             }
         }
@@ -242,7 +243,8 @@ class TrialRunnerTest {
     @Test
     void aStopRequestEndsTheTrialAtTheNextRoundAsFailedWithTheReason() {
         RecordingStepSink steps = new RecordingStepSink("steps-stop");
-        TrialPlan plan = new TrialPlan("s1", "trial-002", 1, small(1e-3), 100, 1, 5, 50, 1, 3);
+        // evaluations every 5 steps: each of the one worker's tasks is one round
+        TrialPlan plan = new TrialPlan("s1", "trial-002", 1, small(1e-3), 100, 1, 5, 5, 1, 3);
         int[] rounds = {0};
         TrainingResult result = new TrialRunner(sc, steps).run(plan, demoData(), (s, l, t) -> { },
                 () -> rounds[0]++ >= 2 ? Optional.of(new StopSignal.StopRequest(TrialStatus.FAILED,
