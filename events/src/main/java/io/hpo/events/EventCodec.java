@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import org.apache.kafka.common.header.Headers;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** JSON encoding of events. Consumers reject any schema version they do not know. */
 public final class EventCodec {
@@ -41,6 +44,22 @@ public final class EventCodec {
         return m;
     }
 
+    /**
+     * The steps of one record of the steps topic: a {@link StepBlock}'s (a block that does not decode, or whose
+     * columns disagree, is corrupt as a whole), or the single step of a record without the block header.
+     */
+    public static List<StepMetric> decodeSteps(Headers headers, byte[] json) throws CorruptEventException {
+        if (!StepBlock.isBlock(headers)) {
+            return List.of(decodeStep(json));
+        }
+        StepBlock block = decode(json, StepBlock.class);
+        try {
+            return block.steps();
+        } catch (CorruptEventException e) {
+            throw new CorruptEventException(e.getMessage() + ": " + preview(json), null);
+        }
+    }
+
     public static LifecycleEvent decodeLifecycle(byte[] json) throws CorruptEventException {
         LifecycleEvent e = decode(json, LifecycleEvent.class);
         if (e.eventId() == null) {
@@ -66,6 +85,7 @@ public final class EventCodec {
                     + " in " + preview(json), e);
         }
         int version = value instanceof StepMetric s ? s.schemaVersion()
+                : value instanceof StepBlock b ? b.schemaVersion()
                 : value instanceof ControlEvent c ? c.schemaVersion() : ((LifecycleEvent) value).schemaVersion();
         if (version != SCHEMA_VERSION) {
             throw new CorruptEventException("unsupported schema version " + version + " (this build reads "

@@ -7,22 +7,41 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Publishes events with an idempotent producer (acks=all, retries): a broker hiccup neither loses nor
- * duplicates a record. Thread-safe. {@link #flush()} blocks until everything sent so far is acknowledged and
- * fails if any send failed, so callers can make "published" a precondition of "done".
+ * duplicates a record. Thread-safe. {@link #flush()} blocks until everything published so far is acknowledged and
+ * fails if any send failed, so callers can make "published" a precondition of "done". Steps go out as
+ * {@link StepBlock}s: a worker's steps wait at most {@link #BLOCK_LINGER} (or until {@value #BLOCK_STEPS} have come, or
+ * a flush) and travel as one record.
  */
 public final class EventPublisher implements LifecycleSink, AutoCloseable {
+    /** The most steps one block holds. */
+    static final int BLOCK_STEPS = 100;
+    /** How long a step waits for others of its worker before its block is sent; Kafka's linger comes on top. */
+    static final Duration BLOCK_LINGER = Duration.ofMillis(50);
     private static final Map<String, EventPublisher> SHARED = new ConcurrentHashMap<>();
 
     private final KafkaProducer<String, byte[]> producer;
     private final BusConfig config;
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
+    /** Steps not yet sent, per search, trial, attempt and worker; sends happen under this lock, so blocks keep order. */
+    private final Map<List<Object>, List<StepMetric>> pending = new LinkedHashMap<>();
+    private final ScheduledExecutorService linger = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hpo-publisher-linger");
+        t.setDaemon(true);
+        return t;
+    });
 
     public EventPublisher(BusConfig config) {
         this.config = config;
@@ -36,6 +55,8 @@ public final class EventPublisher implements LifecycleSink, AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "hpo-publisher-" + ProcessHandle.current().pid());
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        linger.scheduleAtFixedRate(this::sendLingeringSteps, BLOCK_LINGER.toMillis(), BLOCK_LINGER.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -51,7 +72,39 @@ public final class EventPublisher implements LifecycleSink, AutoCloseable {
     }
 
     public void publish(StepMetric metric) {
-        send(new ProducerRecord<>(config.stepsTopic(), metric.key(), EventCodec.encode(metric)));
+        List<Object> worker = List.of(metric.searchId(), metric.trialId(), metric.attempt(), metric.worker());
+        synchronized (pending) {
+            List<StepMetric> block = pending.computeIfAbsent(worker, k -> new ArrayList<>());
+            block.add(metric);
+            if (block.size() == BLOCK_STEPS) {
+                pending.remove(worker);
+                sendBlock(block);
+            }
+        }
+    }
+
+    /** On the linger thread: a failure is the next flush's error, and the thread goes on. */
+    private void sendLingeringSteps() {
+        try {
+            sendPendingSteps();
+        } catch (RuntimeException e) {
+            firstError.compareAndSet(null, e);
+        }
+    }
+
+    private void sendPendingSteps() {
+        synchronized (pending) {
+            pending.values().forEach(this::sendBlock);
+            pending.clear();
+        }
+    }
+
+    private void sendBlock(List<StepMetric> steps) {
+        StepBlock block = StepBlock.of(steps);
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(config.stepsTopic(), block.key(),
+                EventCodec.encode(block));
+        r.headers().add(StepBlock.header());
+        send(r);
     }
 
     /** Carries {@link SearchHeader}: a resuming driver reads its own search's events only. */
@@ -83,6 +136,7 @@ public final class EventPublisher implements LifecycleSink, AutoCloseable {
     /** Waits for every record sent so far; throws if any of them could not be delivered. */
     @Override
     public void flush() {
+        sendPendingSteps();
         producer.flush();
         Exception e = firstError.getAndSet(null);
         if (e != null) {
@@ -93,6 +147,8 @@ public final class EventPublisher implements LifecycleSink, AutoCloseable {
 
     @Override
     public void close() {
+        linger.shutdownNow();
+        sendPendingSteps();
         producer.close(Duration.ofSeconds(30));
     }
 }

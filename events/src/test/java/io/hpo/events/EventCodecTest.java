@@ -1,10 +1,13 @@
 package io.hpo.events;
 
 import io.hpo.space.cost.Spend;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +25,43 @@ class EventCodecTest {
             assertEquals(m, back);
             assertEquals("t", back.key());
         }
+    }
+
+    /** A block's steps come back as they went, non-finite losses included; a record without the header is one step. */
+    @Test
+    void stepBlocksRoundTripAndARecordWithoutTheHeaderIsOneStep() throws Exception {
+        List<StepMetric> steps = List.of(StepMetric.of("s", "t", 2, 7, 1, 7168, 1e-3, 2.5, 1_700_000_000_000L),
+                StepMetric.of("s", "t", 2, 8, 1, 8192, 9e-4, Double.NaN, 1_700_000_000_020L),
+                StepMetric.of("s", "t", 2, 9, 1, 9216, 8e-4, Double.POSITIVE_INFINITY, 1_700_000_000_040L));
+        StepBlock block = StepBlock.of(steps);
+        Headers blockHeaders = new RecordHeaders(List.of(StepBlock.header()));
+        assertEquals(steps, EventCodec.decodeSteps(blockHeaders, EventCodec.encode(block)));
+        assertEquals("t", block.key());
+        assertEquals(steps.subList(0, 1), EventCodec.decodeSteps(new RecordHeaders(), EventCodec.encode(steps.get(0))));
+
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class, () -> StepBlock.of(List.of(
+                steps.get(0), StepMetric.of("s", "t", 2, 8, 0, 8192, 9e-4, 2.4, 1))));
+        assertTrue(mixed.getMessage().contains("one worker of one trial attempt"), mixed.getMessage());
+    }
+
+    /** A block is read whole or refused whole, saying why. */
+    @Test
+    void aMalformedBlockIsCorruptAsAWhole() {
+        Headers h = new RecordHeaders(List.of(StepBlock.header()));
+        String good = new String(EventCodec.encode(StepBlock.of(List.of(StepMetric.of("s", "t", 1, 1, 0, 1, 0.1, 3.0, 1),
+                StepMetric.of("s", "t", 1, 2, 0, 2, 0.1, 2.0, 2)))), StandardCharsets.UTF_8);
+        Map<String, String> broken = new LinkedHashMap<>();
+        broken.put(good.replace("\"loss\":[3.0,", "\"loss\":["), "columns differ in length from its 2 steps");
+        broken.put(good.replace("\"step\":[1,", "\"step\":[0,"), "has step 0");
+        broken.put(good.replace("\"trialId\":\"t\",", ""), "lacks search/trial id");
+        broken.put(good.replace("\"schemaVersion\":1", "\"schemaVersion\":99"), "unsupported schema version 99");
+        broken.put(good.replace("\"step\":[1,2]", "\"step\":\"x\""), "not a valid StepBlock");
+        broken.put("{not json", "not a valid StepBlock");
+        broken.forEach((json, why) -> {
+            CorruptEventException e = assertThrows(CorruptEventException.class,
+                    () -> EventCodec.decodeSteps(h, json.getBytes(StandardCharsets.UTF_8)), json);
+            assertTrue(e.getMessage().contains(why), why + " in " + e.getMessage());
+        });
     }
 
     @Test

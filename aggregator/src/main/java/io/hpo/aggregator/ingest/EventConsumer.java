@@ -216,9 +216,10 @@ public final class EventConsumer implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
                 if (r.topic().equals(bus.stepsTopic())) {
-                    StepMetric m = EventCodec.decodeStep(r.value());
-                    steps.add(m);
-                    sources.put(m, r);
+                    for (StepMetric m : EventCodec.decodeSteps(r.headers(), r.value())) {
+                        steps.add(m);
+                        sources.put(m, r);
+                    }
                 } else {
                     LifecycleEvent e = EventCodec.decodeLifecycle(r.value());
                     String problem = EventValidation.problem(e).orElse(null);
@@ -238,8 +239,11 @@ public final class EventConsumer implements AutoCloseable {
 
     /** Writes the refused records not yet acknowledged to the dead-letter topic; returns once all are. */
     private void deadLetter(List<DeadLetterWriter.Refused> refused) throws ExecutionException, InterruptedException {
-        List<DeadLetterWriter.Refused> fresh = refused.stream().filter(r -> r.record().offset()
-                > deadLetteredUpTo.getOrDefault(partition(r.record()), -1L)).toList();
+        // a block's steps share one record: it is dead-lettered once, with the first reason
+        Map<ConsumerRecord<byte[], byte[]>, DeadLetterWriter.Refused> once = new IdentityHashMap<>();
+        refused.forEach(r -> once.putIfAbsent(r.record(), r));
+        List<DeadLetterWriter.Refused> fresh = refused.stream().filter(r -> once.get(r.record()) == r
+                && r.record().offset() > deadLetteredUpTo.getOrDefault(partition(r.record()), -1L)).toList();
         if (fresh.isEmpty()) {
             return;
         }

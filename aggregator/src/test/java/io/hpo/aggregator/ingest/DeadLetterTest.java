@@ -11,6 +11,7 @@ import io.hpo.events.BusConfig;
 import io.hpo.events.EventCodec;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleType;
+import io.hpo.events.StepBlock;
 import io.hpo.events.StepMetric;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -159,6 +160,58 @@ class DeadLetterTest {
             assertTrue(header(dead, DeadLetterWriter.ERROR).startsWith("the results database refused it"),
                     header(dead, DeadLetterWriter.ERROR));
         }
+    }
+
+    /**
+     * Step blocks (what publishers send) beside single-step records (what they sent before): a good block's steps
+     * are stored each once, a block whose columns disagree is dead-lettered whole, and a block whose three steps the
+     * database refuses (a NUL in the trial id) is dead-lettered once, not once per step.
+     */
+    @Test
+    void blocksAreStoredStepByStepAndABadBlockIsDeadLetteredOnceWhole() throws Exception {
+        String suffix = Long.toHexString(System.nanoTime());
+        BusConfig bus = TestServices.freshBus().with(BusConfig.DEAD_LETTER_TOPIC, "dlq-block-" + suffix);
+        String s = "blocks";
+        byte[] good = EventCodec.encode(StepBlock.of(List.of(Events.step(s, "t1", 2, 0, 2.9),
+                Events.step(s, "t1", 3, 0, 2.8), Events.step(s, "t1", 4, 0, 2.7))));
+        byte[] uneven = new String(good, StandardCharsets.UTF_8).replace("\"loss\":[2.9,", "\"loss\":[")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] refusedByDb = EventCodec.encode(StepBlock.of(List.of(Events.step(s, "t\u0000x", 1, 0, 3.0),
+                Events.step(s, "t\u0000x", 2, 0, 2.9), Events.step(s, "t\u0000x", 3, 0, 2.8))));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bus.kafkaClientProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            send(producer, bus.lifecycleTopic(), key(s), EventCodec.encode(Events.started(s)));
+            send(producer, bus.stepsTopic(), key("t1"), EventCodec.encode(Events.step(s, "t1", 1, 0, 3.0)));
+            sendBlock(producer, bus.stepsTopic(), good);
+            sendBlock(producer, bus.stepsTopic(), uneven);
+            sendBlock(producer, bus.stepsTopic(), refusedByDb);
+            send(producer, bus.stepsTopic(), key("t1"), EventCodec.encode(Events.step(s, "t1", 5, 0, 2.6)));
+        }
+        try (Database db = TestServices.migratedDatabase()) {
+            ResultsStore store = new ResultsStore(db);
+            try (EventConsumer consumer = consumer(bus, store)) {
+                consumer.start();
+                Await.until(TIMEOUT, "the good steps stored and the two bad blocks dead-lettered",
+                        () -> consumer.recordsIngested() == 6 && consumer.stats().deadLettered() == 2);
+                assertEquals(1, consumer.corruptRecords());
+            }
+            assertEquals(5, store.counts(s).steps());
+            List<ConsumerRecord<byte[], byte[]>> dead = readAll(bus, bus.deadLetterTopic(), 3);
+            assertEquals(2, dead.size(), "each bad block once");
+            assertArrayEquals(uneven, dead.get(0).value());
+            assertTrue(header(dead.get(0), DeadLetterWriter.ERROR).startsWith("step block's columns differ"),
+                    header(dead.get(0), DeadLetterWriter.ERROR));
+            assertArrayEquals(refusedByDb, dead.get(1).value());
+            assertTrue(header(dead.get(1), DeadLetterWriter.ERROR).startsWith("the results database refused it"),
+                    header(dead.get(1), DeadLetterWriter.ERROR));
+            assertTrue(StepBlock.isBlock(dead.get(1).headers()), "the block's own header travels with it");
+        }
+    }
+
+    private static void sendBlock(KafkaProducer<byte[], byte[]> p, String topic, byte[] block) throws Exception {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, 0, key("t1"), block);
+        r.headers().add(StepBlock.header());
+        p.send(r).get();
     }
 
     private static byte[] key(String k) {

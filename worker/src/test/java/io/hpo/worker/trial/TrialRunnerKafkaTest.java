@@ -93,7 +93,7 @@ class TrialRunnerKafkaTest {
     private static void poll(KafkaConsumer<String, byte[]> consumer, List<StepMetric> out) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
             try {
-                out.add(EventCodec.decodeStep(r.value()));
+                out.addAll(EventCodec.decodeSteps(r.headers(), r.value()));
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
