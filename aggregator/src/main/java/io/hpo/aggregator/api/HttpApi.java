@@ -11,6 +11,7 @@ import io.hpo.aggregator.results.ParetoTrials;
 import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.SearchFinishedException;
 import io.hpo.aggregator.results.UnknownIdException;
+import io.hpo.aggregator.scaling.ComputeBudget;
 import io.hpo.aggregator.store.Curve;
 import io.hpo.aggregator.store.Page;
 import io.hpo.aggregator.store.ResultsStore;
@@ -93,9 +94,11 @@ import java.util.function.Supplier;
  * GET /api/searches/{id}/front                     a multi-objective search's Pareto front over its spec's objectives,
  *                                                  with the hypervolume for two ({@link
  *                                                  io.hpo.aggregator.results.SearchFront}); 409 without objectives
- * GET /api/searches/{id}/scaling[?budget=FLOPS]    the scaling law fitted to the completed trials ({@link
- *                                                  io.hpo.aggregator.scaling.ScalingAnalysis}), 409 too few trials
- * GET /api/searches/{id}/scaling/run?budget=FLOPS the spec of the run the fit recommends for the budget ({@link
+ * GET /api/searches/{id}/scaling[?budget=B]        the scaling law fitted to the completed trials ({@link
+ *                                                  io.hpo.aggregator.scaling.ScalingAnalysis}), 409 too few trials;
+ *                                                  B in FLOPs, or in &unit=energy_kwh, cost, co2_kg, executor_hours
+ *                                                  ({@link io.hpo.aggregator.scaling.ComputeBudget})
+ * GET /api/searches/{id}/scaling/run?budget=B      the spec of the run the fit recommends for the budget ({@link
  *                                                  io.hpo.aggregator.scaling.ScaledRun}), with what it chose
  * POST /api/searches/{id}/cancel                   202: a CANCEL_SEARCH request went to the control topic
  * POST /api/searches/{id}/trials/{trialId}/cancel  202: a CANCEL_TRIAL request went to the control topic
@@ -356,23 +359,23 @@ public final class HttpApi implements AutoCloseable {
             }
             if (path.size() == 4 && path.get(3).equals("scaling")) {
                 String budget = query.get("budget");
-                Double flops;
+                ComputeBudget.Asked asked;
                 try {
-                    flops = budget == null ? null : Results.flopsBudget(budget);
+                    asked = budget == null ? null : ComputeBudget.Asked.parse(budget, query.get("unit"));
                 } catch (IllegalArgumentException e) {
                     return Reply.error(400, e.getMessage());
                 }
-                return Reply.ok(results.scaling(searchId, flops));
+                return Reply.ok(results.scaling(searchId, asked));
             }
             if (path.size() == 5 && path.get(3).equals("scaling") && path.get(4).equals("run")) {
                 String budget = query.get("budget");
-                double flops;
+                ComputeBudget.Asked asked;
                 try {
-                    flops = Results.flopsBudget(budget == null ? "" : budget);
+                    asked = ComputeBudget.Asked.parse(budget == null ? "" : budget, query.get("unit"));
                 } catch (IllegalArgumentException e) {
                     return Reply.error(400, e.getMessage());
                 }
-                return Reply.ok(results.scaledRun(searchId, flops));
+                return Reply.ok(results.scaledRun(searchId, asked));
             }
             if (path.size() == 4 && path.get(3).equals("curves")) {
                 QueryParameters.Paging p = query.paging(50, 200);

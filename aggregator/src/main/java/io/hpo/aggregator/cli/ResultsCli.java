@@ -10,6 +10,7 @@ import io.hpo.aggregator.results.Results;
 import io.hpo.aggregator.results.SearchFinishedException;
 import io.hpo.aggregator.results.SearchFront;
 import io.hpo.aggregator.results.UnknownIdException;
+import io.hpo.aggregator.scaling.ComputeBudget;
 import io.hpo.aggregator.scaling.ScaledRun;
 import io.hpo.aggregator.scaling.ScalingLaw;
 import io.hpo.aggregator.scaling.ScalingReport;
@@ -50,7 +51,7 @@ import java.util.stream.Collectors;
  * {@code searches}, {@code leaderboard <search-id> [--wait SECONDS]}, {@code best <search-id> [--trial ID]},
  * {@code curve <search-id> <trial-id>}, {@code watch <search-id> [--every SECONDS]},
  * {@code pareto <search-id> [--cost MEASURE]}, {@code importance <search-id>}, {@code lineage <search-id>},
- * {@code scaling <search-id> [--budget FLOPS]}, and {@code enqueue <search-id> <config.yaml>}, which asks a running
+ * {@code scaling <search-id> [--budget BUDGET [--unit UNIT]]}, and {@code enqueue <search-id> <config.yaml>}, which asks a running
  * search's driver to run a configuration next (checked against the search's recorded spec as the API checks it, and
  * put on the control topic with this configuration's broker settings, as a resumed driver reads and writes it: no API
  * token is involved). Exit codes: {@value #OK} done, {@value #FAILED} database or broker error, a stored spec this
@@ -65,13 +66,15 @@ public final class ResultsCli {
     public static final int UNKNOWN_ID = 2;
     public static final int NOT_READY = 3;
     public static final int USAGE = 64;
+    private static final String BUDGET_UNITS = "energy_kwh, cost, co2_kg or executor_hours";
     public static final String USAGE_TEXT = String.join("\n",
             "commands:",
             "  serve                                   run the aggregator (default)",
             "  searches                                list searches",
             "  leaderboard <search-id> [--wait SECS]   ranked trials; --wait: until the search has finished",
             "  best <search-id>                        the winner's fixed-value spec YAML, alone on stdout",
-            "  best <search-id> --scale-to FLOPS       the spec of the run the scaling fit recommends for that compute",
+            "  best <search-id> --scale-to BUDGET [--unit UNIT]  the spec of the run the scaling fit recommends for that"
+                    + " budget: FLOPs, or UNIT " + BUDGET_UNITS + " bought at the rate of the largest trials",
             "  best <search-id> --trial TRIAL-ID       that trial's fixed-value spec YAML (a multi-objective search's"
                     + " best lists its Pareto front)",
             "  curve <search-id> <trial-id>            a trial's step losses and evaluations",
@@ -81,8 +84,8 @@ public final class ResultsCli {
                     + Results.DEFAULT_PARETO_COST.key() + ")",
             "  importance <search-id>                  how much each searched hyperparameter explains the loss",
             "  lineage <search-id>                     pbt: which trial took over which donor's state at which step",
-            "  scaling <search-id> [--budget FLOPS]    the law L(N, D) = E + A/N^alpha + B/D^beta fitted to the"
-                    + " completed trials; --budget: the best N and D for that compute (FLOPs ~ 6 N D)",
+            "  scaling <search-id> [--budget BUDGET [--unit UNIT]]  the law L(N, D) = E + A/N^alpha + B/D^beta fitted"
+                    + " to the completed trials; --budget: the best N and D for that compute (FLOPs ~ 6 N D, or UNIT)",
             "  enqueue <search-id> <config.yaml>       run a configuration (a mapping of some or all hyperparameters",
             "                                          to values) as the running search's next trial",
             "options: --config FILE (properties with hpo.* keys)");
@@ -112,10 +115,11 @@ public final class ResultsCli {
                 case "searches" -> args.isEmpty() ? searches(results) : usage("searches takes no arguments");
                 case "leaderboard" -> leaderboard(results, args);
                 case "best" -> args.size() == 1 ? best(results, args.get(0))
-                        : args.size() == 3 && args.get(1).equals("--scale-to") ? scaledBest(results, args)
+                        : (args.size() == 3 || args.size() == 5) && args.get(1).equals("--scale-to")
+                        ? scaledBest(results, args)
                         : args.size() == 3 && args.get(1).equals("--trial")
                         ? rerun(results.rerun(args.get(0), args.get(2)), "trial")
-                        : usage("best <search-id> [--scale-to FLOPS | --trial TRIAL-ID]");
+                        : usage("best <search-id> [--scale-to BUDGET [--unit UNIT] | --trial TRIAL-ID]");
                 case "curve" -> args.size() == 2 ? curve(results, args.get(0), args.get(1))
                         : usage("curve <search-id> <trial-id>");
                 case "watch" -> watch(results, args);
@@ -367,17 +371,17 @@ public final class ResultsCli {
 
     private int scaling(Results results, List<String> args)
             throws SQLException, UnknownIdException, NotReadyException {
-        Double flops = null;
-        if (args.size() == 3 && args.get(1).equals("--budget")) {
+        ComputeBudget.Asked budget = null;
+        if ((args.size() == 3 || args.size() == 5) && args.get(1).equals("--budget")) {
             try {
-                flops = Results.flopsBudget(args.get(2));
+                budget = budget(args);
             } catch (IllegalArgumentException e) {
                 return usage(e.getMessage());
             }
         } else if (args.size() != 1) {
-            return usage("scaling <search-id> [--budget FLOPS]");
+            return usage("scaling <search-id> [--budget BUDGET [--unit UNIT]]");
         }
-        ScalingReport r = results.scaling(args.get(0), flops);
+        ScalingReport r = results.scaling(args.get(0), budget);
         ScalingLaw law = r.law();
         ScalingReport.Intervals ci = r.intervals();
         out.println("Scaling fit of " + r.searchId() + " to " + r.used() + " completed trials (Huber loss on log-loss;"
@@ -412,27 +416,40 @@ public final class ResultsCli {
                 r.used(), regime.largestRatio(), regime.overfitting(), regime.memorising()));
         ScalingReport.Recommendation rec = r.allocation();
         if (rec != null) {
+            if (rec.budget().measure() != SpendMeasure.FLOPS) {
+                out.println(rec.budget().describe());
+            }
             out.println("For " + Format.number(rec.flops()) + " FLOPs: N = " + Format.number(rec.parameters()) + " "
                     + interval(rec.parametersInterval()) + " parameters, D = " + Format.number(rec.tokens()) + " "
                     + interval(rec.tokensInterval()) + " tokens, predicted loss " + Format.loss(rec.loss()) + " "
                     + interval(rec.lossInterval()));
-            out.println("Its spec (`best " + r.searchId() + " --scale-to " + args.get(2) + "` writes it alone):");
+            out.println("Its spec (`best " + r.searchId() + " --scale-to " + String.join(" ", args.subList(2, args.size()))
+                    + "` writes it alone):");
             out.print(results.scaledRun(r).specYaml());
-        } else if (flops != null) {
+        } else if (budget != null) {
             out.println("No recommendation for a budget: the fit needs both a model and a data term");
         }
         return OK;
     }
 
+    /** The budget of {@code <search-id> --budget|--scale-to AMOUNT [--unit UNIT]}. */
+    private static ComputeBudget.Asked budget(List<String> args) {
+        if (args.size() == 5 && !args.get(3).equals("--unit")) {
+            throw new IllegalArgumentException("after the budget, only --unit UNIT (" + BUDGET_UNITS + "), not "
+                    + args.get(3));
+        }
+        return ComputeBudget.Asked.parse(args.get(2), args.size() == 5 ? args.get(4) : null);
+    }
+
     private int scaledBest(Results results, List<String> args)
             throws SQLException, UnknownIdException, NotReadyException {
-        double flops;
+        ComputeBudget.Asked budget;
         try {
-            flops = Results.flopsBudget(args.get(2));
+            budget = budget(args);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        ScaledRun.Plan plan = results.scaledRun(args.get(0), flops);
+        ScaledRun.Plan plan = results.scaledRun(args.get(0), budget);
         err.println("from trial " + plan.baseTrialId() + ": width " + plan.width() + ", " + plan.layers() + " layers, "
                 + plan.parameters() + " parameters; data_fraction " + plan.dataFraction() + ", " + plan.steps()
                 + " steps");

@@ -1,6 +1,7 @@
 package io.hpo.aggregator.results;
 
 import io.hpo.aggregator.importance.PedAnova;
+import io.hpo.aggregator.scaling.ComputeBudget;
 import io.hpo.aggregator.scaling.ScaledRun;
 import io.hpo.aggregator.scaling.ScalingAnalysis;
 import io.hpo.aggregator.scaling.ScalingReport;
@@ -228,9 +229,9 @@ public final class Results {
 
     /**
      * The scaling law fitted to the search's completed trials (see {@link ScalingAnalysis}), with a recommendation
-     * for {@code flops} when given.
+     * for {@code budget} when given (in FLOPs or bought at this search's rate, {@link ComputeBudget}).
      */
-    public ScalingReport scaling(String searchId, Double flops)
+    public ScalingReport scaling(String searchId, ComputeBudget.Asked budget)
             throws SQLException, UnknownIdException, NotReadyException {
         search(searchId);
         List<StoredTrial> placed = store.placedTrials(searchId);
@@ -238,13 +239,19 @@ public final class Results {
         if (problem != null) {
             throw new NotReadyException("search '" + searchId + "': " + problem);
         }
-        return ScalingAnalysis.of(searchId, placed, flops);
+        ComputeBudget compute;
+        try {
+            compute = budget == null ? null : ComputeBudget.of(budget, placed);
+        } catch (IllegalStateException e) {
+            throw new NotReadyException("search '" + searchId + "': " + e.getMessage());
+        }
+        return ScalingAnalysis.of(searchId, placed, compute);
     }
 
-    /** The spec of the run the search's scaling fit recommends for {@code flops} (see {@link ScaledRun}). */
-    public ScaledRun.Plan scaledRun(String searchId, double flops)
+    /** The spec of the run the search's scaling fit recommends for {@code budget} (see {@link ScaledRun}). */
+    public ScaledRun.Plan scaledRun(String searchId, ComputeBudget.Asked budget)
             throws SQLException, UnknownIdException, NotReadyException {
-        return scaledRun(scaling(searchId, flops));
+        return scaledRun(scaling(searchId, budget));
     }
 
     /** The spec of the run {@code report}'s recommendation names, without fitting the search again. */
@@ -262,21 +269,6 @@ public final class Results {
             throw new IllegalStateException("cannot write the scaled spec of search '" + searchId + "': "
                     + e.getMessage(), e);
         }
-    }
-
-    /** A compute budget in FLOPs as the API and CLI take it: a positive finite number such as 1e15. */
-    public static double flopsBudget(String text) {
-        double flops;
-        try {
-            flops = Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            flops = Double.NaN;
-        }
-        if (!(flops > 0) || Double.isInfinite(flops)) {
-            throw new IllegalArgumentException("budget must be a positive number of FLOPs such as 1e15, got '"
-                    + text + "'");
-        }
-        return flops;
     }
 
     /** The first-ranked trial and the spec that reruns it. */

@@ -42,10 +42,10 @@ public final class ScalingAnalysis {
     }
 
     /**
-     * @param flops a compute budget to recommend sizes for, or null
+     * @param budget a compute budget to recommend sizes for, or null
      * @throws IllegalStateException when {@link #notReady} says why not
      */
-    public static ScalingReport of(String searchId, List<StoredTrial> trials, Double flops) {
+    public static ScalingReport of(String searchId, List<StoredTrial> trials, ComputeBudget budget) {
         String problem = notReady(trials);
         if (problem != null) {
             throw new IllegalStateException(problem);
@@ -59,8 +59,8 @@ public final class ScalingAnalysis {
                 terms.model() ? percentiles(resampled, ScalingLaw::alpha) : null,
                 terms.data() ? percentiles(resampled, ScalingLaw::b) : null,
                 terms.data() ? percentiles(resampled, ScalingLaw::beta) : null);
-        ScalingReport.Recommendation recommendation = flops != null && law.hasModelTerm() && law.hasDataTerm()
-                ? recommend(law, resampled, flops) : null;
+        ScalingReport.Recommendation recommendation = budget != null && law.hasModelTerm() && law.hasDataTerm()
+                ? recommend(law, resampled, budget) : null;
         List<ScalingReport.Point> shown = new ArrayList<>();
         for (StoredTrial t : trials) {
             ScalingPoint p = point(t);
@@ -129,7 +129,9 @@ public final class ScalingAnalysis {
         return laws;
     }
 
-    private static ScalingReport.Recommendation recommend(ScalingLaw law, List<ScalingLaw> resampled, double flops) {
+    private static ScalingReport.Recommendation recommend(ScalingLaw law, List<ScalingLaw> resampled,
+                                                          ComputeBudget budget) {
+        double flops = budget.flops();
         ScalingLaw.Allocation best = law.allocate(flops);
         // a resample's fit can set a coefficient to 0 (its trials did not need the term): it splits no budget
         List<ScalingLaw.Allocation> spread = resampled.stream().filter(l -> l.hasModelTerm() && l.hasDataTerm())
@@ -137,7 +139,7 @@ public final class ScalingAnalysis {
         return new ScalingReport.Recommendation(flops, best.parameters(),
                 percentiles(spread, ScalingLaw.Allocation::parameters), best.tokens(),
                 percentiles(spread, ScalingLaw.Allocation::tokens), best.loss(),
-                percentiles(spread, ScalingLaw.Allocation::loss));
+                percentiles(spread, ScalingLaw.Allocation::loss), budget);
     }
 
     private static <T> ScalingReport.Interval percentiles(List<T> items, ToDoubleFunction<T> value) {

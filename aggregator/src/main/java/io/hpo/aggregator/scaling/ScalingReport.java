@@ -49,9 +49,12 @@ public record ScalingReport(String searchId, int used, boolean modelTerm, boolea
                           Double extrapolatedSize) {
     }
 
-    /** A budget's recommended model size N and data size D with the loss predicted, each with its interval. */
+    /**
+     * A budget's recommended model size N and data size D with the loss predicted, each with its interval; {@code
+     * budget} is the budget as given and how it became {@code flops}.
+     */
     public record Recommendation(double flops, double parameters, Interval parametersInterval, double tokens,
-                                 Interval tokensInterval, double loss, Interval lossInterval) {
+                                 Interval tokensInterval, double loss, Interval lossInterval, ComputeBudget budget) {
     }
 
     /**

@@ -8,6 +8,7 @@ import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.support.AccountedSearch;
 import io.hpo.aggregator.support.ScalingSearch;
+import io.hpo.space.ModelSize;
 import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.SampleSearch;
 import io.hpo.aggregator.support.TestServices;
@@ -179,6 +180,39 @@ class HttpApiTest {
                 run.body().get("specYaml").asText());
         assertEquals(400, get("/api/searches/sizes/scaling/run").status(), "the budget is required");
         assertEquals(409, get("/api/searches/acct/scaling/run?budget=1e15").status());
+    }
+
+    /**
+     * A budget in kWh buys FLOPs at the rate of the largest model's trials (width 1024: each spent 60 s at 100 W,
+     * 1/600 kWh, for 6·N·10,240 FLOPs), and is then split as that many FLOPs are; tokens and unknown units are 400.
+     */
+    @Test
+    void aBudgetInEnergyIsSplitAsTheFlopsItBuysAtTheLargestTrialsRate() throws Exception {
+        long largest = ModelSize.parameters(ScalingSearch.config(1024, 1.0, 1e-3), ScalingSearch.VOCABULARY);
+        double rate = 6.0 * largest * 10_240 * 600;
+        Response energy = get("/api/searches/sizes/scaling?budget=2&unit=energy_kwh");
+        assertEquals(200, energy.status(), energy.body().toString());
+        JsonNode budget = energy.body().get("allocation").get("budget");
+        assertEquals("ENERGY_KWH", budget.get("measure").asText());
+        assertEquals(2.0, budget.get("amount").asDouble());
+        assertEquals(rate, budget.get("flopsPerUnit").asDouble(), rate * 1e-9);
+        assertEquals(5, budget.get("rateTrials").asInt(), "the five data shares of width 1024");
+        assertEquals(largest, budget.get("rateParameters").asLong());
+        double flops = energy.body().get("allocation").get("flops").asDouble();
+        assertEquals(2 * rate, flops, rate * 1e-9);
+        JsonNode same = get("/api/searches/sizes/scaling?budget=" + flops).body().get("allocation");
+        assertEquals(same.get("parameters").asDouble(), energy.body().get("allocation").get("parameters").asDouble(),
+                same.get("parameters").asDouble() * 1e-9);
+
+        Response run = get("/api/searches/sizes/scaling/run?budget=2&unit=energy_kwh");
+        assertEquals(200, run.status(), run.body().toString());
+        Response tokens = get("/api/searches/sizes/scaling?budget=2&unit=tokens");
+        assertEquals(400, tokens.status());
+        assertTrue(tokens.body().get("error").asText().contains("not a budget"), tokens.body().toString());
+        Response unknown = get("/api/searches/sizes/scaling?budget=2&unit=joules");
+        assertEquals(400, unknown.status());
+        assertTrue(unknown.body().get("error").asText().contains("one of executor_hours, flops, energy_kwh, co2_kg, cost"),
+                unknown.body().toString());
     }
 
     /**

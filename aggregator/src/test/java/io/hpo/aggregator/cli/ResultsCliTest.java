@@ -171,6 +171,20 @@ class ResultsCliTest {
         assertTrue(alike.err().contains("all of one model size and one data size"), alike.err());
         assertEquals(ResultsCli.USAGE, run("scaling", "sizes", "--budget", "0").code());
         assertEquals(ResultsCli.UNKNOWN_ID, run("scaling", "nope").code());
+
+        Run energy = run("scaling", "sizes", "--budget", "2", "--unit", "energy_kwh");
+        assertEquals(ResultsCli.OK, energy.code(), energy.err());
+        assertTrue(energy.out().contains("2.000 kWh buys "), energy.out());
+        assertTrue(energy.out().contains(" FLOPs per kWh (the rate of the 5 trials of the largest model, N = "),
+                energy.out());
+        assertTrue(energy.out().contains("`best sizes --scale-to 2 --unit energy_kwh` writes it alone"), energy.out());
+        Run scaledByEnergy = run("best", "sizes", "--scale-to", "2", "--unit", "energy_kwh");
+        assertEquals(ResultsCli.OK, scaledByEnergy.code(), scaledByEnergy.err());
+        assertTrue(scaledByEnergy.out().startsWith("# tiny: the run a scaling fit recommends for "), scaledByEnergy.out());
+        Run tokens = run("scaling", "sizes", "--budget", "2", "--unit", "tokens");
+        assertEquals(ResultsCli.USAGE, tokens.code());
+        assertTrue(tokens.err().contains("not a budget"), tokens.err());
+        assertEquals(ResultsCli.USAGE, run("best", "sizes", "--scale-to", "2", "--per", "energy_kwh").code());
     }
 
     @Test

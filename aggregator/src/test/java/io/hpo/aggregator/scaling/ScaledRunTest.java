@@ -40,7 +40,8 @@ class ScaledRunTest {
 
     private static ScalingReport.Recommendation target(double parameters, double tokens) {
         ScalingReport.Interval any = new ScalingReport.Interval(1, 2);
-        return new ScalingReport.Recommendation(6 * parameters * tokens, parameters, any, tokens, any, 1.5, any);
+        return new ScalingReport.Recommendation(6 * parameters * tokens, parameters, any, tokens, any, 1.5, any,
+                ComputeBudget.flops(6 * parameters * tokens));
     }
 
     @Test

@@ -32,7 +32,7 @@ class ScalingAnalysisTest {
     @Test
     void theIntervalsHoldTheTrueExponentsAndTheFitPredictsUnseenTrials() {
         long started = System.nanoTime();
-        ScalingReport r = ScalingAnalysis.of("s", searchOf(ScalingFitTest.CHINCHILLA), 1e21);
+        ScalingReport r = ScalingAnalysis.of("s", searchOf(ScalingFitTest.CHINCHILLA), ComputeBudget.flops(1e21));
         System.out.printf("scaling analysis of 30 trials (fit, %d resamples, 5 folds, extrapolation): %.0f ms%n",
                 ScalingAnalysis.RESAMPLES, (System.nanoTime() - started) / 1e6);
 
@@ -114,7 +114,7 @@ class ScalingAnalysisTest {
                 trials.add(trial("t" + i++, "COMPLETED", loss, (long) n, (long) d));
             }
         }
-        ScalingReport r = ScalingAnalysis.of("s", trials, 1e13);
+        ScalingReport r = ScalingAnalysis.of("s", trials, ComputeBudget.flops(1e13));
 
         assertTrue(r.law().hasDataTerm(), r.law().toString());
         assertNotNull(r.allocation(), "the fit to all trials has both terms, so the budget is split");
@@ -139,7 +139,7 @@ class ScalingAnalysisTest {
         for (ScalingPoint p : ScalingFitTest.trials(law, ScalingFitTest.SIZES, new double[]{5e8}, 0.003, 4)) {
             trials.add(trial(p.trialId(), "COMPLETED", p.loss(), (long) p.parameters(), (long) p.tokens()));
         }
-        ScalingReport r = ScalingAnalysis.of("s", trials, 1e18);
+        ScalingReport r = ScalingAnalysis.of("s", trials, ComputeBudget.flops(1e18));
 
         assertTrue(r.modelTerm());
         assertEquals(false, r.dataTerm());
