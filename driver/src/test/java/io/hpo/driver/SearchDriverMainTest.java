@@ -53,14 +53,6 @@ class SearchDriverMainTest {
     }
 
     @Test
-    void aPbtSearchWithSeveralWorkersIsRefusedAtTheWorkersKey(@TempDir Path dir) throws Exception {
-        Path spec = dir.resolve("pbt.yaml");
-        Files.writeString(spec, "name: p\nstrategy: {type: pbt, population: 4}\ntraining:\n  workers: 2\n");
-        String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
-        assertTrue(err.contains(spec + ":4:12: training.workers 2 cannot run with strategy pbt yet"), err);
-    }
-
-    @Test
     void badArgumentsPrintUsage() throws Exception {
         String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[0])));
         assertTrue(err.contains("usage"), err);

@@ -32,7 +32,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A pbt search's population at its latest interval boundary, in its checkpoint folder
+ * A pbt search's population at its latest interval boundary (each member's parameters, Adam state and outer
+ * optimizer state, hyperparameters, result and losses), in its checkpoint folder
  * ({@code dir/SEARCH/population.snapshot}): what a resumed driver goes on from. One file holds the whole boundary
  * and replaces the previous one by an atomic rename, so a reader sees one boundary complete or none, and the disk
  * holds one population's states whatever the number of intervals.
@@ -136,10 +137,8 @@ public final class PopulationSnapshots {
                 out.writeDouble(e.getValue());
             }
             Nd4j.write(m.state().params(), out);
-            out.writeBoolean(m.state().updaterState() != null);
-            if (m.state().updaterState() != null) {
-                Nd4j.write(m.state().updaterState(), out);
-            }
+            writeOptional(m.state().updaterState(), out);
+            writeOptional(m.state().outerState(), out);
         }
         out.writeInt(MAGIC);
     }
@@ -166,12 +165,21 @@ public final class PopulationSnapshots {
             }
             INDArray params = Nd4j.read(in);
             INDArray updater = in.readBoolean() ? Nd4j.read(in) : null;
-            members.add(new Member(trialId, attempt, hp, new ModelState(params, updater), result, evaluations));
+            INDArray outer = in.readBoolean() ? Nd4j.read(in) : null;
+            members.add(new Member(trialId, attempt, hp, new ModelState(params, updater, outer), result,
+                    evaluations));
         }
         if (in.readInt() != MAGIC) {
             throw new IOException("the file ends early");
         }
         return new Snapshot(step, List.copyOf(members));
+    }
+
+    private static void writeOptional(INDArray array, DataOutputStream out) throws IOException {
+        out.writeBoolean(array != null);
+        if (array != null) {
+            Nd4j.write(array, out);
+        }
     }
 
     private static void deleteQuietly(Path p) {

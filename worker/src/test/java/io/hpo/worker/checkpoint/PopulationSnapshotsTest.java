@@ -13,6 +13,7 @@ import io.hpo.worker.trial.TrainingResult;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A population saved at a boundary reads back exactly (the networks' parameters and Adam state, each member's
+ * A population saved at a boundary reads back exactly (the networks' parameters, Adam and outer state, each member's
  * hyperparameters, result and losses, NaN included); a later boundary replaces it whole, leaving no other file; a
  * cut-off file is refused naming it; none saved (or removed) reads as none.
  */
@@ -61,7 +62,9 @@ class PopulationSnapshotsTest {
         lossesA.put(10L, 2.25);
         TreeMap<Long, Double> lossesB = new TreeMap<>();
         lossesB.put(5L, Double.NaN);
-        PopulationSnapshots.Member first = new PopulationSnapshots.Member("trial-000", 1, HP, ModelState.of(a),
+        INDArray velocity = a.params().mul(0.125);
+        PopulationSnapshots.Member first = new PopulationSnapshots.Member("trial-000", 1, HP,
+                ModelState.of(a).withOuterState(velocity),
                 new TrainingResult(TrialStatus.COMPLETED, 10, 640, 2.25, 10, 640, null, 1234), lossesA);
         PopulationSnapshots.Member second = new PopulationSnapshots.Member("trial-001", 2, HP.with(LEARNING_RATE,
                 1.1e-2), new ModelState(b.params(), null),
@@ -77,6 +80,7 @@ class PopulationSnapshotsTest {
         assertEquals(HP, readA.hyperparameters());
         assertEquals(a.params(), readA.state().params());
         assertEquals(a.getUpdater().getStateViewArray(), readA.state().updaterState());
+        assertEquals(velocity, readA.state().outerState(), "an averaged member's outer momentum");
         assertEquals(first.result(), readA.result());
         assertEquals(lossesA, readA.evaluations());
         PopulationSnapshots.Member readB = read.members().get(1);
@@ -84,6 +88,7 @@ class PopulationSnapshotsTest {
         assertEquals(1.1e-2, readB.hyperparameters().get(LEARNING_RATE));
         assertEquals(b.params(), readB.state().params());
         assertEquals(null, readB.state().updaterState());
+        assertEquals(null, readB.state().outerState());
         assertEquals(second.result(), readB.result(), "a NaN loss reads back as NaN");
         assertEquals(lossesB, readB.evaluations());
 
