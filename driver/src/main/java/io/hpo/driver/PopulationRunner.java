@@ -1,5 +1,7 @@
 package io.hpo.driver;
 
+import io.hpo.driver.history.RecordedSearch;
+import io.hpo.driver.history.RecordedTrial;
 import io.hpo.events.LifecycleEvent;
 import io.hpo.events.LifecycleSink;
 import io.hpo.events.TrialStatus;
@@ -10,6 +12,7 @@ import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.SamplingSpace;
 import io.hpo.space.spec.PbtSpec;
 import io.hpo.space.spec.SearchSpec;
+import io.hpo.worker.checkpoint.PopulationSnapshots;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.ModelState;
 import io.hpo.worker.trial.TrainingResult;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * Runs a search of strategy type pbt ({@link PopulationBasedTraining}): its members, trial-000 onwards, drawn by the
@@ -38,7 +43,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ends at max_steps_per_trial), up to max_concurrent_trials members at a time, each interval Spark jobs as any
  * trial's rounds ({@link TrialRunner#trainInterval}) ending with an evaluation. After every interval but the last, the
  * rule picks the members that take over a donor's model and optimizer state, which the driver holds between
- * intervals, and go on with explored hyperparameters, each published as TRIAL_EXPLOITED before the next interval;
+ * intervals and saves at each boundary ({@link PopulationSnapshots}, the latest only) for a resumed driver, and go on
+ * with explored hyperparameters, each published as TRIAL_EXPLOITED before the next interval;
  * step numbers run on per member, so its curve stays one curve. A member that diverges, fails or is stopped
  * (cancelled, out of wall time) ends there and leaves the population; the others complete at max_steps_per_trial.
  * A member whose executor was lost fails: running it again would need its state from before the interval, which is
@@ -64,28 +70,64 @@ final class PopulationRunner {
         this.fence = fence;
     }
 
-    /** Trains the population to its end, recording each member's end in {@code state}. */
-    void run(SearchSpec spec, String searchId, Sampler sampler, SearchState state)
+    /**
+     * Trains the population to its end, recording each member's end in {@code state}. A search recorded before
+     * ({@code prior}) goes on from its snapshot: the saved boundary's exploits are decided again (the same
+     * decisions, published under the same event ids), members recorded as ended stay ended, and the others train on
+     * from the boundary with their attempt, so the steps and evaluations they redo carry the keys the store already
+     * holds. Without a snapshot (stopped before the first boundary) the members start again as their next attempt.
+     */
+    void run(SearchSpec spec, String searchId, Sampler sampler, SearchState state, RecordedSearch prior)
             throws InterruptedException, ExecutionException {
         PbtSpec pbt = spec.strategy().pbt();
         PopulationBasedTraining rule = new PopulationBasedTraining(SamplingSpace.of(spec), pbt);
+        PopulationSnapshots snapshots = new PopulationSnapshots(spec.checkpoints(), searchId);
+        Optional<PopulationSnapshots.Snapshot> saved = prior.exists() ? snapshots.read() : Optional.empty();
         Map<String, Member> alive = new LinkedHashMap<>();
-        for (int i = 0; i < pbt.population(); i++) {
-            fence.run();
-            Optional<Hyperparameters> hp = sampler.suggest(state.history());
-            if (hp.isEmpty()) {
-                out.println("warning: the space holds only " + i + " configurations: the population has "
-                        + i + " members instead of " + pbt.population());
-                break;
+        long from = 0;
+        if (saved.isPresent()) {
+            from = saved.get().step();
+            for (PopulationSnapshots.Member m : saved.get().members()) {
+                alive.put(m.trialId(), new Member(SearchRunner.plan(spec, searchId, state.indexOf(m.trialId()),
+                        m.hyperparameters(), m.attempt()), m));
             }
-            TrialPlan plan = SearchRunner.plan(spec, searchId, i, hp.get(), 1);
-            events.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), hp.get().toMap()));
-            state.launch(plan.trialId(), hp.get());
-            alive.put(plan.trialId(), new Member(plan));
+            exploit(rule, searchId, from, alive);
+            Set<String> ended = ended(prior);
+            alive.keySet().removeAll(ended);
+            for (RecordedTrial t : prior.unfinishedTrials()) {
+                if (!alive.containsKey(t.trialId())) {
+                    throw new IllegalStateException("search " + searchId + ": trial " + t.trialId() + " has not"
+                            + " ended but is not in the population saved at step " + from + " in " + snapshots.file());
+                }
+            }
+            out.println("resuming " + searchId + " from the population saved at step " + from + ": "
+                    + alive.size() + " members train on, " + ended.size() + " had ended");
+            String why = "resumed: the driver stopped after step " + from;
+            alive.values().forEach(m -> execution.started(m.plan, why));
+        } else {
+            for (RecordedTrial t : prior.unfinishedTrials()) {
+                alive.put(t.trialId(), new Member(SearchRunner.plan(spec, searchId, state.indexOf(t.trialId()),
+                        state.pending(t.trialId()), t.lastAttempt() + 1)));
+            }
+            for (int i = prior.trials().size(); i < pbt.population(); i++) {
+                fence.run();
+                Optional<Hyperparameters> hp = sampler.suggest(state.history());
+                if (hp.isEmpty()) {
+                    out.println("warning: the space holds only " + i + " configurations: the population has "
+                            + i + " members instead of " + pbt.population());
+                    break;
+                }
+                TrialPlan plan = SearchRunner.plan(spec, searchId, i, hp.get(), 1);
+                events.publish(LifecycleEvent.trialCreated(searchId, plan.trialId(), hp.get().toMap()));
+                state.launch(plan.trialId(), hp.get());
+                alive.put(plan.trialId(), new Member(plan));
+            }
+            alive.values().forEach(m -> execution.started(m.plan, m.plan.attempt() == 1 ? null
+                    : "resumed: the driver stopped during attempt " + (m.plan.attempt() - 1)
+                    + " before the population's first exploit"));
         }
-        alive.values().forEach(m -> execution.started(m.plan, null));
         int maxSteps = spec.budget().maxStepsPerTrial();
-        for (long from = 0; !alive.isEmpty(); from += pbt.exploitEvery()) {
+        for (; !alive.isEmpty(); from += pbt.exploitEvery()) {
             long to = Math.min(from + pbt.exploitEvery(), maxSteps);
             train(alive.values(), from, to);
             for (Member m : List.copyOf(alive.values())) {
@@ -95,8 +137,20 @@ final class PopulationRunner {
                     state.finish(execution.ended(m.plan, m.result, null, m.result.wallTimeMs(), m.evaluations));
                 }
             }
+            if (!alive.isEmpty()) {
+                // before the exploits: none is published unless its boundary is saved, so a resumed driver that
+                // decides them again from the saved losses publishes the same ones
+                snapshots.save(new PopulationSnapshots.Snapshot(to, alive.values().stream().map(Member::saved)
+                        .toList()));
+            }
             exploit(rule, searchId, to, alive);
         }
+        snapshots.remove();
+    }
+
+    /** The members whose terminal event the lifecycle topic holds. */
+    private static Set<String> ended(RecordedSearch prior) {
+        return prior.finishedTrials().stream().map(RecordedTrial::trialId).collect(Collectors.toSet());
     }
 
     /** Every member's interval from {@code from} to {@code to}, on the pool. */
@@ -147,6 +201,19 @@ final class PopulationRunner {
 
         Member(TrialPlan plan) {
             this.plan = plan;
+        }
+
+        /** A member as a snapshot saved it, with the plan it trains on with. */
+        Member(TrialPlan plan, PopulationSnapshots.Member saved) {
+            this.plan = plan;
+            this.state = saved.state();
+            this.result = saved.result();
+            this.evaluations.putAll(saved.evaluations());
+        }
+
+        PopulationSnapshots.Member saved() {
+            return new PopulationSnapshots.Member(plan.trialId(), plan.attempt(), plan.hyperparameters(), state,
+                    result, evaluations);
         }
 
         void train(long from, long to) {

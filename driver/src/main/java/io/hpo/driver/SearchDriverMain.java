@@ -18,7 +18,6 @@ import io.hpo.space.spec.SearchSpec;
 import io.hpo.space.spec.SpecException;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.space.spec.SpecWriter;
-import io.hpo.space.spec.StrategyType;
 import io.hpo.worker.data.DataException;
 import io.hpo.worker.gpu.Nd4jBackends;
 import org.apache.kafka.common.KafkaException;
@@ -136,12 +135,6 @@ public final class SearchDriverMain {
             System.out.println("search " + searchId + " already finished (" + prior.finalStatus()
                     + "); nothing to do");
             return 0;
-        }
-        // the members' states live in the stopped driver's memory: a new driver cannot go on from them
-        if (spec.strategy().type() == StrategyType.PBT && prior.exists()) {
-            System.err.println("error: search " + searchId + " has strategy pbt, which cannot be resumed yet (its"
-                    + " members' model states were held by the stopped driver); start it again as a new search");
-            return 2;
         }
         List<FinishedTrial> warm;
         try {

@@ -143,7 +143,7 @@ public final class SearchRunner {
                     new TrialExecution.Rules(pruner, mustStop, retries));
             if (spec.strategy().type() == StrategyType.PBT) {
                 new PopulationRunner(runner, execution, data, publisher, out, pool, fence)
-                        .run(spec, searchId, sampler, state);
+                        .run(spec, searchId, sampler, state, prior);
             } else {
                 runSampled(spec, searchId, prior, new Launching(state, launches, enqueued, sampler, publisher,
                         execution, progress), pool);

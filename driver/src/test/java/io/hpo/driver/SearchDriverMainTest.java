@@ -2,9 +2,14 @@ package io.hpo.driver;
 
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.driver.bus.DriverLease;
+import io.hpo.driver.history.LifecycleLog;
+import io.hpo.driver.history.RecordedSearch;
+import io.hpo.driver.history.RecordedTrial;
 import io.hpo.events.BusConfig;
 import io.hpo.events.EventPublisher;
 import io.hpo.events.LifecycleEvent;
+import io.hpo.events.LifecycleType;
+import io.hpo.space.Hyperparameters;
 import io.hpo.space.spec.SpecLoader;
 import io.hpo.space.spec.SpecWriter;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,14 +50,6 @@ class SearchDriverMainTest {
         String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
         assertTrue(err.contains(spec + ":3:"), err);
         assertTrue(err.contains("max_trials"), err);
-    }
-
-    @Test
-    void aPbtSearchWithSeveralWorkersIsRefusedAtTheWorkersKey(@TempDir Path dir) throws Exception {
-        Path spec = dir.resolve("pbt.yaml");
-        Files.writeString(spec, "name: p\nstrategy: {type: pbt, population: 4}\ntraining:\n  workers: 2\n");
-        String err = stderrOf(() -> assertEquals(2, SearchDriverMain.run(new String[]{spec.toString()})));
-        assertTrue(err.contains(spec + ":4:12: training.workers 2 cannot run with strategy pbt yet"), err);
     }
 
     @Test
@@ -211,36 +209,52 @@ class SearchDriverMainTest {
     }
 
     /**
-     * A pbt search whose driver stopped: its members' states were that driver's, so {@code --resume} and a submit
-     * with its id exit 2 with one line, before Spark starts, rather than start the population again under its id.
+     * A pbt search whose driver stopped before the population's first boundary was saved (one member created and
+     * started, no snapshot): {@code --resume} starts the members again, the recorded one as its attempt 2 with its
+     * recorded configuration, the rest drawn as new members, and every member completes.
      */
     @Test
-    void aStoppedPbtSearchIsNotResumed(@TempDir Path dir) throws Exception {
+    void aPbtSearchStoppedBeforeItsFirstBoundaryStartsItsMembersAgain(@TempDir Path dir) throws Exception {
         Path spec = Files.writeString(dir.resolve("pbt.yaml"), """
                 name: p
+                seed: 4
+                data: {source: demo, demo_sentences: 200}
                 strategy: {type: pbt, population: 2, exploit_every: 5}
-                budget: {max_trials: 2, max_steps_per_trial: 10}
-                training: {averaging_frequency: 5, eval_every: 5}
-                """);
+                budget: {max_trials: 2, max_steps_per_trial: 10, max_wall_time: 10m}
+                training: {workers: 1, averaging_frequency: 5, eval_every: 5, eval_batches: 1}
+                checkpoints: {dir: %s}
+                """.formatted(dir.resolve("checkpoints")) + TinyModel.space("{log_uniform: [1.0e-4, 1.0e-2]}"));
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0)) {
             BusConfig bus = BusConfig.defaults().withBootstrapServers(broker.bootstrapServers());
+            Map<String, Object> recorded = new LinkedHashMap<>(Hyperparameters.defaults().toMap());
+            recorded.putAll(Map.of("learning_rate", 1e-3, "batch_size", 8, "layers", 1, "width", 16, "heads", 2,
+                    "mlp_multiplier", 2, "seq_length", 16));
             try (EventPublisher publisher = new EventPublisher(bus)) {
                 publisher.publish(LifecycleEvent.searchStarted("stopped", "p",
                         SpecWriter.canonical(SpecLoader.load(spec))));
-                publisher.publish(LifecycleEvent.trialCreated("stopped", "trial-000", Map.of("learning_rate", 1e-3)));
+                publisher.publish(LifecycleEvent.trialCreated("stopped", "trial-000", recorded));
+                publisher.publish(LifecycleEvent.trialStarted("stopped", "trial-000", 1, null));
                 publisher.flush();
             }
-            System.setProperty("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers());
+            Map<String, String> props = Map.of("spark.hpo.kafka.bootstrap.servers", broker.bootstrapServers(),
+                    "spark.master", "local[1]", "spark.ui.enabled", "false");
+            props.forEach(System::setProperty);
             try {
-                String refusal = "error: search stopped has strategy pbt, which cannot be resumed yet (its members'"
-                        + " model states were held by the stopped driver); start it again as a new search";
-                assertEquals(refusal, stderrOf(() -> assertEquals(2,
-                        SearchDriverMain.run(new String[]{"--resume", "stopped"}))).strip());
-                assertEquals(refusal, stderrOf(() -> assertEquals(2,
-                        SearchDriverMain.run(new String[]{spec.toString(), "--search-id", "stopped"}))).strip());
+                assertEquals(0, SearchDriverMain.run(new String[]{"--resume", "stopped"}));
             } finally {
-                System.clearProperty("spark.hpo.kafka.bootstrap.servers");
+                props.keySet().forEach(System::clearProperty);
             }
+            RecordedSearch after = LifecycleLog.read(bus, "stopped", System.err);
+            assertTrue(after.finished(), "the search ended");
+            assertEquals(List.of("trial-000", "trial-001"), after.trials().stream().map(RecordedTrial::trialId)
+                    .toList());
+            for (RecordedTrial t : after.trials()) {
+                assertEquals(LifecycleType.TRIAL_COMPLETED, t.terminal().type(), t.trialId());
+                assertEquals(List.of(5L, 10L), t.evaluations().stream().map(RecordedTrial.Evaluation::step)
+                        .toList(), t.trialId());
+            }
+            assertEquals(2, after.trials().get(0).lastAttempt(), "the recorded member started again");
+            assertEquals(1, after.trials().get(1).lastAttempt());
         }
     }
 

@@ -99,7 +99,7 @@ final class SpecParser {
         TrainingSpec training = training(section(top, "training", TRAINING_KEYS), budget);
         PrunerSpec pruner = pruner(section(top, "pruner", PRUNER_KEYS), budget, training);
         if (strategy.type() == StrategyType.PBT) {
-            checkPbtFits(top, strategy.pbt(), budget, training, pruner);
+            checkPbtFits(top, strategy.pbt(), budget, pruner);
         }
         CostSpec cost = cost(section(top, "cost", COST_KEYS));
         Map<String, ParamSpec> space = new SpaceParser(reader).parse(top.value("space").orElse(null),
@@ -349,11 +349,9 @@ final class SpecParser {
 
     /**
      * A pbt search trains its population as its trials, exploits between intervals within the step budget, and
-     * replaces the losing members itself, so a pruner stopping them would fight it. Its members train with one
-     * worker each: carrying averaged rounds' outer optimizer state from interval to interval is not done yet.
+     * replaces the losing members itself, so a pruner stopping them would fight it.
      */
-    private void checkPbtFits(NodeReader.Mapping top, PbtSpec pbt, BudgetSpec budget, TrainingSpec training,
-                              PrunerSpec pruner) {
+    private void checkPbtFits(NodeReader.Mapping top, PbtSpec pbt, BudgetSpec budget, PrunerSpec pruner) {
         NodeReader.Mapping section = reader.mapping(top.value("strategy").orElseThrow(), "strategy", STRATEGY_KEYS);
         if (pbt.exploitEvery() >= budget.maxStepsPerTrial()) {
             throw reader.error(section.value("exploit_every").orElse(section.keyNode("type")), "exploit_every "
@@ -364,12 +362,6 @@ final class SpecParser {
             throw reader.error(section.value("population").orElse(section.keyNode("type")), "population "
                     + pbt.population() + " is more than max_trials " + budget.maxTrials()
                     + ": each member is one trial");
-        }
-        if (training.workers() > 1) {
-            Node workersNode = reader.mapping(top.value("training").orElseThrow(), "training", TRAINING_KEYS)
-                    .value("workers").orElseThrow();
-            throw reader.error(workersNode, "training.workers " + training.workers() + " cannot run with strategy"
-                    + " pbt yet: its members train with one worker each (use workers: 1)");
         }
         if (pruner.type() != PrunerType.NONE) {
             Node prunerNode = reader.mapping(top.value("pruner").orElseThrow(), "pruner", PRUNER_KEYS).keyNode("type");

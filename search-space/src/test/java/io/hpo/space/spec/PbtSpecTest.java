@@ -49,6 +49,13 @@ class PbtSpecTest {
     }
 
     @Test
+    void membersMayTrainWithSeveralWorkers() {
+        SearchSpec spec = SpecLoader.parse("name: p\nstrategy: {type: pbt}\ntraining: {workers: 2}\n", "p");
+
+        assertEquals(2, spec.training().workers());
+    }
+
+    @Test
     void isRecordedAndReadBackOnlyForPbt() {
         SearchSpec spec = SpecLoader.parse("""
                 name: p
@@ -89,8 +96,6 @@ class PbtSpecTest {
                         "population 12 is more than max_trials 10: each member is one trial"),
                 Arguments.of("a pruner", "strategy: {type: pbt}\npruner:\n  type: asha\n", 4, 3,
                         "pruner asha cannot run with strategy pbt"),
-                Arguments.of("several workers a member", "strategy: {type: pbt}\ntraining: {workers: 2}\n", 3, 21,
-                        "training.workers 2 cannot run with strategy pbt yet: its members train with one worker"),
                 Arguments.of("a pbt setting of another strategy", "strategy: {type: tpe, population: 4}\n", 2, 23,
                         "population is a setting of strategy type pbt, not of tpe"));
     }

@@ -21,9 +21,11 @@ final class NesterovMomentum implements OuterOptimizer {
     private final double momentum;
     private INDArray velocity;
 
-    NesterovMomentum(double learningRate, double momentum) {
+    /** @param velocity where an earlier run's rounds left it (not changed), or null to start at zero */
+    NesterovMomentum(double learningRate, double momentum, INDArray velocity) {
         this.learningRate = learningRate;
         this.momentum = momentum;
+        this.velocity = velocity == null ? null : velocity.dup();
     }
 
     @Override
@@ -38,5 +40,10 @@ final class NesterovMomentum implements OuterOptimizer {
     @Override
     public boolean needsStart() {
         return true;
+    }
+
+    @Override
+    public INDArray state() {
+        return velocity;
     }
 }

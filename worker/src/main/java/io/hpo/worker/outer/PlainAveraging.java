@@ -19,4 +19,9 @@ final class PlainAveraging implements OuterOptimizer {
     public boolean needsStart() {
         return false;
     }
+
+    @Override
+    public INDArray state() {
+        return null;
+    }
 }

@@ -25,11 +25,12 @@ final class AveragedRounds implements RoundTraining {
     private final OuterOptimizer outer;
     private final TrialPlan plan;
 
-    AveragedRounds(JavaSparkContext sc, ComputationGraph net, TrialPlan plan) {
+    /** @param outerState the outer optimizer's state an earlier interval ended with, null to start afresh */
+    AveragedRounds(JavaSparkContext sc, ComputationGraph net, TrialPlan plan, INDArray outerState) {
         this.plan = plan;
         this.master = trainingMaster(plan, globalStep);
         this.sparkNet = new SparkComputationGraph(sc, net, master);
-        this.outer = OuterOptimizer.of(plan.outerOptimizer(), plan.workers());
+        this.outer = OuterOptimizer.of(plan.outerOptimizer(), plan.workers(), outerState);
     }
 
     /** One averaging round. */
@@ -60,6 +61,11 @@ final class AveragedRounds implements RoundTraining {
     @Override
     public double score() {
         return sparkNet.getScore();
+    }
+
+    @Override
+    public INDArray outerState() {
+        return outer.state();
     }
 
     private static RoundTrainingMaster trainingMaster(TrialPlan plan, GlobalStepHook globalStep) {

@@ -6,6 +6,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.Serializable;
@@ -85,6 +86,12 @@ final class OneWorkerRounds implements RoundTraining {
     @Override
     public double score() {
         return score;
+    }
+
+    @Override
+    public INDArray outerState() {
+        // a lone worker's rounds are taken as they are: no outer step
+        return null;
     }
 
     /** What a task sends back: the trained model, its score on the last minibatch, and the steps it took. */

@@ -2,6 +2,7 @@ package io.hpo.worker.trial;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -30,4 +31,7 @@ interface RoundTraining {
 
     /** The last fit's training score as DL4J reports it (a sequence's loss summed over its time steps). */
     double score();
+
+    /** The outer optimizer's state after the last fit, for a next interval to go on from; null for none. */
+    INDArray outerState();
 }

@@ -98,7 +98,7 @@ public final class TrialRunner implements TrialTraining {
         }
         RoundTraining rounds = plan.workers() == 1 ? new OneWorkerRounds(sc, net, plan, vocabSize,
                 OneWorkerRounds.TASK_TIME)
-                : new AveragedRounds(sc, net, plan);
+                : new AveragedRounds(sc, net, plan, from == null ? null : from.outerState());
         List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
                 plan.evalBatchSize(), plan.evalBatches());
         // each interval draws windows of its own; a whole trial (from step 0) draws them from the plan's seed
@@ -141,7 +141,7 @@ public final class TrialRunner implements TrialTraining {
             completed = checkpoints.completed(plan, rounds.network(), completed, data.tokenizer(), evals.last)
                     .map(completed::withCheckpoint).orElse(completed);
         }
-        return new TrainedInterval(completed, ModelState.of(rounds.network()));
+        return new TrainedInterval(completed, ModelState.of(rounds.network()).withOuterState(rounds.outerState()));
     }
 
     private static TrainedInterval ended(TrainingResult early) {

@@ -8,9 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +63,35 @@ class OuterOptimizerTest {
             assertArrayEquals(expected, average.toDoubleVector(), 1e-12);
             start = average.toDoubleVector();
         }
+    }
+
+    /**
+     * A population member's next interval builds its outer optimizer from the state the last one ended with: it
+     * steps exactly as the one that kept going, and not as a fresh one.
+     */
+    @Test
+    void nesterovGoneOnFromAnothersStateStepsAsThatOneWould() {
+        OuterOptimizer kept = OuterOptimizer.of(NESTEROV, 2);
+        double[] start = {1.0, -2.0, 0.5};
+        for (double[] change : new double[][]{{-0.1, 0.2, 0.0}, {-0.05, 0.1, 0.3}}) {
+            INDArray average = Nd4j.createFromArray(start.clone()).addi(Nd4j.createFromArray(change));
+            kept.step(Nd4j.createFromArray(start.clone()), average);
+            start = average.toDoubleVector();
+        }
+        OuterOptimizer goneOn = OuterOptimizer.of(NESTEROV, 2, kept.state());
+        OuterOptimizer fresh = OuterOptimizer.of(NESTEROV, 2, null);
+        double[] change = {0.02, -0.4, 0.1};
+        INDArray[] averages = new INDArray[3];
+        OuterOptimizer[] optimizers = {kept, goneOn, fresh};
+        for (int i = 0; i < 3; i++) {
+            averages[i] = Nd4j.createFromArray(start.clone()).addi(Nd4j.createFromArray(change));
+            optimizers[i].step(Nd4j.createFromArray(start.clone()), averages[i]);
+        }
+
+        assertArrayEquals(averages[0].toDoubleVector(), averages[1].toDoubleVector(), 0.0);
+        assertEquals(kept.state(), goneOn.state());
+        assertFalse(Arrays.equals(averages[0].toDoubleVector(), averages[2].toDoubleVector()));
+        assertNull(OuterOptimizer.of(OuterOptimizerSpec.average(), 2).state(), "plain averaging keeps nothing");
     }
 
     @Test

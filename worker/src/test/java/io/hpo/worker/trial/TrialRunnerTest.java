@@ -9,6 +9,7 @@ import io.hpo.space.checkpoint.CheckpointFile;
 import io.hpo.space.spec.CheckpointPolicy;
 import io.hpo.space.spec.CheckpointsSpec;
 import io.hpo.space.spec.OuterOptimizerSpec;
+import io.hpo.space.spec.OuterOptimizerType;
 import io.hpo.space.spec.SpecDefaults;
 import io.hpo.worker.checkpoint.SearchCheckpoints;
 import io.hpo.worker.data.CorpusSplit;
@@ -18,6 +19,7 @@ import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.apache.spark.SparkConf;
@@ -188,6 +190,46 @@ class TrialRunnerTest {
         assertEquals(inOneJvm, onSpark);
         assertEquals(LongStream.rangeClosed(1, 12).boxed().toList(),
                 steps.recorded().stream().map(StepMetric::step).sorted().toList(), "steps numbered on, each once");
+    }
+
+    /**
+     * A two-worker member with Nesterov outer steps, through Spark parameter averaging: an interval of one round
+     * hands on the velocity it ended with (the first round's change, so that the parameters moved by learning rate
+     * times 1 + momentum of it), and the next interval's round steps with that velocity carried: its end is
+     * {@code P1 - lr * (g2 + momentum * v2)} with {@code v2 = momentum * v1 + g2}, which a velocity restarted at zero
+     * would not give.
+     */
+    @Test
+    void aTwoWorkerMembersIntervalsCarryTheOuterMomentum() {
+        double lr = 0.7;
+        double momentum = 0.9;
+        Hyperparameters hp = small(3e-3);
+        TrialPlan plan = new TrialPlan("s8", "trial-averaged", 1, hp, 10, 2, 5, 5, 1, hp.batchSize(), 17, null,
+                new OuterOptimizerSpec(OuterOptimizerType.NESTEROV, lr, momentum));
+        CorpusSplit data = demoData();
+        TrialRunner runner = new TrialRunner(sc, new RecordingStepSink("steps-averaged"));
+        INDArray p0 = TransformerModel.build(hp, data.tokenizer().vocabSize(), 10, 17).params().dup();
+
+        TrialRunner.TrainedInterval first = runner.trainInterval(plan, data, null, 0, 5, (s, l, t) -> { },
+                StopSignal.never());
+        INDArray p1 = first.state().params().dup();
+        INDArray v1 = first.state().outerState().dup();
+        assertArraysClose(p0.sub(p1).divi(lr * (1 + momentum)), v1, "the first round's velocity is its change");
+
+        TrialRunner.TrainedInterval second = runner.trainInterval(plan, data, first.state(), 5, 10, (s, l, t) -> { },
+                StopSignal.never());
+        INDArray v2 = second.state().outerState();
+        INDArray g2 = v2.sub(v1.mul(momentum));
+        // compared as steps, not parameters: the carried part, lr * momentum^2 * v1, is small beside the weights
+        assertArraysClose(g2.add(v2.mul(momentum)).muli(lr), p1.sub(second.state().params()),
+                "the second interval's round stepped with the first's velocity");
+        assertEquals(TrialStatus.COMPLETED, second.result().outcome(), String.valueOf(second.result().reason()));
+    }
+
+    private static void assertArraysClose(INDArray expected, INDArray actual, String what) {
+        double scale = Math.max(expected.norm2Number().doubleValue(), 1e-12);
+        double off = expected.sub(actual.castTo(expected.dataType())).norm2Number().doubleValue();
+        assertTrue(off <= 1e-3 * scale, what + ": off by " + off + " of " + scale);
     }
 
     @Test
