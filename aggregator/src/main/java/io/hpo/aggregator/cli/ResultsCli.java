@@ -36,6 +36,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -410,6 +411,16 @@ public final class ResultsCli {
         out.println(String.format(Locale.ROOT, "Memorisation regime (arXiv 2405.08707, N ~ D²): %d of %d trials reach"
                 + " N >= D² (largest N / D² %.3g); %d flagged overfitting, %d of them memorising", regime.atLeastDSquared(),
                 r.used(), regime.largestRatio(), regime.overfitting(), regime.memorising()));
+        out.println("Trials by size (TRAIN: mean loss of the last " + Results.FINAL_TRAIN_STEPS + " steps; VAL: best"
+                + " validation loss, what the law is fitted to):");
+        TextTable trials = new TextTable(List.of("TRIAL", "N", "D", "N/D²", "TRAIN", "VAL", "FIT", "FLAG"));
+        r.points().stream().sorted(Comparator.comparingDouble(ScalingReport.Point::parameters)
+                        .thenComparingDouble(ScalingReport.Point::tokens))
+                .forEach(p -> trials.add(List.of(p.trialId(), Format.number(p.parameters()), Format.number(p.tokens()),
+                        String.format(Locale.ROOT, "%.3g", p.parametersPerTokenSquared()),
+                        Format.loss(p.trainLoss()), Format.loss(p.loss()),
+                        Format.loss(p.predicted()), p.overfitting() == null ? "" : "OVERFITTING")));
+        out.print(trials.render());
         ScalingReport.Recommendation rec = r.allocation();
         if (rec != null) {
             out.println("For " + Format.number(rec.flops()) + " FLOPs: N = " + Format.number(rec.parameters()) + " "

@@ -227,6 +227,12 @@ public final class Results {
     }
 
     /**
+     * The steps whose mean is a trial's final training loss in the scaling report: enough to average out the batch
+     * to batch noise of one step, few enough to be the end of the schedule.
+     */
+    public static final int FINAL_TRAIN_STEPS = 20;
+
+    /**
      * The scaling law fitted to the search's completed trials (see {@link ScalingAnalysis}), with a recommendation
      * for {@code flops} when given.
      */
@@ -238,7 +244,7 @@ public final class Results {
         if (problem != null) {
             throw new NotReadyException("search '" + searchId + "': " + problem);
         }
-        return ScalingAnalysis.of(searchId, placed, flops);
+        return ScalingAnalysis.of(searchId, placed, store.finalTrainLosses(searchId, FINAL_TRAIN_STEPS), flops);
     }
 
     /** The spec of the run the search's scaling fit recommends for {@code flops} (see {@link ScaledRun}). */

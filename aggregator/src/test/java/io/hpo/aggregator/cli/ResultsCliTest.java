@@ -157,6 +157,12 @@ class ResultsCliTest {
         assertTrue(r.out().contains("Memorisation regime (arXiv 2405.08707, N ~ D²): 0 of 30 trials reach N >= D²"),
                 r.out());
         assertTrue(r.out().contains("FLOPs: N = "), r.out());
+        assertTrue(r.out().contains("Trials by size (TRAIN: mean loss of the last 20 steps;"), r.out());
+        String t0 = lines.stream().filter(l -> l.startsWith("t0 ")).findFirst().orElseThrow();
+        List<String> cells = List.of(t0.trim().split(" +"));
+        assertEquals(Double.parseDouble(cells.get(5)) + 0.205, Double.parseDouble(cells.get(4)), 1.5e-4, t0);
+        assertEquals("-", lines.stream().filter(l -> l.startsWith("t1 ")).findFirst().orElseThrow()
+                .trim().split(" +")[4], "no steps stored");
         assertTrue(r.out().contains("\n# tiny: the run a scaling fit recommends for 1.00e+21 FLOPs"), r.out());
 
         Run scaled = run("best", "sizes", "--scale-to", "1e15");
