@@ -396,8 +396,9 @@ public final class ResultsCli {
             t.add(List.of("beta", Format.number(law.beta()), interval(ci.beta())));
         }
         out.print(t.render());
-        if (!law.hasModelTerm() || !law.hasDataTerm()) {
-            out.println("  only one " + (law.hasModelTerm() ? "data size" : "model size") + " was tried: its term"
+        // a term the trials had sizes for but the fit set to 0 is a warning below, not a size missing
+        if (!r.modelTerm() || !r.dataTerm()) {
+            out.println("  only one " + (r.modelTerm() ? "data size" : "model size") + " was tried: its term"
                     + " is not fitted (search data.fraction, or width and layers, to fit it)");
         }
         r.warnings().forEach(w -> out.println("  warning: " + w));
