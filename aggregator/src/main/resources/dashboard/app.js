@@ -348,7 +348,8 @@ function searchPage(searchId) {
     const colorOfSize = d => Charts.color(sizes.indexOf(d));
     const points = sc.points.map(p => ({id: p.trialId, color: colorOfSize(p.tokens), x: p.parameters, y: p.loss,
       ring: !!p.overfitting, tip: `${p.trialId}\nN = ${num(p.parameters)}, D = ${num(p.tokens)}\nloss ${loss(p.loss)},`
-        + ` fit ${loss(p.predicted)}\nN / D² = ${sig(p.parametersPerTokenSquared)}${p.overfitting ? "\n" + p.overfitting : ""}`}));
+        + ` fit ${loss(p.predicted)}${p.trainLoss === null ? "" : `, final train ${loss(p.trainLoss)}`}`
+        + `\nN / D² = ${sig(p.parametersPerTokenSquared)}${p.overfitting ? "\n" + p.overfitting : ""}`}));
     const ns = sc.points.map(p => p.parameters);
     const lo = ns.reduce((a, b) => Math.min(a, b)), hi = ns.reduce((a, b) => Math.max(a, b));
     const law = sc.law;
@@ -375,7 +376,16 @@ function searchPage(searchId) {
           .join(", ")} parameters, beyond the trials' sizes. `) + `${sc.regime.atLeastDSquared} of ${sc.used} trials`
         + ` reach N ≥ D² (the memorising regime of arXiv 2405.08707; largest N / D² ${sig(sc.regime.largestRatio)});`
         + ` ${sc.regime.overfitting} flagged overfitting, ${sc.regime.memorising} of them memorising.`),
-      sc.warnings.map(w => el("p", {class: "note warning"}, "Warning: " + w)));
+      sc.warnings.map(w => el("p", {class: "note warning"}, "Warning: " + w)),
+      // issue #24's memorisation view: where each trial's final training loss sits below (or above) its validation loss
+      Charts.xyChart(points.map((p, i) => ({...p, x: sc.points[i].parametersPerTokenSquared})), {xLabel: "N / D²",
+        yLabel: "loss", logX: true, reference: 1, referenceLabel: "1 nat", cls: "scaling-regime", width: 860,
+        height: 260, onHover: highlight, verticals: [{x: 1, label: "N = D²"}],
+        lines: sc.points.filter(p => p.trainLoss !== null).map(p => ({color: colorOfSize(p.tokens), points: [
+          {x: p.parametersPerTokenSquared, y: p.loss}, {x: p.parametersPerTokenSquared, y: p.trainLoss}]}))}),
+      el("p", {class: "note"}, "The same trials against N / D²: dots their best validation loss, each line's other end"
+        + " their final training loss (mean of the last 20 steps). A long line down is a model that learned its"
+        + " data better than the language."));
   }
 
   // PED-ANOVA: which hyperparameters set the best trials apart from all the others

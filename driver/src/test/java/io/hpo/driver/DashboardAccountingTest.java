@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the Pareto front, the N-vs-D² chart places every sized trial, the leaderboard shows the OVERFITTING badge and
  * the cost columns, the loss charts offer the 1-nat line, the importance and scaling panels say why three trials are
  * too few, and the trial page lists its cost and why it is flagged. A search of 12 sized trials gets its scaling
- * chart: a dot per trial and a fitted curve per data size.
+ * chart: a dot per trial and a fitted curve per data size, and its N / D² chart a dot per trial and a line to the
+ * final training loss of each trial with stored steps.
  * Screenshots of both search pages land in target/screenshots/cost-search.png and scaling-search.png.
  */
 class DashboardAccountingTest {
@@ -74,6 +75,10 @@ class DashboardAccountingTest {
             assertEquals(3, count(scaling, "class=\"fit-line\""), "a fitted curve per data size: " + scaling);
             assertTrue(scaling.contains("1 nat"), scaling);
             assertTrue(sized.contains("alpha = ") && sized.contains("beta = "), sized);
+            String regime = chart(sized, "scaling-regime");
+            assertEquals(12, count(regime, "class=\"dot"), "a dot per completed trial against N / D²: " + regime);
+            assertEquals(3, count(regime, "class=\"fit-line\""), "a line to the final training loss of each trial"
+                    + " with stored steps: " + regime);
 
             String trialPage = browser.dumpDom(base + "search/" + SEARCH + "/trial/b");
             assertTrue(trialPage.contains("data-rendered=\"trial\""), trialPage);
@@ -88,10 +93,14 @@ class DashboardAccountingTest {
 
     private static final String SIZED = "sized-search";
 
-    /** 12 completed trials, 4 widths × 3 data shares, whose losses follow L = 1 + 30/N^0.3 + 50/D^0.25. */
+    /**
+     * 12 completed trials, 4 widths × 3 data shares, whose losses follow L = 1 + 30/N^0.3 + 50/D^0.25; the first
+     * three store 10 training steps at loss 0.5, the others none.
+     */
     private static void sizedSearch(ResultsStack stack) throws Exception {
         List<LifecycleEvent> events = new ArrayList<>(List.of(
                 LifecycleEvent.searchStarted(SIZED, "sizes", "name: sizes\n")));
+        List<StepMetric> steps = new ArrayList<>();
         int i = 0;
         for (int width : new int[]{32, 64, 128, 256}) {
             for (double fraction : new double[]{0.1, 0.3, 1.0}) {
@@ -102,6 +111,9 @@ class DashboardAccountingTest {
                 long d = (long) Math.ceil(1_000_000 * fraction);
                 events.add(LifecycleEvent.trialCreated(SIZED, id, hp.toMap()));
                 events.add(LifecycleEvent.trialStarted(SIZED, id, 1, null));
+                for (int step = 1; i <= 3 && step <= 10; step++) {
+                    steps.add(StepMetric.of(SIZED, id, 1, step, 0, step * 1024L, 1e-3, 0.5, 1_764_000_000_000L));
+                }
                 events.add(LifecycleEvent.trialEvaluated(SIZED, id, 1, 10,
                         1 + 30 / Math.pow(n, 0.3) + 50 / Math.pow(d, 0.25), 10_240));
                 events.add(LifecycleEvent.trialEnded(SIZED, id, 1, LifecycleType.TRIAL_COMPLETED, 10, 10_240, null)
@@ -109,7 +121,7 @@ class DashboardAccountingTest {
             }
         }
         events.add(LifecycleEvent.searchFinished(SIZED, "COMPLETED"));
-        stack.store().applyBatch(List.of(), events);
+        stack.store().applyBatch(steps, events);
     }
 
     /** 10 steps at {@code trainLoss}, an evaluation at step 10 and a completion with default-price accounting. */

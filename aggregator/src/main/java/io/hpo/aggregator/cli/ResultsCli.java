@@ -37,6 +37,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -399,8 +400,9 @@ public final class ResultsCli {
             t.add(List.of("beta", Format.number(law.beta()), interval(ci.beta())));
         }
         out.print(t.render());
-        if (!law.hasModelTerm() || !law.hasDataTerm()) {
-            out.println("  only one " + (law.hasModelTerm() ? "data size" : "model size") + " was tried: its term"
+        // a term the trials had sizes for but the fit set to 0 is a warning below, not a size missing
+        if (!r.modelTerm() || !r.dataTerm()) {
+            out.println("  only one " + (r.modelTerm() ? "data size" : "model size") + " was tried: its term"
                     + " is not fitted (search data.fraction, or width and layers, to fit it)");
         }
         r.warnings().forEach(w -> out.println("  warning: " + w));
@@ -414,6 +416,16 @@ public final class ResultsCli {
         out.println(String.format(Locale.ROOT, "Memorisation regime (arXiv 2405.08707, N ~ D²): %d of %d trials reach"
                 + " N >= D² (largest N / D² %.3g); %d flagged overfitting, %d of them memorising", regime.atLeastDSquared(),
                 r.used(), regime.largestRatio(), regime.overfitting(), regime.memorising()));
+        out.println("Trials by size (TRAIN: mean loss of the last " + Results.FINAL_TRAIN_STEPS + " steps; VAL: best"
+                + " validation loss, what the law is fitted to):");
+        TextTable trials = new TextTable(List.of("TRIAL", "N", "D", "N/D²", "TRAIN", "VAL", "FIT", "FLAG"));
+        r.points().stream().sorted(Comparator.comparingDouble(ScalingReport.Point::parameters)
+                        .thenComparingDouble(ScalingReport.Point::tokens))
+                .forEach(p -> trials.add(List.of(p.trialId(), Format.number(p.parameters()), Format.number(p.tokens()),
+                        String.format(Locale.ROOT, "%.3g", p.parametersPerTokenSquared()),
+                        Format.loss(p.trainLoss()), Format.loss(p.loss()),
+                        Format.loss(p.predicted()), p.overfitting() == null ? "" : "OVERFITTING")));
+        out.print(trials.render());
         ScalingReport.Recommendation rec = r.allocation();
         if (rec != null) {
             if (rec.budget().measure() != SpendMeasure.FLOPS) {

@@ -228,6 +228,12 @@ public final class Results {
     }
 
     /**
+     * The steps whose mean is a trial's final training loss in the scaling report: enough to average out the batch
+     * to batch noise of one step, few enough to be the end of the schedule.
+     */
+    public static final int FINAL_TRAIN_STEPS = 20;
+
+    /**
      * The scaling law fitted to the search's completed trials (see {@link ScalingAnalysis}), with a recommendation
      * for {@code budget} when given (in FLOPs or bought at this search's rate, {@link ComputeBudget}).
      */
@@ -245,7 +251,7 @@ public final class Results {
         } catch (IllegalStateException e) {
             throw new NotReadyException("search '" + searchId + "': " + e.getMessage());
         }
-        return ScalingAnalysis.of(searchId, placed, compute);
+        return ScalingAnalysis.of(searchId, placed, store.finalTrainLosses(searchId, FINAL_TRAIN_STEPS), compute);
     }
 
     /** The spec of the run the search's scaling fit recommends for {@code budget} (see {@link ScaledRun}). */

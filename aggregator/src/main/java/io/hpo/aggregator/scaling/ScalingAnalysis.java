@@ -6,6 +6,7 @@ import io.hpo.events.TrialStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
 
@@ -42,10 +43,12 @@ public final class ScalingAnalysis {
     }
 
     /**
-     * @param budget a compute budget to recommend sizes for, or null
+     * @param trainLosses each trial's final training loss by trial id, shown beside its validation loss (not fitted)
+     * @param budget      a compute budget to recommend sizes for, or null
      * @throws IllegalStateException when {@link #notReady} says why not
      */
-    public static ScalingReport of(String searchId, List<StoredTrial> trials, ComputeBudget budget) {
+    public static ScalingReport of(String searchId, List<StoredTrial> trials, Map<String, Double> trainLosses,
+                                   ComputeBudget budget) {
         String problem = notReady(trials);
         if (problem != null) {
             throw new IllegalStateException(problem);
@@ -66,7 +69,7 @@ public final class ScalingAnalysis {
             ScalingPoint p = point(t);
             if (p != null) {
                 shown.add(new ScalingReport.Point(p.trialId(), p.parameters(), p.tokens(), p.loss(),
-                        law.predict(p.parameters(), p.tokens()), p.parameters() / (p.tokens() * p.tokens()),
+                        trainLosses.get(p.trialId()), law.predict(p.parameters(), p.tokens()), p.parameters() / (p.tokens() * p.tokens()),
                         t.overfitting()));
             }
         }

@@ -58,10 +58,12 @@ public record ScalingReport(String searchId, int used, boolean modelTerm, boolea
     }
 
     /**
-     * One trial: its sizes, its loss and the law's prediction; {@code parametersPerTokenSquared} is N / D², which
-     * arXiv 2405.08707 finds separates memorising models (about 1 and above) from those that still generalise.
+     * One trial: its sizes, its loss (best validation loss, what the law is fitted to), its final training loss (null
+     * without stored steps; the gap to the validation loss is what memorising looks like) and the law's prediction;
+     * {@code parametersPerTokenSquared} is N / D², which arXiv 2405.08707 finds separates memorising models (about
+     * 1 and above) from those that still generalise.
      */
-    public record Point(String trialId, double parameters, double tokens, double loss, double predicted,
-                        double parametersPerTokenSquared, String overfitting) {
+    public record Point(String trialId, double parameters, double tokens, double loss, Double trainLoss,
+                        double predicted, double parametersPerTokenSquared, String overfitting) {
     }
 }

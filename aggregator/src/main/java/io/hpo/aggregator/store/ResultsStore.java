@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,6 +232,37 @@ public final class ResultsStore {
                     + " AND best_val_loss IS NOT NULL AND executor_seconds IS NOT NULL ORDER BY rank")) {
                 ps.setString(1, searchId);
                 return trials(ps);
+            }
+        });
+    }
+
+    /**
+     * Each completed trial's final training loss, by trial id: the mean finite loss over all workers of the last
+     * {@code steps} steps its latest attempt stored. A trial without such steps is left out. Each trial's steps are
+     * read from the end of its index range, so a long curve costs no more than a short one.
+     */
+    public Map<String, Double> finalTrainLosses(String searchId, int steps) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.trial_id, (SELECT avg(m.loss) FROM step_metrics m"
+                    + " WHERE m.trial_key = t.trial_key AND m.attempt = t.attempt AND m.loss > ? AND m.loss < ?"
+                    + " AND m.step > (SELECT max(l.step) FROM step_metrics l WHERE l.trial_key = t.trial_key"
+                    + " AND l.attempt = t.attempt) - ?) AS train_loss FROM trials t"
+                    + " WHERE t.search_id = ? AND t.status = 'COMPLETED'")) {
+                // PostgreSQL orders NaN above Infinity, so these bounds drop both
+                ps.setDouble(1, Double.NEGATIVE_INFINITY);
+                ps.setDouble(2, Double.POSITIVE_INFINITY);
+                ps.setLong(3, steps);
+                ps.setString(4, searchId);
+                Map<String, Double> losses = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Double loss = Sql.nullableDouble(rs, "train_loss");
+                        if (loss != null) {
+                            losses.put(rs.getString("trial_id"), loss);
+                        }
+                    }
+                }
+                return losses;
             }
         });
     }

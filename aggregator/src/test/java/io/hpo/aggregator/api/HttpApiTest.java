@@ -163,6 +163,14 @@ class HttpApiTest {
                 <= r.body().get("law").get("e").asDouble());
         assertEquals(1e21, r.body().get("allocation").get("flops").asDouble());
         assertEquals(30, r.body().get("points").size());
+        for (JsonNode p : r.body().get("points")) {
+            if (p.get("trialId").asText().equals("t0")) {
+                assertEquals(p.get("loss").asDouble() + 0.01 * (11 + ScalingSearch.T0_STEPS) / 2,
+                        p.get("trainLoss").asDouble(), 1e-9, "the mean of the last 20 of its 30 steps");
+            } else {
+                assertTrue(p.get("trainLoss").isNull(), "no steps stored: " + p);
+            }
+        }
         assertTrue(r.body().get("heldOut").get("crossValidated").asDouble() < 0.02);
         assertTrue(get("/api/searches/sizes/scaling").body().get("allocation").isNull());
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,30 @@ class ResultsCliTest {
         AccountedSearch.store(store, "acct");
         AccountedSearch.storeMultiObjective(store, "moo");
         ScalingSearch.store(store, "sizes");
+        storeVimScaling("vim");
+    }
+
+    /**
+     * The README's Vim-documentation experiment as measured: N, D and best validation loss of its 12 trials (widths
+     * 16, 32, 64 × shares 0.1%, 1%, 10%, 100%), on which the fit sets A to 0.
+     */
+    private static void storeVimScaling(String s) throws Exception {
+        long[] n = {55_598, 122_030, 291_758};
+        long[] d = {8_910, 89_095, 890_945, 8_909_441};
+        double[][] loss = {{3.4625, 3.2892, 3.2168, 2.3836}, {3.4618, 3.1507, 3.1586, 1.9680},
+                {3.4938, 3.1370, 3.0298, 1.6743}};
+        List<LifecycleEvent> events = new ArrayList<>(List.of(Events.started(s)));
+        for (int i = 0; i < n.length; i++) {
+            for (int j = 0; j < d.length; j++) {
+                String id = "w" + i + "d" + j;
+                events.add(LifecycleEvent.trialCreated(s, id, Events.config(3e-3, 16)));
+                events.add(LifecycleEvent.trialStarted(s, id, 1, null));
+                events.add(Events.evaluated(s, id, 100, loss[i][j], 102_400));
+                events.add(Events.completedWithAccounting(s, id, 800, n[i], d[j], 200));
+            }
+        }
+        events.add(LifecycleEvent.searchFinished(s, "COMPLETED"));
+        store.applyBatch(List.of(), events);
     }
 
     @AfterAll
@@ -157,6 +182,12 @@ class ResultsCliTest {
         assertTrue(r.out().contains("Memorisation regime (arXiv 2405.08707, N ~ D²): 0 of 30 trials reach N >= D²"),
                 r.out());
         assertTrue(r.out().contains("FLOPs: N = "), r.out());
+        assertTrue(r.out().contains("Trials by size (TRAIN: mean loss of the last 20 steps;"), r.out());
+        String t0 = lines.stream().filter(l -> l.startsWith("t0 ")).findFirst().orElseThrow();
+        List<String> cells = List.of(t0.trim().split(" +"));
+        assertEquals(Double.parseDouble(cells.get(5)) + 0.205, Double.parseDouble(cells.get(4)), 1.5e-4, t0);
+        assertEquals("-", lines.stream().filter(l -> l.startsWith("t1 ")).findFirst().orElseThrow()
+                .trim().split(" +")[4], "no steps stored");
         assertTrue(r.out().contains("\n# tiny: the run a scaling fit recommends for 1.00e+21 FLOPs"), r.out());
 
         Run scaled = run("best", "sizes", "--scale-to", "1e15");
@@ -165,6 +196,12 @@ class ResultsCliTest {
                 scaled.out());
         assertTrue(scaled.err().startsWith("from trial t"), scaled.err());
         assertEquals(ResultsCli.USAGE, run("best", "sizes", "--scale-to", "huge").code());
+
+        Run vim = run("scaling", "vim");
+        assertEquals(ResultsCli.OK, vim.code(), vim.err());
+        assertTrue(vim.out().contains("  L(N, D) = E + B / D^beta\n"), "the fit set A to 0: " + vim.out());
+        assertTrue(vim.out().contains("warning: the model size's term is not identified"), vim.out());
+        assertFalse(vim.out().contains("was tried"), "three widths and four shares were tried: " + vim.out());
 
         Run alike = run("scaling", "acct");
         assertEquals(ResultsCli.NOT_READY, alike.code());

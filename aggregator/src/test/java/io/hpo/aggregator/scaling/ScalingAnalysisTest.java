@@ -32,7 +32,8 @@ class ScalingAnalysisTest {
     @Test
     void theIntervalsHoldTheTrueExponentsAndTheFitPredictsUnseenTrials() {
         long started = System.nanoTime();
-        ScalingReport r = ScalingAnalysis.of("s", searchOf(ScalingFitTest.CHINCHILLA), ComputeBudget.flops(1e21));
+        ScalingReport r = ScalingAnalysis.of("s", searchOf(ScalingFitTest.CHINCHILLA), Map.of(),
+                ComputeBudget.flops(1e21));
         System.out.printf("scaling analysis of 30 trials (fit, %d resamples, 5 folds, extrapolation): %.0f ms%n",
                 ScalingAnalysis.RESAMPLES, (System.nanoTime() - started) / 1e6);
 
@@ -64,7 +65,7 @@ class ScalingAnalysisTest {
         trials.set(1, flagged(trial("gap", "COMPLETED", 3.0, 1_000_000, 100_000_000), "validation loss 3.000"
                 + " exceeds training loss 1.000 by 2.000 nats (x3.00) at step 10"));
 
-        ScalingReport.Regime regime = ScalingAnalysis.of("s", trials, null).regime();
+        ScalingReport.Regime regime = ScalingAnalysis.of("s", trials, Map.of(), null).regime();
 
         assertEquals(1, regime.atLeastDSquared(), "only 'big' has N >= D²");
         assertEquals(4.0, regime.largestRatio(), 1e-12);
@@ -86,7 +87,7 @@ class ScalingAnalysisTest {
         trials.add(new StoredTrial(0, "old", "COMPLETED", Map.of(), 2.0, 1L, 1L, 1L, 1L, null, null, null, null, null,
                 1, null, null, Spend.NONE, null));
 
-        ScalingReport r = ScalingAnalysis.of("s", trials, null);
+        ScalingReport r = ScalingAnalysis.of("s", trials, Map.of(), null);
 
         assertEquals(30, r.used());
         assertEquals(30, r.points().size());
@@ -114,7 +115,7 @@ class ScalingAnalysisTest {
                 trials.add(trial("t" + i++, "COMPLETED", loss, (long) n, (long) d));
             }
         }
-        ScalingReport r = ScalingAnalysis.of("s", trials, ComputeBudget.flops(1e13));
+        ScalingReport r = ScalingAnalysis.of("s", trials, Map.of(), ComputeBudget.flops(1e13));
 
         assertTrue(r.law().hasDataTerm(), r.law().toString());
         assertNotNull(r.allocation(), "the fit to all trials has both terms, so the budget is split");
@@ -139,7 +140,7 @@ class ScalingAnalysisTest {
         for (ScalingPoint p : ScalingFitTest.trials(law, ScalingFitTest.SIZES, new double[]{5e8}, 0.003, 4)) {
             trials.add(trial(p.trialId(), "COMPLETED", p.loss(), (long) p.parameters(), (long) p.tokens()));
         }
-        ScalingReport r = ScalingAnalysis.of("s", trials, ComputeBudget.flops(1e18));
+        ScalingReport r = ScalingAnalysis.of("s", trials, Map.of(), ComputeBudget.flops(1e18));
 
         assertTrue(r.modelTerm());
         assertEquals(false, r.dataTerm());

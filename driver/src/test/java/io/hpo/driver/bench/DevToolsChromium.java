@@ -236,6 +236,34 @@ public final class DevToolsChromium implements AutoCloseable {
         Files.write(png, Base64.getDecoder().decode(data));
     }
 
+    /**
+     * Writes the element {@code selector} picks as a PNG, the whole element even where it ran past the viewport
+     * (which this leaves as tall as the page), at {@code scale} device pixels per CSS pixel (2 keeps a chart's text
+     * sharp in a README).
+     */
+    public void screenshot(Path png, String selector, double scale) throws IOException {
+        // a viewport as tall as the page first: capturing beyond the viewport would drop the scroll bar, widen the
+        // page and so redraw its charts (they scale with the width) larger than the box measured before
+        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode()
+                .put("width", evaluate("innerWidth").asInt()).put("height", Math.max(evaluate("innerHeight").asInt(),
+                        evaluate("document.documentElement.scrollHeight").asInt()))
+                .put("deviceScaleFactor", 0).put("mobile", false));
+        JsonNode box = evaluate("(() => { const e = document.querySelector(" + JSON.valueToTree(selector) + ");"
+                + " if (!e) return null; const r = e.getBoundingClientRect();"
+                + " return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; })()");
+        if (box.isNull()) {
+            throw new IllegalStateException("nothing on the page matches " + selector);
+        }
+        ObjectNode clip = JSON.createObjectNode().put("x", box.get("x").asDouble()).put("y", box.get("y").asDouble())
+                .put("width", box.get("width").asDouble()).put("height", box.get("height").asDouble())
+                .put("scale", scale);
+        ObjectNode params = JSON.createObjectNode().put("format", "png");
+        params.set("clip", clip);
+        String data = call("Page.captureScreenshot", params).get("data").asText();
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Files.write(png, Base64.getDecoder().decode(data));
+    }
+
     /** The uncaught errors and unhandled rejections of the current page so far. */
     public List<String> errors() {
         List<String> out = new ArrayList<>();
