@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -113,14 +115,18 @@ final class BatchWriter {
         }
     }
 
-    /** One statement for the whole batch: its columns travel as arrays, so thousands of rows cost one round trip. */
+    /**
+     * One statement for the whole batch: its columns travel as arrays, so thousands of rows cost one round trip.
+     * Each step names its trial by its position in the batch's list of trials, which travels once: the ids as text
+     * for every step cost more to write out and parse than the numbers themselves.
+     */
     private void insertSteps(List<StepMetric> steps) throws SQLException {
         if (steps.isEmpty()) {
             return;
         }
         int n = steps.size();
-        String[] searches = new String[n];
-        String[] trials = new String[n];
+        Map<TrialKey, Integer> positions = new LinkedHashMap<>();
+        int[] trials = new int[n];
         int[] attempts = new int[n];
         long[] stepNumbers = new long[n];
         int[] workers = new int[n];
@@ -130,8 +136,7 @@ final class BatchWriter {
         long[] wallTimes = new long[n];
         for (int i = 0; i < n; i++) {
             StepMetric s = steps.get(i);
-            searches[i] = s.searchId();
-            trials[i] = s.trialId();
+            trials[i] = positions.computeIfAbsent(new TrialKey(s.searchId(), s.trialId()), k -> positions.size() + 1);
             attempts[i] = s.attempt();
             stepNumbers[i] = s.step();
             workers[i] = s.worker();
@@ -143,12 +148,14 @@ final class BatchWriter {
         // steps are keyed by their trial's number (V7): the batch's ids become numbers in the same statement
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_metrics (trial_key, attempt, step, worker,"
                 + " tokens_seen, learning_rate, loss, wall_time) SELECT tr.trial_key, a, st, w, tk, lr, l,"
-                + " timestamptz 'epoch' + ms * interval '1 millisecond' FROM unnest(?::text[], ?::text[], ?::int[],"
-                + " ?::bigint[], ?::int[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[])"
-                + " AS v(s, t, a, st, w, tk, lr, l, ms) JOIN trials tr ON tr.search_id = v.s AND tr.trial_id = v.t"
+                + " timestamptz 'epoch' + ms * interval '1 millisecond' FROM unnest(?::int[], ?::int[], ?::bigint[],"
+                + " ?::int[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[]) AS v(p, a, st, w, tk, lr, l, ms)"
+                + " JOIN (SELECT t.trial_key, k.p FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k(s, t, p)"
+                + " JOIN trials t ON t.search_id = k.s AND t.trial_id = k.t) tr ON tr.p = v.p"
                 + " ON CONFLICT DO NOTHING")) {
-            Sql.bindArrays(c, ps, 1, "text", searches, "text", trials, "int4", attempts, "int8", stepNumbers,
-                    "int4", workers, "int8", tokens, "float8", rates, "float8", losses, "int8", wallTimes);
+            Sql.bindArrays(c, ps, 1, "int4", trials, "int4", attempts, "int8", stepNumbers, "int4", workers,
+                    "int8", tokens, "float8", rates, "float8", losses, "int8", wallTimes,
+                    "text", TrialKey.searchIds(positions.keySet()), "text", TrialKey.trialIds(positions.keySet()));
             ps.executeUpdate();
         }
     }
