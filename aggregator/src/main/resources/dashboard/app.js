@@ -587,11 +587,14 @@ function route() {
 function connectLive() {
   const badge = document.getElementById("live");
   const source = new EventSource("/api/events");
+  let reconnect = false;
   source.onopen = () => {
     badge.textContent = "live";
     badge.className = "live on";
-    // whatever happened while disconnected is picked up by one full refresh
-    if (page) page.refresh().catch(() => {});
+    // whatever happened while disconnected is picked up by one full refresh; the first open comes as the page's own
+    // first load runs, and a second full load of a 10,000-trial page right after it held the browser for a second
+    if (reconnect && page) page.refresh().catch(() => {});
+    reconnect = true;
   };
   source.onerror = () => {
     badge.textContent = "reconnecting";

@@ -22,7 +22,7 @@ import java.util.Locale;
  * <ol>
  * <li>Load time of each search page in headless Chromium (over DevTools, real time, live updates on): from the
  * navigation until the leaderboard and the training curves are drawn (the parallel coordinates and contour with
- * them); median of {@value #PAGE_LOADS} loads. A page with a script error or an error panel fails the run
+ * them); median of {@value #PAGE_LOADS} loads, the last one's slowest requests printed. A page with a script error or an error panel fails the run
  * instead.</li>
  * <li>p50 and p99 latency of requests on one reused keep-alive connection ({@link HttpClient}, HTTP/1.1): {@code
  * /health}, a leaderboard page of 100 trials, every trial's points, a trial's curve downsampled to 800 points, the
@@ -124,11 +124,17 @@ public final class DashboardScale {
         return out;
     }
 
+    /** Where a page load's time went: when it was ready, and its slowest requests (start and duration, ms). */
+    private static final String LOAD_TIMING = "JSON.stringify({ready: Math.round(performance.now()),"
+            + " slowest: performance.getEntriesByType('resource').map(r => [r.name.replace(location.origin, ''),"
+            + " Math.round(r.startTime), Math.round(r.duration)]).sort((a, b) => b[2] - a[2]).slice(0, 6)})";
+
     private static double medianLoad(DevToolsChromium browser, String url, String state) throws InterruptedException {
         double[] ms = new double[PAGE_LOADS];
         for (int i = 0; i < PAGE_LOADS; i++) {
             ms[i] = browser.load(url, state, PAGE_TIMEOUT).toNanos() / 1e6;
         }
+        System.out.println("last load of " + url + ": " + browser.evaluate(LOAD_TIMING).asText());
         Arrays.sort(ms);
         return ms[PAGE_LOADS / 2];
     }
