@@ -9,12 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -30,26 +27,20 @@ public final class CheckpointWriter {
 
     /** The weights (no optimizer state: fine-tuning starts its own) and {@code manifest}, at {@code target}. */
     public static void write(ComputationGraph net, CheckpointManifest manifest, Path target) {
-        Path folder = target.toAbsolutePath().getParent();
         Path model = null;
-        Path staged = null;
         try {
-            Files.createDirectories(folder);
-            String prefix = "." + target.getFileName();
-            model = Files.createTempFile(folder, prefix, ".model.tmp");
-            staged = Files.createTempFile(folder, prefix, ".tmp");
+            Path folder = Files.createDirectories(target.toAbsolutePath().getParent());
+            model = Files.createTempFile(folder, "." + target.getFileName(), ".model.tmp");
             ModelSerializer.writeModel(net, model.toFile(), false);
-            withManifest(model, manifest, staged);
-            CheckpointFile.read(staged);
-            try (FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Path written = model;
+            AtomicFile.replace(target, staged -> {
+                withManifest(written, manifest, staged);
+                CheckpointFile.read(staged);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
         } finally {
-            deleteQuietly(model);
-            deleteQuietly(staged);
+            AtomicFile.deleteQuietly(model);
         }
     }
 
@@ -67,17 +58,6 @@ public final class CheckpointWriter {
             zipOut.putNextEntry(new ZipEntry(CheckpointManifest.ENTRY));
             zipOut.write(manifest.toText().getBytes(StandardCharsets.ISO_8859_1));
             zipOut.closeEntry();
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // a leftover hidden temp file costs disk space only; the checkpoint itself is already in place or intact
         }
     }
 }

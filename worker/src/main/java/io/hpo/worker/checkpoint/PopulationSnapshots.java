@@ -17,13 +17,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,23 +69,16 @@ public final class PopulationSnapshots {
 
     /** Replaces the saved boundary with {@code snapshot}; on failure the earlier one stays as it was. */
     public void save(Snapshot snapshot) {
-        Path staged = null;
         try {
-            Files.createDirectories(file.getParent());
-            staged = Files.createTempFile(file.getParent(), "." + FILE, ".tmp");
-            try (OutputStream os = Files.newOutputStream(staged);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
-                write(snapshot, out);
-            }
-            try (FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.replace(file, staged -> {
+                try (OutputStream os = Files.newOutputStream(staged);
+                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                    write(snapshot, out);
+                }
+            });
         } catch (IOException e) {
             throw new CheckpointException("cannot save the population at step " + snapshot.step() + " to " + file
                     + ": " + e.getMessage());
-        } finally {
-            deleteQuietly(staged);
         }
     }
 
@@ -179,17 +169,6 @@ public final class PopulationSnapshots {
         out.writeBoolean(array != null);
         if (array != null) {
             Nd4j.write(array, out);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // a leftover hidden temp file costs disk space only; the saved boundary is already in place or intact
         }
     }
 }
