@@ -80,8 +80,9 @@ class IngestFailuresTest {
                 assertTrue(consumer.stats().healthy());
             }
             ConsumerRecord<byte[], byte[]> dead = readOne(bus);
-            StepMetric poison = EventCodec.decodeStep(dead.value());
-            assertEquals("bad", poison.trialId());
+            // what the publisher sent: a block of the one step
+            List<StepMetric> poison = EventCodec.decodeSteps(dead.headers(), dead.value());
+            assertEquals(List.of("bad"), poison.stream().map(StepMetric::trialId).toList());
             String error = new String(dead.headers().lastHeader(DeadLetterWriter.ERROR).value(), StandardCharsets.UTF_8);
             assertEquals("storing it failed 3 times: java.lang.IllegalStateException: cannot store trial bad", error);
         }
