@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * ASHA stopping a real trial: a grid of two learning rates, one trial at a time, rungs at steps 10 and 20. The
  * first trial (3e-3) passes both rungs and completes; the second (1e-7, barely moving from ln V) ranks last at
- * rung 0 and is pruned there, so its Spark job group runs its first 2 rounds and no more. Its events reach the
+ * rung 0 and is pruned there, so its Spark job group runs its first task (its rounds up to that evaluation) and
+ * no more. Its events reach the
  * store and the ranking like any other trial's.
  */
 class SearchPruningEndToEndTest {
@@ -84,7 +85,8 @@ class SearchPruningEndToEndTest {
             assertTrue(metrics.contains("hpo_driver_trials_ended_total{outcome=\"PRUNED\"} 1.0"), metrics);
             assertEquals(10, pruned.result().steps());
             assertTrue(pruned.result().reason().startsWith("asha rung 0"), pruned.result().reason());
-            // the same jobs per round for both trials: 6 rounds for the full one, 2 for the pruned one
+            // one job per evaluation (a one-worker trial's rounds up to it in one task): 3 for the full one, 1 for the
+            // pruned one
             assertEquals(jobs[0], 3 * jobs[1], "jobs per trial " + jobs[0] + ", " + jobs[1]);
 
             ResultsStore store = stack.store();
