@@ -31,8 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ASHA stopping a real trial: a grid of two learning rates, one trial at a time, rungs at steps 10 and 20. The
  * first trial (3e-3) passes both rungs and completes; the second (1e-7, barely moving from ln V) ranks last at
  * rung 0 and is pruned there, so its Spark job group runs its first task (its rounds up to that evaluation) and
- * no more. Its events reach the
- * store and the ranking like any other trial's.
+ * no more. Its events reach the store and the ranking like any other trial's.
  */
 class SearchPruningEndToEndTest {
     private static final String SPEC = """
