@@ -231,9 +231,7 @@ public final class DevToolsChromium implements AutoCloseable {
 
     /** Writes what the viewport shows now as a PNG. */
     public void screenshot(Path png) throws IOException {
-        String data = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")).get("data").asText();
-        Files.createDirectories(png.toAbsolutePath().getParent());
-        Files.write(png, Base64.getDecoder().decode(data));
+        capture(JSON.createObjectNode().put("format", "png"), png);
     }
 
     /**
@@ -259,6 +257,10 @@ public final class DevToolsChromium implements AutoCloseable {
                 .put("scale", scale);
         ObjectNode params = JSON.createObjectNode().put("format", "png");
         params.set("clip", clip);
+        capture(params, png);
+    }
+
+    private void capture(ObjectNode params, Path png) throws IOException {
         String data = call("Page.captureScreenshot", params).get("data").asText();
         Files.createDirectories(png.toAbsolutePath().getParent());
         Files.write(png, Base64.getDecoder().decode(data));
