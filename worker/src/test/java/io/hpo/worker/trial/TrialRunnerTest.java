@@ -80,6 +80,13 @@ class TrialRunnerTest {
                 .build();
     }
 
+    /** No dropout, so that a model trained on Spark and one trained in this JVM take the same steps bit for bit. */
+    private static Hyperparameters deterministic() {
+        return Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WARMUP_STEPS, 4).set(BATCH_SIZE, 8)
+                .set(DROPOUT, 0.0).set(WEIGHT_DECAY, 1e-2).set(LAYERS, 1).set(WIDTH, 32).set(MLP_MULTIPLIER, 2)
+                .set(SEQ_LENGTH, 24).build();
+    }
+
     /**
      * Through dl4j-spark's averaging (which rebuilds every worker's network from the configuration's JSON each
      * round) and the global-step hook: a trial that starts from a checkpoint with its block frozen leaves that block
@@ -127,9 +134,7 @@ class TrialRunnerTest {
      */
     @Test
     void aOneWorkerTrialTakesExactlyTheStepsOfTheModelTrainedInOneJvm() {
-        Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WARMUP_STEPS, 4)
-                .set(BATCH_SIZE, 8).set(DROPOUT, 0.0).set(WEIGHT_DECAY, 1e-2).set(LAYERS, 1).set(WIDTH, 32)
-                .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
+        Hyperparameters hp = deterministic();
         TrialPlan plan = new TrialPlan("s4", "trial-one", 1, hp, 12, 1, 5, 10, 2, 13);
         CorpusSplit data = demoData();
         List<String> onSpark = new ArrayList<>();
@@ -159,9 +164,7 @@ class TrialRunnerTest {
      */
     @Test
     void aMembersIntervalsTakeExactlyTheStepsOfTheModelTrainedInOneJvm() {
-        Hyperparameters hp = Hyperparameters.builder().set(LEARNING_RATE, 3e-3).set(WARMUP_STEPS, 4)
-                .set(BATCH_SIZE, 8).set(DROPOUT, 0.0).set(WEIGHT_DECAY, 1e-2).set(LAYERS, 1).set(WIDTH, 32)
-                .set(MLP_MULTIPLIER, 2).set(SEQ_LENGTH, 24).build();
+        Hyperparameters hp = deterministic();
         TrialPlan plan = new TrialPlan("s7", "trial-member", 1, hp, 12, 1, 5, 5, 2, 13);
         CorpusSplit data = demoData();
         RecordingStepSink steps = new RecordingStepSink("steps-member");
