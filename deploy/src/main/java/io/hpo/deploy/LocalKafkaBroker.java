@@ -35,7 +35,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** Formats the storage on first use, starts the broker on the port (0 = any free one) and waits until it listens. */
     public static LocalKafkaBroker start(Path dataDir, int port) {
         int brokerPort = Ports.freeOr(port);
-        int controllerPort = Ports.freeOr(0);
+        int controllerPort = Ports.freeOr(0, brokerPort);
         try {
             Files.createDirectories(dataDir);
             Path props = writeServerProperties(dataDir, brokerPort, controllerPort);

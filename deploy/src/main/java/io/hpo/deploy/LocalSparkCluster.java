@@ -119,7 +119,7 @@ public final class LocalSparkCluster implements AutoCloseable {
     public static LocalSparkCluster start(Path dir, Settings settings) {
         Path sparkHome = sparkHome();
         int port = Ports.freeOr(settings.masterPort());
-        int webUi = Ports.freeOr(settings.masterWebUiPort());
+        int webUi = Ports.freeOr(settings.masterWebUiPort(), port);
         List<Process> started = new ArrayList<>();
         try {
             Files.createDirectories(dir);
@@ -132,7 +132,8 @@ public final class LocalSparkCluster implements AutoCloseable {
             List<Integer> workerUis = new ArrayList<>();
             for (int i = 0; i < settings.workers(); i++) {
                 Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
-                int workerUi = Ports.freeOr(0);
+                int workerUi = Ports.freeOr(0, IntStream.concat(IntStream.of(port, webUi),
+                        workerUis.stream().mapToInt(Integer::intValue)).toArray());
                 List<String> properties = new ArrayList<>(settings.workerGpuProperties());
                 properties.addAll(settings.authProperties());
                 Map<String, String> environment = new HashMap<>(settings.workerGpuEnvironment(i));

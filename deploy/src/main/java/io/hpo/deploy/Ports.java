@@ -2,11 +2,13 @@ package io.hpo.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 
 /** Loopback port helpers for services this project starts on one machine. */
 public final class Ports {
@@ -15,12 +17,25 @@ public final class Ports {
     private Ports() {
     }
 
-    /** A port that was free a moment ago, or {@code requested} itself when it is not 0. */
-    public static int freeOr(int requested) {
+    /**
+     * {@code requested} itself when it is not 0, else a port that was free a moment ago and is none of
+     * {@code taken}: back-to-back picks can get the same port (the kernel hands a just-closed ephemeral port out
+     * again), and a process given it twice refuses to start.
+     */
+    public static int freeOr(int requested, int... taken) {
         if (requested != 0) {
             return requested;
         }
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(LOOPBACK))) {
+        while (true) {
+            int port = anyFree();
+            if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
+        }
+    }
+
+    private static int anyFree() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         } catch (IOException e) {
