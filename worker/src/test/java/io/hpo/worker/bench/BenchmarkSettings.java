@@ -30,15 +30,16 @@ package io.hpo.worker.bench;
  * @param ashaMinSteps    ASHA's first rung (min_steps)
  * @param reductionFactor ASHA's reduction factor
  * @param threads         searches run at once, each on one thread
- * @param strategies      which of random, tpe, tpe+asha, gp, gp+asha, hyperband, tpe+hyperband, bohb, random-moo
- *                        and motpe to run, comma-separated; "steps to random best" needs random, the hypervolume
+ * @param strategies      which of random, tpe, tpe+asha, gp, gp+asha, hyperband, tpe+hyperband, bohb, pbt,
+ *                        random-moo and motpe to run, comma-separated; "steps to random best" needs random, the hypervolume
  *                        report both random-moo and motpe
  * @param trialLog        CSV file for one row per trial ({@link TrialLog}); empty for none
+ * @param plot            PNG file for the anytime plot (test loss of each search's choice against compute)
  */
 record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches,
                          int sentences, String widths, int layers, int seqLength, int startup, double gamma,
                          int eiCandidates, int maxWarmup, int ashaMinSteps, int reductionFactor, int threads,
-                         String strategies, String trialLog) {
+                         String strategies, String trialLog, String plot) {
 
     static final int FIRST_SEED = 1;
     static final int SEEDS = 20;
@@ -59,6 +60,8 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
     /** One search per core: surefire sets OMP_NUM_THREADS=1, so each search's ND4J ops stay on its own thread. */
     static final int THREADS = 2;
     static final String STRATEGIES = "random,tpe,tpe+asha";
+    /** Under the module's build folder, which {@code mvn clean} empties: the README's copy is made by hand. */
+    static final String PLOT = "target/strategy-anytime.png";
 
     static BenchmarkSettings fromSystemProperties() {
         return new BenchmarkSettings(integer("first_seed", FIRST_SEED), integer("seeds", SEEDS),
@@ -70,7 +73,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                 integer("ei_candidates", EI_CANDIDATES), integer("max_warmup", MAX_WARMUP),
                 integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
                 integer("threads", THREADS), System.getProperty("hpo.bench.strategies", STRATEGIES),
-                System.getProperty("hpo.bench.trial_log", ""));
+                System.getProperty("hpo.bench.trial_log", ""), System.getProperty("hpo.bench.plot", PLOT));
     }
 
     private static int integer(String key, int fallback) {
@@ -78,18 +81,26 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
     }
 
     /**
-     * The search spec every strategy shares; only strategy, pruner and objectives differ. Hyperband shares ASHA's min_steps and
-     * reduction_factor and takes every bracket that fits (with the defaults: one that stops trials at the first
-     * rung and one that trains them to the end).
+     * The search spec every strategy shares; only strategy, pruner and objectives differ. Hyperband shares ASHA's
+     * min_steps and reduction_factor and takes every bracket that fits (with the defaults: one that stops trials at
+     * the first rung and one that trains them to the end). pbt trains budget / max_steps members (the budget's worth
+     * of full trials) and exploits every asha_min_steps steps, for ASHA's reason: twice the longest warm-up, so members
+     * are ranked on loss reached at their full learning rate.
      */
     String spec(long seed, StrategyBenchmark.Strategy strategy) {
+        String search = strategy.type().equals("pbt")
+                ? "strategy: {type: pbt, population: %d, exploit_every: %d}".formatted(budgetSteps / maxSteps,
+                ashaMinSteps)
+                : """
+                strategy: {type: %s, startup_trials: %d, gamma: %s, ei_candidates: %d, multi_fidelity: %b}
+                pruner: {type: %s, min_steps: %d, reduction_factor: %d}""".formatted(strategy.type(), startup, gamma,
+                eiCandidates, strategy.multiFidelity(), strategy.pruner(), ashaMinSteps, reductionFactor);
         return """
                 name: strategy-benchmark
                 seed: %d
                 data: {source: demo, demo_sentences: %d}
-                strategy: {type: %s, startup_trials: %d, gamma: %s, ei_candidates: %d, multi_fidelity: %b}
                 %s
-                pruner: {type: %s, min_steps: %d, reduction_factor: %d}
+                %s
                 budget: {max_trials: 100000, max_steps_per_trial: %d}
                 training: {eval_every: %d, eval_batches: %d}
                 space:
@@ -103,9 +114,8 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                   width: {choice: %s}
                   heads: 2
                   seq_length: %d
-                """.formatted(seed, sentences, strategy.type(), startup, gamma, eiCandidates, strategy.multiFidelity(),
+                """.formatted(seed, sentences, search,
                 strategy.multiObjective() ? "objectives: [val_loss, " + StrategyBenchmark.MOO_OBJECTIVE.key() + "]"
-                        : "", strategy.pruner(), ashaMinSteps, reductionFactor, maxSteps, evalEvery, evalBatches, maxWarmup, layers,
-                widths, seqLength);
+                        : "", maxSteps, evalEvery, evalBatches, maxWarmup, layers, widths, seqLength);
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nd4j.linalg.dataset.DataSet;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -106,9 +107,9 @@ class DataParallelBenchmark {
                 }
                 runs.addAll(ofDataset);
                 table(dataset, data, ofDataset);
-                LossCurvePlot.write(out.resolve("data-parallel-" + dataset + ".png"),
+                LinePlot.write(out.resolve("data-parallel-" + dataset + ".png"), new LinePlot.Axes(
                         "validation loss against tokens, " + dataset + " (median of " + s.seeds() + " seeds)",
-                        curves(ofDataset));
+                        "training tokens (millions)", 1e6, "validation loss (nats/token)"), curves(ofDataset));
             }
         }
         System.out.println("CSV and plots in " + out.toAbsolutePath());
@@ -242,10 +243,17 @@ class DataParallelBenchmark {
         }
     }
 
-    /** Median loss over the seeds at each evaluation, per setup at the middle frequency (the plot's lines). */
-    private List<LossCurvePlot.Line> curves(List<Run> runs) {
+    /** A line's colour is its worker count: grey for 1, then blue, red, green as it doubles. */
+    private static final Color[] BY_WORKERS = {new Color(0x555555), LinePlot.PALETTE[0], LinePlot.PALETTE[3],
+            LinePlot.PALETTE[2]};
+
+    /**
+     * Median loss over the seeds at each evaluation, per setup at the middle frequency (the plot's lines); the dash
+     * is the kind: synchronous solid, plain averaging dotted, Nesterov dashed.
+     */
+    private List<LinePlot.Line> curves(List<Run> runs) {
         int shown = s.middleFrequency();
-        List<LossCurvePlot.Line> curves = new ArrayList<>();
+        List<LinePlot.Line> curves = new ArrayList<>();
         bySetup(runs).forEach((setup, rs) -> {
             if (setup.outer() != null && setup.frequency() != shown) {
                 return;
@@ -256,10 +264,12 @@ class DataParallelBenchmark {
                 points.add(new double[]{rs.get(0).tokens().get(i)[1],
                         median(rs.stream().map(r -> r.losses().get(at)).toList())});
             }
-            LossCurvePlot.Dash dash = setup.outer() == null ? LossCurvePlot.Dash.SOLID
-                    : setup.outer().type() == OuterOptimizerType.AVERAGE ? LossCurvePlot.Dash.DOTTED
-                    : LossCurvePlot.Dash.DASHED;
-            curves.add(new LossCurvePlot.Line(setup.label(), setup.workers(), dash, points));
+            LinePlot.Dash dash = setup.outer() == null ? LinePlot.Dash.SOLID
+                    : setup.outer().type() == OuterOptimizerType.AVERAGE ? LinePlot.Dash.DOTTED
+                    : LinePlot.Dash.DASHED;
+            Color color = BY_WORKERS[Math.min(Integer.numberOfTrailingZeros(Integer.highestOneBit(setup.workers())),
+                    BY_WORKERS.length - 1)];
+            curves.add(new LinePlot.Line(setup.label(), color, dash, points));
         });
         return curves;
     }

@@ -4,17 +4,14 @@ import io.hpo.space.Hyperparameters;
 import io.hpo.space.pruner.PruneDecision;
 import io.hpo.space.pruner.Pruner;
 import io.hpo.space.pruner.Pruners;
-import io.hpo.space.cost.Spend;
-import io.hpo.space.sampler.FinishedTrial;
 import io.hpo.space.sampler.Sampler;
 import io.hpo.space.sampler.Samplers;
 import io.hpo.space.sampler.SearchHistory;
 import io.hpo.space.spec.SearchSpec;
 
 import java.util.List;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.OptionalDouble;
 
 /**
  * One search as the driver runs it (the spec's sampler and pruner, fed the same history), but with trials trained
@@ -41,44 +38,29 @@ final class InProcessSearch {
         Sampler sampler = Samplers.forSpec(spec);
         Pruner pruner = Pruners.forSpec(spec);
         SearchCurve curve = new SearchCurve();
+        int maxSteps = spec.budget().maxStepsPerTrial();
         long spent = 0;
         for (int index = 0; spent < budgetSteps; index++) {
             Optional<Hyperparameters> next = sampler.suggest(new SearchHistory(curve.history(), List.of()));
             if (next.isEmpty()) {
                 break;
             }
-            String trialId = "trial-" + index;
-            Hyperparameters hp = next.get();
-            TrialTraining trial = trials.start(hp, index);
-            double best = Double.NaN;
-            double firstRungLoss = Double.NaN;
-            NavigableMap<Long, Double> evaluations = new TreeMap<>();
-            long step = 0;
+            RunningTrial trial = new RunningTrial(index, next.get(), trials.start(next.get(), index), log);
             boolean pruned = false;
-            while (step < spec.budget().maxStepsPerTrial() && spent < budgetSteps && !pruned) {
-                trial.step();
-                step++;
+            while (trial.steps() < maxSteps && spent < budgetSteps && !pruned) {
                 spent++;
-                if (step % spec.training().evalEvery() == 0 || step == spec.budget().maxStepsPerTrial()) {
-                    double loss = trial.validationLoss();
-                    if (!Double.isFinite(loss)) {
+                OptionalDouble loss = trial.step(spec.training().evalEvery(), maxSteps);
+                if (loss.isPresent()) {
+                    if (!Double.isFinite(loss.getAsDouble())) {
                         break;
                     }
-                    best = Double.isNaN(best) ? loss : Math.min(best, loss);
-                    if (Double.isNaN(firstRungLoss) && step >= log.firstRungStep()) {
-                        firstRungLoss = loss;
-                    }
-                    evaluations.put(step, loss);
-                    curve.evaluated(spent, loss, trial::testLoss);
-                    PruneDecision decision = pruner.report(trialId, step, loss);
+                    curve.evaluated(spent, loss.getAsDouble(), trial::testLoss);
+                    PruneDecision decision = pruner.report(trial.id(), trial.steps(), loss.getAsDouble());
                     pruned = decision.prune();
                 }
             }
-            pruner.trialEnded(trialId);
-            long tokens = step * hp.batchSize() * hp.seqLength();
-            Spend spend = Spend.ofTrial(spec.cost(), trial.parameters(), 1, 0, tokens);
-            curve.trialEnded(new FinishedTrial(hp, best, step, evaluations, spend), pruned);
-            log.trialEnded(index, hp, step, spent, firstRungLoss, best, pruned);
+            pruner.trialEnded(trial.id());
+            trial.ended(spec.cost(), curve, log, spent, pruned);
         }
         return curve;
     }

@@ -5,6 +5,7 @@ import io.hpo.space.sampler.FinishedTrial;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
 
 /**
  * How one search's best validation loss fell as its compute (training steps summed over trials) grew, and the test
@@ -13,7 +14,8 @@ import java.util.function.DoubleSupplier;
  */
 final class SearchCurve {
 
-    private record Point(long steps, double best) {
+    /** A new best validation loss after {@code steps}, and the test loss of the model that reached it. */
+    private record Point(long steps, double best, double test) {
     }
 
     private final List<Point> points = new ArrayList<>();
@@ -28,7 +30,7 @@ final class SearchCurve {
         if (loss < best) {
             best = loss;
             testOfBest = testLoss.getAsDouble();
-            points.add(new Point(totalSteps, best));
+            points.add(new Point(totalSteps, best, testOfBest));
         }
     }
 
@@ -61,10 +63,35 @@ final class SearchCurve {
         return pruned;
     }
 
-    /** Compute spent when the best loss first reached {@code target} or below; -1 if it never did. */
+    /** Compute spent when the best validation loss first reached {@code target} or below; -1 if it never did. */
     long stepsToReach(double target) {
+        return firstSteps(p -> p.best() <= target);
+    }
+
+    /**
+     * Compute spent when the test loss of the search's choice first reached {@code target} or below; -1 if it never
+     * did. The choice follows validation loss, so its test loss can rise again afterwards: this is when it first got
+     * there.
+     */
+    long stepsToReachTest(double target) {
+        return firstSteps(p -> p.test() <= target);
+    }
+
+    /** The test loss of the search's choice once it had spent {@code steps}; NaN before its first evaluation. */
+    double testAt(long steps) {
+        double test = Double.NaN;
         for (Point p : points) {
-            if (p.best() <= target) {
+            if (p.steps() > steps) {
+                break;
+            }
+            test = p.test();
+        }
+        return test;
+    }
+
+    private long firstSteps(Predicate<Point> reached) {
+        for (Point p : points) {
+            if (reached.test(p)) {
                 return p.steps();
             }
         }

@@ -7,6 +7,8 @@ import io.hpo.space.spec.SpecLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,12 +69,13 @@ class StrategyBenchmark {
         STRATEGIES.put("hyperband", new Strategy("random", "hyperband", false));
         STRATEGIES.put("tpe+hyperband", new Strategy("tpe", "hyperband", false));
         STRATEGIES.put("bohb", new Strategy("tpe", "hyperband", true));
+        STRATEGIES.put("pbt", new Strategy("pbt", "none", false));
         STRATEGIES.put(RANDOM_MOO, new Strategy("random", "none", false, true));
         STRATEGIES.put(MOTPE, new Strategy("tpe", "none", false, true));
     }
 
     @Test
-    void compareStrategies() throws InterruptedException, ExecutionException {
+    void compareStrategies() throws InterruptedException, ExecutionException, IOException {
         BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
         System.out.println("strategy benchmark: " + settings);
         long started = System.nanoTime();
@@ -109,65 +112,86 @@ class StrategyBenchmark {
     private static SearchCurve search(BenchmarkSettings settings, long seed, Strategy strategy, TrialLog log) {
         SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategy), "benchmark");
         ThreeWaySplit data = ThreeWaySplit.demo(settings.sentences(), spec.data().validationFraction(), seed);
-        return new InProcessSearch(spec, TransformerTraining.on(spec, data), settings.budgetSteps()).run(log);
+        TrialTraining.Factory trials = TransformerTraining.on(spec, data);
+        return strategy.type().equals("pbt") ? new PopulationSearch(spec, trials, settings.budgetSteps()).run(log)
+                : new InProcessSearch(spec, trials, settings.budgetSteps()).run(log);
     }
 
     /** Seeds up to which each seed's rows are printed; past it only the summaries. */
     private static final int SEED_ROWS_UP_TO = 20;
     /** Seeds per group in the spread of medians: the minimum. */
     private static final int GROUP = 5;
+    /** Shares of the budget at which the anytime table prints the test loss of the searches' choices. */
+    private static final double[] ANYTIME_SHARES = {0.1, 0.25, 1.0 / 3, 0.5, 0.75, 1.0};
+    /** Points per line of the anytime plot. */
+    private static final int PLOT_POINTS = 60;
 
     /**
      * Prints each seed's rows once its searches are done, seeds in order, then the medians, then (for 2 groups or
-     * more) how the median of {@value #GROUP} consecutive seeds spreads: what a run of {@value #GROUP} seeds may show.
+     * more) how the median of {@value #GROUP} consecutive seeds spreads: what a run of {@value #GROUP} seeds may show;
+     * then the anytime table, and the anytime plot to {@link BenchmarkSettings#plot()}.
      */
     private static void report(BenchmarkSettings settings, Set<String> chosen,
                                Map<Long, Map<String, Future<SearchCurve>>> searches)
-            throws InterruptedException, ExecutionException {
-        Map<String, List<Double>> bests = new LinkedHashMap<>();
-        Map<String, List<Double>> tests = new LinkedHashMap<>();
+            throws InterruptedException, ExecutionException, IOException {
+        Map<String, List<SearchCurve>> curves = new LinkedHashMap<>();
         Map<String, List<Long>> toReach = new LinkedHashMap<>();
+        Map<String, List<Long>> toReachTest = new LinkedHashMap<>();
         chosen.forEach(s -> {
-            bests.put(s, new ArrayList<>());
-            tests.put(s, new ArrayList<>());
+            curves.put(s, new ArrayList<>());
             toReach.put(s, new ArrayList<>());
+            toReachTest.put(s, new ArrayList<>());
         });
-        System.out.printf("%-5s %-13s %13s %14s %22s %7s %7s%n", "seed", "strategy", "best val loss",
-                "its test loss", "steps to random best", "trials", "pruned");
+        System.out.printf("%-5s %-13s %13s %14s %22s %22s %7s %7s%n", "seed", "strategy", "best val loss",
+                "its test loss", "steps to random best", "steps to random test", "trials", "pruned");
         for (Map.Entry<Long, Map<String, Future<SearchCurve>>> seed : searches.entrySet()) {
             Future<SearchCurve> random = seed.getValue().get("random");
             double randomBest = random == null ? Double.NEGATIVE_INFINITY : random.get().best();
+            double randomTest = random == null ? Double.NEGATIVE_INFINITY : random.get().testOfBest();
             for (Map.Entry<String, Future<SearchCurve>> s : seed.getValue().entrySet()) {
                 SearchCurve curve = s.getValue().get();
                 long steps = curve.stepsToReach(randomBest);
-                bests.get(s.getKey()).add(curve.best());
-                tests.get(s.getKey()).add(curve.testOfBest());
+                long testSteps = curve.stepsToReachTest(randomTest);
+                curves.get(s.getKey()).add(curve);
                 toReach.get(s.getKey()).add(steps < 0 ? Long.MAX_VALUE : steps);
+                toReachTest.get(s.getKey()).add(testSteps < 0 ? Long.MAX_VALUE : testSteps);
                 if (settings.seeds() <= SEED_ROWS_UP_TO) {
-                    System.out.printf("%-5d %-13s %13.4f %14.4f %22s %7d %7d%n", seed.getKey(), s.getKey(),
-                            curve.best(), curve.testOfBest(), steps < 0 ? "not reached" : Long.toString(steps),
-                            curve.trials(), curve.pruned());
+                    System.out.printf("%-5d %-13s %13.4f %14.4f %22s %22s %7d %7d%n", seed.getKey(), s.getKey(),
+                            curve.best(), curve.testOfBest(), reached(steps), reached(testSteps), curve.trials(),
+                            curve.pruned());
                 }
             }
         }
         System.out.printf("%nmedian over %d seeds, budget %d steps per search%n", settings.seeds(),
                 settings.budgetSteps());
-        System.out.printf("%-13s %13s %14s %22s %16s %18s%n", "strategy", "best val loss", "its test loss",
-                "steps to random best", "share of budget", "share of random's");
-        long randomSteps = chosen.contains("random") ? median(toReach.get("random")) : Long.MAX_VALUE;
+        System.out.printf("%-13s %13s %14s %22s %16s %22s %16s%n", "strategy", "best val loss", "its test loss",
+                "steps to random best", "share of budget", "steps to random test", "share of budget");
         for (String s : chosen) {
             long steps = median(toReach.get(s));
-            boolean reached = steps != Long.MAX_VALUE;
-            System.out.printf("%-13s %13.4f %14.4f %22s %16s %18s%n", s, medianLoss(bests.get(s)),
-                    medianLoss(tests.get(s)), reached ? Long.toString(steps) : "not reached",
-                    reached ? String.format("%.2f", steps / (double) settings.budgetSteps()) : "-",
-                    reached ? String.format("%.2f", steps / (double) randomSteps) : "-");
+            long testSteps = median(toReachTest.get(s));
+            System.out.printf("%-13s %13.4f %14.4f %22s %16s %22s %16s%n", s,
+                    medianLoss(curves.get(s).stream().map(SearchCurve::best).toList()),
+                    medianLoss(curves.get(s).stream().map(SearchCurve::testOfBest).toList()),
+                    reached(steps), share(steps, settings), reached(testSteps), share(testSteps, settings));
         }
+        groupSpread("steps to random best (validation)", settings, chosen, toReach);
+        groupSpread("steps to random test", settings, chosen, toReachTest);
+        anytime(settings, chosen, curves);
+    }
+
+    /** Steps, or "not reached" for -1 (a search's own) or Long.MAX_VALUE (a median over searches that did not). */
+    private static String reached(long steps) {
+        return steps < 0 || steps == Long.MAX_VALUE ? "not reached" : Long.toString(steps);
+    }
+
+    /** The lowest, middle and highest median share of {@value #GROUP} consecutive seeds, for 2 groups or more. */
+    private static void groupSpread(String what, BenchmarkSettings settings, Set<String> chosen,
+                                    Map<String, List<Long>> toReach) {
         int groups = settings.seeds() / GROUP;
         if (groups < 2) {
             return;
         }
-        System.out.printf("%nmedian share of budget in %d groups of %d consecutive seeds%n", groups, GROUP);
+        System.out.printf("%nmedian share of budget in %d groups of %d consecutive seeds, %s%n", groups, GROUP, what);
         System.out.printf("%-13s %10s %10s %10s %22s%n", "strategy", "lowest", "middle", "highest",
                 "groups at most 1/3");
         for (String s : chosen) {
@@ -181,6 +205,60 @@ class StrategyBenchmark {
                     share(median(groupMedians), settings), share(groupMedians.get(groups - 1), settings),
                     withinThird + " of " + groups);
         }
+    }
+
+    /**
+     * The test loss of each search's choice as compute grows: median and quartiles over the seeds at shares of the
+     * budget (a table), and as lines with a band between the quartiles (the PNG). A point where a seed had not
+     * evaluated yet is left out.
+     */
+    private static void anytime(BenchmarkSettings settings, Set<String> chosen, Map<String, List<SearchCurve>> curves)
+            throws IOException {
+        System.out.printf("%ntest loss of the choice so far, median [quartiles] over %d seeds, at a share of the"
+                + " budget%n", settings.seeds());
+        System.out.printf("%-13s", "strategy");
+        for (double share : ANYTIME_SHARES) {
+            System.out.printf(" %24s", String.format("%.2f", share));
+        }
+        System.out.println();
+        List<LinePlot.Line> lines = new ArrayList<>();
+        int colour = 0;
+        for (String s : chosen) {
+            System.out.printf("%-13s", s);
+            for (double share : ANYTIME_SHARES) {
+                double[] q = quartiles(curves.get(s), Math.round(share * settings.budgetSteps()));
+                System.out.printf(" %24s", q == null ? "-" : String.format("%.4f [%.4f, %.4f]", q[1], q[0], q[2]));
+            }
+            System.out.println();
+            List<double[]> points = new ArrayList<>();
+            List<double[]> band = new ArrayList<>();
+            for (int i = 1; i <= PLOT_POINTS; i++) {
+                long steps = (long) settings.budgetSteps() * i / PLOT_POINTS;
+                double[] q = quartiles(curves.get(s), steps);
+                if (q != null) {
+                    points.add(new double[]{steps, q[1]});
+                    band.add(new double[]{steps, q[0], q[2]});
+                }
+            }
+            lines.add(new LinePlot.Line(s, LinePlot.PALETTE[colour++ % LinePlot.PALETTE.length], LinePlot.Dash.SOLID,
+                    points, band));
+        }
+        Path plot = Path.of(settings.plot());
+        Files.createDirectories(plot.toAbsolutePath().getParent());
+        LinePlot.write(plot, new LinePlot.Axes("test loss of the choice so far (median, quartiles shaded; seeds "
+                        + settings.firstSeed() + "-" + (settings.firstSeed() + settings.seeds() - 1) + ")",
+                "training steps summed over trials (thousands)", 1e3, "test loss (nats/token)"), lines);
+        System.out.println("anytime plot: " + plot.toAbsolutePath());
+    }
+
+    /** The lower quartile, median and upper quartile of the searches' choices' test loss at {@code steps}; null if
+     * a search had not evaluated yet. */
+    private static double[] quartiles(List<SearchCurve> curves, long steps) {
+        double[] v = curves.stream().mapToDouble(c -> c.testAt(steps)).sorted().toArray();
+        if (Arrays.stream(v).anyMatch(Double::isNaN)) {
+            return null;
+        }
+        return new double[]{v[v.length / 4], v[v.length / 2], v[(3 * v.length) / 4]};
     }
 
     /**
@@ -226,7 +304,8 @@ class StrategyBenchmark {
     }
 
     private static String share(long steps, BenchmarkSettings settings) {
-        return steps == Long.MAX_VALUE ? "not reached" : String.format("%.2f", steps / (double) settings.budgetSteps());
+        return steps == Long.MAX_VALUE || steps < 0 ? "not reached"
+                : String.format("%.2f", steps / (double) settings.budgetSteps());
     }
 
     private static long median(List<Long> values) {

@@ -7,6 +7,7 @@ import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
+import io.hpo.worker.trial.ModelState;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -19,17 +20,22 @@ import java.util.Random;
  */
 final class TransformerTraining implements TrialTraining {
 
-    private final ComputationGraph net;
     private final List<DataSet> validation;
     private final List<DataSet> test;
     private final int[] train;
-    private final Hyperparameters hp;
     private final Random windows;
+    private final int vocabSize;
+    private final int maxSteps;
+    private final long seed;
+    private ComputationGraph net;
+    private Hyperparameters hp;
 
     private TransformerTraining(SearchSpec spec, ThreeWaySplit split, Hyperparameters hp, int index) {
-        long seed = spec.seed() * 7919 + index;
+        this.seed = spec.seed() * 7919 + index;
         CorpusSplit data = split.search();
-        this.net = TransformerModel.build(hp, data.tokenizer().vocabSize(), spec.budget().maxStepsPerTrial(), seed);
+        this.vocabSize = data.tokenizer().vocabSize();
+        this.maxSteps = spec.budget().maxStepsPerTrial();
+        this.net = TransformerModel.build(hp, vocabSize, maxSteps, seed);
         // as the driver does: every trial is scored on the same windows, batches of the space's largest batch size
         int batchSize = (int) spec.space().get(Hyperparameter.BATCH_SIZE.name()).largest();
         this.validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(), batchSize,
@@ -57,6 +63,17 @@ final class TransformerTraining implements TrialTraining {
     @Override
     public double testLoss() {
         return LossEvaluator.meanTokenLoss(net, test);
+    }
+
+    /** As the driver's population members do: a network built for {@code hp}, given the donor's state and step. */
+    @Override
+    public void takeOver(TrialTraining donor, Hyperparameters explored) {
+        ComputationGraph from = ((TransformerTraining) donor).net;
+        ComputationGraph next = TransformerModel.build(explored, vocabSize, maxSteps, seed);
+        ModelState.of(from).applyTo(next);
+        next.getConfiguration().setIterationCount(from.getConfiguration().getIterationCount());
+        net = next;
+        hp = explored;
     }
 
     @Override

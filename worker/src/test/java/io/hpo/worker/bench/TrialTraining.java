@@ -13,6 +13,12 @@ interface TrialTraining {
     /** Mean loss per token now on the test windows, which no strategy sees ({@link ThreeWaySplit}). */
     double testLoss();
 
+    /**
+     * Population-based training's exploit: from now on this trial trains {@code donor}'s model, with its optimizer
+     * state and step count, under {@code hp}; the minibatches it draws stay its own.
+     */
+    void takeOver(TrialTraining donor, Hyperparameters hp);
+
     /** The model's parameter count, N of its training FLOPs. */
     long parameters();
 
