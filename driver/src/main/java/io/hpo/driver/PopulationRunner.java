@@ -16,7 +16,6 @@ import io.hpo.worker.checkpoint.PopulationSnapshots;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.trial.ModelState;
 import io.hpo.worker.trial.TrainingResult;
-import io.hpo.worker.trial.TrialFailures;
 import io.hpo.worker.trial.TrialPlan;
 import io.hpo.worker.trial.TrialRunner;
 
@@ -34,6 +33,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -47,8 +47,8 @@ import java.util.stream.Collectors;
  * with explored hyperparameters, each published as TRIAL_EXPLOITED before the next interval;
  * step numbers run on per member, so its curve stays one curve. A member that diverges, fails or is stopped
  * (cancelled, out of wall time) ends there and leaves the population; the others complete at max_steps_per_trial.
- * A member whose executor was lost fails: running it again would need its state from before the interval, which is
- * not kept.
+ * A member whose executor was lost trains its interval again from the state it started with, while its retries
+ * (hpo.trial.retries, over the driver run) last ({@link TrialExecution#interval}).
  */
 final class PopulationRunner {
     private final TrialRunner runner;
@@ -195,6 +195,7 @@ final class PopulationRunner {
     /** One member between intervals: its plan (current hyperparameters), its state and its result so far. */
     private final class Member {
         private final NavigableMap<Long, Double> evaluations = new TreeMap<>();
+        private final AtomicInteger retriesLeft = new AtomicInteger(execution.retries());
         private TrialPlan plan;
         private ModelState state;
         private TrainingResult result;
@@ -218,18 +219,12 @@ final class PopulationRunner {
 
         void train(long from, long to) {
             AtomicReference<PruneDecision> pruned = new AtomicReference<>();
-            TrainingResult interval;
-            try {
-                TrialRunner.TrainedInterval trained = runner.trainInterval(plan, data, state, from, to,
-                        execution.observer(plan, evaluations, pruned), execution.stop(plan.trialId(), pruned));
-                interval = trained.result();
-                state = trained.state();
-            } catch (Exception | OutOfMemoryError e) {
-                // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
-                interval = TrialExecution.failed(TrialFailures.reason(plan, e));
-                state = null;
-            }
-            result = result == null ? interval : interval.following(result);
+            ModelState start = state;
+            TrialRunner.TrainedInterval trained = execution.interval(plan, retriesLeft, () -> runner.trainInterval(
+                    plan, data, start, from, to, execution.observer(plan, evaluations, pruned),
+                    execution.stop(plan.trialId(), pruned)));
+            state = trained.state();
+            result = result == null ? trained.result() : trained.result().following(result);
         }
     }
 }

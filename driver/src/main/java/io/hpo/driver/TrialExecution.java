@@ -13,13 +13,16 @@ import io.hpo.worker.trial.TrainingResult;
 import io.hpo.worker.trial.TrialFailures;
 import io.hpo.worker.trial.TrialObserver;
 import io.hpo.worker.trial.TrialPlan;
+import io.hpo.worker.trial.TrialRunner;
 import io.hpo.worker.trial.TrialTraining;
 
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One trial from STARTED to its terminal event, on a pool thread of the search. A trial whose Spark job failed
@@ -123,16 +126,50 @@ final class TrialExecution {
             return new Attempt(training.run(plan, data, observer, stop), null, evaluations);
         } catch (Exception | OutOfMemoryError e) {
             // Spark throws its checked SparkException from Scala undeclared: a failed job lands here too
-            if (!TrialFailures.executorLost(e)) {
-                return new Attempt(failed(TrialFailures.reason(plan, e)), null, evaluations);
-            }
-            String lost = "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
-            if (mayRetry && rules.mustStop().apply(plan.trialId()).isEmpty()) {
-                return new Attempt(null, lost, evaluations);
-            }
-            return new Attempt(failed(lost + " (no retries left: hpo.trial.retries=" + rules.retries() + ")"),
-                    null, evaluations);
+            String retry = retryReason(plan, e, mayRetry);
+            return retry != null ? new Attempt(null, retry, evaluations)
+                    : new Attempt(failed(failureReason(plan, e)), null, evaluations);
         }
+    }
+
+    /**
+     * One interval of a population member: {@code train} runs it from the member's state at the interval's start,
+     * and runs it again from that state when an executor was lost, while the member's {@code retriesLeft} (over the
+     * driver run) last and nothing says stop. It stays the same attempt, as a resumed member's redone interval does:
+     * the steps and evaluations it publishes again carry the keys the store already holds. Any other failure ends
+     * the member FAILED, with no state.
+     */
+    TrialRunner.TrainedInterval interval(TrialPlan plan, AtomicInteger retriesLeft,
+                                         Supplier<TrialRunner.TrainedInterval> train) {
+        while (true) {
+            try {
+                return train.get();
+            } catch (Exception | OutOfMemoryError e) {
+                String retry = retryReason(plan, e, retriesLeft.get() > 0);
+                if (retry == null) {
+                    return new TrialRunner.TrainedInterval(failed(failureReason(plan, e)), null);
+                }
+                retriesLeft.decrementAndGet();
+                report.progress().retrying(plan.trialId(), plan.attempt(), retry + "; the interval trains again");
+            }
+        }
+    }
+
+    /** Why an attempt that threw {@code e} runs again (an executor was lost, it may, nothing says stop), or null. */
+    private String retryReason(TrialPlan plan, Throwable e, boolean mayRetry) {
+        return TrialFailures.executorLost(e) && mayRetry && rules.mustStop().apply(plan.trialId()).isEmpty()
+                ? lostExecutor(plan, e) : null;
+    }
+
+    /** Why an attempt that threw {@code e}, and does not run again, failed. */
+    private String failureReason(TrialPlan plan, Throwable e) {
+        return TrialFailures.executorLost(e)
+                ? lostExecutor(plan, e) + " (no retries left: hpo.trial.retries=" + rules.retries() + ")"
+                : TrialFailures.reason(plan, e);
+    }
+
+    private static String lostExecutor(TrialPlan plan, Throwable e) {
+        return "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
     }
 
     /** Publishes and reports the start of the plan's attempt; {@code startReason} is null for a first run. */
@@ -175,6 +212,11 @@ final class TrialExecution {
             return rules.mustStop().apply(trialId)
                     .map(why -> new StopSignal.StopRequest(TrialStatus.FAILED, why));
         };
+    }
+
+    /** How many times a trial, or a population member, runs again after losing an executor in one driver run. */
+    int retries() {
+        return rules.retries();
     }
 
     static TrainingResult failed(String reason) {

@@ -15,6 +15,7 @@ import io.hpo.worker.trial.StopSignal;
 import io.hpo.worker.trial.TrainingResult;
 import io.hpo.worker.trial.TrialObserver;
 import io.hpo.worker.trial.TrialPlan;
+import io.hpo.worker.trial.TrialRunner;
 import io.hpo.worker.trial.TrialTraining;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A trial's lifecycle around a scripted stand-in for its training: no Spark, no broker. */
@@ -172,6 +175,48 @@ class TrialExecutionTest {
         assertEquals(2, last().attempt());
         assertEquals("search wall-time budget exhausted", last().ending().reason());
         assertNull(last().ending().rung());
+    }
+
+    @Test
+    void aMembersIntervalThatLostAnExecutorTrainsAgainAsTheSameAttemptWhileItsRetriesLast() {
+        TrialRunner.TrainedInterval done = new TrialRunner.TrainedInterval(
+                new TrainingResult(TrialStatus.COMPLETED, 20, 2_000, 2.5, 10, 1_000, null, 5), null);
+        AtomicInteger runs = new AtomicInteger();
+        AtomicInteger retriesLeft = new AtomicInteger(2);
+        TrialRunner.TrainedInterval trained = execution(new ScriptedTraining(), new NoPruner(),
+                TrialExecutionTest::goOn, 2).interval(PLAN, retriesLeft, () -> {
+                    if (runs.incrementAndGet() == 1) {
+                        throw new IllegalStateException(EXECUTOR_LOST);
+                    }
+                    return done;
+                });
+
+        assertSame(done, trained);
+        assertEquals(2, runs.get());
+        assertEquals(1, retriesLeft.get(), "the member's retries last over its intervals");
+        assertEquals(List.of(), types(), "the interval stays its attempt: no new start is published");
+    }
+
+    @Test
+    void aMembersIntervalFailsWhenItsRetriesAreSpentOrTheFailureIsNotALostExecutor() {
+        AtomicInteger runs = new AtomicInteger();
+        TrialExecution execution = execution(new ScriptedTraining(), new NoPruner(), TrialExecutionTest::goOn, 1);
+        TrialRunner.TrainedInterval spent = execution.interval(PLAN, new AtomicInteger(0), () -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException(EXECUTOR_LOST);
+        });
+        TrialRunner.TrainedInterval broken = execution.interval(PLAN, new AtomicInteger(1), () -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("boom");
+        });
+
+        assertEquals(2, runs.get(), "neither ran again");
+        assertEquals(TrialStatus.FAILED, spent.result().outcome());
+        assertNull(spent.state());
+        assertTrue(spent.result().reason().startsWith("attempt 1 lost an executor: ")
+                && spent.result().reason().endsWith("(no retries left: hpo.trial.retries=1)"), spent.result().reason());
+        assertEquals(TrialStatus.FAILED, broken.result().outcome());
+        assertTrue(broken.result().reason().contains("boom"), broken.result().reason());
     }
 
     /** One attempt of the stand-in training. */
