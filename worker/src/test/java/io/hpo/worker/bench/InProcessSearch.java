@@ -21,17 +21,7 @@ import java.util.OptionalDouble;
  * and with its spend, so a multi-objective sampler sees it: executor time is not measured here (trials of searches
  * run at once would share cores), but tokens and FLOPs are, and they are what a multi-objective row minimises.
  */
-final class InProcessSearch {
-
-    private final SearchSpec spec;
-    private final TrialTraining.Factory trials;
-    private final long budgetSteps;
-
-    InProcessSearch(SearchSpec spec, TrialTraining.Factory trials, long budgetSteps) {
-        this.spec = spec;
-        this.trials = trials;
-        this.budgetSteps = budgetSteps;
-    }
+record InProcessSearch(SearchSpec spec, TrialTraining.Factory trials, long budgetSteps) {
 
     /** Runs the search; each trial's configuration and outcome go to {@code log} (see {@link TrialLog}). */
     SearchCurve run(TrialLog log) {

@@ -23,17 +23,7 @@ import java.util.OptionalDouble;
  * spends its first interval on every member before any exploit; the last interval is cut when the budget runs out.
  * A member whose loss diverges leaves the population, as in the driver.
  */
-final class PopulationSearch {
-
-    private final SearchSpec spec;
-    private final TrialTraining.Factory trials;
-    private final long budgetSteps;
-
-    PopulationSearch(SearchSpec spec, TrialTraining.Factory trials, long budgetSteps) {
-        this.spec = spec;
-        this.trials = trials;
-        this.budgetSteps = budgetSteps;
-    }
+record PopulationSearch(SearchSpec spec, TrialTraining.Factory trials, long budgetSteps) {
 
     SearchCurve run(TrialLog log) {
         PbtSpec pbt = spec.strategy().pbt();
