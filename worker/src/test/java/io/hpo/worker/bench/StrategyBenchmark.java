@@ -23,10 +23,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Search strategies (samplers, pruners and their combinations) at an equal compute budget on the demo task; prints a
- * table of each search's best validation loss, the test loss of the configuration it chose ({@link ThreeWaySplit}:
- * windows no strategy sees) and the compute it took to reach random search's best validation loss. Runs only when
- * asked:
+ * Search strategies (samplers, pruners, population-based training) at an equal compute budget on the demo task;
+ * prints a table of each search's best validation loss, the test loss of the configuration it chose
+ * ({@link ThreeWaySplit}: windows no strategy sees) and the compute it took to reach random search's best validation
+ * loss and random search's final test loss, then the test loss of each search's choice as its compute grew (a table,
+ * and a PNG: {@link LinePlot}). Runs only when asked:
  * {@code mvn -B -o -q -pl worker -am test -Dtest=StrategyBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * -Dhpo.bench=strategy} (settings: {@link BenchmarkSettings}). The searches are independent and seeded, and each uses
  * one thread, so running several at once is meant to change only the wall time. With the multi-objective rows
