@@ -114,8 +114,7 @@ final class SpecParser {
         List<SpendMeasure> objectives = new ObjectivesSection(reader).parse(top.value("objectives").orElse(null),
                 strategy.type());
         if (strategy.type() == StrategyType.AUTO) {
-            strategy = AutoStrategy.resolve(strategy, space, budget, pruner, section(top, "strategy", STRATEGY_KEYS)
-                    .flatMap(m -> m.value("multi_fidelity")).isPresent(), !objectives.isEmpty());
+            strategy = AutoStrategy.resolve(strategy, space, budget, pruner, !objectives.isEmpty());
         }
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);

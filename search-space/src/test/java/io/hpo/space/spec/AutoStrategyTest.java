@@ -44,15 +44,17 @@ class AutoStrategyTest {
     }
 
     @Test
-    void aRungPrunerMakesTheModelMultiFidelityUnlessTheSpecSaysOtherwise() {
-        String pruned = "}\nbudget: {max_trials: 200, max_steps_per_trial: 90}\npruner: {type: asha, min_steps: 10}\n"
+    void underHyperbandTpeFittedOnFinalLossesUnderAshaTheSizeRule() {
+        String hyperband = "}\nbudget: {max_trials: 40, max_steps_per_trial: 90}\npruner: {type: hyperband, min_steps: 10}\n"
                 + THREE_RANGES;
-        StrategySpec s = load(pruned);
-        assertEquals(StrategyType.TPE, s.type());
-        assertTrue(s.tpe().multiFidelity());
-        assertTrue(s.gp().multiFidelity());
-        assertFalse(load(", multi_fidelity: false" + pruned).tpe().multiFidelity(), "the spec's own setting stands");
-        assertFalse(load("}\nbudget: {max_trials: 200}\n" + THREE_RANGES).tpe().multiFidelity(), "no pruner");
+        StrategySpec s = load(hyperband);
+        assertEquals(StrategyType.TPE, s.type(), "40 trials: GP without a pruner, TPE under Hyperband");
+        assertFalse(s.tpe().multiFidelity());
+        assertTrue(load(", multi_fidelity: true" + hyperband).tpe().multiFidelity(), "the spec's own setting stands");
+        StrategySpec asha = load("}\nbudget: {max_trials: 40, max_steps_per_trial: 90}\npruner: {type: asha,"
+                + " min_steps: 10}\n" + THREE_RANGES);
+        assertEquals(StrategyType.GP, asha.type());
+        assertFalse(asha.gp().multiFidelity());
     }
 
     @Test
