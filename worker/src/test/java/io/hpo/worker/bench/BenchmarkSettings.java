@@ -88,7 +88,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
      * are ranked on loss reached at their full learning rate.
      */
     String spec(long seed, StrategyBenchmark.Strategy strategy) {
-        String search = strategy.type().equals("pbt")
+        String search = strategy.population()
                 ? "strategy: {type: pbt, population: %d, exploit_every: %d}".formatted(budgetSteps / maxSteps,
                 ashaMinSteps)
                 : """

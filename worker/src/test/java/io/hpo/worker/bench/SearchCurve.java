@@ -20,17 +20,13 @@ final class SearchCurve {
 
     private final List<Point> points = new ArrayList<>();
     private final List<FinishedTrial> history = new ArrayList<>();
-    private double best = Double.POSITIVE_INFINITY;
-    private double testOfBest = Double.NaN;
     private int trials;
     private int pruned;
 
     /** A validation {@code loss} after {@code totalSteps}; {@code testLoss} is asked only when it is a new best. */
     void evaluated(long totalSteps, double loss, DoubleSupplier testLoss) {
-        if (loss < best) {
-            best = loss;
-            testOfBest = testLoss.getAsDouble();
-            points.add(new Point(totalSteps, best, testOfBest));
+        if (loss < best()) {
+            points.add(new Point(totalSteps, loss, testLoss.getAsDouble()));
         }
     }
 
@@ -41,13 +37,14 @@ final class SearchCurve {
         pruned += wasPruned ? 1 : 0;
     }
 
+    /** The best validation loss; infinite before any finite evaluation. */
     double best() {
-        return best;
+        return points.isEmpty() ? Double.POSITIVE_INFINITY : points.get(points.size() - 1).best();
     }
 
     /** The test loss of the search's choice (its best by validation); NaN before any finite evaluation. */
     double testOfBest() {
-        return testOfBest;
+        return points.isEmpty() ? Double.NaN : points.get(points.size() - 1).test();
     }
 
     /** The finished trials as the sampler saw them, in the order they ended. */

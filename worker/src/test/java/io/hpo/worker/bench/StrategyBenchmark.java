@@ -46,6 +46,11 @@ class StrategyBenchmark {
         Strategy(String type, String pruner, boolean multiFidelity) {
             this(type, pruner, multiFidelity, false);
         }
+
+        /** Whether the row trains a population (pbt) rather than one trial after another. */
+        boolean population() {
+            return type.equals("pbt");
+        }
     }
 
     /**
@@ -114,7 +119,7 @@ class StrategyBenchmark {
         SearchSpec spec = SpecLoader.parse(settings.spec(seed, strategy), "benchmark");
         ThreeWaySplit data = ThreeWaySplit.demo(settings.sentences(), spec.data().validationFraction(), seed);
         TrialTraining.Factory trials = TransformerTraining.on(spec, data);
-        return strategy.type().equals("pbt") ? new PopulationSearch(spec, trials, settings.budgetSteps()).run(log)
+        return strategy.population() ? new PopulationSearch(spec, trials, settings.budgetSteps()).run(log)
                 : new InProcessSearch(spec, trials, settings.budgetSteps()).run(log);
     }
 
