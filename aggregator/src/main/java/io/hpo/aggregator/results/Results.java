@@ -37,6 +37,7 @@ public final class Results {
     public static final SpendMeasure DEFAULT_PARETO_COST = SpendMeasure.ENERGY_KWH;
 
     private final ResultsStore store;
+    private final EndedTrialsMemo analyses = new EndedTrialsMemo();
 
     public Results(ResultsStore store) {
         this.store = store;
@@ -235,11 +236,19 @@ public final class Results {
 
     /**
      * The scaling law fitted to the search's completed trials (see {@link ScalingAnalysis}), with a recommendation
-     * for {@code budget} when given (in FLOPs or bought at this search's rate, {@link ComputeBudget}).
+     * for {@code budget} when given (in FLOPs or bought at this search's rate, {@link ComputeBudget}). Without a
+     * budget the report is kept until a trial ends or an ended one changes; a budget's rate reads running trials
+     * too, so that report is fitted each time.
      */
     public ScalingReport scaling(String searchId, ComputeBudget.Asked budget)
             throws SQLException, UnknownIdException, NotReadyException {
         search(searchId);
+        return analyses.get("scaling", searchId, budget == null ? store.endedTrialsVersion(searchId) : null,
+                () -> fitScaling(searchId, budget));
+    }
+
+    private ScalingReport fitScaling(String searchId, ComputeBudget.Asked budget)
+            throws SQLException, NotReadyException {
         List<StoredTrial> placed = store.placedTrials(searchId);
         String problem = ScalingAnalysis.notReady(placed);
         if (problem != null) {
@@ -310,10 +319,16 @@ public final class Results {
      * How much each searched hyperparameter explains the best validation loss ({@link PedAnova}). Every ended trial
      * with a finite best loss is compared, but only completed ones can be top trials: a pruned or diverged trial's
      * best loss comes from fewer steps, and its pruner (or its divergence) already judged it worse. A conditional
-     * hyperparameter is compared over the trials where its parent makes it searched.
+     * hyperparameter is compared over the trials where its parent makes it searched. Kept until a trial ends or an
+     * ended one changes.
      */
     public Importance importance(String searchId) throws SQLException, UnknownIdException, NotReadyException {
         SearchSummary search = search(searchId);
+        return analyses.get("importance", searchId, store.endedTrialsVersion(searchId), () -> importance(search));
+    }
+
+    private Importance importance(SearchSummary search) throws SQLException, NotReadyException {
+        String searchId = search.searchId();
         Map<String, ParamSpec> space = recordedSpec(search).space();
         Map<String, PedAnova.Scale> scales = new LinkedHashMap<>();
         space.forEach((name, spec) -> PedAnova.Scale.of(spec).ifPresent(scale -> scales.put(name, scale)));

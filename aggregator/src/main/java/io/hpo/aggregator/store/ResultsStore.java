@@ -268,6 +268,24 @@ public final class ResultsStore {
     }
 
     /**
+     * A value that changes whenever a trial of the search ends or an ended trial's row changes: their count and the
+     * sum of their rows' {@code xmin} (the transaction that last wrote each row), read from the rows the search's
+     * index finds, without their columns' values.
+     */
+    public String endedTrialsVersion(String searchId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(xmin::text::bigint), 0)"
+                    + " FROM trials WHERE search_id = ? AND status IN ('COMPLETED', 'PRUNED', 'DIVERGED')")) {
+                ps.setString(1, searchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) + "/" + rs.getLong(2);
+                }
+            }
+        });
+    }
+
+    /**
      * The trials that ended (completed, pruned or diverged) with a finite best validation loss, in ranking order,
      * with their configs: what hyperparameter importance compares, in one query however many there are.
      */

@@ -12,9 +12,11 @@ import io.hpo.aggregator.metrics.AggregatorMetrics;
 import io.hpo.aggregator.store.Database;
 import io.hpo.aggregator.store.Migrations;
 import io.hpo.aggregator.store.ResultsStore;
+import io.hpo.aggregator.support.Events;
 import io.hpo.aggregator.support.ImportanceSearch;
 import io.hpo.aggregator.support.SampleSearch;
 import io.hpo.aggregator.support.TestServices;
+import io.hpo.events.LifecycleType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,6 +70,20 @@ class ImportanceEndpointsTest {
     private static HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.url() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theAnswerIsKeptUntilATrialEnds() throws Exception {
+        ResultsStore store = new ResultsStore(db);
+        ImportanceSearch.store(store, "kept");
+        Results results = new Results(store);
+        Importance first = results.importance("kept");
+        assertSame(first, results.importance("kept"), "no trial ended since: the kept answer, not a new one");
+        store.applyBatch(List.of(), List.of(Events.ended("kept", "running", LifecycleType.TRIAL_COMPLETED, 10,
+                null)));
+        Importance after = results.importance("kept");
+        assertEquals(ImportanceSearch.COMPARED, first.trials());
+        assertEquals(ImportanceSearch.COMPARED + 1, after.trials(), "the trial that ended is compared");
     }
 
     @Test
