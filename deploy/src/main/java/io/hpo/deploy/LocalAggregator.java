@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 public final class LocalAggregator implements AutoCloseable {
     public static final String MAIN_CLASS = "io.hpo.aggregator.AggregatorMain";
     private static final String HTTP_PORT = "hpo.aggregator.http.port";
+    /** For tests: a small heap and a compiler that is quick to warm up, for aggregators that live seconds. */
+    public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** As {@code ./hpo up} starts it (the JVM's default collector and compilers): what benchmarks measure. */
+    public static final List<String> SERVICE_JVM = List.of("-Xmx1g");
 
     private final Process process;
     private final int port;
@@ -30,17 +34,23 @@ public final class LocalAggregator implements AutoCloseable {
         this.log = log;
     }
 
-    /**
-     * Starts {@code serve} and waits until its HTTP API listens. The port is {@code settings}' HTTP port, or a free
-     * one; the log is appended to, so restarts of one aggregator share it.
-     */
+    /** {@link #start(String, List, Map, Map, Path)} with {@link #TEST_JVM}. */
     public static LocalAggregator start(String classpath, Map<String, String> settings, Map<String, String> env,
                                         Path log) {
+        return start(classpath, TEST_JVM, settings, env, log);
+    }
+
+    /**
+     * Starts {@code serve} in a JVM with {@code jvmFlags} and waits until its HTTP API listens. The port is {@code
+     * settings}' HTTP port, or a free one; the log is appended to, so restarts of one aggregator share it.
+     */
+    public static LocalAggregator start(String classpath, List<String> jvmFlags, Map<String, String> settings,
+                                        Map<String, String> env, Path log) {
         Map<String, String> props = new TreeMap<>(settings);
         int port = Ports.freeOr(Integer.parseInt(props.getOrDefault(HTTP_PORT, "0")));
         props.put(HTTP_PORT, Integer.toString(port));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmFlags);
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-cp", classpath, MAIN_CLASS, "serve"));
         try {

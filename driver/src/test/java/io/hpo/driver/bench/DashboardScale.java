@@ -1,8 +1,6 @@
 package io.hpo.driver.bench;
 
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,13 +22,16 @@ import java.util.Locale;
  * <ol>
  * <li>Load time of each search page in headless Chromium (over DevTools, real time, live updates on): from the
  * navigation until the leaderboard and the training curves are drawn (the parallel coordinates and contour with
- * them); median of {@value #PAGE_LOADS} loads, the last one's slowest requests printed. A page with a script error or an error panel fails the run
- * instead.</li>
+ * them); median of {@value #PAGE_LOADS} loads, each load's time printed in order (the first ones meet a cold
+ * server) with the last one's slowest requests. A page with a script error or an error panel fails the run
+ * instead. Before them, the time of the first scaling fit of the search of many trials, which the pages then find
+ * kept.</li>
  * <li>p50 and p99 latency of requests on one reused keep-alive connection ({@link HttpClient}, HTTP/1.1): {@code
- * /health}, a leaderboard page of 100 trials, every trial's points, a trial's curve downsampled to 800 points, the
- * search page's curves request (100 trials, 300 points each; {@value #HEAVY_REQUESTS} requests for these two,
- * {@value #REQUESTS} for the others), and
- * the searches list (first page of 50, and 1,000 at once).</li>
+ * /health}, a static file, a leaderboard page of 100 trials, hyperparameter importance, the kept scaling fit, every
+ * trial's points, a trial's curve downsampled to 800 points, the search page's curves request (100 trials, 300
+ * points each) and the searches list (first page of 50, and 1,000 at once): {@value #HEAVY_REQUESTS} requests for
+ * those that read every trial or a million steps, {@value #REQUESTS} for the others. The aggregator's collection
+ * pauses during each are printed, from its own metrics.</li>
  * </ol>
  * Usage: start PostgreSQL and an aggregator, call {@link #fill} with the store's JDBC settings (full size:
  * {@link #fillFullSize}, about a minute on 2 cores), then {@code measure(aggregatorUrl, MANY_TRIALS, LONG_CURVES,
@@ -41,7 +42,7 @@ public final class DashboardScale {
     public static final String MANY_TRIALS = "scale-many-trials";
     /** The search {@link #fill} stores with long curves. */
     public static final String LONG_CURVES = "scale-long-curves";
-    static final int PAGE_LOADS = 3;
+    static final int PAGE_LOADS = 7;
     private static final int WARM_UP = 10;
     /** Enough that p99 is the tenth slowest, not one blip. */
     private static final int REQUESTS = 1_000;
@@ -86,8 +87,14 @@ public final class DashboardScale {
     public static List<ScaleFigure> measure(String baseUrl, String manyTrials, String longCurves, Path workDir)
             throws IOException, InterruptedException {
         List<ScaleFigure> figures = new ArrayList<>();
-        figures.addAll(pageLoads(baseUrl, List.of(manyTrials, longCurves), workDir));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // before the pages ask for it: the fit itself, which the aggregator then keeps until a trial ends
+        String scaling = baseUrl + "/api/searches/" + enc(manyTrials) + "/scaling";
+        long fitStart = System.nanoTime();
+        get(client, scaling);
+        figures.add(new ScaleFigure("scaling fit of " + manyTrials + ", first request", ms((System.nanoTime()
+                - fitStart) / 1e6), "-"));
+        figures.addAll(pageLoads(baseUrl, List.of(manyTrials, longCurves), workDir));
         String firstTrial = firstTrial(client, baseUrl, longCurves);
         String curves = baseUrl + "/api/searches/" + enc(longCurves);
         figures.addAll(latency(client, "keep-alive GET /health", baseUrl + "/health", REQUESTS, "< 10 ms"));
@@ -98,6 +105,7 @@ public final class DashboardScale {
                 + enc(manyTrials) + "/trials?limit=100", REQUESTS, "-"));
         figures.addAll(latency(client, "hyperparameter importance of " + manyTrials, baseUrl + "/api/searches/"
                 + enc(manyTrials) + "/importance", HEAVY_REQUESTS, "< 1 s"));
+        figures.addAll(latency(client, "scaling fit of " + manyTrials + ", kept", scaling, HEAVY_REQUESTS, "-"));
         figures.addAll(latency(client, "every trial's points (" + manyTrials + ")", baseUrl + "/api/searches/"
                 + enc(manyTrials) + "/points", HEAVY_REQUESTS, "-"));
         figures.addAll(latency(client, "one curve downsampled to 800 points", curves + "/trials/" + enc(firstTrial)
@@ -140,7 +148,8 @@ public final class DashboardScale {
         for (int i = 0; i < PAGE_LOADS; i++) {
             ms[i] = browser.load(url, state, PAGE_TIMEOUT).toNanos() / 1e6;
         }
-        System.out.println("last load of " + url + ": " + browser.evaluate(LOAD_TIMING).asText());
+        System.out.println("loads of " + url + " in order (ms): " + Arrays.toString(Arrays.stream(ms)
+                .map(Math::rint).toArray()) + "; the last one: " + browser.evaluate(LOAD_TIMING).asText());
         Arrays.sort(ms);
         return ms[PAGE_LOADS / 2];
     }
@@ -163,30 +172,35 @@ public final class DashboardScale {
             get(client, url);
         }
         double[] ms = new double[requests];
-        long[] gcBefore = collections();
+        String metrics = url.substring(0, url.indexOf('/', "http://".length())) + "/metrics";
+        double[] gcBefore = collections(client, metrics);
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
             get(client, url);
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
-        long[] gcAfter = collections();
+        double[] gcAfter = collections(client, metrics);
         Arrays.sort(ms);
-        // the benchmark's aggregator shares this JVM: its collections pause the server and the client alike
-        System.out.printf(Locale.ROOT, "%s: %d requests, slowest %.1f ms; this JVM collected %d times for %d ms%n",
-                measure, requests, ms[requests - 1], gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+        System.out.printf(Locale.ROOT, "%s: %d requests, slowest %.1f ms; the aggregator paused for %.0f collections,"
+                        + " %.0f ms in all%n", measure, requests, ms[requests - 1], gcAfter[0] - gcBefore[0],
+                (gcAfter[1] - gcBefore[1]) * 1e3);
         return List.of(new ScaleFigure(measure + ", p50", ms(ms[requests / 2]), target),
                 new ScaleFigure(measure + ", p99", ms(ms[requests * 99 / 100]), target));
     }
 
-    /** Collections so far and their total time in ms, over every collector of this JVM. */
-    private static long[] collections() {
-        long count = 0;
-        long time = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            count += Math.max(0, gc.getCollectionCount());
-            time += Math.max(0, gc.getCollectionTime());
+    /** The aggregator's collection pauses so far and their total seconds, from its Prometheus metrics. */
+    private static double[] collections(HttpClient client, String metricsUrl) throws IOException,
+            InterruptedException {
+        double count = 0;
+        double seconds = 0;
+        for (String line : get(client, metricsUrl).split("\n")) {
+            if (line.startsWith("jvm_gc_pause_seconds_count")) {
+                count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
+                seconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
         }
-        return new long[]{count, time};
+        return new double[]{count, seconds};
     }
 
     private static String get(HttpClient client, String url) throws IOException, InterruptedException {

@@ -1,7 +1,9 @@
 package io.hpo.driver.bench;
 
-import io.hpo.aggregator.AggregatorService;
+import io.hpo.aggregator.store.Database;
+import io.hpo.aggregator.store.ResultsStore;
 import io.hpo.aggregator.config.AggregatorConfig;
+import io.hpo.deploy.LocalAggregator;
 import io.hpo.deploy.LocalKafkaBroker;
 import io.hpo.deploy.LocalPostgres;
 import io.hpo.driver.DispatchScale;
@@ -14,13 +16,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The service at production scale, on one real stack (Kafka broker, PostgreSQL, aggregator) started for the run;
- * prints one table. Parts: ingest rate and step → API latency, and a backlog drained by a second aggregator
+ * The service at production scale, on one real stack (Kafka broker, PostgreSQL, and the aggregator in a JVM of its
+ * own with {@code ./hpo up}'s flags) started for the run; prints one table. Parts: ingest rate and step → API latency, and a backlog drained by a second aggregator
  * ({@link IngestScale}; its consumers and batch size {@code -Dhpo.bench.scale.consumers} and {@code batch}, the
  * aggregator's defaults unless given); the dashboard and API on a
  * search of 10,000 trials (stored by SQL), the ingested search of long curves and 1,000 searches
@@ -45,29 +48,36 @@ class ScaleBenchmark {
         List<ScaleFigure> figures = new ArrayList<>();
         try (LocalKafkaBroker kafka = LocalKafkaBroker.start(dir.resolve("kafka"), 0);
              LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), 0)) {
-            AggregatorConfig config = AggregatorConfig.of(Map.of(
-                    AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
-                    AggregatorConfig.USER, postgres.user(),
-                    AggregatorConfig.PASSWORD, postgres.password(),
-                    AggregatorConfig.HTTP_PORT, "0",
-                    BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
-            try (AggregatorService aggregator = AggregatorService.start(config);
+            Map<String, String> settings = Map.of(AggregatorConfig.JDBC_URL, postgres.jdbcUrl(),
+                    AggregatorConfig.USER, postgres.user(), AggregatorConfig.HTTP_PORT, "0",
+                    BusConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            AggregatorConfig config = AggregatorConfig.of(settings);
+            Map<String, String> env = Map.of("HPO_STORE_PASSWORD", postgres.password());
+            String classpath = System.getProperty("java.class.path");
+            // its own JVM, as in production: the benchmark's publishing and requests neither share its heap nor
+            // pause it with their collections
+            try (LocalAggregator aggregator = LocalAggregator.start(classpath, LocalAggregator.SERVICE_JVM, settings,
+                    env, dir.resolve("aggregator.log"));
+                 Database storeDb = new Database(postgres.jdbcUrl(), postgres.user(), postgres.password());
                  Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(),
                          postgres.password())) {
+                ResultsStore store = new ResultsStore(storeDb);
                 if (parts.contains("ingest")) {
-                    figures.addAll(IngestScale.measure(config.bus(), aggregator.store(), db, aggregator.url(),
+                    figures.addAll(IngestScale.measure(config.bus(), store, db, aggregator.url(),
                             "ingest-scale", trials, steps, pacedRate));
                 }
                 if (parts.contains("drain")) {
-                    AggregatorConfig backlog = config.with(BusConfig.STEPS_TOPIC, "backlog.steps")
-                            .with(BusConfig.LIFECYCLE_TOPIC, "backlog.lifecycle")
-                            .with(AggregatorConfig.GROUP_ID, "backlog")
-                            .with(AggregatorConfig.CONSUMERS, System.getProperty("hpo.bench.scale.consumers",
-                                    Integer.toString(config.consumers())))
-                            .with(AggregatorConfig.MAX_POLL_RECORDS, System.getProperty("hpo.bench.scale.batch",
-                                    Integer.toString(config.maxPollRecords())));
-                    figures.add(IngestScale.drain(backlog.bus(), backlog.consumers(), aggregator.store(), db,
-                            "ingest-backlog", trials, steps, () -> AggregatorService.start(backlog)));
+                    Map<String, String> backlog = new HashMap<>(settings);
+                    backlog.putAll(Map.of(BusConfig.STEPS_TOPIC, "backlog.steps",
+                            BusConfig.LIFECYCLE_TOPIC, "backlog.lifecycle", AggregatorConfig.GROUP_ID, "backlog",
+                            AggregatorConfig.CONSUMERS, System.getProperty("hpo.bench.scale.consumers",
+                                    Integer.toString(config.consumers())),
+                            AggregatorConfig.MAX_POLL_RECORDS, System.getProperty("hpo.bench.scale.batch",
+                                    Integer.toString(config.maxPollRecords()))));
+                    AggregatorConfig backlogConfig = AggregatorConfig.of(backlog);
+                    figures.add(IngestScale.drain(backlogConfig.bus(), backlogConfig.consumers(), store, db,
+                            "ingest-backlog", trials, steps, () -> LocalAggregator.start(classpath,
+                                    LocalAggregator.SERVICE_JVM, backlog, env, dir.resolve("backlog-aggregator.log"))));
                 }
                 if (parts.contains("dashboard")) {
                     // the long curves are the ingest part's search when it ran: stored through the real ingest path
