@@ -1,6 +1,11 @@
 package io.hpo.driver.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,9 +32,10 @@ import java.util.Locale;
  * instead. Before them, the time of the first scaling fit of the search of many trials, which the pages then find
  * kept.</li>
  * <li>p50 and p99 latency of requests on one reused keep-alive connection ({@link HttpClient}, HTTP/1.1): {@code
- * /health}, a static file, a leaderboard page of 100 trials, hyperparameter importance, the kept scaling fit, every
- * trial's points, a trial's curve downsampled to 800 points, the search page's curves request (100 trials, 300
- * points each) and the searches list (first page of 50, and 1,000 at once): {@value #HEAVY_REQUESTS} requests for
+ * /health}, a bare socket that answers a fixed reply (the floor of this machine and client), a static file, a
+ * leaderboard page of 100 trials, hyperparameter importance, the kept scaling fit, every trial's points, a trial's
+ * curve downsampled to 800 points, the search page's curves request (100 trials, 300 points each) and the searches
+ * list (first page of 50, and 1,000 at once): {@value #HEAVY_REQUESTS} requests for
  * those that read every trial or a million steps, {@value #REQUESTS} for the others. The aggregator's collection
  * pauses during each are printed, from its own metrics.</li>
  * </ol>
@@ -98,6 +104,7 @@ public final class DashboardScale {
         String firstTrial = firstTrial(client, baseUrl, longCurves);
         String curves = baseUrl + "/api/searches/" + enc(longCurves);
         figures.addAll(latency(client, "keep-alive GET /health", baseUrl + "/health", REQUESTS, "< 10 ms"));
+        figures.addAll(floor(client));
         // the HTTP path alone, no database: what is left of /health's time without its ping
         figures.addAll(latency(client, "keep-alive GET /assets/style.css", baseUrl + "/assets/style.css", REQUESTS,
                 "-"));
@@ -168,24 +175,79 @@ public final class DashboardScale {
     /** p50 and p99 of {@code requests} GETs after {@value #WARM_UP} unmeasured ones, all on one connection. */
     private static List<ScaleFigure> latency(HttpClient client, String measure, String url, int requests,
                                              String target) throws IOException, InterruptedException {
+        String metrics = url.substring(0, url.indexOf('/', "http://".length())) + "/metrics";
+        double[] gcBefore = collections(client, metrics);
+        double[] ms = timed(client, url, requests);
+        double[] gcAfter = collections(client, metrics);
+        System.out.printf(Locale.ROOT, "%s: %d requests, slowest %.1f ms; the aggregator paused for %.0f collections,"
+                        + " %.0f ms in all%n", measure, requests, ms[requests - 1], gcAfter[0] - gcBefore[0],
+                (gcAfter[1] - gcBefore[1]) * 1e3);
+        return percentiles(measure, ms, target);
+    }
+
+    /**
+     * The machine's floor for a keep-alive request: the same client against a server that only reads a request's
+     * head and writes a fixed answer on a loopback socket, no HTTP library, no handler, no database.
+     */
+    private static List<ScaleFigure> floor(HttpClient client) throws IOException, InterruptedException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread accepting = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket connection = server.accept();
+                        Thread serving = new Thread(() -> answerFixed(connection), "floor-connection");
+                        serving.setDaemon(true);
+                        serving.start();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "floor-accept");
+            accepting.setDaemon(true);
+            accepting.start();
+            double[] ms = timed(client, "http://127.0.0.1:" + server.getLocalPort() + "/", REQUESTS);
+            return percentiles("keep-alive GET, a bare socket answering a fixed reply (the floor)", ms, "-");
+        }
+    }
+
+    private static void answerFixed(Socket connection) {
+        byte[] reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+        try (connection; InputStream in = connection.getInputStream();
+             OutputStream out = connection.getOutputStream()) {
+            connection.setTcpNoDelay(true);
+            int last4 = 0;
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                last4 = last4 << 8 | b;
+                if (last4 == 0x0d0a0d0a) {
+                    out.write(reply);
+                    out.flush();
+                    last4 = 0;
+                }
+            }
+        } catch (IOException closed) {
+            // the client went: nothing to answer
+        }
+    }
+
+    /** The times of {@code requests} GETs after {@value #WARM_UP} unmeasured ones, all on one connection, sorted. */
+    private static double[] timed(HttpClient client, String url, int requests) throws IOException,
+            InterruptedException {
         for (int i = 0; i < WARM_UP; i++) {
             get(client, url);
         }
         double[] ms = new double[requests];
-        String metrics = url.substring(0, url.indexOf('/', "http://".length())) + "/metrics";
-        double[] gcBefore = collections(client, metrics);
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
             get(client, url);
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
-        double[] gcAfter = collections(client, metrics);
         Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "%s: %d requests, slowest %.1f ms; the aggregator paused for %.0f collections,"
-                        + " %.0f ms in all%n", measure, requests, ms[requests - 1], gcAfter[0] - gcBefore[0],
-                (gcAfter[1] - gcBefore[1]) * 1e3);
-        return List.of(new ScaleFigure(measure + ", p50", ms(ms[requests / 2]), target),
-                new ScaleFigure(measure + ", p99", ms(ms[requests * 99 / 100]), target));
+        return ms;
+    }
+
+    private static List<ScaleFigure> percentiles(String measure, double[] sorted, String target) {
+        return List.of(new ScaleFigure(measure + ", p50", ms(sorted[sorted.length / 2]), target),
+                new ScaleFigure(measure + ", p99", ms(sorted[sorted.length * 99 / 100]), target));
     }
 
     /** The aggregator's collection pauses so far and their total seconds, from its Prometheus metrics. */

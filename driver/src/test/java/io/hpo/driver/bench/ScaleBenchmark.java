@@ -23,9 +23,9 @@ import java.util.Set;
 
 /**
  * The service at production scale, on one real stack (Kafka broker, PostgreSQL, and the aggregator in a JVM of its
- * own with {@code ./hpo up}'s flags) started for the run; prints one table. Parts: ingest rate and step → API latency, and a backlog drained by a second aggregator
- * ({@link IngestScale}; its consumers and batch size {@code -Dhpo.bench.scale.consumers} and {@code batch}, the
- * aggregator's defaults unless given); the dashboard and API on a
+ * own with {@code ./hpo up}'s flags) started for the run; prints one table. Parts: ingest rate and step → API
+ * latency, and a backlog drained by a second aggregator ({@link IngestScale}; its consumers and batch size {@code
+ * -Dhpo.bench.scale.consumers} and {@code batch}, the aggregator's defaults unless given); the dashboard and API on a
  * search of 10,000 trials (stored by SQL), the ingested search of long curves and 1,000 searches
  * ({@link DashboardScale}); resume among many searches ({@link ResumeScale}); dispatch through the real driver
  * ({@link DispatchScale}). Run with {@code mvn -B -o -q -pl driver -am test -Dtest=ScaleBenchmark
