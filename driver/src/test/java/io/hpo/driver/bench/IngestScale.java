@@ -50,14 +50,17 @@ public final class IngestScale {
      * the rate at which the last record is stored), then {@code searchId-paced} published at {@code pacedRate}
      * records/s and {@code searchId-kept-up} at {@value #KEPT_UP_SHARE} of the measured capacity, each with the
      * probe measuring step → API latency. Above the capacity the latency is a growing backlog's; below it, the
-     * pipeline's own. Every search is checked exactly: every step and evaluation stored once.
+     * pipeline's own. Every search is checked exactly: every step and evaluation stored once. The CPU each process
+     * used over the flat-out run is printed by role ({@link ProcessCpu}).
      */
     public static List<ScaleFigure> measure(BusConfig bus, ResultsStore store, Connection db, String apiUrl,
                                             String searchId, int trials, int steps, int pacedRate)
             throws Exception {
         List<ScaleFigure> figures = new ArrayList<>();
         try (EventPublisher publisher = new EventPublisher(bus); EventPublisher probes = new EventPublisher(bus)) {
+            ProcessCpu before = ProcessCpu.read();
             Run flatOut = publish(publisher, null, store, db, searchId, trials, steps, 0);
+            System.out.println("ingest flat out, " + ProcessCpu.read().since(before));
             double capacity = flatOut.records / flatOut.storedSeconds;
             figures.add(new ScaleFigure("ingest, flat out (" + trials + " trials x " + steps + " steps)",
                     String.format(Locale.ROOT, "%,.0f records/s (%,d stored exactly once in %.1f s; published in"
@@ -88,8 +91,10 @@ public final class IngestScale {
         long start = System.nanoTime();
         try (AutoCloseable running = aggregator.call()) {
             long[] first = awaitFirstSteps(db, searchId);
+            ProcessCpu storing = ProcessCpu.read();
             awaitLastSteps(db, searchId, trials, steps);
             long end = System.nanoTime();
+            System.out.println("draining, once storing, " + ProcessCpu.read().since(storing));
             long records = (long) trials * steps;
             checkCounts(store, searchId, records, 0, trials, steps);
             return new ScaleFigure("ingest, draining a backlog (the aggregator alone, " + consumers + " consumers)",
