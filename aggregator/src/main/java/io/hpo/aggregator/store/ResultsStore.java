@@ -268,9 +268,9 @@ public final class ResultsStore {
     }
 
     /**
-     * A value that changes whenever a trial of the search ends or an ended trial's row changes: their count and the
-     * sum of their rows' {@code xmin} (the transaction that last wrote each row), read from the rows the search's
-     * index finds, without their columns' values.
+     * A value that changes whenever a trial of the search ends or an ended trial's row is written (a late step of it
+     * too: every stored step updates its trial's progress): their count and the sum of their rows' {@code xmin}, the
+     * transaction that last wrote each row. One read of the search's trial rows, none of their steps.
      */
     public String endedTrialsVersion(String searchId) throws SQLException {
         return db.read(c -> {
