@@ -175,7 +175,7 @@ public final class DashboardScale {
     /** p50 and p99 of {@code requests} GETs after {@value #WARM_UP} unmeasured ones, all on one connection. */
     private static List<ScaleFigure> latency(HttpClient client, String measure, String url, int requests,
                                              String target) throws IOException, InterruptedException {
-        String metrics = url.substring(0, url.indexOf('/', "http://".length())) + "/metrics";
+        String metrics = URI.create(url).resolve("/metrics").toString();
         double[] gcBefore = collections(client, metrics);
         double[] ms = timed(client, url, requests);
         double[] gcAfter = collections(client, metrics);
