@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class IngestScale {
     static final int EVAL_EVERY = 500;
+    /** The warm-up search before the measured ones has this fraction of their steps. */
+    static final int WARM_UP_SHARE = 5;
     /** The latency's second paced run publishes at this share of the flat-out capacity just measured. */
     static final double KEPT_UP_SHARE = 0.7;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +48,8 @@ public final class IngestScale {
     }
 
     /**
-     * Three searches of {@code trials} × {@code steps} records: {@code searchId} published flat out (the capacity:
+     * A warm-up search of a {@value #WARM_UP_SHARE}th of the steps through the same processes, then three searches
+     * of {@code trials} × {@code steps} records: {@code searchId} published flat out (the capacity:
      * the rate at which the last record is stored), then {@code searchId-paced} published at {@code pacedRate}
      * records/s and {@code searchId-kept-up} at {@value #KEPT_UP_SHARE} of the measured capacity, each with the
      * probe measuring step → API latency. Above the capacity the latency is a growing backlog's; below it, the
@@ -58,6 +61,13 @@ public final class IngestScale {
             throws Exception {
         List<ScaleFigure> figures = new ArrayList<>();
         try (EventPublisher publisher = new EventPublisher(bus); EventPublisher probes = new EventPublisher(bus)) {
+            // the service runs for days; its first seconds, while the JIT compiles the ingest path of fresh JVMs
+            // (several core-seconds of compiling on this machine), are shown apart from the sustained rate
+            int warmUpSteps = Math.max(EVAL_EVERY, steps / WARM_UP_SHARE);
+            Run warmUp = publish(publisher, null, store, db, searchId + "-warm-up", trials, warmUpSteps, 0);
+            figures.add(new ScaleFigure("ingest, fresh processes (" + trials + " trials x " + warmUpSteps
+                    + " steps, JIT compiling)", String.format(Locale.ROOT, "%,.0f records/s (%,d stored exactly once)",
+                    warmUp.records / warmUp.storedSeconds, warmUp.records), "-"));
             ProcessCpu before = ProcessCpu.read();
             Run flatOut = publish(publisher, null, store, db, searchId, trials, steps, 0);
             System.out.println("ingest flat out, " + ProcessCpu.read().since(before));
