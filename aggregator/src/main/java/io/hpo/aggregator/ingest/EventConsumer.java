@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -182,18 +183,26 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /**
-     * Decoded records, the records refused so far (mutable: the database may refuse more) and, by identity, the
-     * record each decoded event came from.
+     * Decoded records, the record each came from (a step's at the same index, an event's by identity) and the records
+     * refused so far (mutable: the database may refuse more).
      */
-    private record Batch(List<StepMetric> steps, List<LifecycleEvent> events, List<DeadLetterWriter.Refused> refused,
-                         Map<Object, ConsumerRecord<byte[], byte[]>> sources) {
+    private record Batch(List<StepMetric> steps, List<ConsumerRecord<byte[], byte[]>> stepSources,
+                         List<LifecycleEvent> events, Map<LifecycleEvent, ConsumerRecord<byte[], byte[]>> eventSources,
+                         List<DeadLetterWriter.Refused> refused) {
         int size() {
             return steps.size() + events.size();
         }
 
         Set<String> searchIds() {
             Set<String> ids = new HashSet<>();
-            steps.forEach(s -> ids.add(s.searchId()));
+            String previous = null;
+            for (StepMetric s : steps) {
+                // a block's steps share their search: one set insertion per block, not per step
+                if (!s.searchId().equals(previous)) {
+                    previous = s.searchId();
+                    ids.add(previous);
+                }
+            }
             events.forEach(e -> ids.add(e.searchId()));
             return ids;
         }
@@ -210,16 +219,16 @@ public final class EventConsumer implements AutoCloseable {
 
     private Batch decode(ConsumerRecords<byte[], byte[]> records) {
         List<StepMetric> steps = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> stepSources = new ArrayList<>();
         List<LifecycleEvent> events = new ArrayList<>();
+        Map<LifecycleEvent, ConsumerRecord<byte[], byte[]>> eventSources = new IdentityHashMap<>();
         List<DeadLetterWriter.Refused> refused = new ArrayList<>();
-        Map<Object, ConsumerRecord<byte[], byte[]>> sources = new IdentityHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
                 if (r.topic().equals(bus.stepsTopic())) {
-                    for (StepMetric m : EventCodec.decodeSteps(r.headers(), r.value())) {
-                        steps.add(m);
-                        sources.put(m, r);
-                    }
+                    List<StepMetric> block = EventCodec.decodeSteps(r.headers(), r.value());
+                    steps.addAll(block);
+                    stepSources.addAll(Collections.nCopies(block.size(), r));
                 } else {
                     LifecycleEvent e = EventCodec.decodeLifecycle(r.value());
                     String problem = EventValidation.problem(e).orElse(null);
@@ -227,14 +236,14 @@ public final class EventConsumer implements AutoCloseable {
                         throw new CorruptEventException(problem, null);
                     }
                     events.add(e);
-                    sources.put(e, r);
+                    eventSources.put(e, r);
                 }
             } catch (CorruptEventException e) {
                 countCorrupt(r, e.getMessage());
                 refused.add(new DeadLetterWriter.Refused(r, e.getMessage()));
             }
         }
-        return new Batch(steps, events, refused, sources);
+        return new Batch(steps, stepSources, events, eventSources, refused);
     }
 
     /** Writes the refused records not yet acknowledged to the dead-letter topic; returns once all are. */
@@ -289,11 +298,12 @@ public final class EventConsumer implements AutoCloseable {
                     e.toString());
         }
         int stored = 0;
-        for (StepMetric s : batch.steps()) {
-            stored += storeAlone(batch, List.of(s), List.of(), s);
+        for (int i = 0; i < batch.steps().size(); i++) {
+            StepMetric s = batch.steps().get(i);
+            stored += storeAlone(batch, List.of(s), List.of(), s, batch.stepSources().get(i));
         }
         for (LifecycleEvent e : batch.events()) {
-            stored += storeAlone(batch, List.of(), List.of(e), e);
+            stored += storeAlone(batch, List.of(), List.of(e), e, batch.eventSources().get(e));
         }
         return stored;
     }
@@ -302,9 +312,8 @@ public final class EventConsumer implements AutoCloseable {
      * Writes one event. One the database refuses is dead-lettered at once; one failing otherwise is retried with
      * its batch (rethrown) until it has failed the same way {@code recordAttempts} times, then dead-lettered.
      */
-    private int storeAlone(Batch batch, List<StepMetric> steps, List<LifecycleEvent> events, Object event)
-            throws SQLException {
-        ConsumerRecord<byte[], byte[]> source = batch.sources().get(event);
+    private int storeAlone(Batch batch, List<StepMetric> steps, List<LifecycleEvent> events, Object event,
+                           ConsumerRecord<byte[], byte[]> source) throws SQLException {
         try {
             sink.write(steps, events);
             return 1;

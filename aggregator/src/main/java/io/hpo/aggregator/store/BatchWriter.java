@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,21 +53,21 @@ final class BatchWriter {
                 throw new IllegalArgumentException(p);
             });
         }
+        List<StepRun> runs = StepRun.of(steps);
         Set<TrialKey> trials = new TreeSet<>();
         Set<String> searches = new TreeSet<>();
-        steps.forEach(s -> trials.add(new TrialKey(s.searchId(), s.trialId())));
+        runs.forEach(r -> trials.add(r.trial()));
         events.stream().filter(e -> e.trialId() != null).forEach(e -> trials.add(new TrialKey(e.searchId(), e.trialId())));
         trials.forEach(t -> searches.add(t.searchId()));
         events.forEach(e -> searches.add(e.searchId()));
 
         createMissingRows(searches, trials);
         lockInKeyOrder(trials);
-        insertSteps(steps);
+        insertSteps(steps, runs);
         insertEvents(events);
-        for (StepMetric s : steps) {
-            TrialKey t = new TrialKey(s.searchId(), s.trialId());
-            progress.report(t, s.attempt(), s.step(), s.tokensSeen());
-            overfitting.steps(t, s.step());
+        for (StepRun r : runs) {
+            progress.report(r.trial(), r.attempt(), r.lastStep(), r.tokens());
+            overfitting.steps(r.trial(), r.firstStep());
         }
         for (LifecycleEvent e : events) {
             apply(e);
@@ -120,7 +121,7 @@ final class BatchWriter {
      * Each step names its trial by its position in the batch's list of trials, which travels once: the ids as text
      * for every step cost more to write out and parse than the numbers themselves.
      */
-    private void insertSteps(List<StepMetric> steps) throws SQLException {
+    private void insertSteps(List<StepMetric> steps, List<StepRun> runs) throws SQLException {
         if (steps.isEmpty()) {
             return;
         }
@@ -134,9 +135,11 @@ final class BatchWriter {
         double[] rates = new double[n];
         double[] losses = new double[n];
         long[] wallTimes = new long[n];
+        for (StepRun r : runs) {
+            Arrays.fill(trials, r.from(), r.to(), positions.computeIfAbsent(r.trial(), k -> positions.size() + 1));
+        }
         for (int i = 0; i < n; i++) {
             StepMetric s = steps.get(i);
-            trials[i] = positions.computeIfAbsent(new TrialKey(s.searchId(), s.trialId()), k -> positions.size() + 1);
             attempts[i] = s.attempt();
             stepNumbers[i] = s.step();
             workers[i] = s.worker();
