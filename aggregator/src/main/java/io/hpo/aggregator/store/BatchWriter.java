@@ -13,9 +13,10 @@ import io.hpo.space.cost.Spend;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,8 +45,12 @@ final class BatchWriter {
     }
 
     /**
-     * Rows first (the other writes refer to them), then the bulk inserts, the events' updates, progress, and last
-     * what is recomputed from all of it: a trial's best loss (it reads the attempt progress set) and its verdict.
+     * Rows first (the other writes refer to them), then the bulk inserts, then the trial rows locked and updated:
+     * the events' updates, progress, and last what is recomputed from all of it: a trial's best loss (it reads the
+     * attempt progress set) and its verdict. The bulk inserts come before the locks so that a writer holds trial rows
+     * for the updates only: a trial's lifecycle events and steps may go to different consumers (the lifecycle topic
+     * has fewer partitions), and a consumer sharing trials with another waited behind the whole insert of a large
+     * batch (a third of a second a batch).
      */
     void write(List<StepMetric> steps, List<LifecycleEvent> events) throws SQLException {
         for (LifecycleEvent e : events) {
@@ -62,9 +67,9 @@ final class BatchWriter {
         events.forEach(e -> searches.add(e.searchId()));
 
         createMissingRows(searches, trials);
-        lockInKeyOrder(trials);
         insertSteps(steps, runs);
         insertEvents(events);
+        lockInKeyOrder(trials);
         for (StepRun r : runs) {
             progress.report(r.trial(), r.attempt(), r.lastStep(), r.tokens());
             overfitting.steps(r.trial(), r.firstStep());
@@ -118,16 +123,18 @@ final class BatchWriter {
 
     /**
      * One statement for the whole batch: its columns travel as arrays, so thousands of rows cost one round trip.
-     * Each step names its trial by its position in the batch's list of trials, which travels once: the ids as text
-     * for every step cost more to write out and parse than the numbers themselves.
+     * Steps are keyed by their trial's number (V7), looked up first for the batch's trials: ids as text for every
+     * step cost more to write out and parse than the numbers, and a join of the steps to the trials in the insert
+     * itself ran, once PostgreSQL's plan for the statement was generic (it assumes ten rows per array), as a nested
+     * loop over the steps once per trial.
      */
     private void insertSteps(List<StepMetric> steps, List<StepRun> runs) throws SQLException {
         if (steps.isEmpty()) {
             return;
         }
+        Map<TrialKey, Long> keys = trialKeys(runs);
         int n = steps.size();
-        Map<TrialKey, Integer> positions = new LinkedHashMap<>();
-        int[] trials = new int[n];
+        long[] trials = new long[n];
         int[] attempts = new int[n];
         long[] stepNumbers = new long[n];
         int[] workers = new int[n];
@@ -136,7 +143,7 @@ final class BatchWriter {
         double[] losses = new double[n];
         long[] wallTimes = new long[n];
         for (StepRun r : runs) {
-            Arrays.fill(trials, r.from(), r.to(), positions.computeIfAbsent(r.trial(), k -> positions.size() + 1));
+            Arrays.fill(trials, r.from(), r.to(), keys.get(r.trial()));
         }
         for (int i = 0; i < n; i++) {
             StepMetric s = steps.get(i);
@@ -148,19 +155,36 @@ final class BatchWriter {
             losses[i] = s.loss();
             wallTimes[i] = s.wallTimeMs();
         }
-        // steps are keyed by their trial's number (V7): the batch's ids become numbers in the same statement
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_metrics (trial_key, attempt, step, worker,"
-                + " tokens_seen, learning_rate, loss, wall_time) SELECT tr.trial_key, a, st, w, tk, lr, l,"
-                + " timestamptz 'epoch' + ms * interval '1 millisecond' FROM unnest(?::int[], ?::int[], ?::bigint[],"
-                + " ?::int[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[]) AS v(p, a, st, w, tk, lr, l, ms)"
-                + " JOIN (SELECT t.trial_key, k.p FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k(s, t, p)"
-                + " JOIN trials t ON t.search_id = k.s AND t.trial_id = k.t) tr ON tr.p = v.p"
+                + " tokens_seen, learning_rate, loss, wall_time) SELECT k, a, st, w, tk, lr, l,"
+                + " timestamptz 'epoch' + ms * interval '1 millisecond' FROM unnest(?::bigint[], ?::int[], ?::bigint[],"
+                + " ?::int[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[]) AS v(k, a, st, w, tk, lr, l, ms)"
                 + " ON CONFLICT DO NOTHING")) {
-            Sql.bindArrays(c, ps, 1, "int4", trials, "int4", attempts, "int8", stepNumbers, "int4", workers,
-                    "int8", tokens, "float8", rates, "float8", losses, "int8", wallTimes,
-                    "text", TrialKey.searchIds(positions.keySet()), "text", TrialKey.trialIds(positions.keySet()));
+            Sql.bindArrays(c, ps, 1, "int8", trials, "int4", attempts, "int8", stepNumbers, "int4", workers,
+                    "int8", tokens, "float8", rates, "float8", losses, "int8", wallTimes);
             ps.executeUpdate();
         }
+    }
+
+    /** The trial numbers of the runs' trials, whose rows exist ({@link #createMissingRows}). */
+    private Map<TrialKey, Long> trialKeys(List<StepRun> runs) throws SQLException {
+        Set<TrialKey> trials = new TreeSet<>();
+        runs.forEach(r -> trials.add(r.trial()));
+        Map<TrialKey, Long> keys = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.search_id, t.trial_id, t.trial_key FROM trials t"
+                + " JOIN unnest(?::text[], ?::text[]) AS v(s, t) ON t.search_id = v.s AND t.trial_id = v.t")) {
+            Sql.bindArrays(c, ps, 1, "text", TrialKey.searchIds(trials), "text", TrialKey.trialIds(trials));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.put(new TrialKey(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                }
+            }
+        }
+        if (keys.size() != trials.size()) {
+            throw new IllegalStateException("trial rows missing for steps: " + trials.size() + " trials, "
+                    + keys.size() + " rows");
+        }
+        return keys;
     }
 
     private void insertEvents(List<LifecycleEvent> events) throws SQLException {

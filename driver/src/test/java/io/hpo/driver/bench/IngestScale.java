@@ -40,6 +40,8 @@ public final class IngestScale {
     static final int EVAL_EVERY = 500;
     /** The warm-up search before the measured ones has this fraction of their steps. */
     static final int WARM_UP_SHARE = 5;
+    /** How often the end of a run is looked for: the rates' resolution (a run lasts 10 s or more). */
+    static final int LAST_STEPS_POLL_MS = 100;
     /** The latency's second paced run publishes at this share of the flat-out capacity just measured. */
     static final double KEPT_UP_SHARE = 0.7;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -245,7 +247,8 @@ public final class IngestScale {
                         return;
                     }
                 }
-                Thread.sleep(20);
+                // each poll costs the database milliseconds of a core; every 20 ms that was a sixth of its work
+                Thread.sleep(LAST_STEPS_POLL_MS);
             }
         }
         throw new AssertionError("search " + searchId + " was not stored within 10 minutes");
