@@ -24,16 +24,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * Ingest at scale: publishes searches of {@code trials} × {@code steps} step records (one worker, an evaluation
  * every {@value #EVAL_EVERY} steps, a terminal event per trial) through the project's {@link EventPublisher} from
  * one thread, and measures the sustained rate at which the aggregator stores them (first record published to the
  * last stored, so the rate is the slower of publishing and storing), checking the stored counts exactly. During the
- * paced run a probe trial publishes one step at a time and polls the HTTP API's curve endpoint until the step
- * shows: the step → API latency under that load. The probe publishes through a producer of its own, as a worker on
+ * paced run a probe trial publishes one step at a time and reads the HTTP API's curve endpoint, as the live stream
+ * announces changes to its search, until the step shows: the step → API latency under that load. The probe publishes through a producer of its own, as a worker on
  * another executor would, so its flushes do not cut the bulk producer's batches short.
  */
 public final class IngestScale {
@@ -276,13 +279,21 @@ public final class IngestScale {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    /** Publishes a step of its own trial, then polls the API until the step shows, then the next. */
+    /**
+     * Publishes a step of its own trial, then reads the trial's curve from the API whenever the live stream says its
+     * search changed, as the dashboard does, until the step shows; then the next. (Polling the curve every few
+     * milliseconds instead made the probe a load of its own: hundreds of requests a second on the 2 cores it
+     * measures.) A read also follows {@value #FALLBACK_MS} ms without news, so a missed event costs resolution only.
+     */
     private static final class Probe implements Runnable {
         private static final String TRIAL = "probe";
+        private static final long FALLBACK_MS = 250;
         private final EventPublisher publisher;
         private final URI curve;
+        private final URI events;
         private final String searchId;
         private final HttpClient http = HttpClient.newHttpClient();
+        private final Semaphore changed = new Semaphore(0);
         private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         private final AtomicBoolean stop = new AtomicBoolean();
         private volatile long published;
@@ -291,6 +302,7 @@ public final class IngestScale {
             this.publisher = publisher;
             this.searchId = searchId;
             this.curve = URI.create(apiUrl + "/api/searches/" + enc(searchId) + "/trials/" + TRIAL + "/curve");
+            this.events = URI.create(apiUrl + "/api/events");
         }
 
         private static String enc(String s) {
@@ -299,6 +311,11 @@ public final class IngestScale {
 
         @Override
         public void run() {
+            String quoted = "\"" + searchId + "\"";
+            CompletableFuture<HttpResponse<Stream<String>>> stream = http.sendAsync(
+                    HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofLines());
+            stream.thenAcceptAsync(r -> r.body().filter(line -> line.startsWith("data:") && line.contains(quoted))
+                    .forEach(line -> changed.release()));
             publisher.publish(LifecycleEvent.trialCreated(searchId, TRIAL, Map.of("learning_rate", 1e-3)));
             for (long step = 1; !stop.get(); step++) {
                 long sent = System.nanoTime();
@@ -307,12 +324,22 @@ public final class IngestScale {
                 publisher.flush();
                 published = step;
                 while (!stop.get() && lastStep() < step) {
-                    sleep(2);
+                    awaitChange();
                 }
                 if (!stop.get()) {
                     latencies.add((System.nanoTime() - sent) / 1_000_000);
                 }
                 sleep(50);
+            }
+            stream.thenAccept(r -> r.body().close());
+        }
+
+        private void awaitChange() {
+            try {
+                changed.tryAcquire(FALLBACK_MS, TimeUnit.MILLISECONDS);
+                changed.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
