@@ -15,7 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,18 +142,23 @@ final class BatchWriter {
         double[] rates = new double[n];
         double[] losses = new double[n];
         long[] wallTimes = new long[n];
-        for (StepRun r : runs) {
-            Arrays.fill(trials, r.from(), r.to(), keys.get(r.trial()));
-        }
-        for (int i = 0; i < n; i++) {
-            StepMetric s = steps.get(i);
-            attempts[i] = s.attempt();
-            stepNumbers[i] = s.step();
-            workers[i] = s.worker();
-            tokens[i] = s.tokensSeen();
-            rates[i] = s.learningRate();
-            losses[i] = s.loss();
-            wallTimes[i] = s.wallTimeMs();
+        // in key order: two writers given the same steps (a redelivery during a rebalance) wait for each other's
+        // rows in the same order instead of deadlocking, and the key's index grows in runs
+        List<StepRun> ordered = runs.stream().sorted(StepRun.KEY_ORDER).toList();
+        int i = 0;
+        for (StepRun r : ordered) {
+            long key = keys.get(r.trial());
+            for (int k = r.from(); k < r.to(); k++, i++) {
+                StepMetric s = steps.get(k);
+                trials[i] = key;
+                attempts[i] = s.attempt();
+                stepNumbers[i] = s.step();
+                workers[i] = s.worker();
+                tokens[i] = s.tokensSeen();
+                rates[i] = s.learningRate();
+                losses[i] = s.loss();
+                wallTimes[i] = s.wallTimeMs();
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_metrics (trial_key, attempt, step, worker,"
                 + " tokens_seen, learning_rate, loss, wall_time) SELECT k, a, st, w, tk, lr, l,"
@@ -187,13 +192,14 @@ final class BatchWriter {
         return keys;
     }
 
+    /** In key order, as the steps: writers given the same events wait for each other instead of deadlocking. */
     private void insertEvents(List<LifecycleEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO lifecycle_events (event_id, search_id, trial_id,"
                 + " type, time, payload) VALUES (?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING")) {
-            for (LifecycleEvent e : events) {
+            for (LifecycleEvent e : events.stream().sorted(Comparator.comparing(LifecycleEvent::eventId)).toList()) {
                 ps.setString(1, e.eventId());
                 ps.setString(2, e.searchId());
                 ps.setString(3, e.trialId());

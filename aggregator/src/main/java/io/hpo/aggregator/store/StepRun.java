@@ -3,6 +3,7 @@ package io.hpo.aggregator.store;
 import io.hpo.events.StepMetric;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -12,6 +13,9 @@ import java.util.List;
  * third of the aggregator's CPU per stored step.
  */
 record StepRun(TrialKey trial, int attempt, int from, int to, long firstStep, long lastStep, long tokens) {
+    /** The order of the stored steps' key: trial, attempt, step. */
+    static final Comparator<StepRun> KEY_ORDER = Comparator.comparing(StepRun::trial)
+            .thenComparingInt(StepRun::attempt).thenComparingLong(StepRun::firstStep);
 
     static List<StepRun> of(List<StepMetric> steps) {
         List<StepRun> runs = new ArrayList<>();

@@ -120,9 +120,11 @@ class EventConsumerTest {
             // this thread a connection the old server closed, which is the consumer's to survive, not the test's
             try (Database after = new Database(pg.jdbcUrl(), pg.user(), pg.password())) {
                 ResultsStore stored = new ResultsStore(after);
-                Await.until(TIMEOUT, "the backlog stored", () -> stored.countSteps(s) == 20);
+                // the evaluation travels on the lifecycle topic: it may be stored a batch after the steps
+                StoreCounts all = new StoreCounts(1, 20, 1, 1, 0);
+                Await.until(TIMEOUT, "the backlog stored", () -> stored.counts(s).equals(all));
                 Await.until(TIMEOUT, "healthy again", () -> consumer.stats().healthy());
-                assertEquals(new StoreCounts(1, 20, 1, 1, 0), stored.counts(s));
+                assertEquals(all, stored.counts(s));
             }
             assertEquals(21, consumer.recordsIngested());
             assertTrue(consumer.stats().failedAttempts() > 0);
