@@ -32,15 +32,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * 16) through the real {@link SearchRunner} on Spark {@code local[2]}, two at a time, publishing to the given bus.
  * Then fewer trials with a round per step, one worker (whose rounds up to an evaluation run in one task, so they
  * should cost next to nothing) and two workers against two workers with one round, whose difference is the fixed
- * cost of {@value #STEPS} - 1 averaging rounds. Slot time per trial is wall time × 2 slots / trials: with steps
- * this small it is almost all overhead. While the first run goes, the trial threads and Spark's task threads are sampled every
- * 10 ms and the frames they spend their time in are printed (the profile that says where the overhead goes).
+ * cost of {@value #STEPS} - 1 averaging rounds; and trivial Spark jobs, the floor of a trial's one job. Slot time
+ * per trial is wall time × 2 slots / trials: with steps this small it is almost all overhead. While the first run
+ * goes, the trial threads and Spark's task threads are sampled every 10 ms and the frames they spend their time in
+ * are printed (the profile that says where the overhead goes).
  * The trials' own training (model built, steps taken, validation scored, exactly as {@code TrialRunner} does it but
  * in this JVM, two at a time) is timed on the same configurations right after, so that the overhead per trial is
  * the difference, measured in the same minutes: this machine's speed swings too much for a figure from another run.
  */
 public final class DispatchScale {
     static final int STEPS = 8;
+    private static final int TRIVIAL_JOBS = 400;
     private static final int SLOTS = 2;
 
     private DispatchScale() {
@@ -79,6 +81,8 @@ public final class DispatchScale {
                     String.format(Locale.ROOT, "%.0f ms (training alone, in-process, two at a time: %.0f ms per trial)",
                             (slotPerTrial - trainingPerTrial) * 1000, trainingPerTrial * 1000),
                     "< 50 ms overhead per trial"));
+            figures.add(new ScaleFigure("a trivial Spark job, two at a time (the floor of a trial's one job)",
+                    String.format(Locale.ROOT, "%.1f ms slot time per job", trivialJobs(sc) * 1000), ""));
             figures.add(new ScaleFigure("one worker, a round per step (the rounds up to an evaluation in one task)",
                     String.format(Locale.ROOT, "%+.0f ms a round (%d rounds per trial: %.0f ms slot time per trial)",
                             (oneWorkerRounds - slotPerTrial) * 1000 / (STEPS - 1), STEPS, oneWorkerRounds * 1000),
@@ -90,6 +94,31 @@ public final class DispatchScale {
             printProfile(profile);
         }
         return figures;
+    }
+
+    /**
+     * Slot time per job of {@value #TRIVIAL_JOBS} jobs of one task that returns its one element, two threads at a
+     * time as the trials run: what Spark's scheduling costs a trial's job, apart from the trial's own work in it.
+     */
+    private static double trivialJobs(JavaSparkContext sc) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(SLOTS);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < SLOTS; t++) {
+                runs.add(threads.submit(() -> {
+                    for (int i = 0; i < TRIVIAL_JOBS / SLOTS; i++) {
+                        sc.parallelize(List.of(i), 1).mapPartitions(it -> it).collect();
+                    }
+                }));
+            }
+            for (Future<?> r : runs) {
+                r.get();
+            }
+            return (System.nanoTime() - start) / 1e9 * SLOTS / TRIVIAL_JOBS;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /** Wall time × slots / trials: the slot time one trial held, on average. */
