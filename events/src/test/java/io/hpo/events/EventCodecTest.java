@@ -6,9 +6,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,14 +49,14 @@ class EventCodecTest {
     /** Losses and learning rates come back bit for bit, whatever their magnitude: the codec's doubles are exact. */
     @Test
     void doublesRoundTripExactly() throws Exception {
-        java.util.Random random = new java.util.Random(7);
-        List<Double> values = new java.util.ArrayList<>(List.of(Double.MIN_VALUE, Double.MAX_VALUE,
+        Random random = new Random(7);
+        List<Double> values = new ArrayList<>(List.of(Double.MIN_VALUE, Double.MAX_VALUE,
                 Double.MIN_NORMAL, -0.0, 0.1 + 0.2, 1.0 / 3, 2.718281828459045, 1e-300, 5e-324, 4.9e-324 * 3));
         for (int i = 0; i < 2_000; i++) {
             values.add(Double.longBitsToDouble(random.nextLong()));
             values.add(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
         }
-        List<StepMetric> steps = new java.util.ArrayList<>();
+        List<StepMetric> steps = new ArrayList<>();
         for (double v : values) {
             if (Double.isFinite(v)) {
                 steps.add(StepMetric.of("s", "t", 1, steps.size() + 1, 0, 1, v, -v, 1));

@@ -67,7 +67,7 @@ final class BatchWriter {
         events.forEach(e -> searches.add(e.searchId()));
 
         createMissingRows(searches, trials);
-        insertSteps(steps, runs);
+        insertSteps(steps, runs, trials);
         insertEvents(events);
         lockInKeyOrder(trials);
         for (StepRun r : runs) {
@@ -128,13 +128,14 @@ final class BatchWriter {
      * itself ran, once PostgreSQL's plan for the statement was generic (it assumes ten rows per array), as a nested
      * loop over the steps once per trial.
      */
-    private void insertSteps(List<StepMetric> steps, List<StepRun> runs) throws SQLException {
+    private void insertSteps(List<StepMetric> steps, List<StepRun> runs, Set<TrialKey> trials)
+            throws SQLException {
         if (steps.isEmpty()) {
             return;
         }
-        Map<TrialKey, Long> keys = trialKeys(runs);
+        Map<TrialKey, Long> keys = trialKeys(trials);
         int n = steps.size();
-        long[] trials = new long[n];
+        long[] trialNumbers = new long[n];
         int[] attempts = new int[n];
         long[] stepNumbers = new long[n];
         int[] workers = new int[n];
@@ -150,7 +151,7 @@ final class BatchWriter {
             long key = keys.get(r.trial());
             for (int k = r.from(); k < r.to(); k++, i++) {
                 StepMetric s = steps.get(k);
-                trials[i] = key;
+                trialNumbers[i] = key;
                 attempts[i] = s.attempt();
                 stepNumbers[i] = s.step();
                 workers[i] = s.worker();
@@ -165,16 +166,14 @@ final class BatchWriter {
                 + " timestamptz 'epoch' + ms * interval '1 millisecond' FROM unnest(?::bigint[], ?::int[], ?::bigint[],"
                 + " ?::int[], ?::bigint[], ?::float8[], ?::float8[], ?::bigint[]) AS v(k, a, st, w, tk, lr, l, ms)"
                 + " ON CONFLICT DO NOTHING")) {
-            Sql.bindArrays(c, ps, 1, "int8", trials, "int4", attempts, "int8", stepNumbers, "int4", workers,
+            Sql.bindArrays(c, ps, 1, "int8", trialNumbers, "int4", attempts, "int8", stepNumbers, "int4", workers,
                     "int8", tokens, "float8", rates, "float8", losses, "int8", wallTimes);
             ps.executeUpdate();
         }
     }
 
-    /** The trial numbers of the runs' trials, whose rows exist ({@link #createMissingRows}). */
-    private Map<TrialKey, Long> trialKeys(List<StepRun> runs) throws SQLException {
-        Set<TrialKey> trials = new TreeSet<>();
-        runs.forEach(r -> trials.add(r.trial()));
+    /** The trial numbers of the batch's trials, whose rows exist ({@link #createMissingRows}). */
+    private Map<TrialKey, Long> trialKeys(Set<TrialKey> trials) throws SQLException {
         Map<TrialKey, Long> keys = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT t.search_id, t.trial_id, t.trial_key FROM trials t"
                 + " JOIN unnest(?::text[], ?::text[]) AS v(s, t) ON t.search_id = v.s AND t.trial_id = v.t")) {

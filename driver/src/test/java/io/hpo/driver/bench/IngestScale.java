@@ -36,8 +36,9 @@ import java.util.stream.Stream;
  * one thread, and measures the sustained rate at which the aggregator stores them (first record published to the
  * last stored, so the rate is the slower of publishing and storing), checking the stored counts exactly. During the
  * paced run a probe trial publishes one step at a time and reads the HTTP API's curve endpoint, as the live stream
- * announces changes to its search, until the step shows: the step → API latency under that load. The probe publishes through a producer of its own, as a worker on
- * another executor would, so its flushes do not cut the bulk producer's batches short.
+ * announces changes to its search, until the step shows: the step → API latency under that load. The probe
+ * publishes through a producer of its own, as a worker on another executor would, so its flushes do not cut the
+ * bulk producer's batches short.
  */
 public final class IngestScale {
     static final int EVAL_EVERY = 500;
