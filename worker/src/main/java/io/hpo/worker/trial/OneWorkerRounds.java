@@ -3,7 +3,6 @@ package io.hpo.worker.trial;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +18,8 @@ import java.util.List;
  * driver (divergence is judged there, evaluations and stop requests fall there), and a Spark job per round would
  * cost its fixed overhead (tens of milliseconds, more on a loaded executor) every {@code averaging_frequency} steps.
  * One task trains the driver's model, its optimizer state included, on the rounds up to the next evaluation and
- * sends the result back; dl4j-spark's machinery (three broadcasts, a worker instance, an aggregation) is left out.
+ * sends the result back (the state inside the task while it is small, {@link ShippedState}); dl4j-spark's machinery
+ * (three broadcasts, a worker instance, an aggregation) is left out.
  * The task stops early at a round's end once the round's loss shows divergence, or once it has trained for
  * {@link #TASK_TIME}, so that a cancel or a spent wall time is heard within that (or one round) as before.
  * At most {@value #PLANNED_BYTES} bytes of minibatches are planned for one task. The steps are exactly those the
@@ -63,7 +63,7 @@ final class OneWorkerRounds implements RoundTraining {
 
     @Override
     public int fit(JavaRDD<DataSet> batches, long firstStep, StepMetricsListener listener) {
-        Broadcast<ModelState> start = sc.broadcast(ModelState.of(net));
+        ShippedState start = ShippedState.of(sc, ModelState.of(net));
         try {
             List<TrainedRounds> trained = batches.mapPartitions(new RoundsTask(configuration, start, firstStep,
                     plan.averagingFrequency(), plan.hyperparameters().seqLength(), vocabSize, taskNanos, listener)).collect();
@@ -74,7 +74,7 @@ final class OneWorkerRounds implements RoundTraining {
             score = trained.get(0).score();
             return trained.get(0).steps();
         } finally {
-            start.destroy();
+            start.release();
         }
     }
 
@@ -99,7 +99,7 @@ final class OneWorkerRounds implements RoundTraining {
     }
 
     /** The rounds on the executor: the model rebuilt from the configuration and the starting state. */
-    private record RoundsTask(String configuration, Broadcast<ModelState> start, long firstStep, int averagingFrequency,
+    private record RoundsTask(String configuration, ShippedState start, long firstStep, int averagingFrequency,
                               int seqLength, int vocabSize, long taskNanos, StepMetricsListener listener)
             implements FlatMapFunction<Iterator<DataSet>, TrainedRounds> {
 
@@ -110,10 +110,11 @@ final class OneWorkerRounds implements RoundTraining {
             // the schedule and Adam's bias correction go on from the trial's global step
             conf.setIterationCount((int) firstStep);
             ComputationGraph worker = new ComputationGraph(conf);
-            // in local mode the broadcast value is the driver's own arrays: train on copies
-            worker.init(start.value().params().dup(), false);
-            if (start.value().updaterState() != null) {
-                worker.getUpdater().getStateViewArray().assign(start.value().updaterState());
+            ModelState state = start.value();
+            // in local mode a broadcast's value is the driver's own arrays: train on copies
+            worker.init(state.params().dup(), false);
+            if (state.updaterState() != null) {
+                worker.getUpdater().getStateViewArray().assign(state.updaterState());
             }
             worker.setListeners(listener);
             int steps = 0;

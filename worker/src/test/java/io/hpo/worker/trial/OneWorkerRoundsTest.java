@@ -8,12 +8,15 @@ import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.TokenBatches;
 import io.hpo.worker.model.TransformerModel;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +35,8 @@ import static io.hpo.space.Hyperparameter.SEQ_LENGTH;
 import static io.hpo.space.Hyperparameter.WARMUP_STEPS;
 import static io.hpo.space.Hyperparameter.WIDTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rounds a one-worker task plans and where it stops, on Spark local. */
@@ -137,5 +142,31 @@ class OneWorkerRoundsTest {
         assertTrue(taken < 40 && taken % 2 == 0, "stopped at a round's end: " + taken);
         assertTrue(TrialRunner.divergence(rounds.score() / 24, taken, vocab).isPresent(), "score " + rounds.score());
         assertEquals(taken, steps.recorded().size());
+    }
+
+    /**
+     * A state of exactly {@link ShippedState#INLINE_BYTES} travels inside the task, one float more as a broadcast, released
+     * after the job; a task reads the same values either way.
+     */
+    @Test
+    void aSmallStateTravelsInsideTheTaskALargeOneAsABroadcast() {
+        int largest = (int) (ShippedState.INLINE_BYTES / Float.BYTES);
+        ModelState small = new ModelState(Nd4j.linspace(DataType.FLOAT, 1, largest / 2, 1),
+                Nd4j.ones(DataType.FLOAT, largest / 2));
+        ModelState large = new ModelState(Nd4j.linspace(DataType.FLOAT, 1, largest + 1, 1), null);
+        ShippedState inline = ShippedState.of(sc, small);
+        ShippedState broadcast = ShippedState.of(sc, large);
+        assertInstanceOf(ShippedState.Inline.class, inline);
+        assertInstanceOf(ShippedState.Broadcasted.class, broadcast);
+        for (ShippedState shipped : List.of(inline, broadcast)) {
+            double inTask = sc.parallelize(List.of(1), 1).map(x -> shipped.value().params().sumNumber().doubleValue()
+                    + (shipped.value().updaterState() == null ? 0 : shipped.value().updaterState().sumNumber()
+                    .doubleValue())).collect().get(0);
+            ModelState sent = shipped.value();
+            assertEquals(sent.params().sumNumber().doubleValue() + (sent.updaterState() == null ? 0
+                    : sent.updaterState().sumNumber().doubleValue()), inTask, 1e-3 * inTask);
+            shipped.release();
+        }
+        assertThrows(SparkException.class, broadcast::value, "a released broadcast is gone");
     }
 }
