@@ -64,8 +64,8 @@ final class AveragedRounds implements RoundTraining {
     }
 
     @Override
-    public INDArray outerState() {
-        return outer.state();
+    public ModelState state() {
+        return ModelState.of(network()).withOuterState(outer.state());
     }
 
     private static RoundTrainingMaster trainingMaster(TrialPlan plan, GlobalStepHook globalStep) {

@@ -6,9 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.io.Serializable;
 
 /**
- * A model's parameters and its optimizer's state (null for an optimizer without state): what a one-worker round
- * ships to its task and back, and what a population member carries from one interval to the next, then with its
- * outer optimizer's state ({@code outerState}, null for none: one worker, plain averaging, or no round yet).
+ * A model's parameters and its optimizer's state (null for an optimizer without state, or one that has not stepped
+ * yet): what a one-worker round ships to its task and back, and what a population member carries from one interval
+ * to the next, then with its outer optimizer's state ({@code outerState}, null for none: one worker, plain
+ * averaging, or no round yet).
  */
 public record ModelState(INDArray params, INDArray updaterState, INDArray outerState) implements Serializable {
 

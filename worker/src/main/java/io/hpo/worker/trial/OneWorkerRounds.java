@@ -36,6 +36,12 @@ final class OneWorkerRounds implements RoundTraining {
     private final long taskNanos;
     /** Shipped with every task: small, and parsed on the executor as dl4j-spark's workers parse theirs. */
     private final String configuration;
+    /**
+     * The optimizer's state the last task ended with, kept here rather than in the driver's model, which only
+     * evaluates: null until a task has stepped when the model came without one (a new optimizer starts at zero
+     * in the task, and building it on the driver cost as much as a tiny trial's Spark job's scheduling).
+     */
+    private INDArray updaterState;
     private double score = Double.NaN;
 
     /** @param taskTime how long a task trains before it stops at the next round's end ({@link #TASK_TIME}) */
@@ -46,6 +52,7 @@ final class OneWorkerRounds implements RoundTraining {
         this.plan = plan;
         this.vocabSize = vocabSize;
         this.configuration = net.getConfiguration().toJson();
+        this.updaterState = net.getUpdater(false) == null ? null : net.getUpdater().getStateViewArray();
     }
 
     /** Rounds up to the next evaluation (or {@code toStep}), within the byte limit but at least one round. */
@@ -63,14 +70,15 @@ final class OneWorkerRounds implements RoundTraining {
 
     @Override
     public int fit(JavaRDD<DataSet> batches, long firstStep, StepMetricsListener listener) {
-        ShippedState start = ShippedState.of(sc, ModelState.of(net));
+        ShippedState start = ShippedState.of(sc, state());
         try {
             List<TrainedRounds> trained = batches.mapPartitions(new RoundsTask(configuration, start, firstStep,
                     plan.averagingFrequency(), plan.hyperparameters().seqLength(), vocabSize, taskNanos, listener)).collect();
             if (trained.size() != 1) {
                 throw new IllegalStateException("a one-worker fit returned " + trained.size() + " models");
             }
-            trained.get(0).model().applyTo(net);
+            net.params().assign(trained.get(0).model().params());
+            updaterState = trained.get(0).model().updaterState();
             score = trained.get(0).score();
             return trained.get(0).steps();
         } finally {
@@ -88,10 +96,10 @@ final class OneWorkerRounds implements RoundTraining {
         return score;
     }
 
+    /** A lone worker's rounds are taken as they are: no outer optimizer, no outer state. */
     @Override
-    public INDArray outerState() {
-        // a lone worker's rounds are taken as they are: no outer step
-        return null;
+    public ModelState state() {
+        return new ModelState(net.params(), updaterState);
     }
 
     /** What a task sends back: the trained model, its score on the last minibatch, and the steps it took. */

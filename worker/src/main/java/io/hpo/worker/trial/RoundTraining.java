@@ -2,7 +2,6 @@ package io.hpo.worker.trial;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -32,6 +31,9 @@ interface RoundTraining {
     /** The last fit's training score as DL4J reports it (a sequence's loss summed over its time steps). */
     double score();
 
-    /** The outer optimizer's state after the last fit, for a next interval to go on from; null for none. */
-    INDArray outerState();
+    /**
+     * The model's parameters, its optimizer's state and its outer optimizer's state (null for none) after the last
+     * fit: what a next interval goes on from.
+     */
+    ModelState state();
 }

@@ -141,7 +141,7 @@ public final class TrialRunner implements TrialTraining {
             completed = checkpoints.completed(plan, rounds.network(), completed, data.tokenizer(), evals.last)
                     .map(completed::withCheckpoint).orElse(completed);
         }
-        return new TrainedInterval(completed, ModelState.of(rounds.network()).withOuterState(rounds.outerState()));
+        return new TrainedInterval(completed, rounds.state());
     }
 
     private static TrainedInterval ended(TrainingResult early) {
