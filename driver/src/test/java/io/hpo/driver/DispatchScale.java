@@ -33,9 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Then fewer trials with a round per step, one worker (whose rounds up to an evaluation run in one task, so they
  * should cost next to nothing) and two workers against two workers with one round, whose difference is the fixed
  * cost of {@value #STEPS} - 1 averaging rounds; and trivial Spark jobs, the floor of a trial's one job. Slot time
- * per trial is wall time × 2 slots / trials: with steps this small it is almost all overhead. While the first run
- * goes, the trial threads and Spark's task threads are sampled every 10 ms and the frames they spend their time in
- * are printed (the profile that says where the overhead goes).
+ * per trial is wall time × 2 slots / trials: with steps this small it is almost all overhead. Where it goes is
+ * printed twice: from Spark's own times for the first run's jobs ({@link SparkJobTimes}), beside the driver's work
+ * around them; and from a run of a quarter as many trials apart, whose trial threads and Spark task threads are
+ * sampled every 10 ms (sampling slows what it watches, so that run's speed is not reported).
  * The trials' own training (model built, steps taken, validation scored, exactly as {@code TrialRunner} does it but
  * in this JVM, two at a time) is timed on the same configurations right after, so that the overhead per trial is
  * the difference, measured in the same minutes: this machine's speed swings too much for a figure from another run.
@@ -60,8 +61,10 @@ public final class DispatchScale {
             // warm-up: class loading and JIT would otherwise count against the first trials
             search(sc, bus, metrics, "dispatch-warmup", 4, 1, STEPS, null);
             search(sc, bus, metrics, "dispatch-warmup-two", 2, 2, STEPS, null);
-            Map<String, Integer> profile = new ConcurrentHashMap<>();
-            SearchOutcome oneRoundSearch = search(sc, bus, metrics, "dispatch-one-round", trials, 1, STEPS, profile);
+            SparkJobTimes jobTimes = new SparkJobTimes("dispatch-one-round");
+            sc.sc().addSparkListener(jobTimes);
+            SearchOutcome oneRoundSearch = search(sc, bus, metrics, "dispatch-one-round", trials, 1, STEPS, null);
+            sc.sc().removeSparkListener(jobTimes.awaitJobsEnded());
             double slotPerTrial = slotPerTrial(oneRoundSearch, trials);
             double training = trainInProcess(SearchData.load(spec("dispatch-one-round", trials, 1, STEPS), sc),
                     oneRoundSearch);
@@ -91,7 +94,16 @@ public final class DispatchScale {
                     "%.0f ms (%d rounds per trial: %.0f ms slot time per trial, one round: %.0f ms)",
                     (twoWorkersRounds - twoWorkersOneRound) * 1000 / (STEPS - 1), STEPS, twoWorkersRounds * 1000,
                     twoWorkersOneRound * 1000), "< 100 ms"));
-            printProfile(profile);
+            double jobPerTrial = printSlotTime(jobTimes, trials, slotPerTrial, trainingPerTrial);
+            figures.add(new ScaleFigure("a tiny trial's slot time: its Spark job, and the driver's work around it",
+                    String.format(Locale.ROOT, "%.0f ms job (of which the task ran %.0f), %.0f ms driver",
+                            jobPerTrial, jobTimes.taskRunMs() / trials, slotPerTrial * 1000 - jobPerTrial),
+                    ""));
+            // sampling every thread's stack 100 times a second slows the search it watches: a run apart
+            int profiled = Math.max(20, trials / 4);
+            Map<String, Integer> profile = new ConcurrentHashMap<>();
+            search(sc, bus, metrics, "dispatch-profiled", profiled, 1, STEPS, profile);
+            printProfile(profile, profiled);
         }
         return figures;
     }
@@ -119,6 +131,29 @@ public final class DispatchScale {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * Prints where the one-round search's slot time per trial went (Spark's times for its jobs, the driver's work
+     * around them) beside the same training in-process; returns the job time per trial in milliseconds.
+     */
+    private static double printSlotTime(SparkJobTimes jobTimes, int trials, double slotPerTrial,
+                                        double trainingPerTrial) {
+        if (jobTimes.jobs() != trials) {
+            throw new AssertionError("the one-round search ran " + jobTimes.jobs() + " Spark jobs for " + trials
+                    + " trials");
+        }
+        double job = jobTimes.jobMs() / trials;
+        System.out.println("where a tiny trial's slot time went (ms per trial, " + trials + " trials; Spark's own"
+                + " task metrics):");
+        System.out.printf(Locale.ROOT, "  %7.1f  slot time (wall time x %d slots / trials)%n", slotPerTrial * 1000,
+                SLOTS);
+        jobTimes.perTrial(trials).forEach((what, ms) -> System.out.printf(Locale.ROOT, "  %7.1f  %s%n", ms, what));
+        System.out.printf(Locale.ROOT, "  %7.1f  the driver around its job (model built, minibatches drawn, start and"
+                + " end events acknowledged, job submitted, validation scored)%n", slotPerTrial * 1000 - job);
+        System.out.printf(Locale.ROOT, "  %7.1f  the same training in-process, two at a time (model built, steps,"
+                + " validation scored)%n", trainingPerTrial * 1000);
+        return job;
     }
 
     /** Wall time × slots / trials: the slot time one trial held, on average. */
@@ -262,11 +297,12 @@ public final class DispatchScale {
         return c.substring(c.lastIndexOf('.') + 1) + "." + f.getMethodName();
     }
 
-    private static void printProfile(Map<String, Integer> profile) {
+    private static void printProfile(Map<String, Integer> profile, int trials) {
         int total = profile.values().stream().mapToInt(Integer::intValue).sum();
         Map<Integer, List<String>> byCount = new TreeMap<>((a, b) -> b - a);
         profile.forEach((k, v) -> byCount.computeIfAbsent(v, x -> new ArrayList<>()).add(k));
-        System.out.println("where the trial threads spent the one-round run (" + total + " samples):");
+        System.out.println("where the trial threads spent a run of " + trials + " one-round trials apart, sampled"
+                + " (" + total + " samples):");
         byCount.entrySet().stream().limit(25).forEach(e -> e.getValue().forEach(w -> System.out.printf(
                 Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getKey() / total, w)));
     }
