@@ -172,33 +172,44 @@ final class TrialExecution {
         return "attempt " + plan.attempt() + " lost an executor: " + TrialFailures.reason(plan, e);
     }
 
-    /** Publishes and reports the start of the plan's attempt; {@code startReason} is null for a first run. */
+    /**
+     * Publishes and reports the start of the plan's attempt; {@code startReason} is null for a first run. Its
+     * {@link #observer} makes the start durable before the attempt's first step: a resumed driver counts attempts
+     * on Kafka, so an attempt's steps must never be there without its start.
+     */
     void started(TrialPlan plan, String startReason) {
         report.events().publish(LifecycleEvent.trialStarted(plan.searchId(), plan.trialId(), plan.attempt(),
                 startReason));
-        // an attempt's steps must never be on Kafka without its start: a resumed driver counts attempts there
-        report.events().flush();
         report.progress().trialStarted(plan.trialId(), plan.attempt(), plan.hyperparameters().toMap().toString());
         report.metrics().trialStarted();
     }
 
     /**
-     * Hears the attempt's evaluations: publishes and reports each, records it in {@code evaluations}, and asks the
-     * pruner, noting in {@code pruned} a decision to stop.
+     * Hears the attempt: delivers its start (and whatever was published before) before it trains; publishes and
+     * reports each evaluation, records it in {@code evaluations}, and asks the pruner, noting in {@code pruned} a
+     * decision to stop.
      */
     TrialObserver observer(TrialPlan plan, NavigableMap<Long, Double> evaluations,
                            AtomicReference<PruneDecision> pruned) {
         String trialId = plan.trialId();
-        return (step, validationLoss, tokensSeen) -> {
-            evaluations.put(step, validationLoss);
-            report.events().publish(LifecycleEvent.trialEvaluated(plan.searchId(), trialId, plan.attempt(), step,
-                    validationLoss, tokensSeen));
-            report.progress().evaluated(trialId, step, plan.maxSteps(), validationLoss);
-            PruneDecision decision = rules.pruner().report(trialId, step, validationLoss);
-            if (decision.prune()) {
-                pruned.set(decision);
-                // the evaluation runs between rounds, so this only guards against a job already submitted
-                training.cancel(plan);
+        return new TrialObserver() {
+            @Override
+            public void aboutToTrain() {
+                report.events().flush();
+            }
+
+            @Override
+            public void evaluated(long step, double validationLoss, long tokensSeen) {
+                evaluations.put(step, validationLoss);
+                report.events().publish(LifecycleEvent.trialEvaluated(plan.searchId(), trialId, plan.attempt(), step,
+                        validationLoss, tokensSeen));
+                report.progress().evaluated(trialId, step, plan.maxSteps(), validationLoss);
+                PruneDecision decision = rules.pruner().report(trialId, step, validationLoss);
+                if (decision.prune()) {
+                    pruned.set(decision);
+                    // the evaluation runs between rounds, so this only guards against a job already submitted
+                    training.cancel(plan);
+                }
             }
         };
     }

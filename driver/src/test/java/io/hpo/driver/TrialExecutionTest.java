@@ -237,6 +237,8 @@ class TrialExecutionTest {
 
         @Override
         public TrainingResult run(TrialPlan plan, CorpusSplit data, TrialObserver observer, StopSignal stop) {
+            assertEquals(LifecycleType.TRIAL_STARTED, last().type());
+            observer.aboutToTrain();
             assertEquals(0, events.unflushed(), "an attempt's start is delivered before it trains");
             attempts.add(plan.attempt());
             return scripts.get(attempts.size() - 1).run(observer, stop);

@@ -106,6 +106,7 @@ public final class TrialRunner implements TrialTraining {
         // drawn in order and taken in order: a fit that stops early leaves the rest of its minibatches for the next
         Deque<DataSet> drawn = new ArrayDeque<>();
         Evaluations evals = new Evaluations();
+        observer.aboutToTrain();
         long step = fromStep;
         while (step < toStep) {
             Optional<StopSignal.StopRequest> request = stop.poll();

@@ -160,7 +160,7 @@ class TrialRunnerTest {
      * first ended with, equal, bit for bit, one model trained in this JVM for 12 steps on the same minibatches (the
      * second interval draws its windows from seed + 6, its rounds ending at steps 10 and 12 as a whole trial's do):
      * the parameters, Adam's moments, the warm-up and the bias correction go on from step 6. The steps are numbered
-     * on, and each interval ends with an evaluation.
+     * on, each interval ends with an evaluation, and its observer hears of it before its first step.
      */
     @Test
     void aMembersIntervalsTakeExactlyTheStepsOfTheModelTrainedInOneJvm() {
@@ -170,7 +170,18 @@ class TrialRunnerTest {
         RecordingStepSink steps = new RecordingStepSink("steps-member");
         TrialRunner runner = new TrialRunner(sc, steps);
         List<String> onSpark = new ArrayList<>();
-        TrialObserver observer = (step, loss, tokens) -> onSpark.add(step + ": " + loss);
+        List<Integer> stepsPublishedBeforeTraining = new ArrayList<>();
+        TrialObserver observer = new TrialObserver() {
+            @Override
+            public void evaluated(long step, double loss, long tokens) {
+                onSpark.add(step + ": " + loss);
+            }
+
+            @Override
+            public void aboutToTrain() {
+                stepsPublishedBeforeTraining.add(steps.recorded().size());
+            }
+        };
         TrialRunner.TrainedInterval first = runner.trainInterval(plan, data, null, 0, 6, observer, StopSignal.never());
         TrialRunner.TrainedInterval second = runner.trainInterval(plan, data, first.state(), 6, 12, observer,
                 StopSignal.never());
@@ -193,6 +204,7 @@ class TrialRunnerTest {
         assertEquals(inOneJvm, onSpark);
         assertEquals(LongStream.rangeClosed(1, 12).boxed().toList(),
                 steps.recorded().stream().map(StepMetric::step).sorted().toList(), "steps numbered on, each once");
+        assertEquals(List.of(0, 6), stepsPublishedBeforeTraining, "each interval told before its first step");
     }
 
     /**
