@@ -17,9 +17,10 @@ import java.util.OptionalInt;
  * current device per thread and starts every thread on device 0, so without this all workers of a multi-GPU
  * executor would share its first GPU. Tasks without a GPU (CPU executors) are left as they are.
  *
- * <p>Applied to a round's partitions, it runs in the training task before dl4j-spark's worker builds the model; that
- * holds only while dl4j-spark computes the partitions in that task rather than reading them from a cache, which is
- * why the trial's training master stores no RDD ({@code TrialRunner}).
+ * <p>Applied to an averaging round's partitions, it runs in the training task before dl4j-spark's worker builds the
+ * model; that holds only while dl4j-spark computes the partitions in that task rather than reading them from a cache,
+ * which is why the trial's training master stores no RDD ({@code AveragedRounds}). A one-worker trial's task calls
+ * {@link #bind} itself.
  */
 public final class TaskGpu<T> implements FlatMapFunction<Iterator<T>, T> {
     private static final long serialVersionUID = 1L;
@@ -28,11 +29,15 @@ public final class TaskGpu<T> implements FlatMapFunction<Iterator<T>, T> {
 
     @Override
     public Iterator<T> call(Iterator<T> partition) {
-        TaskContext task = TaskContext.get();
+        bind(TaskContext.get());
+        return partition;
+    }
+
+    /** Puts the thread of {@code task} (null outside a task: left as it is) on the GPU Spark assigned it, if any. */
+    public static void bind(TaskContext task) {
         if (task != null) {
             assignedGpu(task.resourcesJMap()).ifPresent(gpu -> bind(gpu, task));
         }
-        return partition;
     }
 
     /** The CUDA device ordinal Spark assigned the task, if any. */

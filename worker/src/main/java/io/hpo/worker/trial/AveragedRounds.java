@@ -1,5 +1,6 @@
 package io.hpo.worker.trial;
 
+import io.hpo.worker.gpu.TaskGpu;
 import io.hpo.worker.outer.OuterOptimizer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -45,7 +46,7 @@ final class AveragedRounds implements RoundTraining {
         sparkNet.setListeners(List.of(listener));
         INDArray start = outer.needsStart() ? sparkNet.getNetwork().params().dup() : null;
         master.nextRound((long) plan.workers() * listener.roundSteps());
-        sparkNet.fit(round);
+        sparkNet.fit(round.mapPartitions(new TaskGpu<>()));
         // the training master put the workers' average into the network's own parameter array
         if (start != null) {
             outer.step(start, sparkNet.getNetwork().params());

@@ -1,17 +1,20 @@
 package io.hpo.worker.trial;
 
+import io.hpo.worker.gpu.TaskGpu;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import scala.Function2;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
 
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * Rounds of a one-worker trial, several to a Spark task: nothing is averaged, so a round's end only matters to the
@@ -72,15 +75,18 @@ final class OneWorkerRounds implements RoundTraining {
     public int fit(JavaRDD<DataSet> batches, long firstStep, StepMetricsListener listener) {
         ShippedState start = ShippedState.of(sc, state());
         try {
-            List<TrainedRounds> trained = batches.mapPartitions(new RoundsTask(configuration, start, firstStep,
-                    plan.averagingFrequency(), plan.hyperparameters().seqLength(), vocabSize, taskNanos, listener)).collect();
-            if (trained.size() != 1) {
-                throw new IllegalStateException("a one-worker fit returned " + trained.size() + " models");
+            // straight to SparkContext.runJob: the Java API would wrap the task in Scala closures, which Spark's
+            // closure cleaner re-reads from their class files at every job (about 20 ms a tiny trial's job)
+            TrainedRounds[] trained = (TrainedRounds[]) sc.sc().runJob(batches.rdd(), new RoundsTask(configuration,
+                    start, firstStep, plan.averagingFrequency(), plan.hyperparameters().seqLength(), vocabSize,
+                    taskNanos, listener), ClassTag$.MODULE$.apply(TrainedRounds.class));
+            if (trained.length != 1) {
+                throw new IllegalStateException("a one-worker fit returned " + trained.length + " models");
             }
-            net.params().assign(trained.get(0).model().params());
-            updaterState = trained.get(0).model().updaterState();
-            score = trained.get(0).score();
-            return trained.get(0).steps();
+            net.params().assign(trained[0].model().params());
+            updaterState = trained[0].model().updaterState();
+            score = trained[0].score();
+            return trained[0].steps();
         } finally {
             start.release();
         }
@@ -106,14 +112,19 @@ final class OneWorkerRounds implements RoundTraining {
     record TrainedRounds(ModelState model, double score, int steps) implements Serializable {
     }
 
-    /** The rounds on the executor: the model rebuilt from the configuration and the starting state. */
+    /**
+     * The rounds on the executor, on the GPU Spark assigned the task if any: the model rebuilt from the configuration
+     * and the starting state.
+     */
     private record RoundsTask(String configuration, ShippedState start, long firstStep, int averagingFrequency,
                               int seqLength, int vocabSize, long taskNanos, StepMetricsListener listener)
-            implements FlatMapFunction<Iterator<DataSet>, TrainedRounds> {
+            implements Function2<TaskContext, scala.collection.Iterator<DataSet>, TrainedRounds>, Serializable {
 
         @Override
-        public Iterator<TrainedRounds> call(Iterator<DataSet> minibatches) {
+        public TrainedRounds apply(TaskContext task, scala.collection.Iterator<DataSet> partition) {
             long began = System.nanoTime();
+            TaskGpu.bind(task);
+            Iterator<DataSet> minibatches = JavaConverters.asJavaIterator(partition);
             ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(configuration);
             // the schedule and Adam's bias correction go on from the trial's global step
             conf.setIterationCount((int) firstStep);
@@ -137,7 +148,7 @@ final class OneWorkerRounds implements RoundTraining {
                     break;
                 }
             }
-            return List.of(new TrainedRounds(ModelState.of(worker), worker.score(), steps)).iterator();
+            return new TrainedRounds(ModelState.of(worker), worker.score(), steps);
         }
     }
 }

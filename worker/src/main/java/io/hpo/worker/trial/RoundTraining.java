@@ -18,7 +18,8 @@ interface RoundTraining {
     /**
      * Trains from {@code firstStep}.
      *
-     * @param batches   the planned steps' minibatches, one partition per worker
+     * @param batches   the planned steps' minibatches, one partition per worker, whose task is put on the GPU Spark
+     *                  assigned it, if any ({@link io.hpo.worker.gpu.TaskGpu})
      * @param firstStep 0-based global step of the first minibatch
      * @param listener  runs in each worker, publishing its steps
      * @return the steps taken: the planned ones, or fewer, ending at a round's end, where a one-worker fit stopped

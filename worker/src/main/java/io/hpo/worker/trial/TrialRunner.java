@@ -6,7 +6,6 @@ import io.hpo.space.Hyperparameters;
 import io.hpo.worker.checkpoint.PretrainedModel;
 import io.hpo.worker.data.CorpusSplit;
 import io.hpo.worker.data.TokenBatches;
-import io.hpo.worker.gpu.TaskGpu;
 import io.hpo.worker.model.LossEvaluator;
 import io.hpo.worker.model.TransformerModel;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -115,7 +114,7 @@ public final class TrialRunner implements TrialTraining {
             }
             int planned = rounds.plannedSteps(step, toStep);
             List<DataSet> batches = nextBatches(plan, data, planned, windows, drawn);
-            int taken = rounds.fit(sc.parallelize(batches, plan.workers()).mapPartitions(new TaskGpu<>()), step,
+            int taken = rounds.fit(sc.parallelize(batches, plan.workers()), step,
                     new StepMetricsListener(steps, plan, step + 1, planned));
             for (int i = 0; i < taken * plan.workers(); i++) {
                 drawn.removeFirst();
@@ -179,8 +178,7 @@ public final class TrialRunner implements TrialTraining {
 
     /**
      * The minibatches of {@code steps} steps, {@code workers} for each, in order: those drawn before and not yet
-     * trained on first, then new random windows. Each partition of the fit's data first puts its task on the GPU
-     * Spark assigned it, if any ({@link TaskGpu}).
+     * trained on first, then new random windows.
      */
     private static List<DataSet> nextBatches(TrialPlan plan, CorpusSplit data, int steps, Random windows,
                                              Deque<DataSet> drawn) {
