@@ -29,29 +29,33 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Dispatch at scale: {@code trials} tiny trials (one worker, {@value #STEPS} steps of a one-block model of width
- * 16) through the real {@link SearchRunner} on Spark {@code local[2]}, two at a time, publishing to the given bus.
- * Then fewer trials with a round per step, one worker (whose rounds up to an evaluation run in one task, so they
- * should cost next to nothing) and two workers against two workers with one round, whose difference is the fixed
- * cost of {@value #STEPS} - 1 averaging rounds; and trivial Spark jobs, the floor of a trial's one job. Slot time
+ * 16) through the real {@link SearchRunner} on Spark {@code local[2]}, two at a time, publishing to the given bus,
+ * in {@value #CHUNKS} searches.
+ * Then fewer trials, compared with each other since a search's own start and end weigh more in them: a round per
+ * step against one round, with one worker (whose rounds up to an evaluation run in one task, so they should cost
+ * next to nothing) and with two, whose difference is the fixed cost of {@value #STEPS} - 1 averaging rounds; and
+ * trivial Spark jobs, the floor of a trial's one job. Slot time
  * per trial is wall time × 2 slots / trials: with steps this small it is almost all overhead. Where it goes is
  * printed twice: from Spark's own times for the first run's jobs ({@link SparkJobTimes}), beside the driver's work
  * around them; and from a run of a quarter as many trials apart, whose trial threads and Spark task threads are
  * sampled every 10 ms (sampling slows what it watches, so that run's speed is not reported).
  * The trials' own training (model built, steps taken, validation scored, exactly as {@code TrialRunner} does it but
- * in this JVM, two at a time) is timed on the same configurations right after, so that the overhead per trial is
- * the difference, measured in the same minutes: this machine's speed swings too much for a figure from another run.
+ * in this JVM, two at a time) is timed on the same configurations right after each search, so that the overhead per
+ * trial is the difference, measured in the same minutes: this machine's speed swings too much for a figure from
+ * another run.
  */
 public final class DispatchScale {
     static final int STEPS = 8;
     private static final int TRIVIAL_JOBS = 400;
     private static final int SLOTS = 2;
+    private static final int CHUNKS = 5;
 
     private DispatchScale() {
     }
 
     /**
-     * {@code trials} one-round trials; then a twentieth as many (at least 4) of each: one worker with a round per
-     * step, and two workers with one round and with a round per step.
+     * {@code trials} one-round trials; then a twentieth as many (at least 4) of each: one worker and two workers,
+     * each with one round and with a round per step.
      */
     public static List<ScaleFigure> measure(BusConfig bus, int trials) throws Exception {
         List<ScaleFigure> figures = new ArrayList<>();
@@ -61,14 +65,25 @@ public final class DispatchScale {
             // warm-up: class loading and JIT would otherwise count against the first trials
             search(sc, bus, metrics, "dispatch-warmup", 4, 1, STEPS, null);
             search(sc, bus, metrics, "dispatch-warmup-two", 2, 2, STEPS, null);
-            SparkJobTimes jobTimes = new SparkJobTimes("dispatch-one-round");
+            // the trials in chunks, each chunk's training in-process right after it, so that both figures see the
+            // same minutes of this machine's swinging speed
+            SparkJobTimes jobTimes = new SparkJobTimes("dispatch-one-round-");
             sc.sc().addSparkListener(jobTimes);
-            SearchOutcome oneRoundSearch = search(sc, bus, metrics, "dispatch-one-round", trials, 1, STEPS, null);
+            CorpusSplit data = SearchData.load(spec("dispatch-one-round", trials, 1, STEPS), sc);
+            long searchMs = 0;
+            double training = 0;
+            for (int chunk = 0; chunk < CHUNKS; chunk++) {
+                int size = trials / CHUNKS + (chunk < trials % CHUNKS ? 1 : 0);
+                SearchOutcome search = search(sc, bus, metrics, "dispatch-one-round-" + chunk, size, 1, STEPS, null);
+                searchMs += search.wallTimeMs();
+                training += trainInProcess(data, search);
+            }
             sc.sc().removeSparkListener(jobTimes.awaitJobsEnded());
-            double slotPerTrial = slotPerTrial(oneRoundSearch, trials);
-            double training = trainInProcess(SearchData.load(spec("dispatch-one-round", trials, 1, STEPS), sc),
-                    oneRoundSearch);
+            double slotPerTrial = searchMs / 1000.0 * SLOTS / trials;
+            // the smaller searches are compared with each other: a search's own start and end weigh more in them
             int fewer = Math.max(4, trials / 20);
+            SearchOutcome fewerOneRound = search(sc, bus, metrics, "dispatch-fewer-one-round", fewer, 1, STEPS, null);
+            double oneWorkerOneRound = slotPerTrial(fewerOneRound, fewer);
             double oneWorkerRounds = slotPerTrial(search(sc, bus, metrics, "dispatch-round-per-step", fewer, 1, 1,
                     null), fewer);
             double twoWorkersOneRound = slotPerTrial(search(sc, bus, metrics, "dispatch-two-one-round", fewer, 2,
@@ -77,8 +92,8 @@ public final class DispatchScale {
                     1, null), fewer);
             figures.add(new ScaleFigure(String.format(Locale.ROOT, "dispatch, %d trials of %d steps (local[%d])",
                     trials, STEPS, SLOTS), String.format(Locale.ROOT, "%.2f trials/s, %.0f ms slot time per trial"
-                    + " (%.1f s)", trials / (oneRoundSearch.wallTimeMs() / 1000.0), slotPerTrial * 1000,
-                    oneRoundSearch.wallTimeMs() / 1000.0), ""));
+                    + " (%.1f s in %d searches)", trials / (searchMs / 1000.0), slotPerTrial * 1000,
+                    searchMs / 1000.0, CHUNKS), ""));
             double trainingPerTrial = training * SLOTS / trials;
             figures.add(new ScaleFigure("dispatch overhead per trial (slot time less the trial's own training)",
                     String.format(Locale.ROOT, "%.0f ms (training alone, in-process, two at a time: %.0f ms per trial)",
@@ -87,8 +102,13 @@ public final class DispatchScale {
             figures.add(new ScaleFigure("a trivial Spark job, two at a time (the floor of a trial's one job)",
                     String.format(Locale.ROOT, "%.1f ms slot time per job", trivialJobs(sc) * 1000), ""));
             figures.add(new ScaleFigure("one worker, a round per step (the rounds up to an evaluation in one task)",
-                    String.format(Locale.ROOT, "%+.0f ms a round (%d rounds per trial: %.0f ms slot time per trial)",
-                            (oneWorkerRounds - slotPerTrial) * 1000 / (STEPS - 1), STEPS, oneWorkerRounds * 1000),
+                    String.format(Locale.ROOT, "%+.0f ms a round (%d rounds per trial: %.0f ms slot time per trial,"
+                            + " one round: %.0f ms)",
+                            (oneWorkerRounds - oneWorkerOneRound) * 1000 / (STEPS - 1), STEPS,
+                            oneWorkerRounds * 1000, oneWorkerOneRound * 1000), ""));
+            figures.add(new ScaleFigure("a search's own start and end (its wall time beyond its trials')",
+                    String.format(Locale.ROOT, "about %.1f s (%d trials in %.1f s)", fewerOneRound.wallTimeMs()
+                            / 1000.0 - fewer * slotPerTrial / SLOTS, fewer, fewerOneRound.wallTimeMs() / 1000.0),
                     ""));
             figures.add(new ScaleFigure("averaging round of 2 workers, fixed cost", String.format(Locale.ROOT,
                     "%.0f ms (%d rounds per trial: %.0f ms slot time per trial, one round: %.0f ms)",

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Where the Spark jobs of one search spend their time, from Spark's own listener events and task metrics: the jobs
- * are told apart by their job group, which {@code TrialRunner} names after the search and trial. Costs nothing the
- * search would notice (Spark's listener bus delivers on its own thread), unlike sampling every thread's stack.
+ * Where the Spark jobs of some searches spend their time, from Spark's own listener events and task metrics: the
+ * jobs are told apart by their job group, which {@code TrialRunner} names after the search and trial. Costs nothing
+ * the searches would notice (Spark's listener bus delivers on its own thread), unlike sampling every thread's stack.
  */
 final class SparkJobTimes extends SparkListener {
     private final String groupPrefix;
@@ -36,8 +36,9 @@ final class SparkJobTimes extends SparkListener {
     private final LongAdder afterTaskMs = new LongAdder();
     private final LongAdder resultBytes = new LongAdder();
 
-    SparkJobTimes(String searchId) {
-        this.groupPrefix = searchId + "/";
+    /** @param searchIds the start of the ids of the searches whose jobs count */
+    SparkJobTimes(String searchIds) {
+        this.groupPrefix = searchIds;
     }
 
     @Override
