@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Dispatch at scale: {@code trials} tiny trials (one worker, {@value #STEPS} steps of a one-block model of width
  * 16) through the real {@link SearchRunner} on Spark {@code local[2]}, two at a time, publishing to the given bus,
- * in {@value #CHUNKS} searches.
+ * in {@value #CHUNKS} searches; then one such search's trials four at a time on the two slots (as in issue #19's
+ * first measurement), where the driver's work around a trial's job overlaps the other trials' jobs.
  * Then fewer trials, compared with each other since a search's own start and end weigh more in them: a round per
  * step against one round, with one worker (whose rounds up to an evaluation run in one task, so they should cost
  * next to nothing) and with two, whose difference is the fixed cost of {@value #STEPS} - 1 averaging rounds; and
@@ -63,33 +64,40 @@ public final class DispatchScale {
                 .set("spark.ui.enabled", "false");
         try (JavaSparkContext sc = new JavaSparkContext(conf); DriverMetrics metrics = new DriverMetrics()) {
             // warm-up: class loading and JIT would otherwise count against the first trials
-            search(sc, bus, metrics, "dispatch-warmup", 4, 1, STEPS, null);
-            search(sc, bus, metrics, "dispatch-warmup-two", 2, 2, STEPS, null);
+            search(sc, bus, metrics, "dispatch-warmup", new Shape(4, 1, STEPS), null);
+            search(sc, bus, metrics, "dispatch-warmup-two", new Shape(2, 2, STEPS), null);
             // the trials in chunks, each chunk's training in-process right after it, so that both figures see the
             // same minutes of this machine's swinging speed
             SparkJobTimes jobTimes = new SparkJobTimes("dispatch-one-round-");
             sc.sc().addSparkListener(jobTimes);
-            CorpusSplit data = SearchData.load(spec("dispatch-one-round", trials, 1, STEPS), sc);
+            CorpusSplit data = SearchData.load(spec("dispatch-one-round", new Shape(trials, 1, STEPS)), sc);
             long searchMs = 0;
             double training = 0;
             for (int chunk = 0; chunk < CHUNKS; chunk++) {
                 int size = trials / CHUNKS + (chunk < trials % CHUNKS ? 1 : 0);
-                SearchOutcome search = search(sc, bus, metrics, "dispatch-one-round-" + chunk, size, 1, STEPS, null);
+                SearchOutcome search = search(sc, bus, metrics, "dispatch-one-round-" + chunk,
+                        new Shape(size, 1, STEPS), null);
                 searchMs += search.wallTimeMs();
                 training += trainInProcess(data, search);
             }
             sc.sc().removeSparkListener(jobTimes.awaitJobsEnded());
             double slotPerTrial = searchMs / 1000.0 * SLOTS / trials;
+            // twice as many trials at once as slots: the driver's work around a trial's job overlaps other jobs
+            int chunkSize = trials / CHUNKS;
+            SearchOutcome overlapped = search(sc, bus, metrics, "dispatch-four-at-once",
+                    new Shape(chunkSize, 1, STEPS, 2 * SLOTS), null);
+            double overlappedOverhead = slotPerTrial(overlapped, chunkSize)
+                    - trainInProcess(data, overlapped) * SLOTS / chunkSize;
             // the smaller searches are compared with each other: a search's own start and end weigh more in them
             int fewer = Math.max(4, trials / 20);
-            SearchOutcome fewerOneRound = search(sc, bus, metrics, "dispatch-fewer-one-round", fewer, 1, STEPS, null);
-            double oneWorkerOneRound = slotPerTrial(fewerOneRound, fewer);
-            double oneWorkerRounds = slotPerTrial(search(sc, bus, metrics, "dispatch-round-per-step", fewer, 1, 1,
-                    null), fewer);
-            double twoWorkersOneRound = slotPerTrial(search(sc, bus, metrics, "dispatch-two-one-round", fewer, 2,
-                    STEPS, null), fewer);
-            double twoWorkersRounds = slotPerTrial(search(sc, bus, metrics, "dispatch-two-round-per-step", fewer, 2,
-                    1, null), fewer);
+            double oneWorkerOneRound = slotPerTrial(search(sc, bus, metrics, "dispatch-fewer-one-round",
+                    new Shape(fewer, 1, STEPS), null), fewer);
+            double oneWorkerRounds = slotPerTrial(search(sc, bus, metrics, "dispatch-round-per-step",
+                    new Shape(fewer, 1, 1), null), fewer);
+            double twoWorkersOneRound = slotPerTrial(search(sc, bus, metrics, "dispatch-two-one-round",
+                    new Shape(fewer, 2, STEPS), null), fewer);
+            double twoWorkersRounds = slotPerTrial(search(sc, bus, metrics, "dispatch-two-round-per-step",
+                    new Shape(fewer, 2, 1), null), fewer);
             figures.add(new ScaleFigure(String.format(Locale.ROOT, "dispatch, %d trials of %d steps (local[%d])",
                     trials, STEPS, SLOTS), String.format(Locale.ROOT, "%.2f trials/s, %.0f ms slot time per trial"
                     + " (%.1f s in %d searches)", trials / (searchMs / 1000.0), slotPerTrial * 1000,
@@ -99,6 +107,9 @@ public final class DispatchScale {
                     String.format(Locale.ROOT, "%.0f ms (training alone, in-process, two at a time: %.0f ms per trial)",
                             (slotPerTrial - trainingPerTrial) * 1000, trainingPerTrial * 1000),
                     "< 50 ms overhead per trial"));
+            figures.add(new ScaleFigure(String.format(Locale.ROOT, "the same, %d at once on the %d slots (%d trials)",
+                    2 * SLOTS, SLOTS, chunkSize), String.format(Locale.ROOT, "%.0f ms overhead per trial",
+                    overlappedOverhead * 1000), ""));
             figures.add(new ScaleFigure("a trivial Spark job, two at a time (the floor of a trial's one job)",
                     String.format(Locale.ROOT, "%.1f ms slot time per job", trivialJobs(sc) * 1000), ""));
             figures.add(new ScaleFigure("one worker, a round per step (the rounds up to an evaluation in one task)",
@@ -106,10 +117,6 @@ public final class DispatchScale {
                             + " one round: %.0f ms)",
                             (oneWorkerRounds - oneWorkerOneRound) * 1000 / (STEPS - 1), STEPS,
                             oneWorkerRounds * 1000, oneWorkerOneRound * 1000), ""));
-            figures.add(new ScaleFigure("a search's own start and end (its wall time beyond its trials')",
-                    String.format(Locale.ROOT, "about %.1f s (%d trials in %.1f s)", fewerOneRound.wallTimeMs()
-                            / 1000.0 - fewer * slotPerTrial / SLOTS, fewer, fewerOneRound.wallTimeMs() / 1000.0),
-                    ""));
             figures.add(new ScaleFigure("averaging round of 2 workers, fixed cost", String.format(Locale.ROOT,
                     "%.0f ms (%d rounds per trial: %.0f ms slot time per trial, one round: %.0f ms)",
                     (twoWorkersRounds - twoWorkersOneRound) * 1000 / (STEPS - 1), STEPS, twoWorkersRounds * 1000,
@@ -122,7 +129,7 @@ public final class DispatchScale {
             // sampling every thread's stack 100 times a second slows the search it watches: a run apart
             int profiled = Math.max(20, trials / 4);
             Map<String, Integer> profile = new ConcurrentHashMap<>();
-            search(sc, bus, metrics, "dispatch-profiled", profiled, 1, STEPS, profile);
+            search(sc, bus, metrics, "dispatch-profiled", new Shape(profiled, 1, STEPS), profile);
             printProfile(profile, profiled);
         }
         return figures;
@@ -182,10 +189,17 @@ public final class DispatchScale {
     }
 
     /** Runs the search. */
+    /** A search's trials, their workers and steps per round, and how many train at once. */
+    private record Shape(int trials, int workers, int averaging, int concurrency) {
+        Shape(int trials, int workers, int averaging) {
+            this(trials, workers, averaging, SLOTS);
+        }
+    }
+
     private static SearchOutcome search(JavaSparkContext sc, BusConfig bus, DriverMetrics metrics, String searchId,
-                                        int trials, int workers, int averaging, Map<String, Integer> profile)
-            throws Exception {
-        SearchSpec spec = spec(searchId, trials, workers, averaging);
+                                        Shape shape, Map<String, Integer> profile) throws Exception {
+        int trials = shape.trials();
+        SearchSpec spec = spec(searchId, shape);
         Thread sampler = profile == null ? null : new Thread(() -> sample(profile), "dispatch-sampler");
         if (sampler != null) {
             sampler.setDaemon(true);
@@ -203,7 +217,7 @@ public final class DispatchScale {
         return outcome;
     }
 
-    private static SearchSpec spec(String searchId, int trials, int workers, int averaging) {
+    private static SearchSpec spec(String searchId, Shape shape) {
         return SpecLoader.parse("""
                 name: dispatch-scale
                 seed: 3
@@ -227,7 +241,8 @@ public final class DispatchScale {
                   width: 16
                   heads: 2
                   seq_length: 16
-                """.formatted(trials, SLOTS, STEPS, workers, averaging, STEPS), searchId + ".yaml");
+                """.formatted(shape.trials(), shape.concurrency(), STEPS, shape.workers(), shape.averaging(), STEPS),
+                searchId + ".yaml");
     }
 
     /**
