@@ -8,13 +8,13 @@ import java.io.Serializable;
 
 /**
  * A model state on its way to a Spark task: inside the task when it is small, as a broadcast otherwise. A broadcast
- * costs a fixed amount of block-manager bookkeeping whatever its size (its blocks registered with the driver, and
- * removed again: 13-15 ms a trial on this project's 2-core machine, for the 57 KB state of a tiny model); state inside
- * the task is serialised twice on the driver (Spark's closure check, then the task), which costs more than that bookkeeping
- * once the state is large.
+ * costs a fixed amount of block-manager bookkeeping whatever its size (its blocks registered with the driver and
+ * removed again: 13-19 ms a trial on this project's 2-core machine, for the 55 KiB state of a tiny model). State
+ * inside the task is serialised with the task on Spark's one scheduler thread, which every trial's jobs wait for;
+ * a large state is better serialised by the trial's own thread into a broadcast.
  */
 sealed interface ShippedState extends Serializable {
-    /** The largest state shipped inside the task: serialising it once more costs well under a millisecond. */
+    /** The largest state shipped inside the task: about a millisecond of the scheduler thread's time. */
     long INLINE_BYTES = 1L << 20;
 
     ModelState value();
