@@ -81,13 +81,13 @@ public final class DispatchScale {
                 training += trainInProcess(data, search);
             }
             sc.sc().removeSparkListener(jobTimes.awaitJobsEnded());
-            double slotPerTrial = searchMs / 1000.0 * SLOTS / trials;
+            double slotPerTrial = slotPerTrial(searchMs / 1000.0, trials);
             // twice as many trials at once as slots: the driver's work around a trial's job overlaps other jobs
             int chunkSize = trials / CHUNKS;
             SearchOutcome overlapped = search(sc, bus, metrics, "dispatch-four-at-once",
                     new Shape(chunkSize, 1, STEPS, 2 * SLOTS), null);
             double overlappedOverhead = slotPerTrial(overlapped, chunkSize)
-                    - trainInProcess(data, overlapped) * SLOTS / chunkSize;
+                    - slotPerTrial(trainInProcess(data, overlapped), chunkSize);
             // the smaller searches are compared with each other: a search's own start and end weigh more in them
             int fewer = Math.max(4, trials / 20);
             double oneWorkerOneRound = slotPerTrial(search(sc, bus, metrics, "dispatch-fewer-one-round",
@@ -102,7 +102,7 @@ public final class DispatchScale {
                     trials, STEPS, SLOTS), String.format(Locale.ROOT, "%.2f trials/s, %.0f ms slot time per trial"
                     + " (%.1f s in %d searches)", trials / (searchMs / 1000.0), slotPerTrial * 1000,
                     searchMs / 1000.0, CHUNKS), ""));
-            double trainingPerTrial = training * SLOTS / trials;
+            double trainingPerTrial = slotPerTrial(training, trials);
             figures.add(new ScaleFigure("dispatch overhead per trial (slot time less the trial's own training)",
                     String.format(Locale.ROOT, "%.0f ms (training alone, in-process, two at a time: %.0f ms per trial)",
                             (slotPerTrial - trainingPerTrial) * 1000, trainingPerTrial * 1000),
@@ -154,7 +154,7 @@ public final class DispatchScale {
             for (Future<?> r : runs) {
                 r.get();
             }
-            return (System.nanoTime() - start) / 1e9 * SLOTS / TRIVIAL_JOBS;
+            return slotPerTrial((System.nanoTime() - start) / 1e9, TRIVIAL_JOBS);
         } finally {
             threads.shutdownNow();
         }
@@ -185,7 +185,12 @@ public final class DispatchScale {
 
     /** Wall time × slots / trials: the slot time one trial held, on average. */
     private static double slotPerTrial(SearchOutcome search, int trials) {
-        return search.wallTimeMs() / 1000.0 * SLOTS / trials;
+        return slotPerTrial(search.wallTimeMs() / 1000.0, trials);
+    }
+
+    /** Wall time in seconds × slots / runs: the slot time, in seconds, one of {@code runs} held on average. */
+    private static double slotPerTrial(double wallSeconds, int runs) {
+        return wallSeconds * SLOTS / runs;
     }
 
     /** Runs the search. */
