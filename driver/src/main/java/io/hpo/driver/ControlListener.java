@@ -69,10 +69,11 @@ public final class ControlListener implements AutoCloseable {
                         continue;
                     }
                 }
-                consumer.poll(Duration.ofMillis(500)).forEach(this::apply);
+                // checked before the poll: with no backlog, a poll would wait out its timeout for nothing
                 if (caughtUp.getCount() > 0 && consumer.reached(backlog, BROKER_TIMEOUT)) {
                     caughtUp.countDown();
                 }
+                consumer.poll(Duration.ofMillis(500)).forEach(this::apply);
             }
         } catch (WakeupException | InterruptedException e) {
             // close() asked the listener to stop
