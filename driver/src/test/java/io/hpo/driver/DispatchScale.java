@@ -193,7 +193,6 @@ public final class DispatchScale {
         return wallSeconds * SLOTS / runs;
     }
 
-    /** Runs the search. */
     /** A search's trials, their workers and steps per round, and how many train at once. */
     private record Shape(int trials, int workers, int averaging, int concurrency) {
         Shape(int trials, int workers, int averaging) {
@@ -201,6 +200,7 @@ public final class DispatchScale {
         }
     }
 
+    /** Runs the search, its trial and Spark threads sampled into {@code profile} unless that is null. */
     private static SearchOutcome search(JavaSparkContext sc, BusConfig bus, DriverMetrics metrics, String searchId,
                                         Shape shape, Map<String, Integer> profile) throws Exception {
         int trials = shape.trials();

@@ -21,7 +21,8 @@ import java.util.Iterator;
  * driver (divergence is judged there, evaluations and stop requests fall there), and a Spark job per round would
  * cost its fixed overhead (tens of milliseconds, more on a loaded executor) every {@code averaging_frequency} steps.
  * One task trains the driver's model, its optimizer state included, on the rounds up to the next evaluation and
- * sends the result back (the state inside the task while it is small, {@link ShippedState}); dl4j-spark's machinery
+ * sends the result back (the state inside the task while it is small, none for a new model, which the task makes
+ * from its seed: {@link ShippedState}); dl4j-spark's machinery
  * (three broadcasts, a worker instance, an aggregation) is left out.
  * The task stops early at a round's end once the round's loss shows divergence, or once it has trained for
  * {@link #TASK_TIME}, so that a cancel or a spent wall time is heard within that (or one round) as before.
@@ -45,11 +46,19 @@ final class OneWorkerRounds implements RoundTraining {
      * in the task; building one on the driver to ship its zeros cost 5 ms a tiny trial).
      */
     private INDArray updaterState;
+    /** Whether the driver's model still holds its configuration's seeded initialisation, untrained. */
+    private boolean seeded;
     private double score = Double.NaN;
 
-    /** @param taskTime how long a task trains before it stops at the next round's end ({@link #TASK_TIME}) */
-    OneWorkerRounds(JavaSparkContext sc, ComputationGraph net, TrialPlan plan, int vocabSize, Duration taskTime) {
+    /**
+     * @param seeded   whether {@code net} is its configuration's own seeded initialisation (a new model, not one
+     *                 from a checkpoint or a state), which the first task then makes itself instead of receiving it
+     * @param taskTime how long a task trains before it stops at the next round's end ({@link #TASK_TIME})
+     */
+    OneWorkerRounds(JavaSparkContext sc, ComputationGraph net, boolean seeded, TrialPlan plan, int vocabSize,
+                    Duration taskTime) {
         this.sc = sc;
+        this.seeded = seeded;
         this.taskNanos = taskTime.toNanos();
         this.net = net;
         this.plan = plan;
@@ -73,7 +82,7 @@ final class OneWorkerRounds implements RoundTraining {
 
     @Override
     public int fit(JavaRDD<DataSet> batches, long firstStep, StepMetricsListener listener) {
-        ShippedState start = ShippedState.of(sc, state());
+        ShippedState start = seeded ? new ShippedState.Seeded() : ShippedState.of(sc, state());
         try {
             // straight to SparkContext.runJob: the Java API would wrap the task in Scala closures, which Spark's
             // closure cleaner re-reads from their class files at every job (about 20 ms a tiny trial's job)
@@ -86,6 +95,7 @@ final class OneWorkerRounds implements RoundTraining {
             net.params().assign(trained[0].model().params());
             updaterState = trained[0].model().updaterState();
             score = trained[0].score();
+            seeded = false;
             return trained[0].steps();
         } finally {
             start.release();
@@ -114,7 +124,7 @@ final class OneWorkerRounds implements RoundTraining {
 
     /**
      * The rounds on the executor, on the GPU Spark assigned the task if any: the model rebuilt from the configuration
-     * and the starting state.
+     * and initialised with the starting state.
      */
     private record RoundsTask(String configuration, ShippedState start, long firstStep, int averagingFrequency,
                               int seqLength, int vocabSize, long taskNanos, StepMetricsListener listener)
@@ -129,12 +139,7 @@ final class OneWorkerRounds implements RoundTraining {
             // the schedule and Adam's bias correction go on from the trial's global step
             conf.setIterationCount((int) firstStep);
             ComputationGraph worker = new ComputationGraph(conf);
-            ModelState state = start.value();
-            // in local mode a broadcast's value is the driver's own arrays: train on copies
-            worker.init(state.params().dup(), false);
-            if (state.updaterState() != null) {
-                worker.getUpdater().getStateViewArray().assign(state.updaterState());
-            }
+            start.initialise(worker);
             worker.setListeners(listener);
             int steps = 0;
             while (minibatches.hasNext()) {

@@ -95,8 +95,8 @@ public final class TrialRunner implements TrialTraining {
         if (from != null) {
             from.applyTo(net);
         }
-        RoundTraining rounds = plan.workers() == 1 ? new OneWorkerRounds(sc, net, plan, vocabSize,
-                OneWorkerRounds.TASK_TIME)
+        RoundTraining rounds = plan.workers() == 1 ? new OneWorkerRounds(sc, net,
+                plan.initCheckpoint() == null && from == null, plan, vocabSize, OneWorkerRounds.TASK_TIME)
                 : new AveragedRounds(sc, net, plan, from == null ? null : from.outerState());
         List<DataSet> validation = TokenBatches.validationBatches(data.validation(), hp.seqLength(),
                 plan.evalBatchSize(), plan.evalBatches());

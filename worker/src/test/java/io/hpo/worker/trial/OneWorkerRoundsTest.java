@@ -59,7 +59,7 @@ class OneWorkerRoundsTest {
     private static OneWorkerRounds rounds(Hyperparameters hp, int maxSteps, int averaging, int evalEvery,
                                           Duration taskTime) {
         TrialPlan plan = new TrialPlan("s", "t", 1, hp, maxSteps, 1, averaging, evalEvery, 1, 7);
-        return new OneWorkerRounds(sc, TransformerModel.build(hp, 40, maxSteps, 7), plan, 40, taskTime);
+        return new OneWorkerRounds(sc, TransformerModel.build(hp, 40, maxSteps, 7), true, plan, 40, taskTime);
     }
 
     /** Rounds of 5 up to the next evaluation every 50 steps, or to the end, within 16 MiB of minibatches. */
@@ -86,22 +86,28 @@ class OneWorkerRoundsTest {
     /**
      * With no time to spare, a task stops at its first round's end and the rest of its minibatches go to the next
      * one: four tasks of 3 steps end with the parameters of 12 steps trained in this JVM, bit for bit, and each step
-     * is published once.
+     * is published once; the same whether the first task made the new model from its seed or was sent its weights.
      */
     @Test
     void aTaskOutOfTimeStopsAtItsFirstRoundsEndAndTheNextGoesOnFromThere() {
+        for (boolean seeded : List.of(true, false)) {
+            trainInTasksOfOneRound(seeded);
+        }
+    }
+
+    private static void trainInTasksOfOneRound(boolean seeded) {
         Hyperparameters hp = TrialRunnerTest.small(3e-3);
         CorpusSplit data = TrialRunnerTest.demoData();
         int vocab = data.tokenizer().vocabSize();
         TrialPlan plan = new TrialPlan("s", "t-time", 1, hp, 12, 1, 3, 12, 1, 7);
         ComputationGraph net = TransformerModel.build(hp, vocab, 12, 7);
-        OneWorkerRounds rounds = new OneWorkerRounds(sc, net, plan, vocab, Duration.ZERO);
+        OneWorkerRounds rounds = new OneWorkerRounds(sc, net, seeded, plan, vocab, Duration.ZERO);
         Random windows = new Random(7);
         List<DataSet> batches = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             batches.add(TokenBatches.randomWindows(data.train(), 24, 8, windows));
         }
-        RecordingStepSink steps = new RecordingStepSink("one-worker-time");
+        RecordingStepSink steps = new RecordingStepSink("one-worker-time-" + seeded);
         int step = 0;
         List<Integer> taken = new ArrayList<>();
         while (step < 12) {
@@ -115,7 +121,7 @@ class OneWorkerRoundsTest {
         ComputationGraph inOneJvm = TransformerModel.build(hp, vocab, 12, 7);
         batches.forEach(inOneJvm::fit);
         assertEquals(List.of(3, 3, 3, 3), taken);
-        assertEquals(inOneJvm.params(), net.params());
+        assertEquals(inOneJvm.params(), net.params(), seeded ? "made from the seed" : "sent");
         assertEquals(LongStream.rangeClosed(1, 12).boxed().toList(),
                 steps.recorded().stream().map(StepMetric::step).sorted().toList());
     }
@@ -129,7 +135,7 @@ class OneWorkerRoundsTest {
         CorpusSplit data = TrialRunnerTest.demoData();
         int vocab = data.tokenizer().vocabSize();
         TrialPlan plan = new TrialPlan("s", "t-diverge", 1, hp, 40, 1, 2, 40, 1, 3);
-        OneWorkerRounds rounds = new OneWorkerRounds(sc, TransformerModel.build(hp, vocab, 40, 3), plan, vocab,
+        OneWorkerRounds rounds = new OneWorkerRounds(sc, TransformerModel.build(hp, vocab, 40, 3), true, plan, vocab,
                 Duration.ofMinutes(10));
         Random windows = new Random(3);
         List<DataSet> batches = new ArrayList<>();
@@ -159,14 +165,19 @@ class OneWorkerRoundsTest {
         assertInstanceOf(ShippedState.Inline.class, inline);
         assertInstanceOf(ShippedState.Broadcasted.class, broadcast);
         for (ShippedState shipped : List.of(inline, broadcast)) {
-            double inTask = sc.parallelize(List.of(1), 1).map(x -> shipped.value().params().sumNumber().doubleValue()
-                    + (shipped.value().updaterState() == null ? 0 : shipped.value().updaterState().sumNumber()
+            double inTask = sc.parallelize(List.of(1), 1).map(x -> value(shipped).params().sumNumber().doubleValue()
+                    + (value(shipped).updaterState() == null ? 0 : value(shipped).updaterState().sumNumber()
                     .doubleValue())).collect().get(0);
-            ModelState sent = shipped.value();
+            ModelState sent = value(shipped);
             assertEquals(sent.params().sumNumber().doubleValue() + (sent.updaterState() == null ? 0
                     : sent.updaterState().sumNumber().doubleValue()), inTask, 1e-3 * inTask);
             shipped.release();
         }
-        assertThrows(SparkException.class, broadcast::value, "a released broadcast is gone");
+        assertThrows(SparkException.class, () -> value(broadcast), "a released broadcast is gone");
+    }
+
+    private static ModelState value(ShippedState shipped) {
+        return shipped instanceof ShippedState.Inline inline ? inline.value()
+                : ((ShippedState.Broadcasted) shipped).broadcast().value();
     }
 }
