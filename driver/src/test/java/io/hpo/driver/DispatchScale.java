@@ -14,8 +14,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-import java.io.OutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -210,8 +211,12 @@ public final class DispatchScale {
             sampler.setDaemon(true);
             sampler.start();
         }
-        SearchOutcome outcome = new SearchRunner(sc, bus, new PrintStream(OutputStream.nullOutputStream()), metrics, 0)
-                .run(spec, searchId, RecordedSearch.none(searchId));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SearchOutcome outcome = new SearchRunner(sc, bus, new PrintStream(log, true, StandardCharsets.UTF_8), metrics,
+                0).run(spec, searchId, RecordedSearch.none(searchId));
+        // a warning (a broker that did not answer in time, say) explains a search slower than its trials
+        log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("warning"))
+                .forEach(line -> System.out.println(searchId + ": " + line));
         if (sampler != null) {
             sampler.interrupt();
             sampler.join();

@@ -67,7 +67,8 @@ sealed interface ShippedState extends Serializable {
 
     /**
      * A new model's own initialisation, which its configuration's seed makes again in the task (and a new optimizer
-     * at zero): nothing travels, which saved about 9 ms of a tiny trial's first job.
+     * at zero): nothing travels, which saved a tiny trial's job about 3.5 ms (its task serialised, broadcast and
+     * read).
      */
     record Seeded() implements ShippedState {
         @Override
