@@ -16,10 +16,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -212,6 +215,7 @@ public final class DispatchScale {
             sampler.start();
         }
         ByteArrayOutputStream log = new ByteArrayOutputStream();
+        long collectedMs = collectionMs();
         SearchOutcome outcome = new SearchRunner(sc, bus, new PrintStream(log, true, StandardCharsets.UTF_8), metrics,
                 0).run(spec, searchId, RecordedSearch.none(searchId));
         // a warning (a broker that did not answer in time, say) explains a search slower than its trials
@@ -224,7 +228,20 @@ public final class DispatchScale {
         if (outcome.trials().size() != trials) {
             throw new AssertionError(searchId + " ran " + outcome.trials().size() + " trials of " + trials);
         }
+        // where a search slower than usual lost its time: inside a trial's training (its longest grows), between
+        // trials (the search's wall time grows past its trials'), or in this JVM's garbage collection
+        LongSummaryStatistics training = outcome.trials().stream().mapToLong(t -> t.result().wallTimeMs())
+                .summaryStatistics();
+        System.out.printf(Locale.ROOT, "%s: %d trials in %.1f s; their training %.1f s a slot (the longest %d ms);"
+                        + " the JVM's garbage collection %d ms%n", searchId, trials, outcome.wallTimeMs() / 1000.0,
+                training.getSum() / 1000.0 / Math.min(shape.concurrency(), SLOTS), training.getMax(),
+                collectionMs() - collectedMs);
         return outcome;
+    }
+
+    private static long collectionMs() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     private static SearchSpec spec(String searchId, Shape shape) {
