@@ -21,8 +21,8 @@ import java.util.Iterator;
  * driver (divergence is judged there, evaluations and stop requests fall there), and a Spark job per round would
  * cost its fixed overhead (tens of milliseconds, more on a loaded executor) every {@code averaging_frequency} steps.
  * One task trains the driver's model, its optimizer state included, on the rounds up to the next evaluation and
- * sends the result back (the state inside the task while it is small, none for a new model, which the task makes
- * from its seed: {@link ShippedState}); dl4j-spark's machinery
+ * sends the result back (the state inside the task while it is small, none for a small new model, which the task
+ * makes from its seed: {@link ShippedState}); dl4j-spark's machinery
  * (three broadcasts, a worker instance, an aggregation) is left out.
  * The task stops early at a round's end once the round's loss shows divergence, or once it has trained for
  * {@link #TASK_TIME}, so that a cancel or a spent wall time is heard within that (or one round) as before.
@@ -82,7 +82,7 @@ final class OneWorkerRounds implements RoundTraining {
 
     @Override
     public int fit(JavaRDD<DataSet> batches, long firstStep, StepMetricsListener listener) {
-        ShippedState start = seeded ? new ShippedState.Seeded() : ShippedState.of(sc, state());
+        ShippedState start = ShippedState.of(sc, state(), seeded);
         try {
             // straight to SparkContext.runJob: the Java API would wrap the task in Scala closures, which Spark's
             // closure cleaner re-reads from their class files at every job (about 20 ms a tiny trial's job)

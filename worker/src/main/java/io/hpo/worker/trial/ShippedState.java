@@ -25,9 +25,18 @@ sealed interface ShippedState extends Serializable {
     /** Frees what shipping it held on the driver and the executors. */
     void release();
 
-    static ShippedState of(JavaSparkContext sc, ModelState state) {
-        return bytes(state.params()) + bytes(state.updaterState()) <= INLINE_BYTES ? new Inline(state)
-                : new Broadcasted(sc.broadcast(state));
+    /**
+     * @param seeded whether {@code state} is a new model's seeded initialisation, which a small model's task then
+     *               makes itself ({@link Seeded}); a large one is still broadcast, so that the driver, serialising
+     *               it, runs out of memory before a task does: in local mode a task's out-of-memory error stops the
+     *               SparkContext and every trial with it, where the driver's fails one trial
+     *               ({@code TrialOutOfMemoryTest})
+     */
+    static ShippedState of(JavaSparkContext sc, ModelState state, boolean seeded) {
+        if (bytes(state.params()) + bytes(state.updaterState()) > INLINE_BYTES) {
+            return new Broadcasted(sc.broadcast(state));
+        }
+        return seeded ? new Seeded() : new Inline(state);
     }
 
     private static long bytes(INDArray array) {

@@ -152,7 +152,8 @@ class OneWorkerRoundsTest {
 
     /**
      * A state of exactly {@link ShippedState#INLINE_BYTES} travels inside the task, one float more as a broadcast, released
-     * after the job; a task reads the same values either way.
+     * after the job; a task reads the same values either way. A new model's state that small does not travel at all
+     * (the task makes it from the seed); a larger one still does.
      */
     @Test
     void aSmallStateTravelsInsideTheTaskALargeOneAsABroadcast() {
@@ -160,8 +161,12 @@ class OneWorkerRoundsTest {
         ModelState small = new ModelState(Nd4j.linspace(DataType.FLOAT, 1, largest / 2, 1),
                 Nd4j.ones(DataType.FLOAT, largest / 2));
         ModelState large = new ModelState(Nd4j.linspace(DataType.FLOAT, 1, largest + 1, 1), null);
-        ShippedState inline = ShippedState.of(sc, small);
-        ShippedState broadcast = ShippedState.of(sc, large);
+        ShippedState inline = ShippedState.of(sc, small, false);
+        ShippedState broadcast = ShippedState.of(sc, large, false);
+        assertInstanceOf(ShippedState.Seeded.class, ShippedState.of(sc, small, true));
+        ShippedState largeNew = ShippedState.of(sc, large, true);
+        assertInstanceOf(ShippedState.Broadcasted.class, largeNew, "a large new model still travels");
+        largeNew.release();
         assertInstanceOf(ShippedState.Inline.class, inline);
         assertInstanceOf(ShippedState.Broadcasted.class, broadcast);
         for (ShippedState shipped : List.of(inline, broadcast)) {
