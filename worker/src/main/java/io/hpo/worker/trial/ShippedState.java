@@ -44,7 +44,7 @@ sealed interface ShippedState extends Serializable {
     }
 
     private static void load(ComputationGraph worker, ModelState state) {
-        // in local mode the value is the driver's own arrays: train on copies
+        // in local mode a broadcast's value is the driver's own arrays: train on copies
         worker.init(state.params().dup(), false);
         if (state.updaterState() != null) {
             worker.getUpdater().getStateViewArray().assign(state.updaterState());
