@@ -114,7 +114,8 @@ final class SpecParser {
         List<SpendMeasure> objectives = new ObjectivesSection(reader).parse(top.value("objectives").orElse(null),
                 strategy.type());
         if (strategy.type() == StrategyType.AUTO) {
-            strategy = AutoStrategy.resolve(strategy, space, budget, pruner, !objectives.isEmpty());
+            strategy = AutoStrategy.resolve(strategy, space, budget, pruner, !objectives.isEmpty(),
+                    section(top, "strategy", STRATEGY_KEYS).flatMap(m -> m.value("startup_trials")).isPresent());
         }
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);

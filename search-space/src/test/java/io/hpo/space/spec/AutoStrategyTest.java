@@ -64,11 +64,23 @@ class AutoStrategyTest {
     }
 
     @Test
+    void aModelBasedChoiceStartsWithTheBenchmarksStartUpTrialsUnlessTheSpecSetsThem() {
+        assertEquals(AutoStrategy.STARTUP_TRIALS, load("}\nbudget: {max_trials: 40}\n" + THREE_RANGES).gp()
+                .startupTrials());
+        assertEquals(AutoStrategy.STARTUP_TRIALS, load("}\nbudget: {max_trials: 400}\n" + THREE_RANGES).tpe()
+                .startupTrials());
+        assertEquals(4, load(", startup_trials: 4}\nbudget: {max_trials: 40}\n" + THREE_RANGES).gp().startupTrials());
+        assertEquals(SpecDefaults.TPE_STARTUP_TRIALS, SpecLoader.parse("name: a\nstrategy: {type: gp}\n"
+                + THREE_RANGES, "gp.yaml").strategy().gp().startupTrials(), "gp named outright keeps the default");
+    }
+
+    @Test
     void theRecordSaysWhatRan() {
         SearchSpec spec = SpecLoader.parse("name: a\nstrategy: {type: auto}\nbudget: {max_trials: 40}\n"
                 + THREE_RANGES, "auto.yaml");
         String canonical = SpecWriter.canonical(spec);
         assertTrue(canonical.contains("  type: gp\n"), canonical);
+        assertTrue(canonical.contains("  startup_trials: " + AutoStrategy.STARTUP_TRIALS + "\n"), canonical);
         assertEquals(StrategyType.GP, SpecLoader.parseRecorded(canonical, "record").strategy().type());
     }
 }
