@@ -29,6 +29,7 @@ final class AutoStrategy {
 
     static final int GP_MAX_TRIALS = 60;
     static final int GP_MAX_DIMENSIONS = 8;
+    /** The default startup_trials of a spec whose strategy is auto (the parser reads it as such). */
     static final int STARTUP_TRIALS = 8;
 
     private AutoStrategy() {
@@ -36,10 +37,9 @@ final class AutoStrategy {
 
     /**
      * @param multiObjective whether the spec lists objectives besides the loss
-     * @param startupGiven   whether the spec sets startup_trials
      */
     static StrategySpec resolve(StrategySpec auto, Map<String, ParamSpec> space, BudgetSpec budget, PrunerSpec pruner,
-                                boolean multiObjective, boolean startupGiven) {
+                                boolean multiObjective) {
         long configurations = 1;
         int dimensions = 0;
         boolean finite = true;
@@ -55,9 +55,6 @@ final class AutoStrategy {
                 : multiObjective || pruner.type() == PrunerType.HYPERBAND ? StrategyType.TPE
                 : budget.maxTrials() <= GP_MAX_TRIALS && dimensions <= GP_MAX_DIMENSIONS ? StrategyType.GP
                 : StrategyType.TPE;
-        TpeSpec t = auto.tpe();
-        TpeSpec model = startupGiven ? t
-                : new TpeSpec(STARTUP_TRIALS, t.eiCandidates(), t.gamma(), t.multivariate(), t.multiFidelity());
-        return new StrategySpec(type, auto.gridPoints(), model, auto.warmStart());
+        return new StrategySpec(type, auto.gridPoints(), auto.tpe(), auto.warmStart());
     }
 }

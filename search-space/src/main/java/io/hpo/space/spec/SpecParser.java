@@ -114,8 +114,7 @@ final class SpecParser {
         List<SpendMeasure> objectives = new ObjectivesSection(reader).parse(top.value("objectives").orElse(null),
                 strategy.type());
         if (strategy.type() == StrategyType.AUTO) {
-            strategy = AutoStrategy.resolve(strategy, space, budget, pruner, !objectives.isEmpty(),
-                    section(top, "strategy", STRATEGY_KEYS).flatMap(m -> m.value("startup_trials")).isPresent());
+            strategy = AutoStrategy.resolve(strategy, space, budget, pruner, !objectives.isEmpty());
         }
 
         checkGridSize(space, strategy, top.value("strategy").isPresent() ? top.keyNode("strategy") : root);
@@ -282,7 +281,7 @@ final class SpecParser {
         int points = m.value("grid_points").map(n -> reader.integer(n, "grid_points", SpecLimits.MIN_GRID_POINTS,
                 SpecLimits.MAX_GRID_POINTS)).orElse(SpecDefaults.GRID_POINTS);
         int startup = integer(section, "startup_trials", 1, SpecLimits.MAX_TPE_STARTUP_TRIALS,
-                SpecDefaults.TPE_STARTUP_TRIALS);
+                type == StrategyType.AUTO ? AutoStrategy.STARTUP_TRIALS : SpecDefaults.TPE_STARTUP_TRIALS);
         int candidates = integer(section, "ei_candidates", 1, SpecLimits.MAX_TPE_EI_CANDIDATES,
                 SpecDefaults.TPE_EI_CANDIDATES);
         double gamma = SpecDefaults.TPE_GAMMA;
