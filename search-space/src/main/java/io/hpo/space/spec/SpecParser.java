@@ -409,7 +409,8 @@ final class SpecParser {
                 integer(section, "warmup_steps", 0, SpecLimits.MAX_PRUNER_STEPS, SpecDefaults.PRUNER_WARMUP_STEPS),
                 integer(section, "min_steps", 0, SpecLimits.MAX_PRUNER_STEPS, SpecDefaults.ASHA_MIN_STEPS),
                 integer(section, "reduction_factor", 2, SpecLimits.MAX_REDUCTION_FACTOR,
-                        SpecDefaults.ASHA_REDUCTION_FACTOR),
+                        type == PrunerType.HYPERBAND ? SpecDefaults.HYPERBAND_REDUCTION_FACTOR
+                                : SpecDefaults.ASHA_REDUCTION_FACTOR),
                 integer(section, "min_early_stopping_rate", 0, SpecLimits.MAX_MIN_EARLY_STOPPING_RATE,
                         SpecDefaults.ASHA_MIN_EARLY_STOPPING_RATE),
                 integer(section, "brackets", 0, SpecLimits.MAX_HYPERBAND_BRACKETS, SpecDefaults.HYPERBAND_BRACKETS));

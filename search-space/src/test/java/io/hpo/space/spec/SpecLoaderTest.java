@@ -68,12 +68,14 @@ class SpecLoaderTest {
         assertEquals(new PrunerSpec(PrunerType.ASHA, 5, 0, 25, 4, 1, 0), spec.pruner());
         assertFalse(SpecLoader.parse("name: i\nstrategy: {type: tpe, multivariate: false}\n", "i").strategy().tpe()
                 .multivariate());
-        assertEquals(new PrunerSpec(PrunerType.MEDIAN, 2, 40, 0, 3, 0, 0),
+        assertEquals(new PrunerSpec(PrunerType.MEDIAN, 2, 40, 0, 4, 0, 0),
                 SpecLoader.parse("name: m\npruner: {type: median, startup_trials: 2, warmup_steps: 40}\n", "m")
                         .pruner());
         assertEquals(new PrunerSpec(PrunerType.HYPERBAND, 5, 0, 10, 3, 0, 3),
                 SpecLoader.parse("name: h\nbudget: {max_steps_per_trial: 90}\n"
                         + "pruner: {type: hyperband, min_steps: 10, brackets: 3}\n", "h").pruner());
+        assertEquals(new PrunerSpec(PrunerType.ASHA, 5, 0, 0, 4, 0, 0),
+                SpecLoader.parse("name: a\npruner: {type: asha}\n", "a").pruner());
     }
 
     @Test
@@ -85,7 +87,7 @@ class SpecLoaderTest {
         assertEquals(new StrategySpec(StrategyType.RANDOM, 3), spec.strategy());
         assertEquals(new TpeSpec(10, 24, 0.25, true, false), spec.strategy().tpe());
         assertEquals(PrunerSpec.none(), spec.pruner());
-        assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 3, 0, 0), spec.pruner());
+        assertEquals(new PrunerSpec(PrunerType.NONE, 5, 0, 0, 4, 0, 0), spec.pruner());
         assertEquals(new BudgetSpec(10, 1, 200, Duration.ofHours(1)), spec.budget());
         assertEquals(new TrainingSpec(1, 5, 50, 8, OuterOptimizerSpec.average()), spec.training());
         assertTrue(spec.constraints().isEmpty());

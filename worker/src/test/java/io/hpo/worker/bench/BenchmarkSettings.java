@@ -1,12 +1,16 @@
 package io.hpo.worker.bench;
 
+import io.hpo.space.spec.SpecDefaults;
+
 /**
  * Settings of {@link StrategyBenchmark}, read from system properties ({@code -Dhpo.bench.<key>=...}); each default
  * is the constant beside it. The defaults were fixed before the run they produced, from these rules:
  * <ul>
- *   <li>ASHA's rungs are r = max_steps / reduction_factor and the full trial (r = R/eta, the two-level bracket), and
- *       the first rung comes at twice the longest warm-up, so a trial is ranked on loss it reached at its full
- *       learning rate rather than on how far its warm-up had got;</li>
+ *   <li>ASHA's first rung comes at twice the longest warm-up, so a trial is ranked on loss it reached at its full
+ *       learning rate rather than on how far its warm-up had got: a third of a trial, the two-level bracket of
+ *       successive halving with the reduction factor 3 the benchmark began with (r = R/eta);</li>
+ *   <li>the reduction factors are the spec's defaults (asha's 4 since issue #22's runs, hyperband's 3), so the
+ *       benchmark measures what a spec that names none gets;</li>
  *   <li>the warm-up range is at most a sixth of a trial;</li>
  *   <li>the budget is 30 full trials' worth, so TPE gets its start-up trials plus 22 guided ones;</li>
  *   <li>trials are short enough that the default run (20 seeds, three strategies: 60 searches, two at a time) takes
@@ -29,6 +33,7 @@ package io.hpo.worker.bench;
  * @param maxWarmup       upper end of the warmup_steps range
  * @param ashaMinSteps    ASHA's first rung (min_steps)
  * @param reductionFactor ASHA's reduction factor
+ * @param hyperbandReductionFactor Hyperband's reduction factor
  * @param threads         searches run at once, each on one thread
  * @param strategies      which of random, tpe, tpe+asha, gp, gp+asha, hyperband, tpe+hyperband, bohb, pbt,
  *                        random-moo and motpe to run, comma-separated; "steps to random best" needs random, the hypervolume
@@ -38,7 +43,8 @@ package io.hpo.worker.bench;
  */
 record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps, int evalEvery, int evalBatches,
                          int sentences, String widths, int layers, int seqLength, int startup, double gamma,
-                         int eiCandidates, int maxWarmup, int ashaMinSteps, int reductionFactor, int threads,
+                         int eiCandidates, int maxWarmup, int ashaMinSteps, int reductionFactor,
+                         int hyperbandReductionFactor, int threads,
                          String strategies, String trialLog, String plot) {
 
     static final int FIRST_SEED = 1;
@@ -55,8 +61,9 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
     static final double GAMMA = 0.25;
     static final int EI_CANDIDATES = 24;
     static final int MAX_WARMUP = MAX_STEPS / 6;
-    static final int REDUCTION_FACTOR = 3;
-    static final int ASHA_MIN_STEPS = MAX_STEPS / REDUCTION_FACTOR;
+    static final int REDUCTION_FACTOR = SpecDefaults.ASHA_REDUCTION_FACTOR;
+    static final int HYPERBAND_REDUCTION_FACTOR = SpecDefaults.HYPERBAND_REDUCTION_FACTOR;
+    static final int ASHA_MIN_STEPS = 2 * MAX_WARMUP;
     /** One search per core: surefire sets OMP_NUM_THREADS=1, so each search's ND4J ops stay on its own thread. */
     static final int THREADS = 2;
     static final String STRATEGIES = "random,tpe,tpe+asha";
@@ -72,6 +79,7 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                 Double.parseDouble(System.getProperty("hpo.bench.gamma", Double.toString(GAMMA))),
                 integer("ei_candidates", EI_CANDIDATES), integer("max_warmup", MAX_WARMUP),
                 integer("asha_min_steps", ASHA_MIN_STEPS), integer("reduction_factor", REDUCTION_FACTOR),
+                integer("hyperband_reduction_factor", HYPERBAND_REDUCTION_FACTOR),
                 integer("threads", THREADS), System.getProperty("hpo.bench.strategies", STRATEGIES),
                 System.getProperty("hpo.bench.trial_log", ""), System.getProperty("hpo.bench.plot", PLOT));
     }
@@ -82,8 +90,8 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
 
     /**
      * The search spec every strategy shares; only strategy, pruner and objectives differ. Hyperband shares ASHA's
-     * min_steps and reduction_factor and takes every bracket that fits (with the defaults: one that stops trials at
-     * the first rung and one that trains them to the end). pbt trains budget / max_steps members (the budget's worth
+     * min_steps, has its own reduction_factor and takes every bracket that fits (with the defaults: one that stops
+     * trials at the first rung and one that trains them to the end). pbt trains budget / max_steps members (the budget's worth
      * of full trials) and exploits every asha_min_steps steps, for ASHA's reason: twice the longest warm-up, so members
      * are ranked on loss reached at their full learning rate.
      */
@@ -94,7 +102,8 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
                 : """
                 strategy: {type: %s, startup_trials: %d, gamma: %s, ei_candidates: %d, multi_fidelity: %b}
                 pruner: {type: %s, min_steps: %d, reduction_factor: %d}""".formatted(strategy.type(), startup, gamma,
-                eiCandidates, strategy.multiFidelity(), strategy.pruner(), ashaMinSteps, reductionFactor);
+                eiCandidates, strategy.multiFidelity(), strategy.pruner(), ashaMinSteps,
+                strategy.pruner().equals("hyperband") ? hyperbandReductionFactor : reductionFactor);
         return """
                 name: strategy-benchmark
                 seed: %d

@@ -21,7 +21,7 @@ class InProcessSearchTest {
     @Test
     void theSamplerSeesEveryTrialsEvaluations() {
         BenchmarkSettings settings = new BenchmarkSettings(1, 1, 140, 20, 10, 2, 300, "[16]", 1, 16, 2, 0.25, 24, 0,
-                10, 2, 1, "bohb", "", "");
+                10, 2, 2, 1, "bohb", "", "");
         SearchSpec spec = SpecLoader.parse(settings.spec(3, new StrategyBenchmark.Strategy("tpe", "hyperband", true)),
                 "bohb");
         ThreeWaySplit data = ThreeWaySplit.demo(settings.sentences(), spec.data().validationFraction(), 3);

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PopulationSearchTest {
 
     private static final BenchmarkSettings SETTINGS = new BenchmarkSettings(1, 1, 80, 20, 5, 2, 300, "[16]", 1, 16,
-            2, 0.25, 24, 0, 10, 2, 1, "pbt", "", "");
+            2, 0.25, 24, 0, 10, 2, 2, 1, "pbt", "", "");
     private static final StrategyBenchmark.Strategy PBT = new StrategyBenchmark.Strategy("pbt", "none", false);
 
     @Test
