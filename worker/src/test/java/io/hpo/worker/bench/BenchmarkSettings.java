@@ -91,9 +91,9 @@ record BenchmarkSettings(int firstSeed, int seeds, int budgetSteps, int maxSteps
     /**
      * The search spec every strategy shares; only strategy, pruner and objectives differ. Hyperband shares ASHA's
      * min_steps, has its own reduction_factor and takes every bracket that fits (with the defaults: one that stops
-     * trials at the first rung and one that trains them to the end). pbt trains budget / max_steps members (the budget's worth
-     * of full trials) and exploits every asha_min_steps steps, for ASHA's reason: twice the longest warm-up, so members
-     * are ranked on loss reached at their full learning rate.
+     * trials at the first rung and one that trains them to the end). pbt trains budget / max_steps members (the
+     * budget's worth of full trials) and exploits every asha_min_steps steps, for ASHA's reason: twice the longest
+     * warm-up, so members are ranked on loss reached at their full learning rate.
      */
     String spec(long seed, StrategyBenchmark.Strategy strategy) {
         String search = strategy.population()

@@ -15,9 +15,10 @@ class BenchmarkSettingsTest {
     void eachPrunerRowTakesItsOwnDefaultReductionFactor() {
         BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
 
-        SearchSpec asha = SpecLoader.parse(settings.spec(1, new StrategyBenchmark.Strategy("tpe", "asha", false)), "asha");
-        SearchSpec hyperband = SpecLoader.parse(settings.spec(1, new StrategyBenchmark.Strategy("tpe", "hyperband", false)),
-                "hyperband");
+        SearchSpec asha = SpecLoader.parse(settings.spec(1, new StrategyBenchmark.Strategy("tpe", "asha", false)),
+                "asha");
+        SearchSpec hyperband = SpecLoader.parse(
+                settings.spec(1, new StrategyBenchmark.Strategy("tpe", "hyperband", false)), "hyperband");
 
         assertEquals(PrunerType.ASHA, asha.pruner().type());
         assertEquals(SpecDefaults.ASHA_REDUCTION_FACTOR, asha.pruner().reductionFactor());
